@@ -1,0 +1,64 @@
+// swift-tools-version:6.1
+import PackageDescription
+
+let strict: [SwiftSetting] = [
+    .enableUpcomingFeature("ExistentialAny"),
+]
+
+let package = Package(
+    name: "swift-kms-rotation",
+    platforms: [.macOS(.v13), .iOS(.v16), .tvOS(.v16), .watchOS(.v9)],
+    products: [
+        .library(name: "KMSRotation", targets: ["KMSRotation"]),
+        .library(name: "KMSRotationTesting", targets: ["KMSRotationTesting"]),
+        .executable(name: "kms-rotation", targets: ["kms-rotation"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-crypto.git", "3.12.3"..<"5.0.0"),
+        .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
+        .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
+    ],
+    targets: [
+        .target(
+            name: "KMSRotation",
+            dependencies: [
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strict
+        ),
+        .target(
+            name: "KMSRotationTesting",
+            dependencies: ["KMSRotation"],
+            swiftSettings: strict
+        ),
+        .executableTarget(
+            name: "kms-rotation",
+            dependencies: [
+                "KMSRotation",
+                "KMSRotationTesting",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strict
+        ),
+        .executableTarget(
+            name: "EmbeddingExample",
+            dependencies: ["KMSRotation"],
+            path: "Examples/EmbeddingExample",
+            swiftSettings: strict
+        ),
+        .testTarget(
+            name: "KMSRotationTests",
+            dependencies: ["KMSRotation", "KMSRotationTesting"],
+            resources: [.copy("Fixtures")],
+            swiftSettings: strict
+        ),
+        .testTarget(
+            name: "KMSRotationIntegrationTests",
+            dependencies: ["KMSRotation", "KMSRotationTesting"],
+            swiftSettings: strict
+        ),
+    ],
+    swiftLanguageModes: [.v6]
+)

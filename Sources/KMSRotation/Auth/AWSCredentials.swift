@@ -1,0 +1,61 @@
+import Foundation
+
+/// AWS access credentials: an access key pair, and a session token for temporary credentials.
+///
+/// Every textual representation (`description`, `debugDescription`, `dump`-style mirrors) redacts the
+/// secret key and the session token and shows only the last four characters of the access key ID.
+public struct AWSCredentials: Sendable, Hashable, CustomStringConvertible, CustomDebugStringConvertible, CustomReflectable {
+    /// The access key ID (`AKIA…` for long-term, `ASIA…` for temporary credentials).
+    public var accessKeyId: String
+    /// The secret access key. Never log it.
+    public var secretAccessKey: String
+    /// The session token of temporary credentials. Never log it.
+    public var sessionToken: String?
+    /// When temporary credentials expire; `nil` for credentials that do not.
+    public var expiration: Date?
+    /// The account the credentials belong to, when the provider reports it.
+    public var accountId: String?
+
+    /// Creates credentials.
+    public init(accessKeyId: String, secretAccessKey: String, sessionToken: String? = nil, expiration: Date? = nil, accountId: String? = nil) {
+        self.accessKeyId = accessKeyId
+        self.secretAccessKey = secretAccessKey
+        self.sessionToken = sessionToken
+        self.expiration = expiration
+        self.accountId = accountId
+    }
+
+    /// The access key ID with all but its last four characters masked.
+    public var redactedAccessKeyId: String {
+        accessKeyId.count <= 4 ? "****" : String(repeating: "*", count: 4) + accessKeyId.suffix(4)
+    }
+
+    public var description: String {
+        var parts = ["accessKeyId: \(redactedAccessKeyId)", "secretAccessKey: <redacted>"]
+        if sessionToken != nil { parts.append("sessionToken: <redacted>") }
+        if let expiration { parts.append("expiration: \(expiration)") }
+        return "AWSCredentials(\(parts.joined(separator: ", ")))"
+    }
+
+    public var debugDescription: String { description }
+
+    public var customMirror: Mirror {
+        Mirror(self, children: ["accessKeyId": redactedAccessKeyId, "secretAccessKey": "<redacted>", "sessionToken": sessionToken == nil ? "nil" : "<redacted>", "expiration": expiration as Any], displayStyle: .struct)
+    }
+
+    /// Whether the credentials expire within `margin` of `now` (or already have).
+    public func expires(within margin: TimeInterval, of now: Date) -> Bool {
+        guard let expiration else { return false }
+        return expiration.timeIntervalSince(now) <= margin
+    }
+}
+
+/// Something that supplies ``AWSCredentials``: the environment, a profile, a container or instance
+/// metadata endpoint, or a chain of these.
+public protocol CredentialProvider: Sendable {
+    /// A short name for error messages ("environment", "profile default", "imds").
+    var name: String { get }
+    /// Returns credentials, fetching or refreshing them if needed.
+    /// - Throws: ``CredentialProviderError`` when this provider has no credentials to give.
+    func credentials() async throws -> AWSCredentials
+}

@@ -1,0 +1,70 @@
+/// An ordered, case-insensitive collection of HTTP header fields.
+///
+/// Names keep the spelling they were added with (SigV4 lower-cases them itself); lookups ignore case,
+/// as HTTP requires. Adding a name that is already present replaces its value.
+public struct HTTPHeaders: Sendable, Hashable, Sequence, ExpressibleByDictionaryLiteral, CustomStringConvertible {
+    /// The header fields in the order they were added.
+    public private(set) var fields: [(name: String, value: String)]
+
+    /// Creates an empty header collection.
+    public init() { fields = [] }
+
+    /// Creates headers from name/value pairs, in order; a later duplicate name replaces an earlier one.
+    public init(_ pairs: [(String, String)]) {
+        fields = []
+        for (name, value) in pairs { self[name] = value }
+    }
+
+    public init(dictionaryLiteral elements: (String, String)...) {
+        self.init(elements)
+    }
+
+    /// The value of the named header, ignoring case; `nil` when absent. Setting `nil` removes it.
+    public subscript(name: String) -> String? {
+        get {
+            let key = name.lowercased()
+            return fields.first { $0.name.lowercased() == key }?.value
+        }
+        set {
+            let key = name.lowercased()
+            if let index = fields.firstIndex(where: { $0.name.lowercased() == key }) {
+                if let newValue { fields[index] = (fields[index].name, newValue) } else { fields.remove(at: index) }
+            } else if let newValue {
+                fields.append((name, newValue))
+            }
+        }
+    }
+
+    /// Whether a header with this name (ignoring case) is present.
+    public func contains(_ name: String) -> Bool { self[name] != nil }
+
+    public func makeIterator() -> IndexingIterator<[(name: String, value: String)]> { fields.makeIterator() }
+
+    public static func == (lhs: HTTPHeaders, rhs: HTTPHeaders) -> Bool {
+        lhs.fields.count == rhs.fields.count
+            && zip(lhs.fields, rhs.fields).allSatisfy { $0.name.lowercased() == $1.name.lowercased() && $0.value == $1.value }
+    }
+
+    public func hash(into hasher: inout Hasher) {
+        for field in fields {
+            hasher.combine(field.name.lowercased())
+            hasher.combine(field.value)
+        }
+    }
+
+    /// The headers with credentials redacted: `Authorization`, `X-Amz-Security-Token` and the
+    /// container/IMDS token headers print as `<redacted>`.
+    public var description: String {
+        "[" + fields.map { "\($0.name): \(HTTPHeaders.isSensitive($0.name) ? "<redacted>" : $0.value)" }.joined(separator: ", ") + "]"
+    }
+
+    /// Whether a header carries a secret and must never be logged.
+    public static func isSensitive(_ name: String) -> Bool {
+        switch name.lowercased() {
+        case "authorization", "x-amz-security-token", "x-aws-ec2-metadata-token", "cookie", "set-cookie", "proxy-authorization":
+            return true
+        default:
+            return false
+        }
+    }
+}

@@ -1,0 +1,6 @@
+import Testing
+import KMSRotation
+
+@Test func versionIsSet() {
+    #expect(!KMSRotationVersion.current.isEmpty)
+}
