@@ -1,0 +1,33 @@
+import Foundation
+
+/// The façade of the library: judge one key (pure, synchronous) or, with an instance, scan accounts.
+///
+/// ```swift
+/// let finding = RotationChecker.evaluate(key: key, rotation: .status(status))
+/// if finding.compliance == .nonCompliant { print(finding.remediation?.command ?? finding.message) }
+/// ```
+public struct RotationChecker: Sendable {
+    /// Judges one key against a policy. Pure: the same inputs always give the same finding.
+    /// - Parameters:
+    ///   - key: The key, as DescribeKey described it.
+    ///   - rotation: Its GetKeyRotationStatus answer, the error that call failed with, or `.notGathered`
+    ///     when ``RotationPolicy/needsRotationStatus(for:)`` said the verdict does not need it.
+    ///   - aliases: The key's aliases, recorded in the finding.
+    ///   - policy: The policy; `.cis` by default.
+    ///   - now: The time of evaluation; `Date()` by default.
+    /// - Returns: Exactly one finding.
+    public static func evaluate(key: KMSKey, rotation: RotationEvidence, aliases: [String] = [], policy: RotationPolicy = .cis, now: Date = Date()) -> RotationFinding {
+        policy.evaluate(key: key, rotation: rotation, aliases: aliases, now: now)
+    }
+
+    /// Judges one key given the rotation status directly (or `nil` when it was not gathered).
+    /// - Parameters:
+    ///   - key: The key, as DescribeKey described it.
+    ///   - rotation: Its GetKeyRotationStatus answer, or `nil`.
+    ///   - policy: The policy; `.cis` by default.
+    ///   - now: The time of evaluation.
+    /// - Returns: Exactly one finding.
+    public static func evaluate(key: KMSKey, rotation: KeyRotationStatus?, policy: RotationPolicy = .cis, now: Date = Date()) -> RotationFinding {
+        policy.evaluate(key: key, rotation: rotation.map(RotationEvidence.status) ?? .notGathered, now: now)
+    }
+}

@@ -1,0 +1,91 @@
+/// Why a finding has its verdict: one stable, documented code per finding.
+///
+/// The raw values are a public contract (reports, suppressions, SARIF rule IDs): they are never renamed
+/// once released. See `Docs/decision-table.md` for each code's rule and source.
+public enum FindingReason: String, Sendable, Hashable, Codable, CaseIterable, CustomStringConvertible {
+    // COMPLIANT
+    /// Automatic rotation is enabled (and within the policy's maximum period, if any).
+    case rotationEnabled
+    // NON_COMPLIANT
+    /// Automatic rotation is disabled on a key that supports it.
+    case rotationDisabled
+    /// Rotation is enabled but its period is longer than the policy's maximum.
+    case rotationPeriodTooLong
+    // NOT_APPLICABLE
+    /// An AWS managed key: AWS rotates it yearly; the schedule cannot be changed.
+    case awsManagedKey
+    /// An asymmetric key (RSA, ECC, SM2, ML-DSA): automatic rotation is not supported.
+    case asymmetricKey
+    /// An HMAC key: automatic rotation is not supported.
+    case hmacKey
+    /// Imported key material (origin `EXTERNAL`): rotate by importing new material and RotateKeyOnDemand.
+    case importedKeyMaterial
+    /// A key in a custom key store (CloudHSM or external): automatic rotation is not supported.
+    case customKeyStore
+    /// The key is disabled: it does not rotate while disabled.
+    case keyDisabled
+    /// The key is scheduled for deletion: it does not rotate.
+    case pendingDeletion
+    /// A multi-Region replica scheduled for deletion.
+    case pendingReplicaDeletion
+    /// Imported key material has not been imported yet.
+    case pendingImport
+    /// The key's custom key store is disconnected: the key cannot be used or rotated.
+    case keyUnavailable
+    /// A key spec the library does not know: automatic rotation is documented for SYMMETRIC_DEFAULT only.
+    case unsupportedKeySpec
+    // INSUFFICIENT_DATA
+    /// Gathering evidence was denied (IAM, SCP, key policy).
+    case accessDenied
+    /// Gathering evidence was throttled even after retries.
+    case throttled
+    /// Gathering evidence failed with a service or transport error, or the answer was incomplete.
+    case serviceError
+    /// The key is being created or updated; ask again later.
+    case keyStateTransitional
+    /// The key's state, origin or manager is missing or a value the library does not know yet: a person
+    /// must look (an extension of DESIGN.md's list; see Docs/decision-table.md).
+    case unrecognizedKeyMetadata
+
+    /// The verdict every finding with this reason has.
+    public var compliance: Compliance {
+        switch self {
+        case .rotationEnabled:
+            return .compliant
+        case .rotationDisabled, .rotationPeriodTooLong:
+            return .nonCompliant
+        case .awsManagedKey, .asymmetricKey, .hmacKey, .importedKeyMaterial, .customKeyStore, .keyDisabled,
+             .pendingDeletion, .pendingReplicaDeletion, .pendingImport, .keyUnavailable, .unsupportedKeySpec:
+            return .notApplicable
+        case .accessDenied, .throttled, .serviceError, .keyStateTransitional, .unrecognizedKeyMetadata:
+            return .insufficientData
+        }
+    }
+
+    /// A one-line, human title for the reason (used as the SARIF rule name and in tables).
+    public var title: String {
+        switch self {
+        case .rotationEnabled: "Automatic rotation is enabled"
+        case .rotationDisabled: "Automatic rotation is disabled"
+        case .rotationPeriodTooLong: "Rotation period exceeds the policy maximum"
+        case .awsManagedKey: "AWS managed key (rotated yearly by AWS)"
+        case .asymmetricKey: "Asymmetric key (automatic rotation unsupported)"
+        case .hmacKey: "HMAC key (automatic rotation unsupported)"
+        case .importedKeyMaterial: "Imported key material (automatic rotation unsupported)"
+        case .customKeyStore: "Custom key store key (automatic rotation unsupported)"
+        case .keyDisabled: "Key is disabled"
+        case .pendingDeletion: "Key is pending deletion"
+        case .pendingReplicaDeletion: "Replica is pending deletion"
+        case .pendingImport: "Key material is pending import"
+        case .keyUnavailable: "Key is unavailable (custom key store disconnected)"
+        case .unsupportedKeySpec: "Key spec without automatic rotation"
+        case .accessDenied: "Access denied while gathering evidence"
+        case .throttled: "Throttled while gathering evidence"
+        case .serviceError: "Service error while gathering evidence"
+        case .keyStateTransitional: "Key is being created or updated"
+        case .unrecognizedKeyMetadata: "Key metadata missing or not recognised"
+        }
+    }
+
+    public var description: String { rawValue }
+}

@@ -1,0 +1,30 @@
+import Foundation
+import Testing
+import KMSRotation
+
+@Suite("Documentation stays true")
+struct ReadmeExampleTests {
+    static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+        .deletingLastPathComponent().deletingLastPathComponent()
+
+    @Test("The README's embedding example is the compiled Example target's code")
+    func embeddingExampleInSync() throws {
+        let example = try String(contentsOf: Self.root.appendingPathComponent("Examples/EmbeddingExample/main.swift"), encoding: .utf8)
+        let readme = try String(contentsOf: Self.root.appendingPathComponent("README.md"), encoding: .utf8)
+        let start = try #require(example.range(of: "// BEGIN README EXAMPLE\n"))
+        let end = try #require(example.range(of: "// END README EXAMPLE"))
+        let block = example[start.upperBound..<end.lowerBound].trimmingCharacters(in: .whitespacesAndNewlines)
+        #expect(readme.contains(block), "README.md's embedding example differs from Examples/EmbeddingExample/main.swift")
+        #expect(block.split(separator: "\n").count <= 20)
+    }
+}
+
+extension ReadmeExampleTests {
+    @Test("Docs/decision-table.md documents every reason code")
+    func decisionTableDocumentsEveryReason() throws {
+        let doc = try String(contentsOf: Self.root.appendingPathComponent("Docs/decision-table.md"), encoding: .utf8)
+        for reason in FindingReason.allCases {
+            #expect(doc.contains("`\(reason.rawValue)`"), "Docs/decision-table.md does not mention \(reason.rawValue)")
+        }
+    }
+}
