@@ -1,4 +1,5 @@
 import Foundation
+import Logging
 
 /// The façade of the library: judge one key (pure, synchronous) or, with an instance, scan accounts.
 ///
@@ -7,6 +8,11 @@ import Foundation
 /// if finding.compliance == .nonCompliant { print(finding.remediation?.command ?? finding.message) }
 /// ```
 public struct RotationChecker: Sendable {
+    /// How this scanner runs (Regions, policy, concurrency).
+    public let options: ScanOptions
+    let logger: Logger
+    let clientFactory: @Sendable (_ region: String) async throws -> KMSClient
+
     /// Judges one key against a policy. Pure: the same inputs always give the same finding.
     /// - Parameters:
     ///   - key: The key, as DescribeKey described it.

@@ -1,0 +1,228 @@
+import Foundation
+import Logging
+
+extension RotationChecker {
+    /// How an account scan runs.
+    public struct ScanOptions: Sendable {
+        /// The Regions to scan (see ``KMSRegions`` for every Region where KMS runs in a partition).
+        public var regions: [String]
+        /// The policy the keys are judged by.
+        public var policy: RotationPolicy
+        /// How many KMS calls run at once within one Region (default 8; KMS allows 2000 DescribeKey and
+        /// 1000 GetKeyRotationStatus per second per account and Region).
+        public var concurrencyPerRegion: Int
+        /// How many Regions are scanned at once (default 8).
+        public var concurrentRegions: Int
+        /// The `Limit` of each ListKeys call: 1000, the maximum, makes `ceil(keys/1000)` calls. Lower
+        /// only to exercise pagination in tests.
+        public var listKeysPageSize: Int
+        /// The `Limit` of each ListAliases call (100, the documented maximum).
+        public var listAliasesPageSize: Int
+        /// The clock used for verdicts.
+        public var now: @Sendable () -> Date
+
+        /// Creates scan options.
+        public init(regions: [String], policy: RotationPolicy = .cis, concurrencyPerRegion: Int = 8, concurrentRegions: Int = 8,
+                    listKeysPageSize: Int = 1000, listAliasesPageSize: Int = 100, now: @escaping @Sendable () -> Date = { Date() }) {
+            self.regions = regions
+            self.policy = policy
+            self.concurrencyPerRegion = concurrencyPerRegion
+            self.concurrentRegions = concurrentRegions
+            self.listKeysPageSize = listKeysPageSize
+            self.listAliasesPageSize = listAliasesPageSize
+            self.now = now
+        }
+    }
+
+    /// Creates a scanner.
+    /// - Parameters:
+    ///   - options: Regions, policy, concurrency.
+    ///   - logger: Where the scan logs (debug: per Region; never credentials).
+    ///   - clientFactory: Makes the KMS client for a Region. A throw becomes a ``ScanError`` for that Region.
+    public init(options: ScanOptions, logger: Logger = Logger(label: "kms-rotation", factory: { _ in SwiftLogNoOpLogHandler() }),
+                clientFactory: @escaping @Sendable (_ region: String) async throws -> KMSClient) {
+        self.options = options
+        self.logger = logger
+        self.clientFactory = clientFactory
+    }
+
+    /// Scans every Region and streams what it finds, in arrival order: one ``ScanEvent/finding(_:)`` per
+    /// key listed, a ``ScanEvent/scanError(_:)`` per Region or listing that failed, and progress.
+    ///
+    /// Regions run concurrently; calls within a Region run with bounded concurrency. Only the calls a
+    /// verdict needs are made: ListKeys (all pages), one ListAliases walk per Region, DescribeKey per key,
+    /// GetKeyRotationStatus only where ``RotationPolicy/needsRotationStatus(for:)`` says so. Cancelling the
+    /// consuming task (or dropping the sequence) cancels outstanding calls.
+    /// - Returns: The events; the sequence ends when the scan is complete.
+    public func events() -> AsyncStream<ScanEvent> {
+        let (stream, continuation) = AsyncStream.makeStream(of: ScanEvent.self, bufferingPolicy: .unbounded)
+        let task = Task {
+            await self.run { continuation.yield($0) }
+            continuation.finish()
+        }
+        continuation.onTermination = { _ in task.cancel() }
+        return stream
+    }
+
+    /// The findings alone, in arrival order (scan errors and progress are dropped: use ``events()`` or
+    /// ``report(progress:)`` to see them).
+    /// - Returns: One finding per key listed.
+    public func findings() -> AsyncCompactMapSequence<AsyncStream<ScanEvent>, RotationFinding> {
+        events().compactMap { event in
+            if case .finding(let finding) = event { return finding }
+            return nil
+        }
+    }
+
+    /// Scans every Region and collects a report, sorted by Region then key ARN.
+    /// - Parameter progress: Called after each change of the counters (from any task).
+    /// - Returns: The report.
+    /// - Throws: `CancellationError` when the task is cancelled.
+    public func report(progress: (@Sendable (ScanProgress) -> Void)? = nil) async throws -> RotationReport {
+        let collected = LockedValue<(findings: [RotationFinding], errors: [ScanError])>(([], []))
+        await run { event in
+            switch event {
+            case .finding(let finding): collected.withLock { $0.findings.append(finding) }
+            case .scanError(let error): collected.withLock { $0.errors.append(error) }
+            case .progress(let value): progress?(value)
+            }
+        }
+        try Task.checkCancellation()
+        let result = collected.current
+        return RotationReport(findings: result.findings, errors: result.errors, policy: options.policy, regions: options.regions, generatedAt: options.now())
+    }
+
+    // MARK: - The scan
+
+    private func run(_ emit: @escaping @Sendable (ScanEvent) -> Void) async {
+        var seen = Set<String>()
+        let regions = options.regions.filter { seen.insert($0).inserted }
+        let progress = LockedValue(ScanProgress(regionsTotal: regions.count))
+        let report: @Sendable ((inout ScanProgress) -> Void) -> Void = { change in
+            emit(.progress(progress.withLock { change(&$0); return $0 }))
+        }
+        emit(.progress(progress.current))
+        await withTaskGroup(of: Void.self) { group in
+            var pending = regions[...]
+            func startNext() {
+                guard let region = pending.popFirst() else { return }
+                group.addTask {
+                    await self.scan(region: region, emit: emit, progress: report)
+                    report { $0.regionsDone += 1 }
+                }
+            }
+            for _ in 0..<max(1, options.concurrentRegions) { startNext() }
+            while await group.next() != nil {
+                if Task.isCancelled { group.cancelAll(); continue }
+                startNext()
+            }
+        }
+    }
+
+    private func scan(region: String, emit: @escaping @Sendable (ScanEvent) -> Void,
+                      progress: @escaping @Sendable ((inout ScanProgress) -> Void) -> Void) async {
+        let client: KMSClient
+        do {
+            client = try await clientFactory(region)
+        } catch {
+            if Self.isCancellation(error) { return }
+            emit(.scanError(ScanError(region: region, operation: "CreateClient", code: Self.code(of: error), message: Self.message(of: error))))
+            return
+        }
+        logger.debug("scanning region", metadata: ["region": "\(region)"])
+
+        // One ListAliases walk per Region, concurrently with the key listing; findings wait for it.
+        let aliasPageSize = options.listAliasesPageSize
+        let aliasTask = Task { () -> Result<[String: [String]], any Error> in
+            do {
+                var byKey: [String: [String]] = [:]
+                for try await alias in client.allAliases(pageSize: aliasPageSize) {
+                    guard let target = alias.targetKeyId, let name = alias.aliasName else { continue }
+                    byKey[target, default: []].append(name)
+                }
+                return .success(byKey)
+            } catch {
+                return .failure(error)
+            }
+        }
+        // Cancellation of this scan reaches the unstructured alias task through this handler. Every key
+        // task awaits the same alias walk (a Task's value can be awaited any number of times).
+        await withTaskCancellationHandler {
+            let aliases: @Sendable () async -> [String: [String]] = { (try? await aliasTask.value.get()) ?? [:] }
+            await withTaskGroup(of: Void.self) { group in
+                var inFlight = 0
+                do {
+                    for try await entry in client.allKeys(pageSize: options.listKeysPageSize) {
+                        guard let keyId = entry.keyId ?? entry.keyArn else { continue }
+                        progress { $0.keysListed += 1 }
+                        if inFlight >= max(1, options.concurrencyPerRegion) {
+                            await group.next()
+                            inFlight -= 1
+                        }
+                        inFlight += 1
+                        group.addTask {
+                            guard let finding = await self.judge(keyId: keyId, keyArn: entry.keyArn, client: client, aliases: aliases) else { return }
+                            emit(.finding(finding))
+                            progress { $0.keysEvaluated += 1 }
+                        }
+                    }
+                } catch {
+                    if !Self.isCancellation(error) {
+                        emit(.scanError(ScanError(region: region, operation: "ListKeys", code: Self.code(of: error), message: Self.message(of: error))))
+                    }
+                }
+                await group.waitForAll()
+            }
+            if case .failure(let error) = await aliasTask.value, !Self.isCancellation(error) {
+                emit(.scanError(ScanError(region: region, operation: "ListAliases", code: Self.code(of: error), message: Self.message(of: error))))
+            }
+        } onCancel: {
+            aliasTask.cancel()
+        }
+    }
+
+    /// Describes one key, fetches the evidence its verdict needs, and judges it. `nil` only on cancellation.
+    private func judge(keyId: String, keyArn: String?, client: KMSClient, aliases: @Sendable () async -> [String: [String]]) async -> RotationFinding? {
+        let key: KMSKey
+        do {
+            key = try await client.describeKey(keyId: keyArn ?? keyId)
+        } catch {
+            if Self.isCancellation(error) { return nil }
+            let names = await aliases()[keyId] ?? []
+            return options.policy.evaluateUndescribedKey(keyId: keyId, keyArn: keyArn, error: EvidenceError(error, operation: "DescribeKey"), aliases: names)
+        }
+        var evidence = RotationEvidence.notGathered
+        if options.policy.needsRotationStatus(for: key) {
+            do {
+                evidence = .status(try await client.getKeyRotationStatus(keyId: key.arn ?? key.keyId))
+            } catch {
+                if Self.isCancellation(error) { return nil }
+                evidence = .failed(EvidenceError(error, operation: "GetKeyRotationStatus"))
+            }
+        }
+        let names = await aliases()[key.keyId] ?? []
+        return options.policy.evaluate(key: key, rotation: evidence, aliases: names, now: options.now())
+    }
+
+    static func isCancellation(_ error: any Error) -> Bool {
+        if error is CancellationError { return true }
+        if let transport = error as? TransportError, transport.kind == .cancelled { return true }
+        return Task.isCancelled
+    }
+
+    static func code(of error: any Error) -> String {
+        switch error {
+        case let error as KMSError: error.code.rawValue
+        case let error as TransportError: "TransportError.\(error.kind)"
+        default: String(describing: type(of: error))
+        }
+    }
+
+    static func message(of error: any Error) -> String {
+        switch error {
+        case let error as KMSError: error.message
+        case let error as TransportError: error.message
+        default: String(describing: error)
+        }
+    }
+}

@@ -1,0 +1,166 @@
+import Foundation
+import Logging
+
+/// A client for the KMS operations this library uses, in one Region.
+///
+/// Every request goes through the same fixed layers: credentials → SigV4 signing (service `kms`) →
+/// retries (the AWS SDKs' standard mode) → error decoding by `__type` → ``HTTPTransport``. Requests are
+/// JSON 1.1 (`POST /`, `X-Amz-Target: TrentService.<Operation>`, `application/x-amz-json-1.1`).
+///
+/// ```swift
+/// let client = try KMSClient(region: "eu-west-1", credentialProvider: CredentialProviderChain.default())
+/// for try await key in client.allKeys() { print(key.keyArn ?? "") }
+/// ```
+///
+/// Copies share the retry quota and the clock-skew correction. The client logs each attempt at debug
+/// level (operation, Region, status, request ID); it never logs headers, bodies or credentials.
+public struct KMSClient: Sendable {
+    /// The Region requests are signed for.
+    public let region: String
+    /// The endpoint requests are sent to.
+    public let endpoint: URL
+    /// Where credentials come from.
+    public let credentialProvider: any CredentialProvider
+    /// The HTTP boundary.
+    public let transport: any HTTPTransport
+    /// How long one attempt may take; `nil` uses the transport's default.
+    public var requestTimeout: Duration?
+
+    let executor: RetryingExecutor
+    let signer: SigV4Signer
+    let logger: Logger
+    let now: @Sendable () -> Date
+    let clockSkew: LockedValue<TimeInterval>
+
+    /// Creates a client.
+    /// - Parameters:
+    ///   - region: The Region, e.g. `us-east-1`.
+    ///   - endpoint: A custom endpoint (`AWS_ENDPOINT_URL_KMS`, moto, LocalStack); `nil` resolves the
+    ///     Region's standard endpoint. Plain `http://` is accepted for loopback hosts only.
+    ///   - useFIPS: Use the FIPS endpoint.
+    ///   - useDualStack: Use the dual-stack endpoint.
+    ///   - credentialProvider: Where credentials come from.
+    ///   - transport: The HTTP transport; a ``URLSessionTransport`` by default.
+    ///   - retryStrategy: The retry policy; ``RetryStrategy/standard`` by default.
+    ///   - retryQuota: A retry token bucket to share with other clients; a new one by default.
+    ///   - sleeper: How to wait between retries (inject one in tests).
+    ///   - requestTimeout: How long one attempt may take.
+    ///   - logger: Where to log; nothing is logged by default.
+    ///   - now: The clock used for signing.
+    /// - Throws: ``EndpointError`` for an invalid Region or endpoint.
+    public init(
+        region: String, endpoint: String? = nil, useFIPS: Bool = false, useDualStack: Bool = false,
+        credentialProvider: any CredentialProvider, transport: any HTTPTransport = URLSessionTransport(),
+        retryStrategy: RetryStrategy = .standard, retryQuota: RetryQuota? = nil,
+        sleeper: @escaping RetryingExecutor.Sleeper = RetryingExecutor.taskSleeper, requestTimeout: Duration? = .seconds(30),
+        logger: Logger = Logger(label: "kms-rotation", factory: { _ in SwiftLogNoOpLogHandler() }),
+        now: @escaping @Sendable () -> Date = { Date() }
+    ) throws {
+        self.region = region
+        self.endpoint = try EndpointResolver().resolve(region: region, useFIPS: useFIPS, useDualStack: useDualStack, customEndpoint: endpoint)
+        self.credentialProvider = credentialProvider
+        self.transport = transport
+        self.requestTimeout = requestTimeout
+        self.executor = RetryingExecutor(strategy: retryStrategy, quota: retryQuota, sleeper: sleeper)
+        self.signer = SigV4Signer(service: "kms", region: region)
+        self.logger = logger
+        self.now = now
+        self.clockSkew = LockedValue(0)
+    }
+
+    /// The user agent sent with every request.
+    public static let userAgent = "swift-kms-rotation/\(KMSRotationVersion.current)"
+
+    /// Sends one operation: encodes the input, signs, retries, decodes the output or the error.
+    func send<Input: Encodable, Output: Decodable>(_ operation: String, _ input: Input) async throws -> Output {
+        let body = try JSONEncoder().encode(input)
+        let logger = self.logger
+        let region = self.region
+        let response = try await executor.execute(operation: operation, onEvent: { event in
+            logger.debug("kms attempt", metadata: ["operation": "\(operation)", "region": "\(region)", "attempt": "\(event.attempt)", "outcome": "\(event.outcomeSummary)"])
+        }) { _ in
+            try await self.attempt(operation, body: body)
+        }
+        do {
+            return try JSONDecoder().decode(Output.self, from: response.body.isEmpty ? Data("{}".utf8) : response.body)
+        } catch {
+            throw KMSError(code: .invalidResponse, message: "Could not read the \(operation) answer: \(Self.describe(error))",
+                           httpStatus: response.status, requestId: response.headers["x-amzn-RequestId"], operation: operation)
+        }
+    }
+
+    /// One attempt: sign with the current clock (corrected for skew), send, and turn a non-2xx answer into
+    /// a ``KMSError``. A clock-skew rejection resyncs from the answer's `Date` header and resends once.
+    private func attempt(_ operation: String, body: Data) async throws -> HTTPResponse {
+        let credentials = try await credentialProvider.credentials()
+        var request = HTTPRequest(method: "POST", url: endpoint, headers: [
+            "Content-Type": "application/x-amz-json-1.1",
+            "X-Amz-Target": "TrentService.\(operation)",
+            "User-Agent": Self.userAgent,
+        ], body: body, timeout: requestTimeout)
+        request.headers["Host"] = Self.hostHeader(for: endpoint)
+        var resynced = false
+        while true {
+            let signed = signer.sign(request, credentials: credentials, date: now().addingTimeInterval(clockSkew.current))
+            let response = try await transport.send(signed)
+            if response.isSuccess { return response }
+            let error = KMSError.decode(from: response, operation: operation)
+            if !resynced, Self.isClockSkewError(error), let serverDate = response.headers["Date"].flatMap(Self.parseHTTPDate) {
+                resynced = true
+                let skew = serverDate.timeIntervalSince(now())
+                clockSkew.withLock { $0 = skew }
+                logger.debug("clock skew corrected", metadata: ["operation": "\(operation)", "skewSeconds": "\(Int(skew))"])
+                continue
+            }
+            throw error
+        }
+    }
+
+    static func hostHeader(for url: URL) -> String {
+        let host = url.host ?? ""
+        let bracketed = host.contains(":") && !host.hasPrefix("[") ? "[\(host)]" : host
+        if let port = url.port, !(url.scheme == "https" && port == 443) && !(url.scheme == "http" && port == 80) {
+            return "\(bracketed):\(port)"
+        }
+        return bracketed
+    }
+
+    static func isClockSkewError(_ error: KMSError) -> Bool {
+        switch error.code.rawValue {
+        case "RequestExpired", "RequestTimeTooSkewed", "RequestInTheFuture":
+            return true
+        case "InvalidSignatureException", "SignatureDoesNotMatch":
+            return error.message.localizedCaseInsensitiveContains("expired") || error.message.localizedCaseInsensitiveContains("skew")
+        default:
+            return false
+        }
+    }
+
+    /// Parses an HTTP `Date` header (RFC 7231 IMF-fixdate, e.g. `Sun, 29 Nov 2026 06:00:00 GMT`).
+    static func parseHTTPDate(_ text: String) -> Date? {
+        let formatter = DateFormatter()
+        formatter.locale = Locale(identifier: "en_US_POSIX")
+        formatter.timeZone = TimeZone(identifier: "GMT")
+        formatter.dateFormat = "EEE, dd MMM yyyy HH:mm:ss zzz"
+        return formatter.date(from: text)
+    }
+
+    static func describe(_ error: any Error) -> String {
+        guard let decoding = error as? DecodingError else { return String(describing: error) }
+        func path(_ context: DecodingError.Context) -> String {
+            context.codingPath.map { $0.intValue.map { "[\($0)]" } ?? $0.stringValue }.joined(separator: ".")
+        }
+        switch decoding {
+        case .keyNotFound(let key, let context): return "missing member \(path(context)).\(key.stringValue)"
+        case .typeMismatch(let type, let context): return "member \(path(context)) is not a \(type)"
+        case .valueNotFound(let type, let context): return "member \(path(context)) is null, expected \(type)"
+        case .dataCorrupted(let context): return "\(path(context)): \(context.debugDescription)"
+        @unknown default: return String(describing: decoding)
+        }
+    }
+}
+
+extension KMSError: RetryClassifiable {
+    /// The error code, for the retry classifier.
+    public var retryCode: String? { code.rawValue }
+}

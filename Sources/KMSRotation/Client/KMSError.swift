@@ -1,0 +1,129 @@
+import Foundation
+
+/// An error answer from KMS (or from whatever answered in its place), decoded by `__type`, not by HTTP
+/// status: KMS returns `NotFoundException` with 400 as well as 404.
+///
+/// Branch on ``code`` with the static members:
+/// ```swift
+/// do { try await client.enableKeyRotation(keyId: arn) }
+/// catch let error as KMSError where error.code == .disabled { … }
+/// ```
+public struct KMSError: Error, Sendable, Hashable, CustomStringConvertible {
+    /// An AWS error code. New codes need no library release: compare with the static members, or with
+    /// `KMSError.Code("SomeNewException")`.
+    public struct Code: RawRepresentable, Sendable, Hashable, CustomStringConvertible, ExpressibleByStringLiteral {
+        public var rawValue: String
+        public init(rawValue: String) { self.rawValue = rawValue }
+        public init(_ rawValue: String) { self.rawValue = rawValue }
+        public init(stringLiteral value: String) { self.rawValue = value }
+        public var description: String { rawValue }
+
+        public static let notFound: Code = "NotFoundException"
+        public static let disabled: Code = "DisabledException"
+        public static let invalidState: Code = "KMSInvalidStateException"
+        public static let unsupportedOperation: Code = "UnsupportedOperationException"
+        public static let invalidArn: Code = "InvalidArnException"
+        public static let invalidMarker: Code = "InvalidMarkerException"
+        public static let limitExceeded: Code = "LimitExceededException"
+        public static let conflict: Code = "ConflictException"
+        public static let alreadyExists: Code = "AlreadyExistsException"
+        public static let internalError: Code = "KMSInternalException"
+        public static let dependencyTimeout: Code = "DependencyTimeoutException"
+        public static let keyUnavailable: Code = "KeyUnavailableException"
+        public static let accessDenied: Code = "AccessDeniedException"
+        public static let throttling: Code = "ThrottlingException"
+        public static let unrecognizedClient: Code = "UnrecognizedClientException"
+        public static let invalidClientTokenId: Code = "InvalidClientTokenId"
+        public static let requestExpired: Code = "RequestExpired"
+        public static let invalidSignature: Code = "InvalidSignatureException"
+        public static let expiredToken: Code = "ExpiredTokenException"
+        public static let validation: Code = "ValidationException"
+        public static let serviceUnavailable: Code = "ServiceUnavailable"
+        /// Library-defined: the answer was not a KMS error or response this library can read (an HTML page
+        /// from a proxy, a truncated body, a response missing a required member).
+        public static let invalidResponse: Code = "InvalidResponse"
+    }
+
+    /// The error code (`__type` after `#`).
+    public var code: Code
+    /// The service's message.
+    public var message: String
+    /// The HTTP status of the answer.
+    public var httpStatus: Int?
+    /// The request ID (`x-amzn-RequestId`), for AWS support.
+    public var requestId: String?
+    /// The operation that failed.
+    public var operation: String?
+
+    /// Creates a KMS error.
+    public init(code: Code, message: String, httpStatus: Int? = nil, requestId: String? = nil, operation: String? = nil) {
+        self.code = code
+        self.message = message
+        self.httpStatus = httpStatus
+        self.requestId = requestId
+        self.operation = operation
+    }
+
+    public var description: String {
+        var text = "\(operation.map { "\($0): " } ?? "")\(code.rawValue): \(message)"
+        if let httpStatus { text += " (HTTP \(httpStatus)" + (requestId.map { ", request \($0)" } ?? "") + ")" }
+        return text
+    }
+
+    /// Decodes the error in a non-2xx answer, following the AWS JSON protocol: the type comes from the
+    /// `X-Amzn-Errortype` header, else the body's `__type` or `code` (any case); it is cut at the first `:`
+    /// and after the first `#`. The message is the body's `message` or `Message` (any case). A body that
+    /// is not JSON (a proxy's HTML page, a truncated answer) gives ``Code/invalidResponse`` with a short,
+    /// printable excerpt, never a crash.
+    /// - Parameters:
+    ///   - response: The HTTP answer.
+    ///   - operation: The operation it answers.
+    /// - Returns: The error.
+    public static func decode(from response: HTTPResponse, operation: String? = nil) -> KMSError {
+        let requestId = response.headers["x-amzn-RequestId"] ?? response.headers["x-amz-request-id"]
+        let object = (try? JSONSerialization.jsonObject(with: response.body)) as? [String: Any]
+        let lowered = object.map { Dictionary($0.map { ($0.key.lowercased(), $0.value) }, uniquingKeysWith: { first, _ in first }) }
+        let rawType = response.headers["X-Amzn-Errortype"] ?? (lowered?["__type"] as? String) ?? (lowered?["code"] as? String)
+        if let rawType, let code = sanitize(rawType) {
+            let message = (lowered?["message"] as? String) ?? (object == nil ? excerpt(response.body) : "")
+            return KMSError(code: Code(code), message: message, httpStatus: response.status, requestId: requestId, operation: operation)
+        }
+        let contentType = response.headers["Content-Type"] ?? "no content type"
+        let what = object == nil ? "a body that is not KMS JSON (\(contentType))" : "a JSON body without an error type"
+        let detail = response.body.isEmpty ? "" : ": \(excerpt(response.body))"
+        return KMSError(code: .invalidResponse, message: "HTTP \(response.status) with \(what)\(detail)", httpStatus: response.status, requestId: requestId, operation: operation)
+    }
+
+    static func sanitize(_ raw: String) -> String? {
+        var type = Substring(raw)
+        if let colon = type.firstIndex(of: ":") { type = type[..<colon] }
+        if let hash = type.firstIndex(of: "#") { type = type[type.index(after: hash)...] }
+        let trimmed = type.trimmingCharacters(in: .whitespaces)
+        return trimmed.isEmpty ? nil : trimmed
+    }
+
+    /// At most 200 printable characters of a body, for messages.
+    static func excerpt(_ body: Data) -> String {
+        let text = String(decoding: body.prefix(400), as: UTF8.self)
+        let printable = text.unicodeScalars.map { CharacterSet.controlCharacters.contains($0) ? " " : String($0) }.joined()
+        let collapsed = printable.split(separator: " ", omittingEmptySubsequences: true).joined(separator: " ")
+        return collapsed.count > 200 ? String(collapsed.prefix(200)) + "…" : collapsed
+    }
+}
+
+extension EvidenceError {
+    /// Converts a failure of a KMS call into evidence for the policy.
+    /// - Parameters:
+    ///   - error: What the call threw: a ``KMSError``, a ``TransportError``, or anything else.
+    ///   - operation: The operation that failed.
+    public init(_ error: any Error, operation: String) {
+        switch error {
+        case let error as KMSError:
+            self.init(operation: operation, code: error.code.rawValue, message: error.message, httpStatus: error.httpStatus, requestId: error.requestId)
+        case let error as TransportError:
+            self.init(operation: operation, code: "TransportError.\(error.kind)", message: error.message)
+        default:
+            self.init(operation: operation, code: String(describing: type(of: error)), message: String(describing: error))
+        }
+    }
+}
