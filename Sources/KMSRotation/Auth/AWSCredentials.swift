@@ -17,6 +17,12 @@ public struct AWSCredentials: Sendable, Hashable, CustomStringConvertible, Custo
     public var accountId: String?
 
     /// Creates credentials.
+    /// - Parameters:
+    ///   - accessKeyId: The access key ID.
+    ///   - secretAccessKey: The secret access key.
+    ///   - sessionToken: The session token of temporary credentials.
+    ///   - expiration: When temporary credentials expire.
+    ///   - accountId: The account the credentials belong to.
     public init(accessKeyId: String, secretAccessKey: String, sessionToken: String? = nil, expiration: Date? = nil, accountId: String? = nil) {
         self.accessKeyId = accessKeyId
         self.secretAccessKey = secretAccessKey
@@ -30,20 +36,34 @@ public struct AWSCredentials: Sendable, Hashable, CustomStringConvertible, Custo
         accessKeyId.count <= 4 ? "****" : String(repeating: "*", count: 4) + accessKeyId.suffix(4)
     }
 
+    /// The credentials with the secret key and session token redacted and the access key ID masked.
     public var description: String {
         var parts = ["accessKeyId: \(redactedAccessKeyId)", "secretAccessKey: <redacted>"]
         if sessionToken != nil { parts.append("sessionToken: <redacted>") }
         if let expiration { parts.append("expiration: \(expiration)") }
+        if let accountId { parts.append("accountId: \(accountId)") }
         return "AWSCredentials(\(parts.joined(separator: ", ")))"
     }
 
+    /// Same as ``description``: debug output must not reveal secrets either.
     public var debugDescription: String { description }
 
+    /// A redacted mirror, so `dump` and debuggers show no secret.
     public var customMirror: Mirror {
-        Mirror(self, children: ["accessKeyId": redactedAccessKeyId, "secretAccessKey": "<redacted>", "sessionToken": sessionToken == nil ? "nil" : "<redacted>", "expiration": expiration as Any], displayStyle: .struct)
+        Mirror(self, children: [
+            "accessKeyId": redactedAccessKeyId,
+            "secretAccessKey": "<redacted>",
+            "sessionToken": sessionToken == nil ? "nil" : "<redacted>",
+            "expiration": expiration as Any,
+            "accountId": accountId as Any,
+        ], displayStyle: .struct)
     }
 
     /// Whether the credentials expire within `margin` of `now` (or already have).
+    /// - Parameters:
+    ///   - margin: Seconds before the expiration that already count as expired.
+    ///   - now: The current time.
+    /// - Returns: `false` for credentials without an expiration.
     public func expires(within margin: TimeInterval, of now: Date) -> Bool {
         guard let expiration else { return false }
         return expiration.timeIntervalSince(now) <= margin
@@ -56,6 +76,8 @@ public protocol CredentialProvider: Sendable {
     /// A short name for error messages ("environment", "profile default", "imds").
     var name: String { get }
     /// Returns credentials, fetching or refreshing them if needed.
-    /// - Throws: ``CredentialProviderError`` when this provider has no credentials to give.
+    /// - Returns: Credentials to sign requests with.
+    /// - Throws: ``CredentialProviderError`` when this provider has no credentials to give
+    ///   (``CredentialProviderChain`` throws ``CredentialChainError``, listing each provider tried).
     func credentials() async throws -> AWSCredentials
 }

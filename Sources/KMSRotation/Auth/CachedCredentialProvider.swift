@@ -1,0 +1,72 @@
+import Foundation
+
+/// Caches another provider's credentials and refreshes them shortly before they expire.
+///
+/// Wrap any provider that makes a network call or runs a process, so that a scan of hundreds of keys
+/// fetches credentials once, not per request. Credentials are refreshed when they expire within
+/// ``refreshMargin`` (5 minutes, as in the AWS SDKs), leaving time for requests already signed with
+/// them to complete. Concurrent callers that find the cache stale share one in-flight refresh. If a
+/// refresh fails while the cached credentials have not yet expired, the cached ones are returned and
+/// the next call tries again; credentials without an expiration are cached for good.
+public actor CachedCredentialProvider: CredentialProvider, CustomStringConvertible {
+    /// The wrapped provider's name.
+    public nonisolated let name: String
+    /// The wrapped provider.
+    public nonisolated let base: any CredentialProvider
+    /// How long before expiration credentials are refreshed.
+    public nonisolated let refreshMargin: TimeInterval
+    private let now: @Sendable () -> Date
+    private var cached: AWSCredentials?
+    private var inFlight: Task<AWSCredentials, any Error>?
+
+    /// Creates a cache around a provider.
+    /// - Parameters:
+    ///   - base: The provider to cache.
+    ///   - refreshMargin: Refresh credentials that expire within this many seconds (default 300).
+    ///   - now: The clock; inject a fixed one in tests.
+    public init(_ base: any CredentialProvider, refreshMargin: TimeInterval = 300, now: @escaping @Sendable () -> Date = { Date() }) {
+        self.base = base
+        self.name = base.name
+        self.refreshMargin = refreshMargin
+        self.now = now
+    }
+
+    /// Returns the cached credentials, refreshing them first when they are missing or about to expire.
+    /// - Returns: Credentials valid for at least ``refreshMargin``, unless only older ones are available.
+    /// - Throws: The wrapped provider's error when there are no usable cached credentials.
+    public func credentials() async throws -> AWSCredentials {
+        if let cached, !cached.expires(within: refreshMargin, of: now()) {
+            return cached
+        }
+        let task: Task<AWSCredentials, any Error>
+        if let inFlight {
+            task = inFlight
+        } else {
+            // An unstructured task, so that one caller's cancellation does not fail the refresh that
+            // other callers are waiting on.
+            let base = self.base
+            task = Task { try await base.credentials() }
+            inFlight = task
+        }
+        do {
+            let fresh = try await task.value
+            if inFlight == task { inFlight = nil }
+            cached = fresh
+            return fresh
+        } catch {
+            if inFlight == task { inFlight = nil }
+            if let cached, !cached.expires(within: 0, of: now()) {
+                return cached
+            }
+            throw error
+        }
+    }
+
+    /// Drops the cached credentials, so the next call fetches new ones (after an `ExpiredToken` error).
+    public func invalidate() {
+        cached = nil
+    }
+
+    /// The wrapped provider's description; cached credentials are never shown.
+    public nonisolated var description: String { "CachedCredentialProvider(\(base))" }
+}

@@ -1,0 +1,88 @@
+import Foundation
+
+/// Tries providers in order and returns the first credentials found.
+///
+/// A provider that is *not configured* is skipped. A provider that is configured but *fails* stops the
+/// chain: a broken profile or credential process must be fixed, not silently replaced by whatever
+/// identity comes next (the instance role, say), which could audit a different account. Either way,
+/// when no credentials result the error is a ``CredentialChainError`` listing every provider tried and
+/// why each gave nothing.
+public struct CredentialProviderChain: CredentialProvider, CustomStringConvertible {
+    /// "chain".
+    public let name = "chain"
+    /// The providers, in the order they are tried.
+    public let providers: [any CredentialProvider]
+
+    /// Creates a chain.
+    /// - Parameter providers: The providers, in the order to try them.
+    public init(providers: [any CredentialProvider]) {
+        self.providers = providers
+    }
+
+    /// Returns the first provider's credentials that succeeds.
+    /// - Returns: The credentials.
+    /// - Throws: ``CredentialChainError`` when no provider gave credentials; `CancellationError`.
+    public func credentials() async throws -> AWSCredentials {
+        var attempts: [CredentialProviderError] = []
+        for provider in providers {
+            do {
+                return try await provider.credentials()
+            } catch let error as CredentialProviderError {
+                attempts.append(error)
+                if !error.isNotConfigured { break }
+            } catch let error as CredentialChainError {
+                attempts.append(contentsOf: error.attempts)
+                if !error.isNotConfigured { break }
+            } catch let error as CancellationError {
+                throw error
+            } catch {
+                // A provider written outside this library threw its own error type. Only its type name
+                // is kept: its description might quote what it read.
+                attempts.append(.failed(provider.name, "failed with an error of type \(type(of: error))"))
+                break
+            }
+        }
+        throw CredentialChainError(attempts: attempts)
+    }
+
+    /// The default chain, as the AWS SDKs build it (without the identity types this library does not
+    /// support), wrapped in a ``CachedCredentialProvider``:
+    /// 1. ``EnvironmentCredentialProvider`` (skipped when `profile` is given, as the AWS CLI skips it
+    ///    for `--profile`: an explicit profile must win over exported keys);
+    /// 2. ``ProfileCredentialProvider`` for `profile`, else `AWS_PROFILE`, else `default`
+    ///    (static keys and `credential_process`);
+    /// 3. ``ContainerCredentialProvider``;
+    /// 4. ``IMDSCredentialProvider``.
+    /// - Parameters:
+    ///   - environment: The environment variables (pass `ProcessInfo.processInfo.environment` in
+    ///     production, a dictionary in tests).
+    ///   - files: The shared config files.
+    ///   - transport: The transport for the container and IMDS endpoints.
+    ///   - profile: A profile chosen explicitly (the CLI's `--profile`), or `nil`.
+    ///   - processRunner: Runs `credential_process` commands.
+    ///   - now: The clock of the cache.
+    /// - Returns: The cached chain.
+    public static func `default`(
+        environment: [String: String],
+        files: SharedConfigFiles,
+        transport: any HTTPTransport,
+        profile: String? = nil,
+        processRunner: any CredentialProcessRunner = ShellCredentialProcessRunner(),
+        now: @escaping @Sendable () -> Date = { Date() }
+    ) -> CachedCredentialProvider {
+        let env = RedactedEnvironment(environment)
+        var providers: [any CredentialProvider] = []
+        if profile == nil {
+            providers.append(EnvironmentCredentialProvider(environment: environment))
+        }
+        providers.append(ProfileCredentialProvider(profile: profile ?? env["AWS_PROFILE"], files: files, processRunner: processRunner))
+        providers.append(ContainerCredentialProvider(environment: environment, transport: transport))
+        providers.append(IMDSCredentialProvider(transport: transport, environment: environment))
+        return CachedCredentialProvider(CredentialProviderChain(providers: providers), now: now)
+    }
+
+    /// The providers' descriptions, in order.
+    public var description: String {
+        "CredentialProviderChain(\(providers.map { String(describing: $0) }.joined(separator: ", ")))"
+    }
+}

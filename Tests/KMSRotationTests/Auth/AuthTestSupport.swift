@@ -1,0 +1,76 @@
+import Foundation
+@testable import KMSRotation
+
+/// A closure-backed transport that records every request it is sent. Local to the Auth tests so they
+/// do not depend on KMSRotationTesting's MockTransport.
+final class AuthTestTransport: HTTPTransport, @unchecked Sendable {
+    private let lock = NSLock()
+    private var recorded: [HTTPRequest] = []
+    private let handler: @Sendable (HTTPRequest) async throws -> HTTPResponse
+
+    init(_ handler: @escaping @Sendable (HTTPRequest) async throws -> HTTPResponse) {
+        self.handler = handler
+    }
+
+    /// A transport that fails every request as if nothing listened.
+    static var unreachable: AuthTestTransport {
+        AuthTestTransport { _ in throw TransportError(.connectionFailed, "connection refused") }
+    }
+
+    var requests: [HTTPRequest] { lock.withLock { recorded } }
+
+    func send(_ request: HTTPRequest) async throws -> HTTPResponse {
+        lock.withLock { recorded.append(request) }
+        return try await handler(request)
+    }
+}
+
+/// A counter safe to bump from concurrent tasks.
+final class AuthCounter: @unchecked Sendable {
+    private let lock = NSLock()
+    private var count = 0
+    var value: Int { lock.withLock { count } }
+    @discardableResult func increment() -> Int { lock.withLock { count += 1; return count } }
+}
+
+/// A temporary directory removed when the value is deinitialized.
+final class AuthTempDirectory {
+    let path: String
+
+    init() throws {
+        path = NSTemporaryDirectory() + "kms-rotation-auth-tests-" + UUID().uuidString
+        try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
+    }
+
+    deinit { try? FileManager.default.removeItem(atPath: path) }
+
+    @discardableResult
+    func write(_ name: String, _ contents: String, executable: Bool = false) throws -> String {
+        let file = path + "/" + name
+        try FileManager.default.createDirectory(atPath: (file as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
+        try Data(contents.utf8).write(to: URL(fileURLWithPath: file))
+        if executable { try FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: file) }
+        return file
+    }
+}
+
+enum AuthFixtures {
+    /// The AWS SigV4 test suite's example keys (public documentation values, not real credentials).
+    static let accessKeyId = "AKIDEXAMPLE"
+    static let secretAccessKey = "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY"
+    /// 2015-08-30T12:36:00Z, the test suite's signing time.
+    static let suiteDate = Date(timeIntervalSince1970: 1_440_938_160)
+    static let suiteCredentials = AWSCredentials(accessKeyId: accessKeyId, secretAccessKey: secretAccessKey)
+
+    /// Secrets used by the provider tests, chosen to be unmistakable in any output.
+    static let secret = "SECRETsecretSECRETsecret0123456789abcdef"
+    static let token = "TOKENtokenTOKENtokenSESSION0123456789"
+
+    static func json(_ object: [String: Any]) -> Data {
+        (try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys])) ?? Data()
+    }
+
+    static func response(_ status: Int, _ body: String = "") -> HTTPResponse {
+        HTTPResponse(status: status, body: Data(body.utf8))
+    }
+}
