@@ -1,0 +1,48 @@
+/// Why an endpoint could not be resolved or a custom endpoint was refused.
+///
+/// Compare ``kind`` with the static members (`error.kind == .insecureEndpoint`); read ``message``
+/// for the details. New kinds may be added: switch with a `default`.
+public struct EndpointError: Error, Sendable, Hashable, CustomStringConvertible {
+    /// What went wrong.
+    public struct Kind: Sendable, Hashable, CustomStringConvertible {
+        fileprivate enum Code: String, Sendable, Hashable {
+            case invalidRegion, fipsNotSupported, dualStackNotSupported, conflictingOptions
+            case invalidEndpoint, insecureEndpoint
+        }
+        fileprivate let code: Code
+
+        /// The region name is empty, malformed, or a pseudo-region (`us-east-1-fips`, `aws-global`).
+        public static let invalidRegion = Kind(code: .invalidRegion)
+        /// FIPS was requested in a partition without FIPS endpoints.
+        public static let fipsNotSupported = Kind(code: .fipsNotSupported)
+        /// Dual-stack was requested in a partition without dual-stack endpoints.
+        public static let dualStackNotSupported = Kind(code: .dualStackNotSupported)
+        /// A custom endpoint was combined with FIPS or dual-stack, which the endpoint rules forbid.
+        public static let conflictingOptions = Kind(code: .conflictingOptions)
+        /// The custom endpoint is not an absolute `http`/`https` URL with a host and nothing else
+        /// (no user information, query or fragment).
+        public static let invalidEndpoint = Kind(code: .invalidEndpoint)
+        /// The custom endpoint uses plain `http://` for a host that is not loopback.
+        public static let insecureEndpoint = Kind(code: .insecureEndpoint)
+
+        /// The kind's name, for example `insecureEndpoint`; stable and safe for logs.
+        public var description: String { code.rawValue }
+    }
+
+    /// The kind of failure.
+    public let kind: Kind
+    /// What was wrong and how to fix it. Never contains user information from a URL.
+    public let message: String
+
+    /// Creates an endpoint error.
+    /// - Parameters:
+    ///   - kind: The kind of failure.
+    ///   - message: The details.
+    public init(_ kind: Kind, _ message: String) {
+        self.kind = kind
+        self.message = message
+    }
+
+    /// `EndpointError.<kind>: <message>`.
+    public var description: String { "EndpointError.\(kind): \(message)" }
+}
