@@ -1,0 +1,124 @@
+import Foundation
+#if canImport(FoundationNetworking)
+import FoundationNetworking
+#endif
+
+/// A small HTTP/1.1 server on 127.0.0.1 for transport tests: Python's `http.server`, started on a free
+/// port in a child process that exits when its stdin closes (so it never outlives the test process).
+///
+/// Endpoints: `/echo` (any method; replies JSON with the method, path, query, lower-cased headers and
+/// the base64 body), `/status/<code>`, `/delay?seconds=<s>`, `/redirect` (307 to `/echo`).
+final class LoopbackServer: @unchecked Sendable {
+    /// `http://127.0.0.1:<port>`.
+    let baseURL: URL
+    /// A loopback port that was free a moment ago and is now closed: connecting to it is refused.
+    let closedPortURL: URL
+
+    private let process: Process
+    private let stdin: Pipe
+
+    private static let script = #"""
+import base64, json, os, socket, sys, threading, time
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from urllib.parse import urlparse, parse_qs
+
+class Handler(BaseHTTPRequestHandler):
+    protocol_version = "HTTP/1.1"
+    def log_message(self, *args): pass
+    def handle(self):
+        try: super().handle()
+        except (BrokenPipeError, ConnectionResetError): pass
+    def reply(self, status, body=b"", headers=()):
+        self.send_response(status)
+        for name, value in headers: self.send_header(name, value)
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+    def route(self):
+        url = urlparse(self.path)
+        length = int(self.headers.get("Content-Length") or 0)
+        body = self.rfile.read(length) if length else b""
+        if url.path == "/echo":
+            payload = {"method": self.command, "path": url.path, "query": url.query,
+                       "headers": {k.lower(): v for k, v in self.headers.items()},
+                       "body": base64.b64encode(body).decode()}
+            self.reply(200, json.dumps(payload).encode(), [("Content-Type", "application/json"), ("X-Echo", "yes")])
+        elif url.path.startswith("/status/"):
+            code = int(url.path.split("/")[2])
+            self.reply(code, b'{"status":%d}' % code, [("Content-Type", "application/json")])
+        elif url.path == "/delay":
+            time.sleep(float(parse_qs(url.query).get("seconds", ["1"])[0]))
+            self.reply(200, b"late")
+        elif url.path == "/redirect":
+            self.reply(307, b"", [("Location", "/echo")])
+        else:
+            self.reply(404, b"not found")
+    do_GET = do_POST = do_PUT = do_DELETE = do_HEAD = route
+
+probe = socket.socket(); probe.bind(("127.0.0.1", 0)); closed = probe.getsockname()[1]; probe.close()
+server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+server.daemon_threads = True
+print(json.dumps({"port": server.server_address[1], "closedPort": closed}), flush=True)
+threading.Thread(target=server.serve_forever, daemon=True).start()
+sys.stdin.read()
+os._exit(0)
+"""#
+
+    private init(baseURL: URL, closedPortURL: URL, process: Process, stdin: Pipe) {
+        self.baseURL = baseURL
+        self.closedPortURL = closedPortURL
+        self.process = process
+        self.stdin = stdin
+    }
+
+    /// Starts a server and waits until it listens.
+    static func start() throws -> LoopbackServer {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("kms-rotation-loopback-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        let scriptURL = directory.appendingPathComponent("server.py")
+        try script.write(to: scriptURL, atomically: true, encoding: .utf8)
+
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        process.arguments = ["python3", scriptURL.path]
+        let stdin = Pipe()
+        let stdout = Pipe()
+        process.standardInput = stdin
+        process.standardOutput = stdout
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+
+        var line = Data()
+        while !line.contains(UInt8(ascii: "\n")) {
+            let chunk = stdout.fileHandleForReading.availableData
+            if chunk.isEmpty { break }
+            line.append(chunk)
+        }
+        try? FileManager.default.removeItem(at: directory)
+        struct Ready: Decodable { var port: Int; var closedPort: Int }
+        guard let ready = try? JSONDecoder().decode(Ready.self, from: line) else {
+            process.terminate()
+            throw CocoaError(.fileReadCorruptFile, userInfo: [NSLocalizedDescriptionKey: "loopback server did not start: \(String(decoding: line, as: UTF8.self))"])
+        }
+        return LoopbackServer(
+            baseURL: URL(string: "http://127.0.0.1:\(ready.port)")!,
+            closedPortURL: URL(string: "http://127.0.0.1:\(ready.closedPort)")!,
+            process: process,
+            stdin: stdin
+        )
+    }
+
+    /// Stops the server and waits for it to exit.
+    func stop() {
+        try? stdin.fileHandleForWriting.close()
+        if process.isRunning { process.terminate() }
+        process.waitUntilExit()
+    }
+
+    /// Runs `body` with a fresh server, stopping it afterwards.
+    static func with<T>(_ body: (LoopbackServer) async throws -> T) async throws -> T {
+        let server = try start()
+        defer { server.stop() }
+        return try await body(server)
+    }
+}

@@ -1,0 +1,163 @@
+import Foundation
+import Testing
+import KMSRotation
+import KMSRotationTesting
+
+/// The behaviour every ``HTTPTransport`` must have, written once over `any HTTPTransport` and run
+/// against each implementation (see `TransportConformanceTests`).
+///
+/// The server behind `baseURL` serves the endpoints of ``LoopbackServer``; `closedPortURL` is a
+/// loopback address nothing listens on.
+struct TransportConformance {
+    let transport: any HTTPTransport
+    let baseURL: URL
+    let closedPortURL: URL
+
+    enum Case: String, CaseIterable, CustomTestStringConvertible {
+        case getEcho, postEcho, errorStatusIsResponse, redirectIsResponse, timeout, cancellation, connectionRefused
+        var testDescription: String { rawValue }
+    }
+
+    func run(_ testCase: Case) async throws {
+        switch testCase {
+        case .getEcho: try await getEcho()
+        case .postEcho: try await postEcho()
+        case .errorStatusIsResponse: try await errorStatusIsResponse()
+        case .redirectIsResponse: try await redirectIsResponse()
+        case .timeout: try await timeout()
+        case .cancellation: try await cancellation()
+        case .connectionRefused: try await connectionRefused()
+        }
+    }
+
+    struct Echo: Decodable {
+        var method: String
+        var path: String
+        var query: String
+        var headers: [String: String]
+        var body: String
+        var bodyData: Data { Data(base64Encoded: body) ?? Data() }
+    }
+
+    private func url(_ pathAndQuery: String) -> URL {
+        URL(string: baseURL.absoluteString + pathAndQuery)!
+    }
+
+    func getEcho() async throws {
+        let request = HTTPRequest(method: "GET", url: url("/echo?a=1&b=two"), headers: ["X-Custom-Header": "value-1", "Accept": "application/json"])
+        let response = try await transport.send(request)
+        #expect(response.status == 200)
+        #expect(response.isSuccess)
+        #expect(response.headers["x-echo"] == "yes")
+        #expect(response.headers["content-type"] == "application/json")
+        let echo = try JSONDecoder().decode(Echo.self, from: response.body)
+        #expect(echo.method == "GET")
+        #expect(echo.path == "/echo")
+        #expect(echo.query == "a=1&b=two")
+        #expect(echo.headers["x-custom-header"] == "value-1")
+        #expect(echo.headers["accept"] == "application/json")
+        #expect(echo.bodyData.isEmpty)
+    }
+
+    func postEcho() async throws {
+        // Large enough that curl asks for `100-continue`, with bytes that are not valid UTF-8.
+        var body = Data(#"{"KeyId":"alias/ünïcode","Limit":10}"#.utf8)
+        body.append(contentsOf: (0..<70_000).map { UInt8(truncatingIfNeeded: $0 &* 31) })
+        let request = HTTPRequest(
+            method: "POST", url: url("/echo"),
+            headers: ["Content-Type": "application/x-amz-json-1.1", "X-Amz-Target": "TrentService.ListKeys", "X-Amz-Date": "20150830T123600Z"],
+            body: body
+        )
+        let response = try await transport.send(request)
+        #expect(response.status == 200)
+        let echo = try JSONDecoder().decode(Echo.self, from: response.body)
+        #expect(echo.method == "POST")
+        #expect(echo.path == "/echo")
+        #expect(echo.headers["content-type"] == "application/x-amz-json-1.1")
+        #expect(echo.headers["x-amz-target"] == "TrentService.ListKeys")
+        #expect(echo.headers["x-amz-date"] == "20150830T123600Z")
+        #expect(echo.bodyData == body)
+    }
+
+    func errorStatusIsResponse() async throws {
+        for status in [404, 500, 503] {
+            let response = try await transport.send(HTTPRequest(method: "POST", url: url("/status/\(status)"), body: Data("{}".utf8)))
+            #expect(response.status == status)
+            #expect(!response.isSuccess)
+            #expect(String(decoding: response.body, as: UTF8.self) == #"{"status":\#(status)}"#)
+        }
+    }
+
+    func redirectIsResponse() async throws {
+        let response = try await transport.send(HTTPRequest(method: "POST", url: url("/redirect"), body: Data("{}".utf8)))
+        #expect(response.status == 307)
+        #expect(response.headers["location"] == "/echo")
+    }
+
+    func timeout() async throws {
+        let clock = ContinuousClock()
+        let start = clock.now
+        let request = HTTPRequest(method: "GET", url: url("/delay?seconds=5"), timeout: .milliseconds(300))
+        let error = await #expect(throws: TransportError.self) { try await transport.send(request) }
+        #expect(error?.kind == .timedOut)
+        #expect(clock.now - start < .seconds(3))
+    }
+
+    func cancellation() async throws {
+        let transport = self.transport
+        let request = HTTPRequest(method: "GET", url: url("/delay?seconds=10"))
+        let clock = ContinuousClock()
+        let task = Task { try await transport.send(request) }
+        try await Task.sleep(for: .milliseconds(200))
+        let cancelledAt = clock.now
+        task.cancel()
+        let result = await task.result
+        #expect(clock.now - cancelledAt < .seconds(2))
+        switch result {
+        case .success(let response):
+            Issue.record("a cancelled request returned \(response.status)")
+        case .failure(let error as TransportError):
+            #expect(error.kind == .cancelled)
+        case .failure(let error):
+            #expect(error is CancellationError)
+        }
+    }
+
+    func connectionRefused() async throws {
+        let request = HTTPRequest(method: "POST", url: URL(string: closedPortURL.absoluteString + "/")!, body: Data("{}".utf8), timeout: .seconds(5))
+        let error = await #expect(throws: TransportError.self) { try await transport.send(request) }
+        #expect(error?.kind == .connectionFailed)
+    }
+}
+
+/// A mock that behaves like ``LoopbackServer``: the same endpoints, answered in-process.
+extension MockTransport {
+    static func loopbackRouter(port: Int, closedPort: Int) -> MockTransport {
+        MockTransport { request in
+            guard request.url.host == "127.0.0.1", request.url.port == port else {
+                throw TransportError(.connectionFailed, "connection refused by \(request.url.host ?? "?"):\(request.url.port ?? 0)")
+            }
+            let path = request.url.path
+            let query = URLComponents(url: request.url, resolvingAgainstBaseURL: false)?.percentEncodedQuery ?? ""
+            switch path {
+            case "/echo":
+                var headers: [String: String] = [:]
+                for field in request.headers { headers[field.name.lowercased()] = field.value }
+                let payload: [String: Any] = ["method": request.method, "path": path, "query": query, "headers": headers, "body": request.body.base64EncodedString()]
+                let body = try JSONSerialization.data(withJSONObject: payload)
+                return HTTPResponse(status: 200, headers: ["Content-Type": "application/json", "X-Echo": "yes"], body: body)
+            case _ where path.hasPrefix("/status/"):
+                let status = Int(path.dropFirst("/status/".count)) ?? 500
+                return HTTPResponse(status: status, headers: ["Content-Type": "application/json"], body: Data(#"{"status":\#(status)}"#.utf8))
+            case "/delay":
+                let seconds = Double(query.replacingOccurrences(of: "seconds=", with: "")) ?? 1
+                try await Task.sleep(for: .milliseconds(Int(seconds * 1000)))
+                return HTTPResponse(status: 200, body: Data("late".utf8))
+            case "/redirect":
+                return HTTPResponse(status: 307, headers: ["Location": "/echo"])
+            default:
+                return HTTPResponse(status: 404, body: Data("not found".utf8))
+            }
+        }
+    }
+}
