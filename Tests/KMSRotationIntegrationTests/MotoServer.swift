@@ -1,4 +1,5 @@
 import Foundation
+import KMSRotation
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
@@ -34,7 +35,7 @@ final class MotoServer: @unchecked Sendable {
         guard let executable = Self.executable else { throw MotoError("moto_server not found") }
         port = try Self.freeLoopbackPort()
         logURL = FileManager.default.temporaryDirectory.appendingPathComponent("moto-\(port).log")
-        FileManager.default.createFile(atPath: logURL.path, contents: nil)
+        _ = FileManager.default.createFile(atPath: logURL.path, contents: nil)
         let log = try FileHandle(forWritingTo: logURL)
         process = Process()
         process.executableURL = URL(fileURLWithPath: executable)
@@ -85,9 +86,8 @@ final class MotoServer: @unchecked Sendable {
     }
 
     static func answers(port: Int) async -> Bool {
-        var request = URLRequest(url: URL(string: "http://127.0.0.1:\(port)/moto-api/data.json")!)
-        request.timeoutInterval = 1
-        return (try? await URLSession.shared.data(for: request)) != nil
+        let request = HTTPRequest(method: "GET", url: URL(string: "http://127.0.0.1:\(port)/moto-api/data.json")!, timeout: .seconds(1))
+        return (try? await URLSessionTransport().send(request)) != nil
     }
 
     /// Binds a socket to 127.0.0.1:0 and returns the port the kernel chose.

@@ -34,18 +34,6 @@ extension RotationChecker {
         }
     }
 
-    /// Creates a scanner.
-    /// - Parameters:
-    ///   - options: Regions, policy, concurrency.
-    ///   - logger: Where the scan logs (debug: per Region; never credentials).
-    ///   - clientFactory: Makes the KMS client for a Region. A throw becomes a ``ScanError`` for that Region.
-    public init(options: ScanOptions, logger: Logger = Logger(label: "kms-rotation", factory: { _ in SwiftLogNoOpLogHandler() }),
-                clientFactory: @escaping @Sendable (_ region: String) async throws -> KMSClient) {
-        self.options = options
-        self.logger = logger
-        self.clientFactory = clientFactory
-    }
-
     /// Scans every Region and streams what it finds, in arrival order: one ``ScanEvent/finding(_:)`` per
     /// key listed, a ``ScanEvent/scanError(_:)`` per Region or listing that failed, and progress.
     ///

@@ -13,6 +13,18 @@ public struct RotationChecker: Sendable {
     let logger: Logger
     let clientFactory: @Sendable (_ region: String) async throws -> KMSClient
 
+    /// Creates a scanner.
+    /// - Parameters:
+    ///   - options: Regions, policy, concurrency.
+    ///   - logger: Where the scan logs (debug: per Region; never credentials).
+    ///   - clientFactory: Makes the KMS client for a Region. A throw becomes a ``ScanError`` for that Region.
+    public init(options: ScanOptions, logger: Logger = Logger(label: "kms-rotation", factory: { _ in SwiftLogNoOpLogHandler() }),
+                clientFactory: @escaping @Sendable (_ region: String) async throws -> KMSClient) {
+        self.options = options
+        self.logger = logger
+        self.clientFactory = clientFactory
+    }
+
     /// Judges one key against a policy. Pure: the same inputs always give the same finding.
     /// - Parameters:
     ///   - key: The key, as DescribeKey described it.

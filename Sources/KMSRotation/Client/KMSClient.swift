@@ -77,7 +77,7 @@ public struct KMSClient: Sendable {
         let logger = self.logger
         let region = self.region
         let response = try await executor.execute(operation: operation, onEvent: { event in
-            logger.debug("kms attempt", metadata: ["operation": "\(operation)", "region": "\(region)", "attempt": "\(event.attempt)", "outcome": "\(event.outcomeSummary)"])
+            logger.debug("kms attempt", metadata: ["operation": "\(operation)", "region": "\(region)", "attempt": "\(event.attempt)", "outcome": "\(Self.summary(of: event.outcome))"])
         }) { _ in
             try await self.attempt(operation, body: body)
         }
@@ -113,6 +113,14 @@ public struct KMSClient: Sendable {
                 continue
             }
             throw error
+        }
+    }
+
+    static func summary(of outcome: RetryEvent.Outcome) -> String {
+        switch outcome {
+        case .succeeded: "succeeded"
+        case .willRetry(let kind, let delay, let error): "retrying (\(kind)) in \(delay) after \(error)"
+        case .failed(let reason, let error): "failed (\(reason)): \(error)"
         }
     }
 

@@ -2,7 +2,7 @@
 ///
 /// Names keep the spelling they were added with (SigV4 lower-cases them itself); lookups ignore case,
 /// as HTTP requires. Adding a name that is already present replaces its value.
-public struct HTTPHeaders: Sendable, Hashable, Sequence, ExpressibleByDictionaryLiteral, CustomStringConvertible {
+public struct HTTPHeaders: Sendable, Hashable, Sequence, ExpressibleByDictionaryLiteral, CustomStringConvertible, CustomDebugStringConvertible, CustomReflectable {
     /// The header fields in the order they were added.
     public private(set) var fields: [(name: String, value: String)]
 
@@ -56,6 +56,13 @@ public struct HTTPHeaders: Sendable, Hashable, Sequence, ExpressibleByDictionary
     /// container/IMDS token headers print as `<redacted>`.
     public var description: String {
         "[" + fields.map { "\($0.name): \(HTTPHeaders.isSensitive($0.name) ? "<redacted>" : $0.value)" }.joined(separator: ", ") + "]"
+    }
+
+    public var debugDescription: String { description }
+
+    /// `dump` and debuggers see the redacted fields too, never a raw `Authorization` value.
+    public var customMirror: Mirror {
+        Mirror(self, unlabeledChildren: fields.map { "\($0.name): \(HTTPHeaders.isSensitive($0.name) ? "<redacted>" : $0.value)" }, displayStyle: .collection)
     }
 
     /// Whether a header carries a secret and must never be logged.
