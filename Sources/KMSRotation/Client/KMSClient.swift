@@ -73,7 +73,9 @@ public struct KMSClient: Sendable {
 
     /// Sends one operation: encodes the input, signs, retries, decodes the output or the error.
     func send<Input: Encodable, Output: Decodable>(_ operation: String, _ input: Input) async throws -> Output {
-        let body = try JSONEncoder().encode(input)
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]  // deterministic bodies: reproducible signatures and logs
+        let body = try encoder.encode(input)
         let logger = self.logger
         let region = self.region
         let response = try await executor.execute(operation: operation, onEvent: { event in
