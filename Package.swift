@@ -57,6 +57,7 @@ let package = Package(
         .testTarget(
             name: "KMSRotationIntegrationTests",
             dependencies: ["KMSRotation", "KMSRotationTesting"],
+            exclude: ["Support"],
             swiftSettings: strict
         ),
     ],

@@ -27,19 +27,30 @@ final class MotoServer: @unchecked Sendable {
         return nil
     }()
 
-    static var isAvailable: Bool { executable != nil }
+    /// The Python that has moto installed (the one `moto_server` runs with).
+    static let python: String? = {
+        let candidates = [which("python3"), "/root/.pyenv/shims/python3", "/usr/bin/python3"].compactMap { $0 }
+        return candidates.first { (try? runProcess($0, ["-c", "import moto.server, moto.kms"]).status) == 0 }
+    }()
+
+    /// Tests/KMSRotationIntegrationTests/Support/moto_server_paginated.py
+    static let launcher = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+        .appendingPathComponent("Support/moto_server_paginated.py").path
+
+    static var isAvailable: Bool { executable != nil && python != nil }
     static let skipMessage = "moto_server not found (pip install 'moto[server]'); integration test skipped"
 
     /// Starts a server and waits until it answers.
     init() async throws {
-        guard let executable = Self.executable else { throw MotoError("moto_server not found") }
+        guard Self.executable != nil, let python = Self.python else { throw MotoError(Self.skipMessage) }
         port = try Self.freeLoopbackPort()
         logURL = FileManager.default.temporaryDirectory.appendingPathComponent("moto-\(port).log")
         _ = FileManager.default.createFile(atPath: logURL.path, contents: nil)
         let log = try FileHandle(forWritingTo: logURL)
         process = Process()
-        process.executableURL = URL(fileURLWithPath: executable)
-        process.arguments = ["-H", "127.0.0.1", "-p", "\(port)"]
+        // moto's ListKeys ignores Limit/Marker; the launcher adds AWS's documented paging (see its docstring).
+        process.executableURL = URL(fileURLWithPath: python)
+        process.arguments = [Self.launcher, "-H", "127.0.0.1", "-p", "\(port)"]
         process.standardOutput = log
         process.standardError = log
         process.standardInput = FileHandle.nullDevice
@@ -54,11 +65,14 @@ final class MotoServer: @unchecked Sendable {
         throw MotoError("moto_server did not answer on 127.0.0.1:\(port) within 30 s: \(tail())")
     }
 
+    /// Stops the server: SIGTERM, then SIGKILL after 5 s (a child can inherit a blocked SIGTERM).
     func stop() {
-        if process.isRunning {
-            process.terminate()
-            process.waitUntilExit()
-        }
+        guard process.isRunning else { return }
+        process.terminate()
+        let deadline = Date().addingTimeInterval(5)
+        while process.isRunning && Date() < deadline { usleep(50_000) }
+        if process.isRunning { kill(process.processIdentifier, SIGKILL) }
+        process.waitUntilExit()
     }
 
     deinit { stop() }
