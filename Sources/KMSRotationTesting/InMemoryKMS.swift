@@ -255,7 +255,8 @@ public final class InMemoryKMS: HTTPTransport, @unchecked Sendable {
         withState { $0.faults.removeAll() }
     }
 
-    /// Delays responses, honouring cancellation (a cancelled request throws `CancellationError`).
+    /// Delays requests before they are handled, honouring cancellation (`CancellationError`) and
+    /// ``HTTPRequest/timeout`` (``TransportError/Kind/timedOut`` once the timeout is shorter than the delay).
     /// - Parameters:
     ///   - latency: The delay; `nil` removes it.
     ///   - operation: Only this operation; `nil` sets the default for all operations.
@@ -267,8 +268,8 @@ public final class InMemoryKMS: HTTPTransport, @unchecked Sendable {
 
     // MARK: - Call accounting
 
-    /// Every request handled, oldest first, including refused and failed ones (a request cancelled
-    /// during injected latency never reached the KMS and is not logged).
+    /// Every request handled, oldest first, including refused and failed ones (a request cancelled or
+    /// timed out during injected latency never reached the KMS and is not logged).
     public var callLog: [Call] { withState { $0.calls } }
 
     /// How many requests for an operation were received (whatever their outcome).
@@ -308,12 +309,20 @@ public final class InMemoryKMS: HTTPTransport, @unchecked Sendable {
     /// - Parameter request: A JSON 1.1 KMS request.
     /// - Returns: The KMS response: HTTP 200 with the output, or an error status with
     ///   `{"__type": "<Code>", "message": "..."}`.
-    /// - Throws: `CancellationError` when the task is cancelled during injected latency.
+    /// - Throws: `CancellationError` when the task is cancelled during injected latency;
+    ///   ``TransportError/Kind/timedOut`` when the injected latency exceeds ``HTTPRequest/timeout``.
+    ///   Such requests never reach the KMS: they change nothing and are not logged.
     public func send(_ request: HTTPRequest) async throws -> HTTPResponse {
         try Task.checkCancellation()
         let operation = request.headers["X-Amz-Target"].map { String($0.dropFirst(Wire.targetPrefix.count)) }
         let latency = withState { state in operation.flatMap { state.operationLatency[$0] } ?? state.latency }
-        if let latency { try await Task.sleep(for: latency) }
+        if let latency {
+            if let timeout = request.timeout, timeout < latency {
+                try await Task.sleep(for: timeout)
+                throw TransportError(.timedOut, "\(request.method) \(request.url.path) did not complete within \(timeout) (injected latency \(latency))")
+            }
+            try await Task.sleep(for: latency)
+        }
         return withState { $0.handle(request) }
     }
 

@@ -200,6 +200,14 @@ struct InMemoryKMSWireTests {
         await #expect(throws: CancellationError.self) { try await task.value }
         #expect(clock.now - cancelledAt < .seconds(2))
         #expect(kms.callCount("DescribeKey") == 0)
+
+        var bounded = InMemoryKMS.request("ListKeys")
+        bounded.timeout = .milliseconds(20)
+        let error = await #expect(throws: TransportError.self) { try await kms.send(bounded) }
+        #expect(error?.kind == .timedOut)
+        kms.setLatency(nil)
+        kms.setLatency(nil, operation: "ListKeys")
+        #expect(try await kms.send(bounded).status == 200)
     }
 
     @Test func callAccountingByOperationRegionAndKey() async throws {
