@@ -5,7 +5,7 @@
 /// report and these options: no clock, no environment, no locale.
 ///
 /// ```swift
-/// var options = RenderOptions(color: isatty(1) == 1, terminalWidth: 120)
+/// let options = RenderOptions(color: isatty(1) == 1, terminalWidth: 120)
 /// print(try ReportRenderer().render(report, as: .table, options: options))
 /// ```
 public struct RenderOptions: Sendable, Hashable {
