@@ -1,0 +1,68 @@
+import Foundation
+
+/// A JSON document built by hand, for formats whose shape is not the report model (SARIF, OCSF, ASFF).
+///
+/// Objects drop members whose value is `nil` when built with ``object(_:)``, and are written with sorted
+/// keys, so the output is deterministic.
+enum JSONValue: Encodable, Sendable, Equatable {
+    case string(String)
+    case int(Int)
+    case bool(Bool)
+    case null
+    case array([JSONValue])
+    case dictionary([String: JSONValue])
+
+    /// An object from members in any order; `nil` values are left out (absent, not `null`).
+    static func object(_ members: KeyValuePairs<String, JSONValue?>) -> JSONValue {
+        var dictionary: [String: JSONValue] = [:]
+        for (key, value) in members {
+            if let value { dictionary[key] = value }
+        }
+        return .dictionary(dictionary)
+    }
+
+    /// A string, or `nil` (so the member is left out) when absent.
+    static func optional(_ value: String?) -> JSONValue? { value.map(JSONValue.string) }
+
+    /// An array of strings.
+    static func strings(_ values: [String]) -> JSONValue { .array(values.map(JSONValue.string)) }
+
+    func encode(to encoder: any Encoder) throws {
+        switch self {
+        case .string(let value):
+            var container = encoder.singleValueContainer()
+            try container.encode(value)
+        case .int(let value):
+            var container = encoder.singleValueContainer()
+            try container.encode(value)
+        case .bool(let value):
+            var container = encoder.singleValueContainer()
+            try container.encode(value)
+        case .null:
+            var container = encoder.singleValueContainer()
+            try container.encodeNil()
+        case .array(let values):
+            var container = encoder.unkeyedContainer()
+            for value in values { try container.encode(value) }
+        case .dictionary(let members):
+            var container = encoder.container(keyedBy: Key.self)
+            for (key, value) in members { try container.encode(value, forKey: Key(key)) }
+        }
+    }
+
+    private struct Key: CodingKey {
+        var stringValue: String
+        var intValue: Int? { nil }
+        init(_ string: String) { stringValue = string }
+        init?(stringValue: String) { self.stringValue = stringValue }
+        init?(intValue: Int) { nil }
+    }
+
+    /// Pretty-printed JSON with sorted keys and unescaped slashes, ending with a newline.
+    static func prettyPrinted(_ value: some Encodable) throws -> String {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+        let data = try encoder.encode(value)
+        return String(decoding: data, as: UTF8.self) + "\n"
+    }
+}

@@ -1,0 +1,171 @@
+import Foundation
+
+/// `markdown`: a report a person pastes into a ticket (GitHub-flavoured Markdown).
+///
+/// The header states when, by what and against which policy; a summary table gives the counts; then
+/// the keys that need action (non-compliant, with the fix as a code block), the keys without a verdict
+/// (with the error), the scan errors, and the compliant and not applicable keys folded in `<details>`.
+///
+/// Every user-controlled string (aliases, messages quoting AWS errors) is escaped: in text, Markdown
+/// punctuation (including `|` and backticks) gets a backslash; in code spans and blocks the fence is
+/// longer than any backtick run inside; in table cells `|` is escaped and line breaks become spaces.
+struct MarkdownFormatter: ReportFormatter {
+    func render(_ report: RotationReport, options: RenderOptions) throws -> String {
+        var out: [String] = []
+        out.append("# KMS key rotation report")
+        out.append("")
+        out.append("- **Generated:** \(ISO8601.string(from: report.generatedAt)) by \(Benchmark.toolName) \(Self.text(options.toolVersion))")
+        out.append("- **Control:** \(Benchmark.standard), control \(Benchmark.control): \(Benchmark.controlTitle)")
+        out.append("- **Policy:** \(report.policy.summaryText)")
+        let regions = report.regions.map { Self.code($0) }.joined(separator: ", ")
+        out.append("- **Regions:** \(regions.isEmpty ? "none" : regions)")
+        out.append("")
+        out.append("| Verdict | Keys |")
+        out.append("|---|---:|")
+        for compliance in Compliance.allCases.sorted() {
+            out.append("| \(compliance.rawValue) | \(report.summary[compliance]) |")
+        }
+        out.append("| **Total** | **\(report.summary.total)** |")
+        out.append("")
+        out.append("**Outcome:** \(Self.outcome(report))")
+
+        let groups = Dictionary(grouping: report.findings, by: \.compliance)
+
+        let nonCompliant = groups[.nonCompliant] ?? []
+        out.append("")
+        out.append("## Non-compliant (\(nonCompliant.count))")
+        out.append("")
+        if nonCompliant.isEmpty {
+            out.append("None.")
+        }
+        for (index, finding) in nonCompliant.enumerated() {
+            if index > 0 { out.append("") }
+            out.append(contentsOf: Self.nonCompliantSection(finding))
+        }
+
+        let insufficient = groups[.insufficientData] ?? []
+        out.append("")
+        out.append("## Insufficient data (\(insufficient.count))")
+        out.append("")
+        if insufficient.isEmpty {
+            out.append("None.")
+        } else {
+            out.append("| Key | Region | Reason | Error |")
+            out.append("|---|---|---|---|")
+            for finding in insufficient {
+                let error = finding.error.map(Self.describe) ?? finding.message
+                out.append("| \(Self.code(finding.displayName, inTable: true)) | \(Self.text(finding.region ?? "-")) | \(Self.code(finding.reason.rawValue, inTable: true)) | \(Self.text(error)) |")
+            }
+        }
+
+        out.append("")
+        out.append("## Scan errors (\(report.errors.count))")
+        out.append("")
+        if report.errors.isEmpty {
+            out.append("None.")
+        } else {
+            out.append("| Region | Account | Operation | Error |")
+            out.append("|---|---|---|---|")
+            for error in report.errors {
+                out.append("| \(Self.text(error.region)) | \(Self.text(error.accountId ?? "-")) | \(Self.text(error.operation)) | \(Self.text("\(error.code): \(error.message)")) |")
+            }
+        }
+
+        for (compliance, title) in [(Compliance.compliant, "Compliant"), (.notApplicable, "Not applicable")] {
+            let findings = groups[compliance] ?? []
+            guard !findings.isEmpty else { continue }
+            out.append("")
+            out.append("<details>")
+            out.append("<summary>\(title) (\(findings.count))</summary>")
+            out.append("")
+            out.append("| Key | Region | Reason | Detail |")
+            out.append("|---|---|---|---|")
+            for finding in findings {
+                out.append("| \(Self.code(finding.displayName, inTable: true)) | \(Self.text(finding.region ?? "-")) | \(Self.code(finding.reason.rawValue, inTable: true)) | \(Self.text(finding.message)) |")
+            }
+            out.append("")
+            out.append("</details>")
+        }
+        return out.joined(separator: "\n") + "\n"
+    }
+
+    private static func nonCompliantSection(_ finding: RotationFinding) -> [String] {
+        var out: [String] = []
+        out.append("### \(code(finding.displayName)) (\(text(finding.region ?? "unknown Region")))")
+        out.append("")
+        out.append("- **Key:** \(code(finding.resourceIdentifier))")
+        if finding.aliases.count > 1 {
+            out.append("- **Aliases:** \(finding.aliases.map { code($0) }.joined(separator: ", "))")
+        }
+        out.append("- **Reason:** \(code(finding.reason.rawValue)): \(text(finding.reason.title))")
+        out.append("- **Finding:** \(text(finding.message))")
+        if let remediation = finding.remediation {
+            out.append("- **Fix:** \(text(remediation.action.rawValue)) on \(code(remediation.keyArn))")
+            if let note = remediation.note { out.append("- **Note:** \(text(note))") }
+            out.append("")
+            out.append(contentsOf: codeBlock(remediation.command, language: "sh"))
+        }
+        return out
+    }
+
+    private static func outcome(_ report: RotationReport) -> String {
+        var parts: [String] = []
+        if report.summary.nonCompliant > 0 { parts.append("\(report.summary.nonCompliant) non-compliant") }
+        if report.summary.insufficientData > 0 { parts.append("\(report.summary.insufficientData) without a verdict") }
+        let unscanned = Set(report.errors.map(\.region)).count
+        if unscanned > 0 { parts.append("\(unscanned) \(unscanned == 1 ? "Region" : "Regions") not scanned") }
+        let verdict = parts.isEmpty ? "every key passes or is out of scope" : parts.joined(separator: ", ")
+        return "\(verdict) (exit status \(report.exitStatus))."
+    }
+
+    private static func describe(_ error: EvidenceError) -> String {
+        var text = "\(error.operation): \(error.code): \(error.message)"
+        var extra: [String] = []
+        if let status = error.httpStatus { extra.append("HTTP \(status)") }
+        if let requestId = error.requestId { extra.append("request ID \(requestId)") }
+        if !extra.isEmpty { text += " (\(extra.joined(separator: ", ")))" }
+        return text
+    }
+
+    /// Characters that carry meaning in Markdown text or inline HTML.
+    private static let special: Set<Character> = ["\\", "`", "*", "_", "[", "]", "<", ">", "|", "~", "#"]
+
+    /// Text on one line with Markdown punctuation backslash-escaped (`|` included, so it is safe in a
+    /// table cell too).
+    static func text(_ value: String) -> String {
+        var out = ""
+        for character in TextSanitizer.singleLine(value) {
+            if special.contains(character) { out.append("\\") }
+            out.append(character)
+        }
+        return out
+    }
+
+    /// A code span whose fence is longer than any backtick run inside; in a table `|` is escaped
+    /// (GitHub splits cells before parsing code spans).
+    static func code(_ value: String, inTable: Bool = false) -> String {
+        var content = TextSanitizer.singleLine(value)
+        if content.isEmpty { return "-" }
+        let fence = String(repeating: "`", count: longestRun(of: "`", in: content) + 1)
+        if content.first == "`" || content.last == "`" { content = " \(content) " }
+        if inTable { content = content.replacingOccurrences(of: "|", with: "\\|") }
+        return fence + content + fence
+    }
+
+    /// A fenced code block whose fence is longer than any backtick run inside.
+    static func codeBlock(_ value: String, language: String) -> [String] {
+        let content = TextSanitizer.singleLine(value)
+        let fence = String(repeating: "`", count: max(3, longestRun(of: "`", in: content) + 1))
+        return [fence + language, content, fence]
+    }
+
+    private static func longestRun(of character: Character, in text: String) -> Int {
+        var longest = 0
+        var current = 0
+        for c in text {
+            current = c == character ? current + 1 : 0
+            longest = max(longest, current)
+        }
+        return longest
+    }
+}

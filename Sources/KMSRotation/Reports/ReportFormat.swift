@@ -1,0 +1,49 @@
+/// An output format of a ``RotationReport``: the values of the CLI's `--format` option.
+///
+/// Render any of them with ``ReportRenderer/render(_:as:options:)``. `Docs/output-formats.md` describes
+/// each format, the tool that consumes it and how verdicts map onto its vocabulary.
+public enum ReportFormat: String, Sendable, Hashable, Codable, CaseIterable, CustomStringConvertible {
+    /// Aligned columns for a terminal, optionally coloured, with scan errors and a summary line.
+    case table
+    /// The versioned report model (`schemaVersion` "1.0"), pretty-printed with sorted keys.
+    case json
+    /// RFC 4180 CSV, one row per finding, guarded against formula injection.
+    case csv
+    /// A Markdown report a person pastes into a ticket.
+    case markdown
+    /// SARIF 2.1.0, for GitHub code scanning and other SARIF viewers.
+    case sarif
+    /// A JSON array of OCSF Compliance Finding events (class 2003), for OCSF-based security lakes.
+    case ocsf
+    /// AWS Security Finding Format, ready for `aws securityhub batch-import-findings --cli-input-json`.
+    case asff
+    /// JUnit XML, one test suite per Region, for CI systems (Jenkins, GitLab).
+    case junit
+
+    /// The conventional file name extension for the format, without the dot (`sarif`, `xml`, `md`).
+    public var fileExtension: String {
+        switch self {
+        case .table: "txt"
+        case .json, .ocsf, .asff: "json"
+        case .csv: "csv"
+        case .markdown: "md"
+        case .sarif: "sarif"
+        case .junit: "xml"
+        }
+    }
+
+    /// The media type of the format (`application/sarif+json`, `text/csv`), for uploads and HTTP responses.
+    public var mediaType: String {
+        switch self {
+        case .table: "text/plain; charset=utf-8"
+        case .json, .ocsf, .asff: "application/json"
+        case .csv: "text/csv; charset=utf-8; header=present"
+        case .markdown: "text/markdown; charset=utf-8"
+        case .sarif: "application/sarif+json"
+        case .junit: "application/xml"
+        }
+    }
+
+    /// The raw value, as the CLI spells it.
+    public var description: String { rawValue }
+}

@@ -1,0 +1,136 @@
+/// `table`: aligned columns for a terminal. Problems first (non-compliant, insufficient data), then
+/// compliant and not applicable keys, each group by Region and ARN; then the fixes, the scan errors and
+/// a one-line summary.
+///
+/// Cells are sanitised (control characters become spaces) so that an alias cannot inject terminal
+/// escapes; ANSI colour is added only when ``RenderOptions/color`` is set, and widths are measured
+/// without it.
+struct TableFormatter: ReportFormatter {
+    static let headers = ["REGION", "KEY", "SPEC", "MANAGER", "STATE", "COMPLIANCE", "REASON"]
+    private static let keyColumn = 1
+    private static let complianceColumn = 5
+    private static let reasonColumn = 6
+    private static let gap = "  "
+
+    func render(_ report: RotationReport, options: RenderOptions) throws -> String {
+        let style = Style(enabled: options.color)
+        let findings = report.findings.sorted {
+            ($0.compliance.severityRank, $0.region ?? "", $0.keyArn ?? "", $0.keyId)
+                < ($1.compliance.severityRank, $1.region ?? "", $1.keyArn ?? "", $1.keyId)
+        }
+        var lines: [String] = []
+        if findings.isEmpty {
+            lines.append("No keys found.")
+        } else {
+            let rows = findings.map(Self.cells)
+            let widths = Self.columnWidths(rows: rows, terminalWidth: options.terminalWidth)
+            lines.append(Self.line(Self.headers, widths: widths) { _, text in style.bold(text) })
+            for (finding, row) in zip(findings, rows) {
+                lines.append(Self.line(row, widths: widths) { column, text in
+                    column == Self.complianceColumn ? style.paint(text, for: finding.compliance) : text
+                })
+            }
+        }
+
+        let fixes = findings.filter { $0.compliance == .nonCompliant && $0.remediation != nil }
+        if !fixes.isEmpty {
+            lines.append("")
+            lines.append(style.bold("Remediation:"))
+            let width = fixes.map { TextSanitizer.visibleWidth(TextSanitizer.singleLine($0.displayName)) }.max() ?? 0
+            for finding in fixes {
+                let name = TextSanitizer.singleLine(finding.displayName)
+                let padding = String(repeating: " ", count: width - TextSanitizer.visibleWidth(name))
+                lines.append("  \(name)\(padding)\(Self.gap)\(TextSanitizer.singleLine(finding.remediation?.command ?? ""))")
+            }
+        }
+
+        if !report.errors.isEmpty {
+            lines.append("")
+            lines.append(style.bold("Scan errors:"))
+            for error in report.errors {
+                var location = error.region
+                if let account = error.accountId { location += " (\(account))" }
+                let text = "\(location)\(Self.gap)\(error.operation)\(Self.gap)\(error.code): \(error.message)"
+                lines.append("  " + style.yellow(TextSanitizer.singleLine(text)))
+            }
+        }
+
+        lines.append("")
+        lines.append(Self.summaryLine(report))
+        return lines.joined(separator: "\n") + "\n"
+    }
+
+    /// `12 keys: 3 NON_COMPLIANT, 1 INSUFFICIENT_DATA, 5 COMPLIANT, 3 NOT_APPLICABLE; 1 region not scanned`.
+    static func summaryLine(_ report: RotationReport) -> String {
+        let summary = report.summary
+        let counts = Compliance.allCases.sorted().map { "\(summary[$0]) \($0.rawValue)" }.joined(separator: ", ")
+        var line = "\(summary.total) \(summary.total == 1 ? "key" : "keys"): \(counts)"
+        let unscanned = Set(report.errors.map(\.region)).count
+        if unscanned > 0 {
+            line += "; \(unscanned) \(unscanned == 1 ? "region" : "regions") not scanned"
+        }
+        return line
+    }
+
+    private static func cells(_ finding: RotationFinding) -> [String] {
+        [
+            finding.region ?? "-",
+            finding.displayName,
+            finding.key.keySpec?.rawValue ?? "-",
+            finding.key.keyManager?.rawValue ?? "-",
+            finding.key.keyState?.rawValue ?? "-",
+            finding.compliance.rawValue,
+            finding.reason.rawValue,
+        ].map(TextSanitizer.singleLine)
+    }
+
+    /// Column widths by visible width; when the table is wider than the terminal, the key and reason
+    /// columns give way first (never below their header or a readable minimum).
+    private static func columnWidths(rows: [[String]], terminalWidth: Int?) -> [Int] {
+        var widths = headers.map(TextSanitizer.visibleWidth)
+        for row in rows {
+            for (index, cell) in row.enumerated() { widths[index] = max(widths[index], TextSanitizer.visibleWidth(cell)) }
+        }
+        guard let terminalWidth else { return widths }
+        var excess = widths.reduce(0, +) + gap.count * (widths.count - 1) - terminalWidth
+        for (column, minimum) in [(keyColumn, 12), (reasonColumn, 10)] where excess > 0 {
+            let floor = max(minimum, headers[column].count)
+            let cut = min(excess, max(widths[column] - floor, 0))
+            widths[column] -= cut
+            excess -= cut
+        }
+        return widths
+    }
+
+    private static func line(_ cells: [String], widths: [Int], decorate: (Int, String) -> String) -> String {
+        var parts: [String] = []
+        for (index, cell) in cells.enumerated() {
+            let text = TextSanitizer.truncate(cell, to: widths[index])
+            let isLast = index == cells.count - 1
+            let padding = isLast ? "" : String(repeating: " ", count: max(widths[index] - TextSanitizer.visibleWidth(text), 0))
+            parts.append(decorate(index, text) + padding)
+        }
+        return parts.joined(separator: gap)
+    }
+
+    /// ANSI styling that is the identity when colour is off.
+    private struct Style {
+        let enabled: Bool
+
+        func paint(_ text: String, for compliance: Compliance) -> String {
+            switch compliance {
+            case .nonCompliant: wrap(text, "31")
+            case .insufficientData: wrap(text, "33")
+            case .compliant: wrap(text, "32")
+            case .notApplicable: wrap(text, "2")
+            }
+        }
+
+        func bold(_ text: String) -> String { wrap(text, "1") }
+        func yellow(_ text: String) -> String { wrap(text, "33") }
+
+        private func wrap(_ text: String, _ code: String) -> String {
+            enabled ? "\u{1B}[\(code)m\(text)\u{1B}[0m" : text
+        }
+    }
+}

@@ -1,0 +1,55 @@
+/// Text hygiene shared by the text formats: user-controlled strings (aliases, messages quoting AWS
+/// errors) must not smuggle terminal escapes or line breaks into a table, a CSV cell or an XML attribute.
+enum TextSanitizer {
+    /// Replaces control characters (C0, DEL, C1: ESC, CR, LF, TAB…) with spaces, so the text is one
+    /// printable line: no ANSI escape sequence reaches the terminal and no row is split.
+    static func singleLine(_ text: String) -> String {
+        var result = String.UnicodeScalarView()
+        for scalar in text.unicodeScalars {
+            result.append(isControl(scalar) ? " " : scalar)
+        }
+        return String(result)
+    }
+
+    /// Whether the scalar is a C0 or C1 control character or DEL.
+    static func isControl(_ scalar: Unicode.Scalar) -> Bool {
+        scalar.value < 0x20 || (0x7F...0x9F).contains(scalar.value)
+    }
+
+    /// The width of text on a terminal: characters, ANSI CSI sequences (`ESC [ … letter`) excluded.
+    static func visibleWidth(_ text: String) -> Int {
+        var width = 0
+        var inEscape = false
+        var sawBracket = false
+        for scalar in text.unicodeScalars {
+            if inEscape {
+                if !sawBracket {
+                    sawBracket = scalar == "["
+                    if !sawBracket { inEscape = false }
+                } else if (0x40...0x7E).contains(scalar.value) {
+                    inEscape = false
+                }
+                continue
+            }
+            if scalar == "\u{1B}" {
+                inEscape = true
+                sawBracket = false
+                continue
+            }
+            // Combining marks and zero-width joiners add no width.
+            if scalar.properties.generalCategory == .nonspacingMark || scalar.properties.generalCategory == .enclosingMark
+                || scalar.value == 0x200D || (0xFE00...0xFE0F).contains(scalar.value) {
+                continue
+            }
+            width += 1
+        }
+        return width
+    }
+
+    /// Shortens plain text to at most `width` characters, ending with "…" when shortened.
+    static func truncate(_ text: String, to width: Int) -> String {
+        guard text.count > width else { return text }
+        guard width > 1 else { return String(text.prefix(max(width, 0))) }
+        return String(text.prefix(width - 1)) + "…"
+    }
+}
