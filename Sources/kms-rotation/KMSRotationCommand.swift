@@ -12,6 +12,6 @@ struct KMSRotationCommand: AsyncParsableCommand {
         not run (no credentials, bad endpoint); 64 usage error.
         """,
         version: KMSRotationVersion.current,
-        subcommands: []
+        subcommands: [AuditCommand.self]
     )
 }

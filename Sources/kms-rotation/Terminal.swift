@@ -1,4 +1,5 @@
 import Foundation
+import KMSRotation
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
@@ -7,6 +8,14 @@ import Darwin
 
 /// What the CLI knows about where it writes.
 enum Terminal {
+    static let standardOutput: Int32 = 1
+    static let standardError: Int32 = 2
+
+    /// Rewrites one status line on standard error.
+    @Sendable static func printProgress(_ progress: ScanProgress) {
+        writeError("\r\u{1B}[2Kscanning: \(progress)")
+    }
+
     static func isTTY(_ fd: Int32) -> Bool { isatty(fd) == 1 }
 
     /// Colour only on a terminal and never with `NO_COLOR` set (https://no-color.org).

@@ -137,7 +137,7 @@ extension RotationChecker {
         // task awaits the same alias walk (a Task's value can be awaited any number of times).
         await withTaskCancellationHandler {
             let aliases: @Sendable () async -> [String: [String]] = { (try? await aliasTask.value.get()) ?? [:] }
-            await withTaskGroup(of: Void.self) { group in
+            let listed = await withTaskGroup(of: Void.self) { group -> Bool in
                 var inFlight = 0
                 do {
                     for try await entry in client.allKeys(pageSize: options.listKeysPageSize) {
@@ -155,13 +155,17 @@ extension RotationChecker {
                         }
                     }
                 } catch {
+                    await group.waitForAll()
                     if !Self.isCancellation(error) {
                         emit(.scanError(ScanError(region: region, operation: "ListKeys", code: Self.code(of: error), message: Self.message(of: error))))
                     }
+                    return false
                 }
                 await group.waitForAll()
+                return true
             }
-            if case .failure(let error) = await aliasTask.value, !Self.isCancellation(error) {
+            // A Region that cannot be listed (not enabled, denied) fails ListAliases the same way: one error is enough.
+            if listed, case .failure(let error) = await aliasTask.value, !Self.isCancellation(error) {
                 emit(.scanError(ScanError(region: region, operation: "ListAliases", code: Self.code(of: error), message: Self.message(of: error))))
             }
         } onCancel: {

@@ -1,0 +1,110 @@
+import ArgumentParser
+import Foundation
+import KMSRotation
+import KMSRotationTesting
+import Logging
+
+struct AuditCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "audit",
+        abstract: "Scan KMS keys and report which ones do not rotate.",
+        discussion: """
+        Credentials, Region and endpoint follow the AWS conventions (AWS_ACCESS_KEY_ID, AWS_PROFILE, \
+        AWS_REGION, AWS_ENDPOINT_URL_KMS, the shared config files). Only read operations are used: see \
+        Docs/iam-permissions.md. `--demo` audits a built-in sample account with no network and no credentials.
+        """
+    )
+
+    @Option(name: .customLong("region"), help: "A Region to scan (repeat for several). Default: the configured Region.")
+    var regions: [String] = []
+
+    @Flag(name: .customLong("all-regions"), help: "Scan every Region where KMS runs in the partition.")
+    var allRegions = false
+
+    @Option(help: "The profile of the shared config files to use.")
+    var profile: String?
+
+    @Option(name: .customLong("endpoint-url"), help: "A custom KMS endpoint (http:// only for loopback hosts).")
+    var endpointURL: String?
+
+    @Option(help: "Output format: \(ReportFormat.allCases.map(\.rawValue).joined(separator: ", ")). Default: table on a terminal, json otherwise.")
+    var format: ReportFormat?
+
+    @Option(name: .shortAndLong, help: "Write the report to this file instead of standard output.")
+    var output: String?
+
+    @Option(name: .customLong("max-rotation-period-days"), help: "Fail keys that rotate less often than this (90-2560).")
+    var maxRotationPeriodDays: Int?
+
+    @Flag(name: .customLong("evaluate-disabled-keys"), help: "Judge disabled keys like enabled ones.")
+    var evaluateDisabledKeys = false
+
+    @Option(help: "KMS calls in flight per Region (1-64).")
+    var concurrency: Int = 8
+
+    @Flag(help: "Audit a built-in sample account (no network, no credentials).")
+    var demo = false
+
+    @Flag(name: .shortAndLong, help: "Log each KMS call to standard error (never credentials).")
+    var verbose = false
+
+    @Option(name: .customLong("list-keys-page-size"), help: .hidden)
+    var listKeysPageSize: Int = 1000
+
+    func validate() throws {
+        if let days = maxRotationPeriodDays, !RotationPolicy.allowedRotationPeriodDays.contains(days) {
+            throw ValidationError("--max-rotation-period-days must be between 90 and 2560 (the periods KMS accepts); got \(days).")
+        }
+        guard (1...64).contains(concurrency) else { throw ValidationError("--concurrency must be between 1 and 64; got \(concurrency).") }
+        guard (1...1000).contains(listKeysPageSize) else { throw ValidationError("--list-keys-page-size must be between 1 and 1000.") }
+        if allRegions && !regions.isEmpty { throw ValidationError("--all-regions and --region cannot be combined.") }
+        if demo && (profile != nil || endpointURL != nil) { throw ValidationError("--demo uses a built-in account: --profile and --endpoint-url do not apply.") }
+    }
+
+    func run() async throws {
+        let environment = ProcessInfo.processInfo.environment
+        let policy = RotationPolicy(maximumRotationPeriodDays: maxRotationPeriodDays, evaluateDisabledKeys: evaluateDisabledKeys)
+        var logger = Logger(label: "kms-rotation") { StreamLogHandler.standardError(label: $0) }
+        logger.logLevel = verbose ? .debug : .warning
+
+        let setup: ScanSetup
+        do {
+            setup = demo
+                ? try ScanSetup.demo(regions: regions, allRegions: allRegions, logger: logger)
+                : try await ScanSetup.live(environment: environment, profile: profile, endpointURL: endpointURL, regions: regions,
+                                           allRegions: allRegions, logger: logger)
+        } catch let error as ValidationError {
+            throw error
+        } catch {
+            Terminal.writeError("kms-rotation: \(error)\n")
+            throw ExitCode(1)
+        }
+
+        let options = RotationChecker.ScanOptions(regions: setup.regions, policy: policy, concurrencyPerRegion: concurrency,
+                                                  listKeysPageSize: listKeysPageSize, now: setup.now)
+        let checker = RotationChecker(options: options, logger: logger, clientFactory: setup.clientFactory)
+        let showProgress = Terminal.isTTY(Terminal.standardError) && !verbose
+        let report = try await checker.report(progress: showProgress ? Terminal.printProgress : nil)
+        if showProgress { Terminal.writeError("\r\u{1B}[2K") }
+
+        let toFile = output != nil
+        let chosen = format ?? (!toFile && Terminal.isTTY(Terminal.standardOutput) ? .table : .json)
+        let renderOptions = RenderOptions(color: !toFile && Terminal.wantsColor(fd: Terminal.standardOutput, environment: environment),
+                                          terminalWidth: toFile ? nil : Terminal.width(fd: Terminal.standardOutput))
+        let text = try ReportRenderer().render(report, as: chosen, options: renderOptions)
+        if let output {
+            do {
+                try Data(text.utf8).write(to: URL(fileURLWithPath: output), options: .atomic)
+            } catch {
+                Terminal.writeError("kms-rotation: cannot write \(output): \(error.localizedDescription)\n")
+                throw ExitCode(1)
+            }
+        } else {
+            FileHandle.standardOutput.write(Data(text.utf8))
+            if !text.hasSuffix("\n") { FileHandle.standardOutput.write(Data("\n".utf8)) }
+        }
+        throw ExitCode(report.exitStatus)
+    }
+}
+
+extension ReportFormat: ExpressibleByArgument {}
