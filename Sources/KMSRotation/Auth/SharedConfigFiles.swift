@@ -218,7 +218,11 @@ public struct SharedConfigFiles: Sendable, Hashable, CustomStringConvertible, Cu
     /// - Throws: The underlying error when the file exists but cannot be read.
     public static func readFileIfPresent(_ path: String) throws -> Data? {
         guard FileManager.default.fileExists(atPath: path) else { return nil }
-        return try Data(contentsOf: URL(fileURLWithPath: path))
+        // FileHandle, not Data(contentsOf:): the latter refuses character devices, and people point
+        // AWS_CONFIG_FILE at /dev/null to mean "no config", as the AWS CLI allows.
+        let handle = try FileHandle(forReadingFrom: URL(fileURLWithPath: path))
+        defer { try? handle.close() }
+        return try handle.readToEnd() ?? Data()
     }
 
     /// Profile names only, never values.

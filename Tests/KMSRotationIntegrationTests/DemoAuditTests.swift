@@ -1,0 +1,123 @@
+import Foundation
+import Testing
+import KMSRotation
+
+/// `kms-rotation audit --demo`, run as users run it: the real binary, no network, no credentials.
+@Suite("kms-rotation audit --demo", .enabled(if: CLIBinary.path != nil, "kms-rotation binary not built"))
+struct DemoAuditTests {
+    /// The verdict the decision table gives each demo key (SampleAccount's table), by Region and alias.
+    static let expected: [String: FindingReason] = [
+        "us-east-1 alias/orders": .rotationEnabled, "us-east-1 alias/payments": .rotationEnabled,
+        "us-east-1 alias/archive": .rotationEnabled, "us-east-1 alias/legacy-app": .rotationDisabled,
+        "us-east-1 alias/retired-batch": .keyDisabled, "us-east-1 alias/paused-reports": .keyDisabled,
+        "us-east-1 alias/old-exports": .pendingDeletion, "us-east-1 alias/aws/s3": .awsManagedKey,
+        "us-east-1 alias/aws/acm": .awsManagedKey, "us-east-1 alias/code-signing": .asymmetricKey,
+        "us-east-1 alias/device-auth": .asymmetricKey, "us-east-1 alias/pq-signing": .asymmetricKey,
+        "us-east-1 alias/webhook-mac": .hmacKey, "us-east-1 alias/byok-ledger": .importedKeyMaterial,
+        "us-east-1 alias/byok-pending": .pendingImport, "us-east-1 alias/hsm-vault": .customKeyStore,
+        "us-east-1 alias/xks-partner": .customKeyStore, "us-east-1 alias/xks-offline": .keyUnavailable,
+        "us-east-1 alias/global-orders": .rotationDisabled, "us-east-1 alias/quantum-ready": .unsupportedKeySpec,
+        "us-east-1 (none)": .rotationEnabled,
+        "eu-west-1 alias/global-orders": .rotationDisabled, "eu-west-1 alias/eu-customers": .rotationEnabled,
+        "eu-west-1 alias/eu-analytics": .rotationDisabled, "eu-west-1 alias/aws/ebs": .awsManagedKey,
+        "eu-west-1 alias/sunset-global": .pendingReplicaDeletion,
+        "ap-southeast-2 alias/sunset-global": .rotationEnabled, "ap-southeast-2 alias/global-orders": .keyStateTransitional,
+        "ap-southeast-2 alias/au-billing": .rotationEnabled, "ap-southeast-2 alias/aws/rds": .awsManagedKey,
+    ]
+
+    @Test("JSON: every demo key's verdict matches the decision table; exit status 3")
+    func json() throws {
+        let result = try CLIBinary.run(["audit", "--demo", "--format", "json"])
+        #expect(result.status == 3, "stderr: \(result.stderr)")
+        let report = try JSONDecoder().decode(RotationReport.self, from: Data(result.stdout.utf8))
+        #expect(report.findings.count == Self.expected.count)
+        var seen: [String: FindingReason] = [:]
+        for finding in report.findings {
+            let key = "\(finding.region ?? "?") \(finding.aliases.first ?? "(none)")"
+            #expect(seen[key] == nil, "two findings for \(key)")
+            seen[key] = finding.reason
+        }
+        #expect(seen == Self.expected)
+        #expect(report.errors.map { "\($0.region) \($0.operation) \($0.code)" } == ["ap-east-1 ListKeys UnrecognizedClientException"])
+        #expect(report.summary.nonCompliant == 4)
+        let replica = try #require(report.findings.first { $0.region == "eu-west-1" && $0.aliases == ["alias/global-orders"] })
+        #expect(replica.remediation?.region == "us-east-1")
+        #expect(replica.remediation?.keyArn == replica.key.primaryKeyArn)
+    }
+
+    @Test("Table: aligned, no colour when not a terminal, a summary line; exit status 3")
+    func table() throws {
+        let result = try CLIBinary.run(["audit", "--demo", "--format", "table"])
+        #expect(result.status == 3)
+        #expect(!result.stdout.contains("\u{1B}"))
+        #expect(result.stdout.contains("30 keys: 4 NON_COMPLIANT, 1 INSUFFICIENT_DATA, 7 COMPLIANT, 18 NOT_APPLICABLE; 1 region not scanned"))
+        #expect(result.stderr.isEmpty, "no progress output when stderr is not a terminal: \(result.stderr)")
+    }
+
+    @Test("A policy maximum turns the 730-day key non-compliant")
+    func maximumPeriod() throws {
+        let result = try CLIBinary.run(["audit", "--demo", "--format", "json", "--max-rotation-period-days", "365"])
+        #expect(result.status == 3)
+        let report = try JSONDecoder().decode(RotationReport.self, from: Data(result.stdout.utf8))
+        let archive = try #require(report.findings.first { $0.aliases == ["alias/archive"] })
+        #expect(archive.reason == .rotationPeriodTooLong)
+        #expect(archive.remediation?.rotationPeriodInDays == 365)
+        #expect(report.policy.maximumRotationPeriodDays == 365)
+    }
+
+    @Test("Only enabled Regions: no scan error; a single clean Region exits 0")
+    func exitStatuses() throws {
+        let clean = try CLIBinary.run(["audit", "--demo", "--region", "ap-southeast-2", "--format", "json"])
+        #expect(clean.status == 4, "ap-southeast-2 has a replica being created (INSUFFICIENT_DATA): \(clean.stderr)")
+        let notEnabled = try CLIBinary.run(["audit", "--demo", "--region", "ap-east-1", "--format", "json"])
+        #expect(notEnabled.status == 4)
+    }
+
+    @Test("Every format renders from the demo and is written to --output", arguments: ReportFormat.allCases)
+    func formats(_ format: ReportFormat) throws {
+        let file = FileManager.default.temporaryDirectory.appendingPathComponent("demo-\(UUID().uuidString).\(format.fileExtension)")
+        defer { try? FileManager.default.removeItem(at: file) }
+        let result = try CLIBinary.run(["audit", "--demo", "--format", format.rawValue, "--output", file.path])
+        #expect(result.status == 3, "\(format): \(result.stderr)")
+        #expect(result.stdout.isEmpty)
+        let written = try String(contentsOf: file, encoding: .utf8)
+        #expect(written.count > 200)
+        #expect(!written.contains("\u{1B}"), "no colour in files")
+    }
+
+    @Test("Usage errors exit 64 with a message", arguments: [
+        ["audit", "--demo", "--max-rotation-period-days", "30"],
+        ["audit", "--demo", "--format", "xml"],
+        ["audit", "--demo", "--concurrency", "0"],
+        ["audit", "--all-regions", "--region", "us-east-1"],
+        ["audit", "--no-such-flag"],
+    ])
+    func usageErrors(_ arguments: [String]) throws {
+        let result = try CLIBinary.run(arguments)
+        #expect(result.status == 64, "\(arguments): \(result.stderr)")
+        #expect(!result.stderr.isEmpty)
+    }
+
+    @Test("No credentials or a non-loopback http endpoint: exit 1 with the reason, nothing sent")
+    func cannotRun() throws {
+        let noCredentials = try CLIBinary.run(["audit", "--region", "us-east-1", "--format", "json"],
+                                              environment: ["AWS_CONTAINER_CREDENTIALS_FULL_URI": "", "HOME": "/nonexistent"])
+        #expect(noCredentials.status == 1)
+        #expect(noCredentials.stderr.contains("credentials"), "\(noCredentials.stderr)")
+        let insecure = try CLIBinary.run(["audit", "--region", "us-east-1", "--endpoint-url", "http://10.1.2.3:4566"],
+                                         environment: ["AWS_ACCESS_KEY_ID": "AKIDTEST", "AWS_SECRET_ACCESS_KEY": "secret-value-never-printed"])
+        #expect(insecure.status == 1)
+        #expect(insecure.stderr.contains("loopback"), "\(insecure.stderr)")
+        #expect(!insecure.stderr.contains("secret-value-never-printed"))
+    }
+
+    @Test("--version and --help")
+    func versionAndHelp() throws {
+        let version = try CLIBinary.run(["--version"])
+        #expect(version.status == 0)
+        #expect(version.stdout.trimmingCharacters(in: .whitespacesAndNewlines) == KMSRotationVersion.current)
+        let help = try CLIBinary.run(["audit", "--help"])
+        #expect(help.status == 0)
+        #expect(help.stdout.contains("--max-rotation-period-days"))
+    }
+}
