@@ -101,7 +101,8 @@ struct AuditCommand: AsyncParsableCommand {
             }
         } else {
             FileHandle.standardOutput.write(Data(text.utf8))
-            if !text.hasSuffix("\n") { FileHandle.standardOutput.write(Data("\n".utf8)) }
+            // utf8, not Character: "\r\n" (CSV's line end) is one Character and would not match "\n".
+            if text.utf8.last != UInt8(ascii: "\n") { FileHandle.standardOutput.write(Data("\n".utf8)) }
         }
         throw ExitCode(report.exitStatus)
     }
