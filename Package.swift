@@ -48,6 +48,12 @@ let package = Package(
             path: "Examples/EmbeddingExample",
             swiftSettings: strict
         ),
+        .executableTarget(
+            name: "AccountScanExample",
+            dependencies: ["KMSRotation"],
+            path: "Examples/AccountScanExample",
+            swiftSettings: strict
+        ),
         .testTarget(
             name: "KMSRotationTests",
             dependencies: ["KMSRotation", "KMSRotationTesting"],

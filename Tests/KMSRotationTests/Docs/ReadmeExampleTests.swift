@@ -7,14 +7,14 @@ struct ReadmeExampleTests {
     static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
         .deletingLastPathComponent().deletingLastPathComponent()
 
-    @Test("The README's embedding example is the compiled Example target's code")
-    func embeddingExampleInSync() throws {
-        let example = try String(contentsOf: Self.root.appendingPathComponent("Examples/EmbeddingExample/main.swift"), encoding: .utf8)
+    @Test("The README's examples are the compiled Example targets' code", arguments: ["EmbeddingExample", "AccountScanExample"])
+    func embeddingExampleInSync(_ target: String) throws {
+        let example = try String(contentsOf: Self.root.appendingPathComponent("Examples/\(target)/main.swift"), encoding: .utf8)
         let readme = try String(contentsOf: Self.root.appendingPathComponent("README.md"), encoding: .utf8)
         let start = try #require(example.range(of: "// BEGIN README EXAMPLE\n"))
         let end = try #require(example.range(of: "// END README EXAMPLE"))
         let block = example[start.upperBound..<end.lowerBound].trimmingCharacters(in: .whitespacesAndNewlines)
-        #expect(readme.contains(block), "README.md's embedding example differs from Examples/EmbeddingExample/main.swift")
+        #expect(readme.contains(block), "README.md's example differs from Examples/\(target)/main.swift")
         #expect(block.split(separator: "\n").count <= 20)
     }
 }
