@@ -137,25 +137,15 @@ struct JUnitFormatter: ReportFormatter {
     /// A quoted attribute value: markup escaped, line breaks and tabs as character references (attribute
     /// normalisation would otherwise turn them into spaces), characters XML 1.0 forbids removed.
     static func attribute(_ value: String) -> String {
-        var out = "\""
-        for scalar in value.unicodeScalars where isAllowed(scalar) {
-            switch scalar {
-            case "&": out += "&amp;"
-            case "<": out += "&lt;"
-            case ">": out += "&gt;"
-            case "\"": out += "&quot;"
-            case "'": out += "&apos;"
-            case "\n": out += "&#10;"
-            case "\r": out += "&#13;"
-            case "\t": out += "&#9;"
-            default: out.unicodeScalars.append(scalar)
-            }
-        }
-        return out + "\""
+        "\"" + escape(value, inAttribute: true) + "\""
     }
 
     /// Character data: markup escaped, CR kept as a reference, characters XML 1.0 forbids removed.
     static func text(_ value: String) -> String {
+        escape(value, inAttribute: false)
+    }
+
+    private static func escape(_ value: String, inAttribute: Bool) -> String {
         var out = ""
         for scalar in value.unicodeScalars where isAllowed(scalar) {
             switch scalar {
@@ -165,6 +155,8 @@ struct JUnitFormatter: ReportFormatter {
             case "\"": out += "&quot;"
             case "'": out += "&apos;"
             case "\r": out += "&#13;"
+            case "\n" where inAttribute: out += "&#10;"
+            case "\t" where inAttribute: out += "&#9;"
             default: out.unicodeScalars.append(scalar)
             }
         }

@@ -198,7 +198,7 @@ struct InMemoryKMSWireTests {
         let cancelledAt = clock.now
         task.cancel()
         await #expect(throws: CancellationError.self) { try await task.value }
-        #expect(clock.now - cancelledAt < .seconds(2))
+        #expect(clock.now - cancelledAt < .seconds(10))  // far below the 30 s latency, with room for a loaded CI machine
         #expect(kms.callCount("DescribeKey") == 0)
 
         var bounded = InMemoryKMS.request("ListKeys")
