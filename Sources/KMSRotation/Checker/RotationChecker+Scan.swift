@@ -63,7 +63,8 @@ extension RotationChecker {
     }
 
     /// Scans every Region and collects a report, sorted by Region then key ARN.
-    /// - Parameter progress: Called after each change of the counters (from any task).
+    /// - Parameter progress: Called after each change of the counters, one call at a time and in the order of
+    ///   the changes (from any task; keep it short: the scan waits for it).
     /// - Returns: The report.
     /// - Throws: `CancellationError` when the task is cancelled.
     public func report(progress: (@Sendable (ScanProgress) -> Void)? = nil) async throws -> RotationReport {
@@ -86,8 +87,10 @@ extension RotationChecker {
         var seen = Set<String>()
         let regions = options.regions.filter { seen.insert($0).inserted }
         let progress = LockedValue(ScanProgress(regionsTotal: regions.count))
+        // Emit under the lock: emitted after it, two concurrent changes could be delivered in the wrong
+        // order (counters going backwards).
         let report: @Sendable ((inout ScanProgress) -> Void) -> Void = { change in
-            emit(.progress(progress.withLock { change(&$0); return $0 }))
+            progress.withLock { change(&$0); emit(.progress($0)) }
         }
         emit(.progress(progress.current))
         await withTaskGroup(of: Void.self) { group in
