@@ -150,6 +150,9 @@ extension RotationChecker {
                             await group.next()
                             inFlight -= 1
                         }
+                        // The paginator checks only between pages: without this, a cancelled scan would still
+                        // start a (doomed, but signed and sent) evaluation for every key left on the page.
+                        try Task.checkCancellation()
                         inFlight += 1
                         group.addTask {
                             guard let finding = await self.judge(keyId: keyId, keyArn: entry.keyArn, client: client, aliases: aliases) else { return }
