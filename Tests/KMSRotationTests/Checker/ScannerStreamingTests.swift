@@ -94,12 +94,12 @@ struct ScannerStreamingTests {
         #expect(Set(findings) == Set(clean.findings))
     }
 
-    @Test("Progress stays monotonic under load: 3 Regions × 600 keys, through events() and report(progress:)")
+    @Test("Progress stays monotonic under load: 3 Regions × 400 keys, through events() and report(progress:)")
     func progressUnderLoad() async throws {
         let regions = ["us-east-1", "eu-west-1", "ap-southeast-2"]
         var streamed: [ScanProgress] = []
         var findingCount = 0
-        for await event in makeScanner(SampleAccount.large(keysPerRegion: 600, regions: regions), regions: regions).events() {
+        for await event in makeScanner(SampleAccount.large(keysPerRegion: 400, regions: regions), regions: regions).events() {
             switch event {
             case .progress(let value):
                 #expect(value.keysEvaluated <= findingCount, "\(value) after \(findingCount) findings")
@@ -108,18 +108,18 @@ struct ScannerStreamingTests {
             case .scanError(let error): Issue.record("unexpected \(error)")
             }
         }
-        let complete = ScanProgress(regionsTotal: 3, regionsDone: 3, keysListed: 1_800, keysEvaluated: 1_800)
-        #expect(findingCount == 1_800)
+        let complete = ScanProgress(regionsTotal: 3, regionsDone: 3, keysListed: 1_200, keysEvaluated: 1_200)
+        #expect(findingCount == 1_200)
         expectMonotonic(streamed)
         #expect(streamed.last == complete)
 
         let reported = Collected<ScanProgress>()
-        let report = try await makeScanner(SampleAccount.large(keysPerRegion: 600, regions: regions), regions: regions)
+        let report = try await makeScanner(SampleAccount.large(keysPerRegion: 400, regions: regions), regions: regions)
             .report { reported.append($0) }
-        #expect(report.findings.count == 1_800)
+        #expect(report.findings.count == 1_200)
         expectMonotonic(reported.all)
         let all = reported.all
-        let changes: Int = 1 + 1_800 + 1_800 + 3
+        let changes: Int = 1 + 1_200 + 1_200 + 3
         #expect(all.count == changes)
         #expect(all.last == complete)
     }
