@@ -95,65 +95,67 @@ let policyCases = [
     ], exitStatus: 3),
 ]
 
-@Suite("Scanner: decision table end to end")
-struct ScannerDecisionTableTests {
-    @Test("Every key's finding is RotationPolicy.evaluate of its own metadata, and the table's verdict", arguments: policyCases)
-    func wholeTable(_ policyCase: PolicyCase) async throws {
-        let kms = decisionTableAccount()
-        let report = try await makeScanner(kms, regions: decisionTableRegions, policy: policyCase.policy).report()
+extension ScannerTests {
+    @Suite("Scanner: decision table end to end")
+    struct ScannerDecisionTableTests {
+        @Test("Every key's finding is RotationPolicy.evaluate of its own metadata, and the table's verdict", arguments: policyCases)
+        func wholeTable(_ policyCase: PolicyCase) async throws {
+            let kms = decisionTableAccount()
+            let report = try await makeScanner(kms, regions: decisionTableRegions, policy: policyCase.policy).report()
 
-        // Exactly one finding per key, nothing else.
-        #expect(report.findings.count == 37)
-        #expect(report.errors.isEmpty)
-        let found = byArn(report.findings)
-        #expect(Set(found.keys) == allArns(kms, regions: decisionTableRegions))
+            // Exactly one finding per key, nothing else.
+            #expect(report.findings.count == 37)
+            #expect(report.errors.isEmpty)
+            let found = byArn(report.findings)
+            #expect(Set(found.keys) == allArns(kms, regions: decisionTableRegions))
 
-        // The table's verdicts, Region by Region.
-        for region in decisionTableRegions {
-            #expect(verdicts(report.findings, region: region) == policyCase.verdicts[region], "\(region)")
+            // The table's verdicts, Region by Region.
+            for region in decisionTableRegions {
+                #expect(verdicts(report.findings, region: region) == policyCase.verdicts[region], "\(region)")
+            }
+
+            // Each finding equals the pure policy applied to what DescribeKey / GetKeyRotationStatus / ListAliases say.
+            let expected = try await expectedFindings(kms, regions: decisionTableRegions, policy: policyCase.policy)
+            #expect(expected.count == 37)
+            for (arn, finding) in found {
+                #expect(finding == expected[arn], "\(arn)")
+            }
+
+            // Sorted by Region, then ARN.
+            let order = report.findings.map { [$0.region ?? "", $0.keyArn ?? ""] }
+            #expect(order == order.sorted { $0.lexicographicallyPrecedes($1) })
+            #expect(report.findings.map(\.region) == report.findings.map(\.region).sorted { ($0 ?? "") < ($1 ?? "") })
+            #expect(report.regions == decisionTableRegions.sorted())
+            #expect(report.policy == policyCase.policy)
+            #expect(report.exitStatus == policyCase.exitStatus)
         }
 
-        // Each finding equals the pure policy applied to what DescribeKey / GetKeyRotationStatus / ListAliases say.
-        let expected = try await expectedFindings(kms, regions: decisionTableRegions, policy: policyCase.policy)
-        #expect(expected.count == 37)
-        for (arn, finding) in found {
-            #expect(finding == expected[arn], "\(arn)")
+        @Test("The CIS summary counts every verdict of the demo account plus the extra kinds")
+        func summary() async throws {
+            let report = try await makeScanner(decisionTableAccount(), regions: decisionTableRegions).report()
+            #expect(report.summary.compliant == 8)
+            #expect(report.summary.nonCompliant == 4)
+            #expect(report.summary.notApplicable == 20)
+            #expect(report.summary.insufficientData == 5)
         }
 
-        // Sorted by Region, then ARN.
-        let order = report.findings.map { [$0.region ?? "", $0.keyArn ?? ""] }
-        #expect(order == order.sorted { $0.lexicographicallyPrecedes($1) })
-        #expect(report.findings.map(\.region) == report.findings.map(\.region).sorted { ($0 ?? "") < ($1 ?? "") })
-        #expect(report.regions == decisionTableRegions.sorted())
-        #expect(report.policy == policyCase.policy)
-        #expect(report.exitStatus == policyCase.exitStatus)
-    }
+        @Test("A replica's remediation targets its primary; a primary's targets itself")
+        func multiRegionRemediation() async throws {
+            let kms = SampleAccount.demo()
+            let report = try await makeScanner(kms, regions: SampleAccount.enabledRegions).report()
+            let primaryId = try #require(kms.keyIds(region: "us-east-1").first { $0.hasPrefix("mrk-") })
+            let primaryArn = kms.keyArn(primaryId, region: "us-east-1")
 
-    @Test("The CIS summary counts every verdict of the demo account plus the extra kinds")
-    func summary() async throws {
-        let report = try await makeScanner(decisionTableAccount(), regions: decisionTableRegions).report()
-        #expect(report.summary.compliant == 8)
-        #expect(report.summary.nonCompliant == 4)
-        #expect(report.summary.notApplicable == 20)
-        #expect(report.summary.insufficientData == 5)
-    }
+            let replica = try #require(finding("alias/global-orders", region: "eu-west-1", in: report.findings))
+            #expect(replica.keyArn == kms.keyArn(primaryId, region: "eu-west-1"))
+            #expect(replica.key.multiRegionKeyType == .replica)
+            #expect(replica.key.primaryKeyArn == primaryArn)
+            #expect(replica.remediation?.keyArn == primaryArn)
+            #expect(replica.remediation?.region == "us-east-1")
 
-    @Test("A replica's remediation targets its primary; a primary's targets itself")
-    func multiRegionRemediation() async throws {
-        let kms = SampleAccount.demo()
-        let report = try await makeScanner(kms, regions: SampleAccount.enabledRegions).report()
-        let primaryId = try #require(kms.keyIds(region: "us-east-1").first { $0.hasPrefix("mrk-") })
-        let primaryArn = kms.keyArn(primaryId, region: "us-east-1")
-
-        let replica = try #require(finding("alias/global-orders", region: "eu-west-1", in: report.findings))
-        #expect(replica.keyArn == kms.keyArn(primaryId, region: "eu-west-1"))
-        #expect(replica.key.multiRegionKeyType == .replica)
-        #expect(replica.key.primaryKeyArn == primaryArn)
-        #expect(replica.remediation?.keyArn == primaryArn)
-        #expect(replica.remediation?.region == "us-east-1")
-
-        let primary = try #require(finding("alias/global-orders", region: "us-east-1", in: report.findings))
-        #expect(primary.remediation?.keyArn == primaryArn)
-        #expect(primary.remediation?.region == "us-east-1")
+            let primary = try #require(finding("alias/global-orders", region: "us-east-1", in: report.findings))
+            #expect(primary.remediation?.keyArn == primaryArn)
+            #expect(primary.remediation?.region == "us-east-1")
+        }
     }
 }

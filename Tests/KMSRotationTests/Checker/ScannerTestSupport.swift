@@ -6,6 +6,11 @@ import KMSRotationTesting
 // End-to-end scanner tests: RotationChecker → KMSClient (signing, retries, JSON 1.1) → InMemoryKMS.
 // No network, no real sleeping between retries.
 
+/// The scanner suites run one test at a time: each scan keeps the cooperative pool busy (thousands of
+/// signed requests), and run all at once they would starve the wall-clock tests of other suites.
+@Suite("Scanner", .serialized)
+struct ScannerTests {}
+
 let scanCredentials = StaticCredentialProvider(AWSCredentials(accessKeyId: "AKIDSCANTEST", secretAccessKey: "scan-test-secret-key-not-real"))
 
 /// The demo account's key counts per enabled Region (see `SampleAccount.demo()`).
