@@ -40,7 +40,7 @@ public enum SampleAccount {
     /// | us-east-1 | alias/byok-pending | customer, EXTERNAL | PendingImport | unsupported | NOT_APPLICABLE pendingImport |
     /// | us-east-1 | alias/hsm-vault | customer, AWS_CLOUDHSM | Enabled | unsupported | NOT_APPLICABLE customKeyStore |
     /// | us-east-1 | alias/xks-partner | customer, EXTERNAL_KEY_STORE | Enabled | unsupported | NOT_APPLICABLE customKeyStore |
-    /// | us-east-1 | alias/xks-offline | customer, EXTERNAL_KEY_STORE | Unavailable | unsupported | NOT_APPLICABLE customKeyStore |
+    /// | us-east-1 | alias/xks-offline | customer, EXTERNAL_KEY_STORE | Unavailable | unsupported | NOT_APPLICABLE keyUnavailable (states before kinds) |
     /// | us-east-1 | alias/global-orders | multi-Region PRIMARY | Enabled | off | NON_COMPLIANT rotationDisabled |
     /// | us-east-1 | alias/quantum-ready | customer, FUTURE_SPEC_2027 (unknown spec) | Enabled | unsupported | NOT_APPLICABLE unsupportedKeySpec |
     /// | us-east-1 | (none) | customer, SYMMETRIC_DEFAULT, no alias | Enabled | on, 365 d | COMPLIANT rotationEnabled |

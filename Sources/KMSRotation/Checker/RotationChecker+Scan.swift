@@ -8,8 +8,9 @@ extension RotationChecker {
         public var regions: [String]
         /// The policy the keys are judged by.
         public var policy: RotationPolicy
-        /// How many KMS calls run at once within one Region (default 8; KMS allows 2000 DescribeKey and
-        /// 1000 GetKeyRotationStatus per second per account and Region).
+        /// How many KMS calls run at once within one Region, ListKeys and ListAliases pages included
+        /// (default 8; KMS allows 2000 DescribeKey and 1000 GetKeyRotationStatus per second per account
+        /// and Region).
         public var concurrencyPerRegion: Int
         /// How many Regions are scanned at once (default 8).
         public var concurrentRegions: Int
@@ -63,7 +64,8 @@ extension RotationChecker {
     }
 
     /// Scans every Region and collects a report, sorted by Region then key ARN.
-    /// - Parameter progress: Called after each change of the counters (from any task).
+    /// - Parameter progress: Called after each change of the counters, one call at a time and in the order of
+    ///   the changes (from any task; keep it short: the scan waits for it).
     /// - Returns: The report.
     /// - Throws: `CancellationError` when the task is cancelled.
     public func report(progress: (@Sendable (ScanProgress) -> Void)? = nil) async throws -> RotationReport {
@@ -86,8 +88,10 @@ extension RotationChecker {
         var seen = Set<String>()
         let regions = options.regions.filter { seen.insert($0).inserted }
         let progress = LockedValue(ScanProgress(regionsTotal: regions.count))
+        // Emit under the lock: emitted after it, two concurrent changes could be delivered in the wrong
+        // order (counters going backwards).
         let report: @Sendable ((inout ScanProgress) -> Void) -> Void = { change in
-            emit(.progress(progress.withLock { change(&$0); return $0 }))
+            progress.withLock { change(&$0); emit(.progress($0)) }
         }
         emit(.progress(progress.current))
         await withTaskGroup(of: Void.self) { group in
@@ -119,12 +123,18 @@ extension RotationChecker {
         }
         logger.debug("scanning region", metadata: ["region": "\(region)"])
 
+        // Every call of the Region (listings included) takes one of concurrencyPerRegion slots.
+        let limiter = CallLimiter(limit: options.concurrencyPerRegion)
+
         // One ListAliases walk per Region, concurrently with the key listing; findings wait for it.
         let aliasPageSize = options.listAliasesPageSize
         let aliasTask = Task { () -> Result<[String: [String]], any Error> in
             do {
                 var byKey: [String: [String]] = [:]
-                for try await alias in client.allAliases(pageSize: aliasPageSize) {
+                let pages = KMSPaginator(operation: "ListAliases") { marker in
+                    try await limiter.run { try await client.listAliases(limit: aliasPageSize, marker: marker) }
+                }
+                for try await alias in pages {
                     guard let target = alias.targetKeyId, let name = alias.aliasName else { continue }
                     byKey[target, default: []].append(name)
                 }
@@ -140,16 +150,23 @@ extension RotationChecker {
             let listed = await withTaskGroup(of: Void.self) { group -> Bool in
                 var inFlight = 0
                 do {
-                    for try await entry in client.allKeys(pageSize: options.listKeysPageSize) {
+                    let pageSize = options.listKeysPageSize
+                    let pages = KMSPaginator(operation: "ListKeys") { marker in
+                        try await limiter.run { try await client.listKeys(limit: pageSize, marker: marker) }
+                    }
+                    for try await entry in pages {
                         guard let keyId = entry.keyId ?? entry.keyArn else { continue }
                         progress { $0.keysListed += 1 }
                         if inFlight >= max(1, options.concurrencyPerRegion) {
                             await group.next()
                             inFlight -= 1
                         }
+                        // The paginator checks only between pages: without this, a cancelled scan would still
+                        // start a (doomed, but signed and sent) evaluation for every key left on the page.
+                        try Task.checkCancellation()
                         inFlight += 1
                         group.addTask {
-                            guard let finding = await self.judge(keyId: keyId, keyArn: entry.keyArn, client: client, aliases: aliases) else { return }
+                            guard let finding = await self.judge(keyId: keyId, keyArn: entry.keyArn, client: client, limiter: limiter, aliases: aliases) else { return }
                             emit(.finding(finding))
                             progress { $0.keysEvaluated += 1 }
                         }
@@ -174,10 +191,11 @@ extension RotationChecker {
     }
 
     /// Describes one key, fetches the evidence its verdict needs, and judges it. `nil` only on cancellation.
-    private func judge(keyId: String, keyArn: String?, client: KMSClient, aliases: @Sendable () async -> [String: [String]]) async -> RotationFinding? {
+    private func judge(keyId: String, keyArn: String?, client: KMSClient, limiter: CallLimiter,
+                       aliases: @Sendable () async -> [String: [String]]) async -> RotationFinding? {
         let key: KMSKey
         do {
-            key = try await client.describeKey(keyId: keyArn ?? keyId)
+            key = try await limiter.run { try await client.describeKey(keyId: keyArn ?? keyId) }
         } catch {
             if Self.isCancellation(error) { return nil }
             let names = await aliases()[keyId] ?? []
@@ -186,7 +204,8 @@ extension RotationChecker {
         var evidence = RotationEvidence.notGathered
         if options.policy.needsRotationStatus(for: key) {
             do {
-                evidence = .status(try await client.getKeyRotationStatus(keyId: key.arn ?? key.keyId))
+                let keyRef = key.arn ?? key.keyId
+                evidence = .status(try await limiter.run { try await client.getKeyRotationStatus(keyId: keyRef) })
             } catch {
                 if Self.isCancellation(error) { return nil }
                 evidence = .failed(EvidenceError(error, operation: "GetKeyRotationStatus"))
@@ -216,5 +235,28 @@ extension RotationChecker {
         case let error as TransportError: error.message
         default: String(describing: error)
         }
+    }
+}
+
+/// Bounds the KMS calls in flight in one Region to ``RotationChecker/ScanOptions/concurrencyPerRegion``: key
+/// evaluations, the ListKeys pages and the ListAliases walk all take a slot (first come, first served).
+actor CallLimiter {
+    private var available: Int
+    private var waiting: [CheckedContinuation<Void, Never>] = []
+
+    init(limit: Int) { available = max(1, limit) }
+
+    /// Runs one call in a slot, waiting for a free one.
+    func run<T: Sendable>(_ call: @Sendable () async throws -> T) async throws -> T {
+        if available > 0 {
+            available -= 1
+        } else {
+            await withCheckedContinuation { waiting.append($0) }
+        }
+        defer {
+            if waiting.isEmpty { available += 1 } else { waiting.removeFirst().resume() }
+        }
+        try Task.checkCancellation()  // a call that waited while the scan was cancelled is not sent
+        return try await call()
     }
 }
