@@ -1,0 +1,26 @@
+// swift-tools-version:6.1
+// Benchmarks for swift-kms-rotation, a separate package so users of the library never build them.
+// Run: cd Benchmarks && swift package benchmark
+import PackageDescription
+
+let package = Package(
+    name: "Benchmarks",
+    platforms: [.macOS(.v13)],
+    dependencies: [
+        .package(name: "swift-kms-rotation", path: ".."),
+        .package(url: "https://github.com/ordo-one/package-benchmark.git", from: "1.38.1", traits: ["MallocInterposer"]),
+    ],
+    targets: [
+        .executableTarget(
+            name: "RotationBenchmarks",
+            dependencies: [
+                .product(name: "Benchmark", package: "package-benchmark"),
+                .product(name: "KMSRotation", package: "swift-kms-rotation"),
+                .product(name: "KMSRotationTesting", package: "swift-kms-rotation"),
+            ],
+            path: "Benchmarks/RotationBenchmarks",
+            plugins: [.plugin(name: "BenchmarkPlugin", package: "package-benchmark")]
+        ),
+    ],
+    swiftLanguageModes: [.v6]
+)
