@@ -42,6 +42,9 @@ struct AuditCommand: AsyncParsableCommand {
     @Option(help: "KMS calls in flight per Region (1-64).")
     var concurrency: Int = 8
 
+    @Option(help: "A JSON file of accepted exceptions (see Docs/suppressions.md); suppressed findings stay in the report but do not fail the run.")
+    var suppressions: String?
+
     @Flag(help: "Audit a built-in sample account (no network, no credentials).")
     var demo = false
 
@@ -67,6 +70,7 @@ struct AuditCommand: AsyncParsableCommand {
         var logger = Logger(label: "kms-rotation") { StreamLogHandler.standardError(label: $0) }
         logger.logLevel = verbose ? .debug : .warning
 
+        let suppressionList = try suppressions.map(Self.loadSuppressions)
         let setup: ScanSetup
         do {
             setup = demo
@@ -84,8 +88,18 @@ struct AuditCommand: AsyncParsableCommand {
                                                   listKeysPageSize: listKeysPageSize, now: setup.now)
         let checker = RotationChecker(options: options, logger: logger, clientFactory: setup.clientFactory)
         let showProgress = Terminal.isTTY(Terminal.standardError) && !verbose
-        let report = try await checker.report(progress: showProgress ? Terminal.printProgress : nil)
+        var report = try await checker.report(progress: showProgress ? Terminal.printProgress : nil)
         if showProgress { Terminal.writeError("\r\u{1B}[2K") }
+        if let suppressionList {
+            let outcome = suppressionList.apply(to: report, now: setup.now())
+            report = outcome.report
+            for expired in outcome.expired {
+                Terminal.writeError("kms-rotation: warning: suppression for \(Self.describe(expired)) expired on \(expired.expires?.formatted(.iso8601) ?? "?"); its finding counts again\n")
+            }
+            for unused in outcome.unused {
+                Terminal.writeError("kms-rotation: warning: suppression for \(Self.describe(unused)) matched no NON_COMPLIANT or INSUFFICIENT_DATA finding\n")
+            }
+        }
 
         let toFile = output != nil
         let chosen = format ?? (!toFile && Terminal.isTTY(Terminal.standardOutput) ? .table : .json)
@@ -105,6 +119,28 @@ struct AuditCommand: AsyncParsableCommand {
             if text.utf8.last != UInt8(ascii: "\n") { FileHandle.standardOutput.write(Data("\n".utf8)) }
         }
         throw ExitCode(report.exitStatus)
+    }
+}
+
+extension AuditCommand {
+    /// Reads the suppression file before anything is scanned, so a typo fails fast (exit 64).
+    static func loadSuppressions(_ path: String) throws -> SuppressionList {
+        let data: Data
+        do {
+            data = try Data(contentsOf: URL(fileURLWithPath: path))
+        } catch {
+            throw ValidationError("cannot read --suppressions \(path): \(error.localizedDescription)")
+        }
+        do {
+            return try SuppressionList.decode(data)
+        } catch {
+            throw ValidationError("--suppressions \(path): \(error)")
+        }
+    }
+
+    static func describe(_ suppression: Suppression) -> String {
+        let target = suppression.keyArn ?? suppression.alias ?? suppression.keyId ?? "?"
+        return suppression.reason.map { "\(target) (\($0.rawValue))" } ?? target
     }
 }
 

@@ -121,3 +121,38 @@ struct DemoAuditTests {
         #expect(help.stdout.contains("--max-rotation-period-days"))
     }
 }
+
+extension DemoAuditTests {
+    @Test("--suppressions: accepted exceptions stay in the report, change the exit status, warn about stale entries")
+    func suppressions() throws {
+        let file = FileManager.default.temporaryDirectory.appendingPathComponent("suppressions-\(UUID().uuidString).json")
+        defer { try? FileManager.default.removeItem(at: file) }
+        // Every finding that fails the demo run: its four NON_COMPLIANT keys and the replica being created.
+        try Data(#"""
+        {"suppressions": [
+          {"alias": "alias/legacy-app", "justification": "Retired in Q1; SEC-1234", "expires": "2026-06-30"},
+          {"alias": "alias/eu-analytics", "reason": "rotationDisabled", "justification": "Owned by the data team; SEC-99"},
+          {"alias": "alias/global-orders", "justification": "Primary and replicas: migration planned"},
+          {"keyArn": "arn:aws:kms:us-east-1:111122223333:key/does-not-exist", "justification": "stale entry"},
+          {"alias": "alias/orders", "justification": "expired", "expires": "2025-12-31"}
+        ]}
+        """#.utf8).write(to: file)
+        let result = try CLIBinary.run(["audit", "--demo", "--region", "us-east-1", "--region", "eu-west-1", "--format", "json", "--suppressions", file.path])
+        #expect(result.status == 0, "all NON_COMPLIANT findings suppressed and nothing else open: \(result.stderr)")
+        let report = try JSONDecoder().decode(RotationReport.self, from: Data(result.stdout.utf8))
+        #expect(report.summary.nonCompliant == 4, "verdicts are unchanged")
+        #expect(report.suppressedCount == 4)
+        #expect(result.stderr.contains("does-not-exist"))
+        #expect(result.stderr.contains("matched no NON_COMPLIANT"))
+        #expect(result.stderr.contains("alias/orders"), "a compliant key's suppression is reported as unused")
+
+        let invalid = FileManager.default.temporaryDirectory.appendingPathComponent("bad-\(UUID().uuidString).json")
+        defer { try? FileManager.default.removeItem(at: invalid) }
+        try Data(#"{"suppressions": [{"alias": "alias/x"}]}"#.utf8).write(to: invalid)
+        let bad = try CLIBinary.run(["audit", "--demo", "--suppressions", invalid.path])
+        #expect(bad.status == 64)
+        #expect(bad.stderr.contains("missing justification"))
+        let missing = try CLIBinary.run(["audit", "--demo", "--suppressions", "/nonexistent/suppressions.json"])
+        #expect(missing.status == 64)
+    }
+}

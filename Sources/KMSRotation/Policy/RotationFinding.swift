@@ -30,6 +30,39 @@ public struct RotationFinding: Sendable, Hashable, Codable {
     public var error: EvidenceError?
     /// What fixes a non-compliant key.
     public var remediation: Remediation?
+    /// The accepted exception this finding is under, if any (see ``SuppressionList``).
+    public var suppression: AppliedSuppression?
+
+    /// Whether an accepted exception covers this finding.
+    public var isSuppressed: Bool { suppression != nil }
+
+    /// The exception a suppressed finding is under.
+    public struct AppliedSuppression: Sendable, Hashable, Codable {
+        /// Why the exception is accepted.
+        public var justification: String
+        /// When it stops applying.
+        public var expires: Date?
+
+        /// Creates an applied suppression.
+        public init(justification: String, expires: Date?) {
+            self.justification = justification
+            self.expires = expires
+        }
+
+        enum CodingKeys: String, CodingKey { case justification, expires }
+
+        public init(from decoder: any Decoder) throws {
+            let c = try decoder.container(keyedBy: CodingKeys.self)
+            justification = try c.decode(String.self, forKey: .justification)
+            expires = try c.decodeISO8601IfPresent(forKey: .expires)
+        }
+
+        public func encode(to encoder: any Encoder) throws {
+            var c = encoder.container(keyedBy: CodingKeys.self)
+            try c.encode(justification, forKey: .justification)
+            try c.encode(expires.map(ISO8601.string(from:)), forKey: .expires)
+        }
+    }
 
     /// Creates a finding. ``compliance`` always equals `reason.compliance`.
     public init(keyArn: String?, keyId: String, accountId: String?, region: String?, aliases: [String] = [], reason: FindingReason,
@@ -144,7 +177,7 @@ public struct RotationFinding: Sendable, Hashable, Codable {
     }
 
     enum CodingKeys: String, CodingKey {
-        case keyArn, keyId, accountId, region, aliases, compliance, reason, message, key, rotation, error, remediation
+        case keyArn, keyId, accountId, region, aliases, compliance, reason, message, key, rotation, error, remediation, suppression
     }
 
     public init(from decoder: any Decoder) throws {
@@ -165,6 +198,7 @@ public struct RotationFinding: Sendable, Hashable, Codable {
         rotation = try c.decodeIfPresent(RotationSummary.self, forKey: .rotation)
         error = try c.decodeIfPresent(EvidenceError.self, forKey: .error)
         remediation = try c.decodeIfPresent(Remediation.self, forKey: .remediation)
+        suppression = try c.decodeIfPresent(AppliedSuppression.self, forKey: .suppression)
     }
 
     public func encode(to encoder: any Encoder) throws {
@@ -181,6 +215,8 @@ public struct RotationFinding: Sendable, Hashable, Codable {
         try c.encode(rotation, forKey: .rotation)
         try c.encode(error, forKey: .error)
         try c.encode(remediation, forKey: .remediation)
+        // Written only when present, so reports without suppressions keep DESIGN.md's exact shape.
+        try c.encodeIfPresent(suppression, forKey: .suppression)
     }
 }
 

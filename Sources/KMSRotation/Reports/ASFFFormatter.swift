@@ -120,7 +120,7 @@ struct ASFFFormatter: ReportFormatter {
                 value.map { (key, JSONValue.string(truncate($0, to: 2048))) }
             })),
             "RecordState": .string("ACTIVE"),
-            "Workflow": .object(["Status": .string("NEW")]),
+            "Workflow": .object(["Status": .string(finding.isSuppressed ? "SUPPRESSED" : "NEW")]),
         ])
     }
 

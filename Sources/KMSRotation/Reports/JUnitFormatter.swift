@@ -87,9 +87,10 @@ struct JUnitFormatter: ReportFormatter {
 
         init(_ finding: RotationFinding) {
             name = finding.displayName
-            message = finding.message
+            message = finding.suppression.map { "Suppressed (\(finding.compliance.rawValue)): \($0.justification)" } ?? finding.message
             type = finding.reason.rawValue
             switch finding.compliance {
+            case _ where finding.isSuppressed: outcome = .skipped
             case .compliant: outcome = .passed
             case .nonCompliant: outcome = .failure
             case .insufficientData: outcome = .error

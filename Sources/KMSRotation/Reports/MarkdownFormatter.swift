@@ -29,7 +29,8 @@ struct MarkdownFormatter: ReportFormatter {
         out.append("")
         out.append("**Outcome:** \(Self.outcome(report))")
 
-        let groups = Dictionary(grouping: report.findings, by: \.compliance)
+        let groups = Dictionary(grouping: report.findings.filter { !$0.isSuppressed }, by: \.compliance)
+        let suppressed = report.findings.filter(\.isSuppressed)
 
         let nonCompliant = groups[.nonCompliant] ?? []
         out.append("")
@@ -55,6 +56,19 @@ struct MarkdownFormatter: ReportFormatter {
             for finding in insufficient {
                 let error = finding.error.map(Self.describe) ?? finding.message
                 out.append("| \(Self.code(finding.displayName, inTable: true)) | \(Self.text(finding.region ?? "-")) | \(Self.code(finding.reason.rawValue, inTable: true)) | \(Self.text(error)) |")
+            }
+        }
+
+        if !suppressed.isEmpty {
+            out.append("")
+            out.append("## Suppressed (\(suppressed.count))")
+            out.append("")
+            out.append("| Key | Region | Verdict | Reason | Justification | Expires |")
+            out.append("|---|---|---|---|---|---|")
+            for finding in suppressed {
+                let justification = finding.suppression?.justification ?? ""
+                let expires = finding.suppression?.expires.map(ISO8601.string(from:)) ?? "never"
+                out.append("| \(Self.code(finding.displayName, inTable: true)) | \(Self.text(finding.region ?? "-")) | \(finding.compliance.rawValue) | \(Self.code(finding.reason.rawValue, inTable: true)) | \(Self.text(justification)) | \(expires) |")
             }
         }
 
@@ -110,8 +124,12 @@ struct MarkdownFormatter: ReportFormatter {
 
     private static func outcome(_ report: RotationReport) -> String {
         var parts: [String] = []
-        if report.summary.nonCompliant > 0 { parts.append("\(report.summary.nonCompliant) non-compliant") }
-        if report.summary.insufficientData > 0 { parts.append("\(report.summary.insufficientData) without a verdict") }
+        let open = report.findings.filter { !$0.isSuppressed }
+        let nonCompliant = open.count { $0.compliance == .nonCompliant }
+        let insufficient = open.count { $0.compliance == .insufficientData }
+        if nonCompliant > 0 { parts.append("\(nonCompliant) non-compliant") }
+        if insufficient > 0 { parts.append("\(insufficient) without a verdict") }
+        if report.suppressedCount > 0 { parts.append("\(report.suppressedCount) suppressed") }
         let unscanned = Set(report.errors.map(\.region)).count
         if unscanned > 0 { parts.append("\(unscanned) \(unscanned == 1 ? "Region" : "Regions") not scanned") }
         let verdict = parts.isEmpty ? "every key passes or is out of scope" : parts.joined(separator: ", ")

@@ -105,8 +105,8 @@ struct OCSFFormatter: ReportFormatter {
             "type_name": .string("Compliance Finding: Create"),
             "severity_id": .int(severity.id),
             "severity": .string(severity.caption),
-            "status_id": .int(1),
-            "status": .string("New"),
+            "status_id": .int(finding.isSuppressed ? 3 : 1),
+            "status": .string(finding.isSuppressed ? "Suppressed" : "New"),
             "time": .int(time),
             "message": .string(finding.message),
             "metadata": .object([

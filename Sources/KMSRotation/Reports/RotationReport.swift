@@ -40,13 +40,17 @@ public struct RotationReport: Sendable, Hashable, Codable {
         (a.region ?? "", a.keyArn ?? "", a.keyId) < (b.region ?? "", b.keyArn ?? "", b.keyId)
     }
 
-    /// The CLI's exit status for this report: 3 when anything is `NON_COMPLIANT`; otherwise 4 when anything
-    /// is `INSUFFICIENT_DATA` or a Region could not be scanned; otherwise 0.
+    /// The CLI's exit status for this report: 3 when an unsuppressed finding is `NON_COMPLIANT`; otherwise
+    /// 4 when an unsuppressed finding is `INSUFFICIENT_DATA` or a Region could not be scanned; otherwise 0.
     public var exitStatus: Int32 {
-        if summary.nonCompliant > 0 { return 3 }
-        if summary.insufficientData > 0 || !errors.isEmpty { return 4 }
+        let open = findings.filter { !$0.isSuppressed }
+        if open.contains(where: { $0.compliance == .nonCompliant }) { return 3 }
+        if open.contains(where: { $0.compliance == .insufficientData }) || !errors.isEmpty { return 4 }
         return 0
     }
+
+    /// The number of findings under an accepted exception.
+    public var suppressedCount: Int { findings.count { $0.isSuppressed } }
 
     /// Counts of findings per verdict.
     public struct Summary: Sendable, Hashable, Codable {

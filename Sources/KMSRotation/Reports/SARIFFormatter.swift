@@ -118,6 +118,13 @@ struct SARIFFormatter: ReportFormatter {
             "message": .object(["text": .string(text)]),
             "locations": .array([.object(["logicalLocations": .array([logical]), "physicalLocation": physical])]),
             "partialFingerprints": .object([fingerprintKey: .string("\(finding.resourceIdentifier)|\(finding.reason.rawValue)")]),
+            "suppressions": finding.suppression.map { suppression in
+                JSONValue.array([.object([
+                    "kind": .string("external"),
+                    "status": .string("accepted"),
+                    "justification": .string(suppression.justification),
+                ])])
+            },
             "properties": .object([
                 "compliance": .string(finding.compliance.rawValue),
                 "region": .optional(finding.region),

@@ -32,7 +32,7 @@ struct TableFormatter: ReportFormatter {
             }
         }
 
-        let fixes = findings.filter { $0.compliance == .nonCompliant && $0.remediation != nil }
+        let fixes = findings.filter { $0.compliance == .nonCompliant && $0.remediation != nil && !$0.isSuppressed }
         if !fixes.isEmpty {
             lines.append("")
             lines.append(style.bold("Remediation:"))
@@ -69,6 +69,9 @@ struct TableFormatter: ReportFormatter {
         if unscanned > 0 {
             line += "; \(unscanned) \(unscanned == 1 ? "region" : "regions") not scanned"
         }
+        if report.suppressedCount > 0 {
+            line += "; \(report.suppressedCount) suppressed"
+        }
         return line
     }
 
@@ -80,7 +83,7 @@ struct TableFormatter: ReportFormatter {
             finding.key.keyManager?.rawValue ?? "-",
             finding.key.keyState?.rawValue ?? "-",
             finding.compliance.rawValue,
-            finding.reason.rawValue,
+            finding.isSuppressed ? "\(finding.reason.rawValue) (suppressed)" : finding.reason.rawValue,
         ].map(TextSanitizer.singleLine)
     }
 
