@@ -14,30 +14,52 @@ public struct KMSError: Error, Sendable, Hashable, CustomStringConvertible {
     public struct Code: RawRepresentable, Sendable, Hashable, CustomStringConvertible, ExpressibleByStringLiteral {
         public var rawValue: String
         public init(rawValue: String) { self.rawValue = rawValue }
+        /// Creates a code from its spelling, e.g. `KMSError.Code("SomeNewException")`.
         public init(_ rawValue: String) { self.rawValue = rawValue }
         public init(stringLiteral value: String) { self.rawValue = value }
         public var description: String { rawValue }
 
+        /// The key or alias does not exist (in this account and Region).
         public static let notFound: Code = "NotFoundException"
+        /// The key is disabled; enable it first.
         public static let disabled: Code = "DisabledException"
+        /// The key's state does not allow the operation (pending deletion, creating, unavailable).
         public static let invalidState: Code = "KMSInvalidStateException"
+        /// The operation does not apply to this key (asymmetric, HMAC, imported, custom key store, replica, AWS managed).
         public static let unsupportedOperation: Code = "UnsupportedOperationException"
+        /// The ARN is malformed.
         public static let invalidArn: Code = "InvalidArnException"
+        /// The pagination marker is not valid.
         public static let invalidMarker: Code = "InvalidMarkerException"
+        /// A quota was exceeded (for RotateKeyOnDemand: 25 per key, never retried).
         public static let limitExceeded: Code = "LimitExceededException"
+        /// An automatic rotation is in progress or due within 20 minutes.
         public static let conflict: Code = "ConflictException"
+        /// The alias or resource already exists.
         public static let alreadyExists: Code = "AlreadyExistsException"
+        /// KMS failed internally; retried.
         public static let internalError: Code = "KMSInternalException"
+        /// A KMS dependency timed out; retried.
         public static let dependencyTimeout: Code = "DependencyTimeoutException"
+        /// The key is temporarily unavailable; retried.
         public static let keyUnavailable: Code = "KeyUnavailableException"
+        /// IAM, an SCP or the key policy denies the call.
         public static let accessDenied: Code = "AccessDeniedException"
+        /// The request rate quota was exceeded; retried with backoff.
         public static let throttling: Code = "ThrottlingException"
+        /// The credentials are not valid in this Region (often: an opt-in Region that is not enabled).
         public static let unrecognizedClient: Code = "UnrecognizedClientException"
+        /// The access key ID does not exist.
         public static let invalidClientTokenId: Code = "InvalidClientTokenId"
+        /// The request's date is more than 15 minutes off; the client resyncs its clock once.
         public static let requestExpired: Code = "RequestExpired"
+        /// The signature does not match (wrong secret, or a clock-skewed "Signature expired").
         public static let invalidSignature: Code = "InvalidSignatureException"
+        /// The session token has expired.
         public static let expiredToken: Code = "ExpiredTokenException"
+        /// An input is invalid.
         public static let validation: Code = "ValidationException"
+        /// The service is unavailable; retried.
         public static let serviceUnavailable: Code = "ServiceUnavailable"
         /// Library-defined: the answer was not a KMS error or response this library can read (an HTML page
         /// from a proxy, a truncated body, a response missing a required member).

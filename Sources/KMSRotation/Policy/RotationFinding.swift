@@ -83,11 +83,17 @@ public struct RotationFinding: Sendable, Hashable, Codable {
 
     /// The key metadata a finding records.
     public struct KeySummary: Sendable, Hashable, Codable {
+        /// The key spec (or the legacy `CustomerMasterKeySpec`).
         public var keySpec: KeySpec?
+        /// Who manages the key.
         public var keyManager: KeyManager?
+        /// The key's state.
         public var keyState: KeyState?
+        /// Where the key material comes from.
         public var origin: KeyOrigin?
+        /// `PRIMARY` or `REPLICA` for a multi-Region key; `nil` otherwise.
         public var multiRegionKeyType: MultiRegionKeyType?
+        /// The multi-Region primary's ARN.
         public var primaryKeyArn: String?
 
         /// Creates a key summary.

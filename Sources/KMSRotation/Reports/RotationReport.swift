@@ -54,9 +54,13 @@ public struct RotationReport: Sendable, Hashable, Codable {
 
     /// Counts of findings per verdict.
     public struct Summary: Sendable, Hashable, Codable {
+        /// Findings that are `COMPLIANT`.
         public var compliant: Int
+        /// Findings that are `NON_COMPLIANT`.
         public var nonCompliant: Int
+        /// Findings that are `NOT_APPLICABLE`.
         public var notApplicable: Int
+        /// Findings that are `INSUFFICIENT_DATA`.
         public var insufficientData: Int
 
         /// Counts the findings.
