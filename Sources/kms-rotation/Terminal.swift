@@ -11,10 +11,25 @@ enum Terminal {
     static let standardOutput: Int32 = 1
     static let standardError: Int32 = 2
 
-    /// Rewrites one status line on standard error.
+    /// Rewrites one status line on standard error, at most ten times a second (a scan of thousands of
+    /// keys changes its counters thousands of times), and always for the last Region finishing.
     @Sendable static func printProgress(_ progress: ScanProgress) {
+        let now = ContinuousClock.now
+        progressThrottle.lock.lock()
+        defer { progressThrottle.lock.unlock() }
+        let finished = progress.regionsDone == progress.regionsTotal
+        guard finished || progressThrottle.last.map({ now - $0 >= .milliseconds(100) }) ?? true else { return }
+        progressThrottle.last = now
         writeError("\r\u{1B}[2Kscanning: \(progress)")
     }
+
+    /// `Synchronization.Mutex` needs macOS 15; the package supports macOS 13.
+    private final class ProgressThrottle: @unchecked Sendable {
+        let lock = NSLock()
+        var last: ContinuousClock.Instant?
+    }
+
+    private static let progressThrottle = ProgressThrottle()
 
     static func isTTY(_ fd: Int32) -> Bool { isatty(fd) == 1 }
 

@@ -156,3 +156,21 @@ extension DemoAuditTests {
         #expect(missing.status == 64)
     }
 }
+
+extension DemoAuditTests {
+    /// `script` (util-linux) gives the CLI a pseudo-terminal, as a person's shell does.
+    static let script: String? = ["/usr/bin/script", "/bin/script"].first { FileManager.default.isExecutableFile(atPath: $0) }
+
+    @Test("On a terminal: a coloured table and progress; NO_COLOR turns colour off",
+          .enabled(if: script != nil && CLIBinary.path != nil, "util-linux script is not installed: terminal test skipped"))
+    func terminal() throws {
+        let binary = try #require(CLIBinary.path)
+        let command = "\(binary) audit --demo --region us-east-1"
+        let coloured = try CLIBinary.runCommand(try #require(Self.script), ["-qec", command, "/dev/null"])
+        #expect(coloured.stdout.contains("\u{1B}[31mNON_COMPLIANT"), "red NON_COMPLIANT on a terminal")
+        #expect(coloured.stdout.contains("scanning: regions"), "progress on a terminal's standard error")
+        let plain = try CLIBinary.runCommand(try #require(Self.script), ["-qec", command, "/dev/null"], environment: ["NO_COLOR": "1"])
+        #expect(!plain.stdout.contains("\u{1B}[31m"))
+        #expect(plain.stdout.contains("NON_COMPLIANT"))
+    }
+}
