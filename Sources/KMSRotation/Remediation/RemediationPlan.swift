@@ -1,0 +1,107 @@
+import Foundation
+
+/// What `remediate` would change: one `EnableKeyRotation` call per key to fix, built from a report.
+///
+/// Pure and deterministic. Replicas are fixed through their primary (rotation is set there and shared),
+/// so a primary and its replicas give one action. Findings that are suppressed, need a person (a disabled
+/// key must be enabled first, KMS refuses rotation changes on it) or have no remediation are listed in
+/// ``skipped`` with the reason, never dropped silently.
+public struct RemediationPlan: Sendable, Hashable, Codable {
+    /// One change: turn on automatic rotation (or change its period) on one key.
+    public struct Action: Sendable, Hashable, Codable {
+        /// The key to call `EnableKeyRotation` on (a replica's primary).
+        public var keyArn: String
+        /// The Region to call it in.
+        public var region: String
+        /// The period to set; `nil` keeps KMS's default (365 days).
+        public var rotationPeriodInDays: Int?
+        /// Why: `rotationDisabled` or `rotationPeriodTooLong`.
+        public var reason: FindingReason
+        /// The findings this action fixes (the key, and replicas sharing its rotation), by ARN.
+        public var fixes: [String]
+        /// The rotation setting before the change, as the scan saw it.
+        public var before: RotationFinding.RotationSummary?
+        /// The equivalent AWS CLI command.
+        public var command: String
+
+        /// Creates an action.
+        public init(keyArn: String, region: String, rotationPeriodInDays: Int?, reason: FindingReason, fixes: [String], before: RotationFinding.RotationSummary?) {
+            self.keyArn = keyArn
+            self.region = region
+            self.rotationPeriodInDays = rotationPeriodInDays
+            self.reason = reason
+            self.fixes = fixes
+            self.before = before
+            self.command = Remediation(action: .enableKeyRotation, keyArn: keyArn, region: region, rotationPeriodInDays: rotationPeriodInDays).command
+        }
+    }
+
+    /// A non-compliant finding the plan does not change, and why.
+    public struct Skipped: Sendable, Hashable, Codable {
+        /// The key.
+        public var key: String
+        /// The finding's reason.
+        public var reason: FindingReason
+        /// Why it is not changed.
+        public var why: String
+
+        /// Creates a skipped entry.
+        public init(key: String, reason: FindingReason, why: String) {
+            self.key = key
+            self.reason = reason
+            self.why = why
+        }
+    }
+
+    /// The changes, sorted by Region then key ARN.
+    public var actions: [Action]
+    /// What is not changed, and why.
+    public var skipped: [Skipped]
+
+    /// Builds the plan for a report's `NON_COMPLIANT` findings.
+    /// - Parameters:
+    ///   - report: The audit.
+    ///   - rotationPeriodInDays: A period to set on every changed key (90–2560), overriding each finding's
+    ///     own remediation; `nil` keeps the finding's (the policy's maximum when stricter than 365, else
+    ///     KMS's default).
+    public init(report: RotationReport, rotationPeriodInDays: Int? = nil) {
+        var byTarget: [String: Action] = [:]
+        var skipped: [Skipped] = []
+        for finding in report.findings where finding.compliance == .nonCompliant {
+            let name = finding.keyArn ?? finding.keyId
+            if let suppression = finding.suppression {
+                skipped.append(Skipped(key: name, reason: finding.reason, why: "suppressed: \(suppression.justification)"))
+                continue
+            }
+            if finding.key.keyState == .disabled {
+                skipped.append(Skipped(key: name, reason: finding.reason, why: "the key is disabled: KMS refuses rotation changes until it is enabled (aws kms enable-key)"))
+                continue
+            }
+            guard let remediation = finding.remediation, let region = remediation.region else {
+                skipped.append(Skipped(key: name, reason: finding.reason, why: finding.key.multiRegionKeyType == .replica
+                    ? "a replica whose primary key is unknown: fix rotation on its primary"
+                    : "no remediation is known for this finding"))
+                continue
+            }
+            let period = rotationPeriodInDays ?? remediation.rotationPeriodInDays
+            if var existing = byTarget[remediation.keyArn] {
+                existing.fixes.append(name)
+                // The strictest period asked for wins, so that every finding the action covers is fixed.
+                if let period, existing.rotationPeriodInDays.map({ period < $0 }) ?? true { existing.rotationPeriodInDays = period }
+                existing = Action(keyArn: existing.keyArn, region: existing.region, rotationPeriodInDays: existing.rotationPeriodInDays,
+                                  reason: existing.reason, fixes: existing.fixes, before: existing.before)
+                byTarget[remediation.keyArn] = existing
+            } else {
+                // A replica's "before" is the shared setting, the same as its primary's.
+                byTarget[remediation.keyArn] = Action(keyArn: remediation.keyArn, region: region, rotationPeriodInDays: period,
+                                                      reason: finding.reason, fixes: [name], before: finding.rotation)
+            }
+        }
+        actions = byTarget.values.map { action in
+            var sorted = action
+            sorted.fixes.sort()
+            return sorted
+        }.sorted { ($0.region, $0.keyArn) < ($1.region, $1.keyArn) }
+        self.skipped = skipped.sorted { ($0.key, $0.reason.rawValue) < ($1.key, $1.reason.rawValue) }
+    }
+}
