@@ -119,6 +119,11 @@ struct AccountSelection: ParsableArguments {
         }
         let partition = identity.partition ?? EndpointResolver().partition(for: live.stsRegion).id
         let targets = MultiAccountScan.organizationTargets(accounts: accounts, roleName: roleName, partition: partition, callerAccountId: identity.account)
+        // A real organization always lists at least the caller's account; an empty list (a member account
+        // without the organizations:ListAccounts view, an emulator) would otherwise be a clean, empty report.
+        guard !targets.isEmpty else {
+            throw SetupError("the organization lists no ACTIVE account to scan (ListAccounts returned \(accounts.count) accounts, as \(identity.arn))")
+        }
         for account in accounts where !account.isActive {
             logger.info("account not scanned: not ACTIVE", metadata: [
                 "account": "\(account.id)", "state": "\(account.state?.rawValue ?? account.status?.rawValue ?? "unknown")",
