@@ -27,6 +27,9 @@ struct AuditCommand: AsyncParsableCommand {
     @Option(name: .customLong("endpoint-url"), help: "A custom KMS endpoint (http:// only for loopback hosts).")
     var endpointURL: String?
 
+    @OptionGroup(title: "Accounts (default: the caller's own account)")
+    var accounts: AccountSelection
+
     @Option(help: "Output format: \(ReportFormat.allCases.map(\.rawValue).joined(separator: ", ")). Default: table on a terminal, json otherwise.")
     var format: ReportFormat?
 
@@ -62,6 +65,7 @@ struct AuditCommand: AsyncParsableCommand {
         guard (1...1000).contains(listKeysPageSize) else { throw ValidationError("--list-keys-page-size must be between 1 and 1000.") }
         if allRegions && !regions.isEmpty { throw ValidationError("--all-regions and --region cannot be combined.") }
         if demo && (profile != nil || endpointURL != nil) { throw ValidationError("--demo uses a built-in account: --profile and --endpoint-url do not apply.") }
+        if demo && accounts.isSelected { throw ValidationError("--demo uses a built-in account: --organization, --role-name, --role-arn and --external-id do not apply.") }
     }
 
     func run() async throws {
@@ -88,7 +92,9 @@ struct AuditCommand: AsyncParsableCommand {
                                                   listKeysPageSize: listKeysPageSize, now: setup.now)
         let checker = RotationChecker(options: options, logger: logger, clientFactory: setup.clientFactory)
         let showProgress = Terminal.isTTY(Terminal.standardError) && !verbose
-        var report = try await checker.report(progress: showProgress ? Terminal.printProgress : nil)
+        var report = try await accounts.isSelected
+            ? accounts.report(setup: setup, options: options, logger: logger, progress: showProgress ? Terminal.printProgress : nil)
+            : checker.report(progress: showProgress ? Terminal.printProgress : nil)
         if showProgress { Terminal.writeError("\r\u{1B}[2K") }
         if let suppressionList {
             let outcome = suppressionList.apply(to: report, now: setup.now())

@@ -9,6 +9,8 @@ struct ScanSetup: Sendable {
     var regions: [String]
     var now: @Sendable () -> Date
     var clientFactory: @Sendable (String) async throws -> KMSClient
+    /// Live setups only: what `--role-arn` and `--organization` need (AccountTargets.swift).
+    var live: LiveAccess?
 
     /// The real thing: AWS configuration, the default credential chain, URLSession.
     /// - Throws: `ValidationError` for bad input (exit 64); anything else means the scan cannot run (exit 1).
@@ -45,10 +47,13 @@ struct ScanSetup: Sendable {
         }
         let strategy = try RetryStrategy(maxAttempts: configuration.maxAttempts ?? 3)
         let useFIPS = configuration.useFIPSEndpoint, useDualStack = configuration.useDualStackEndpoint
-        return ScanSetup(regions: regions, now: { Date() }) { region in
+        var setup = ScanSetup(regions: regions, now: { Date() }) { region in
             try KMSClient(region: region, endpoint: endpoint, useFIPS: useFIPS, useDualStack: useDualStack, credentialProvider: credentials,
                           transport: transport, retryStrategy: strategy, logger: logger)
         }
+        setup.live = try LiveAccess(environment: environment, files: files, profile: profile, configuration: configuration, regions: regions,
+                                    credentials: credentials, transport: transport, retryStrategy: strategy, kmsEndpoint: endpoint, logger: logger)
+        return setup
     }
 
     /// The built-in sample account: several Regions, every kind of key, one Region not enabled; served by

@@ -37,11 +37,17 @@ final class MotoServer: @unchecked Sendable {
     static let launcher = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
         .appendingPathComponent("Support/moto_server_paginated.py").path
 
+    /// Tests/KMSRotationIntegrationTests/Support/moto_server_accounts.py: the same, plus AssumeRole that
+    /// fails with AccessDenied when the role does not exist in the target account, as in AWS.
+    static let accountsLauncher = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+        .appendingPathComponent("Support/moto_server_accounts.py").path
+
     static var isAvailable: Bool { executable != nil && python != nil }
     static let skipMessage = "moto_server not found (pip install 'moto[server]'); integration test skipped"
 
     /// Starts a server and waits until it answers.
-    init() async throws {
+    /// - Parameter launcher: The Python script that starts moto (``launcher`` or ``accountsLauncher``).
+    init(launcher: String = MotoServer.launcher) async throws {
         guard Self.executable != nil, let python = Self.python else { throw MotoError(Self.skipMessage) }
         port = try Self.freeLoopbackPort()
         logURL = FileManager.default.temporaryDirectory.appendingPathComponent("moto-\(port).log")
@@ -50,7 +56,7 @@ final class MotoServer: @unchecked Sendable {
         process = Process()
         // moto's ListKeys ignores Limit/Marker; the launcher adds AWS's documented paging (see its docstring).
         process.executableURL = URL(fileURLWithPath: python)
-        process.arguments = [Self.launcher, "-H", "127.0.0.1", "-p", "\(port)"]
+        process.arguments = [launcher, "-H", "127.0.0.1", "-p", "\(port)"]
         process.standardOutput = log
         process.standardError = log
         process.standardInput = FileHandle.nullDevice

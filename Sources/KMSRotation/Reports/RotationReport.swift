@@ -29,7 +29,10 @@ public struct RotationReport: Sendable, Hashable, Codable {
         self.schemaVersion = Self.currentSchemaVersion
         self.generatedAt = generatedAt
         self.findings = findings.sorted(by: Self.findingOrder)
-        self.errors = errors.sorted { ($0.region, $0.operation, $0.code, $0.message) < ($1.region, $1.operation, $1.code, $1.message) }
+        // The account ID breaks ties, so a multi-account report with the same error in two accounts is deterministic.
+        self.errors = errors.sorted {
+            ($0.region, $0.operation, $0.code, $0.message, $0.accountId ?? "") < ($1.region, $1.operation, $1.code, $1.message, $1.accountId ?? "")
+        }
         self.summary = Summary(findings)
         self.policy = policy
         self.regions = Array(Set(regions + findings.compactMap(\.region))).sorted()

@@ -1,0 +1,168 @@
+import ArgumentParser
+import Foundation
+import KMSRotation
+import Logging
+
+/// The account selection flags: `--role-arn ARN` (one account, through a role) or
+/// `--organization --role-name NAME` (every ACTIVE account of the caller's organization), with
+/// `--external-id` for roles whose trust policy requires one. Without them the caller's own account
+/// is scanned, as before. See Docs/multi-account.md.
+struct AccountSelection: ParsableArguments {
+    @Flag(help: "Scan every ACTIVE account of the caller's AWS organization (requires --role-name; run from the management or a delegated administrator account).")
+    var organization = false
+
+    @Option(name: .customLong("role-name"), help: ArgumentHelp(
+        "With --organization: the role to assume in each account, e.g. OrganizationAccountAccessRole (path/Name for a role with a path).",
+        valueName: "name"))
+    var roleName: String?
+
+    @Option(name: .customLong("role-arn"), help: ArgumentHelp("Scan the account of this IAM role, with credentials from assuming it.", valueName: "arn"))
+    var roleArn: String?
+
+    @Option(name: .customLong("external-id"), help: ArgumentHelp("The external ID the role's trust policy requires (with --role-arn or --organization).", valueName: "id"))
+    var externalId: String?
+
+    /// Whether any account selection flag was given.
+    var isSelected: Bool { organization || roleName != nil || roleArn != nil || externalId != nil }
+
+    func validate() throws {
+        if organization && roleArn != nil {
+            throw ValidationError("--role-arn and --organization cannot be combined: --role-arn scans one account, --organization all of them (with --role-name).")
+        }
+        if organization && roleName == nil {
+            throw ValidationError("--organization requires --role-name NAME: the role to assume in each account (for example OrganizationAccountAccessRole).")
+        }
+        if roleName != nil && !organization {
+            throw ValidationError("--role-name requires --organization; to scan a single account through a role, use --role-arn ARN.")
+        }
+        if externalId != nil && !organization && roleArn == nil {
+            throw ValidationError("--external-id applies only with --role-arn or --organization.")
+        }
+        do {
+            if let roleName { try IAMRoleARN.validateRoleName(roleName) }
+            if let roleArn { _ = try IAMRoleARN(parsing: roleArn) }
+        } catch let error as IAMRoleARN.ParseError {
+            throw ValidationError(error.message)
+        }
+        if let externalId {
+            do {
+                try STSClient.validateAssumeRole(roleArn: "arn:aws:iam::000000000000:role/x", roleSessionName: AssumeRoleCredentialProvider.defaultSessionName,
+                                                 durationSeconds: nil, externalId: externalId)
+            } catch let error as STSError {
+                throw ValidationError("--external-id: \(error.message)")
+            }
+        }
+    }
+
+    /// Runs the selected multi-account scan and returns the merged report.
+    ///
+    /// What makes the whole scan impossible (the caller cannot be identified, the organization's accounts
+    /// cannot be listed, the `--role-arn` role cannot be assumed, a bad STS or Organizations endpoint) is
+    /// printed and exits 1. A member account whose role cannot be assumed is a scan error in the report
+    /// (exit 4 unless a key is non-compliant), and the other accounts are scanned.
+    func report(setup: ScanSetup, options: RotationChecker.ScanOptions, logger: Logger,
+                progress: (@Sendable (ScanProgress) -> Void)?) async throws -> RotationReport {
+        guard let live = setup.live else { throw ValidationError("--demo uses a built-in account: the account selection flags do not apply.") }
+        do {
+            return try await scan(live, options: options, logger: logger, progress: progress)
+        } catch let error as SetupError {
+            Terminal.writeError("kms-rotation: \(error)\n")
+            throw ExitCode(1)
+        }
+    }
+
+    private func scan(_ live: LiveAccess, options: RotationChecker.ScanOptions, logger: Logger,
+                      progress: (@Sendable (ScanProgress) -> Void)?) async throws -> RotationReport {
+        let sts: STSClient
+        do {
+            sts = try STSClient(region: live.stsRegion, endpoint: live.stsEndpoint?.url, useFIPS: live.configuration.useFIPSEndpoint,
+                                useDualStack: live.configuration.useDualStackEndpoint, credentialProvider: live.callerCredentials,
+                                transport: live.transport, retryStrategy: live.retryStrategy, logger: logger)
+        } catch {
+            throw SetupError("STS endpoint\(live.stsEndpoint.map { " (from \($0.source))" } ?? ""): \(error)")
+        }
+
+        if let roleArn {
+            let role = AssumeRoleCredentialProvider(roleArn: roleArn, externalId: externalId, sts: sts)
+            do {
+                _ = try await role.credentials()
+            } catch {
+                throw SetupError("cannot assume role \(roleArn) with STS in \(sts.region): \(error)")
+            }
+            let account = role.accountId
+            let checker = RotationChecker(options: options, logger: logger) { region in try live.kmsClient(role, region) }
+            let report = try await checker.report(progress: progress)
+            let errors = report.errors.map { error -> ScanError in
+                var error = error
+                error.accountId = error.accountId ?? account
+                return error
+            }
+            return RotationReport(findings: report.findings, errors: errors, policy: report.policy, regions: report.regions, generatedAt: report.generatedAt)
+        }
+
+        guard let roleName else { throw SetupError("--organization requires --role-name") }
+        let identity: CallerIdentity
+        do {
+            identity = try await sts.getCallerIdentity()
+        } catch {
+            throw SetupError("cannot identify the caller with STS in \(sts.region) (GetCallerIdentity): \(error)")
+        }
+        let accounts: [OrganizationAccount]
+        do {
+            let organizations = try OrganizationsClient(
+                region: live.stsRegion, endpoint: live.organizationsEndpoint?.url, useFIPS: live.configuration.useFIPSEndpoint,
+                useDualStack: live.configuration.useDualStackEndpoint, credentialProvider: live.callerCredentials, transport: live.transport,
+                retryStrategy: live.retryStrategy, logger: logger)
+            accounts = try await organizations.allAccounts()
+        } catch {
+            throw SetupError("cannot list the organization's accounts (organizations:ListAccounts, as \(identity.arn)): \(error)")
+        }
+        let partition = identity.partition ?? EndpointResolver().partition(for: live.stsRegion).id
+        let targets = MultiAccountScan.organizationTargets(accounts: accounts, roleName: roleName, partition: partition, callerAccountId: identity.account)
+        // A real organization always lists at least the caller's account; an empty list (a member account
+        // without the organizations:ListAccounts view, an emulator) would otherwise be a clean, empty report.
+        guard !targets.isEmpty else {
+            throw SetupError("the organization lists no ACTIVE account to scan (ListAccounts returned \(accounts.count) accounts, as \(identity.arn))")
+        }
+        for account in accounts where !account.isActive {
+            logger.info("account not scanned: not ACTIVE", metadata: [
+                "account": "\(account.id)", "state": "\(account.state?.rawValue ?? account.status?.rawValue ?? "unknown")",
+            ])
+        }
+        let scan = MultiAccountScan(targets: targets, options: MultiAccountScan.Options(scan: options, externalId: externalId), sts: sts,
+                                    logger: logger) { credentials, region in try live.kmsClient(credentials, region) }
+        return try await scan.report(progress: progress)
+    }
+}
+
+/// What a live (not demo) setup knows that a multi-account scan also needs: the caller's credentials,
+/// the transport and retry settings, where STS and Organizations are, and how to make a KMS client
+/// with other credentials.
+struct LiveAccess: Sendable {
+    var configuration: AWSConfiguration
+    /// STS is called in the configured Region, else in the partition's main Region (us-east-1 for aws).
+    var stsRegion: String
+    var stsEndpoint: ConfiguredEndpoint?
+    var organizationsEndpoint: ConfiguredEndpoint?
+    var callerCredentials: any CredentialProvider
+    var transport: any HTTPTransport
+    var retryStrategy: RetryStrategy
+    var kmsClient: @Sendable (_ credentials: any CredentialProvider, _ region: String) throws -> KMSClient
+
+    init(environment: [String: String], files: SharedConfigFiles, profile: String?, configuration: AWSConfiguration, regions: [String],
+         credentials: any CredentialProvider, transport: any HTTPTransport, retryStrategy: RetryStrategy, kmsEndpoint: String?,
+         logger: Logger) throws {
+        self.configuration = configuration
+        self.stsRegion = configuration.region ?? EndpointResolver().partition(for: regions.first ?? "us-east-1").implicitGlobalRegion
+        self.stsEndpoint = try AWSConfiguration.endpointURL(forService: "STS", environment: environment, files: files, profile: profile)
+        self.organizationsEndpoint = try AWSConfiguration.endpointURL(forService: "Organizations", environment: environment, files: files, profile: profile)
+        self.callerCredentials = credentials
+        self.transport = transport
+        self.retryStrategy = retryStrategy
+        let useFIPS = configuration.useFIPSEndpoint, useDualStack = configuration.useDualStackEndpoint
+        self.kmsClient = { credentials, region in
+            try KMSClient(region: region, endpoint: kmsEndpoint, useFIPS: useFIPS, useDualStack: useDualStack, credentialProvider: credentials,
+                          transport: transport, retryStrategy: retryStrategy, logger: logger)
+        }
+    }
+}
