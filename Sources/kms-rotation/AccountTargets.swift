@@ -73,22 +73,10 @@ struct AccountSelection: ParsableArguments {
 
     private func scan(_ live: LiveAccess, options: RotationChecker.ScanOptions, logger: Logger,
                       progress: (@Sendable (ScanProgress) -> Void)?) async throws -> RotationReport {
-        let sts: STSClient
-        do {
-            sts = try STSClient(region: live.stsRegion, endpoint: live.stsEndpoint?.url, useFIPS: live.configuration.useFIPSEndpoint,
-                                useDualStack: live.configuration.useDualStackEndpoint, credentialProvider: live.callerCredentials,
-                                transport: live.transport, retryStrategy: live.retryStrategy, logger: logger)
-        } catch {
-            throw SetupError("STS endpoint\(live.stsEndpoint.map { " (from \($0.source))" } ?? ""): \(error)")
-        }
+        let sts = try Self.makeSTS(live, logger: logger)
 
         if let roleArn {
-            let role = AssumeRoleCredentialProvider(roleArn: roleArn, externalId: externalId, sts: sts)
-            do {
-                _ = try await role.credentials()
-            } catch {
-                throw SetupError("cannot assume role \(roleArn) with STS in \(sts.region): \(error)")
-            }
+            let role = try await assumedRole(roleArn, sts: sts)
             let account = role.accountId
             let checker = RotationChecker(options: options, logger: logger) { region in try live.kmsClient(role, region) }
             let report = try await checker.report(progress: progress)
@@ -132,6 +120,45 @@ struct AccountSelection: ParsableArguments {
         let scan = MultiAccountScan(targets: targets, options: MultiAccountScan.Options(scan: options, externalId: externalId), sts: sts,
                                     logger: logger) { credentials, region in try live.kmsClient(credentials, region) }
         return try await scan.report(progress: progress)
+    }
+}
+
+extension AccountSelection {
+    static func makeSTS(_ live: LiveAccess, logger: Logger) throws -> STSClient {
+        do {
+            return try STSClient(region: live.stsRegion, endpoint: live.stsEndpoint?.url, useFIPS: live.configuration.useFIPSEndpoint,
+                                 useDualStack: live.configuration.useDualStackEndpoint, credentialProvider: live.callerCredentials,
+                                 transport: live.transport, retryStrategy: live.retryStrategy, logger: logger)
+        } catch {
+            throw SetupError("STS endpoint\(live.stsEndpoint.map { " (from \($0.source))" } ?? ""): \(error)")
+        }
+    }
+
+    /// The role's credentials, assumed once up front so that a role that cannot be assumed stops the run.
+    func assumedRole(_ roleArn: String, sts: STSClient) async throws -> AssumeRoleCredentialProvider {
+        let role = AssumeRoleCredentialProvider(roleArn: roleArn, externalId: externalId, sts: sts)
+        do {
+            _ = try await role.credentials()
+        } catch {
+            throw SetupError("cannot assume role \(roleArn) with STS in \(sts.region): \(error)")
+        }
+        return role
+    }
+
+    /// The KMS clients that change keys in the selected account: the caller's own, or the `--role-arn`
+    /// role's. `remediate` changes one account at a time, so `--organization` is refused.
+    func changeClientFactory(setup: ScanSetup, logger: Logger) async throws -> @Sendable (String) async throws -> KMSClient {
+        if organization {
+            throw ValidationError("remediate changes one account at a time: run it with --role-arn for each account (audit --organization lists them).")
+        }
+        guard let roleArn, let live = setup.live else { return setup.clientFactory }
+        do {
+            let role = try await assumedRole(roleArn, sts: try Self.makeSTS(live, logger: logger))
+            return { region in try live.kmsClient(role, region) }
+        } catch let error as SetupError {
+            Terminal.writeError("kms-rotation: \(error)\n")
+            throw ExitCode(1)
+        }
     }
 }
 

@@ -1,8 +1,6 @@
 import ArgumentParser
 import Foundation
 import KMSRotation
-import KMSRotationTesting
-import Logging
 
 struct AuditCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
@@ -15,20 +13,7 @@ struct AuditCommand: AsyncParsableCommand {
         """
     )
 
-    @Option(name: .customLong("region"), help: "A Region to scan (repeat for several). Default: the configured Region.")
-    var regions: [String] = []
-
-    @Flag(name: .customLong("all-regions"), help: "Scan every Region where KMS runs in the partition.")
-    var allRegions = false
-
-    @Option(help: "The profile of the shared config files to use.")
-    var profile: String?
-
-    @Option(name: .customLong("endpoint-url"), help: "A custom KMS endpoint (http:// only for loopback hosts).")
-    var endpointURL: String?
-
-    @OptionGroup(title: "Accounts (default: the caller's own account)")
-    var accounts: AccountSelection
+    @OptionGroup var scan: ScanArguments
 
     @Option(help: "Output format: \(ReportFormat.allCases.map(\.rawValue).joined(separator: ", ")). Default: table on a terminal, json otherwise.")
     var format: ReportFormat?
@@ -36,76 +21,9 @@ struct AuditCommand: AsyncParsableCommand {
     @Option(name: .shortAndLong, help: "Write the report to this file instead of standard output.")
     var output: String?
 
-    @Option(name: .customLong("max-rotation-period-days"), help: "Fail keys that rotate less often than this (90-2560).")
-    var maxRotationPeriodDays: Int?
-
-    @Flag(name: .customLong("evaluate-disabled-keys"), help: "Judge disabled keys like enabled ones.")
-    var evaluateDisabledKeys = false
-
-    @Option(help: "KMS calls in flight per Region (1-64).")
-    var concurrency: Int = 8
-
-    @Option(help: "A JSON file of accepted exceptions (see Docs/suppressions.md); suppressed findings stay in the report but do not fail the run.")
-    var suppressions: String?
-
-    @Flag(help: "Audit a built-in sample account (no network, no credentials).")
-    var demo = false
-
-    @Flag(name: .shortAndLong, help: "Log each KMS call to standard error (never credentials).")
-    var verbose = false
-
-    @Option(name: .customLong("list-keys-page-size"), help: .hidden)
-    var listKeysPageSize: Int = 1000
-
-    func validate() throws {
-        if let days = maxRotationPeriodDays, !RotationPolicy.allowedRotationPeriodDays.contains(days) {
-            throw ValidationError("--max-rotation-period-days must be between 90 and 2560 (the periods KMS accepts); got \(days).")
-        }
-        guard (1...64).contains(concurrency) else { throw ValidationError("--concurrency must be between 1 and 64; got \(concurrency).") }
-        guard (1...1000).contains(listKeysPageSize) else { throw ValidationError("--list-keys-page-size must be between 1 and 1000.") }
-        if allRegions && !regions.isEmpty { throw ValidationError("--all-regions and --region cannot be combined.") }
-        if demo && (profile != nil || endpointURL != nil) { throw ValidationError("--demo uses a built-in account: --profile and --endpoint-url do not apply.") }
-        if demo && accounts.isSelected { throw ValidationError("--demo uses a built-in account: --organization, --role-name, --role-arn and --external-id do not apply.") }
-    }
-
     func run() async throws {
         let environment = ProcessInfo.processInfo.environment
-        let policy = RotationPolicy(maximumRotationPeriodDays: maxRotationPeriodDays, evaluateDisabledKeys: evaluateDisabledKeys)
-        var logger = Logger(label: "kms-rotation") { StreamLogHandler.standardError(label: $0) }
-        logger.logLevel = verbose ? .debug : .warning
-
-        let suppressionList = try suppressions.map(Self.loadSuppressions)
-        let setup: ScanSetup
-        do {
-            setup = demo
-                ? try ScanSetup.demo(regions: regions, allRegions: allRegions, logger: logger)
-                : try await ScanSetup.live(environment: environment, profile: profile, endpointURL: endpointURL, regions: regions,
-                                           allRegions: allRegions, logger: logger)
-        } catch let error as ValidationError {
-            throw error
-        } catch {
-            Terminal.writeError("kms-rotation: \(error)\n")
-            throw ExitCode(1)
-        }
-
-        let options = RotationChecker.ScanOptions(regions: setup.regions, policy: policy, concurrencyPerRegion: concurrency,
-                                                  listKeysPageSize: listKeysPageSize, now: setup.now)
-        let checker = RotationChecker(options: options, logger: logger, clientFactory: setup.clientFactory)
-        let showProgress = Terminal.isTTY(Terminal.standardError) && !verbose
-        var report = try await accounts.isSelected
-            ? accounts.report(setup: setup, options: options, logger: logger, progress: showProgress ? Terminal.printProgress : nil)
-            : checker.report(progress: showProgress ? Terminal.printProgress : nil)
-        if showProgress { Terminal.writeError("\r\u{1B}[2K") }
-        if let suppressionList {
-            let outcome = suppressionList.apply(to: report, now: setup.now())
-            report = outcome.report
-            for expired in outcome.expired {
-                Terminal.writeError("kms-rotation: warning: suppression for \(Self.describe(expired)) expired on \(expired.expires?.formatted(.iso8601) ?? "?"); its finding counts again\n")
-            }
-            for unused in outcome.unused {
-                Terminal.writeError("kms-rotation: warning: suppression for \(Self.describe(unused)) matched no NON_COMPLIANT or INSUFFICIENT_DATA finding\n")
-            }
-        }
+        let report = try await scan.scan(environment: environment).report
 
         let toFile = output != nil
         let chosen = format ?? (!toFile && Terminal.isTTY(Terminal.standardOutput) ? .table : .json)
@@ -120,33 +38,9 @@ struct AuditCommand: AsyncParsableCommand {
                 throw ExitCode(1)
             }
         } else {
-            FileHandle.standardOutput.write(Data(text.utf8))
-            // utf8, not Character: "\r\n" (CSV's line end) is one Character and would not match "\n".
-            if text.utf8.last != UInt8(ascii: "\n") { FileHandle.standardOutput.write(Data("\n".utf8)) }
+            Terminal.writeOutput(text)
         }
         throw ExitCode(report.exitStatus)
-    }
-}
-
-extension AuditCommand {
-    /// Reads the suppression file before anything is scanned, so a typo fails fast (exit 64).
-    static func loadSuppressions(_ path: String) throws -> SuppressionList {
-        let data: Data
-        do {
-            data = try Data(contentsOf: URL(fileURLWithPath: path))
-        } catch {
-            throw ValidationError("cannot read --suppressions \(path): \(error.localizedDescription)")
-        }
-        do {
-            return try SuppressionList.decode(data)
-        } catch {
-            throw ValidationError("--suppressions \(path): \(error)")
-        }
-    }
-
-    static func describe(_ suppression: Suppression) -> String {
-        let target = suppression.keyArn ?? suppression.alias ?? suppression.keyId ?? "?"
-        return suppression.reason.map { "\(target) (\($0.rawValue))" } ?? target
     }
 }
 

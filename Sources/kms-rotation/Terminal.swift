@@ -52,6 +52,13 @@ enum Terminal {
         return Int(size.ws_col)
     }
 
+    /// Writes to standard output, ending with a newline.
+    static func writeOutput(_ text: String) {
+        FileHandle.standardOutput.write(Data(text.utf8))
+        // utf8, not Character: "\r\n" (CSV's line end) is one Character and would not match "\n".
+        if text.utf8.last != UInt8(ascii: "\n") { FileHandle.standardOutput.write(Data("\n".utf8)) }
+    }
+
     static func writeError(_ text: String) {
         FileHandle.standardError.write(Data(text.utf8))
     }
