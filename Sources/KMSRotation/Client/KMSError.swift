@@ -87,9 +87,7 @@ public struct KMSError: Error, Sendable, Hashable, CustomStringConvertible {
     }
 
     public var description: String {
-        var text = "\(operation.map { "\($0): " } ?? "")\(code.rawValue): \(message)"
-        if let httpStatus { text += " (HTTP \(httpStatus)" + (requestId.map { ", request \($0)" } ?? "") + ")" }
-        return text
+        serviceErrorDescription(operation: operation, code: code.rawValue, message: message, httpStatus: httpStatus, requestId: requestId)
     }
 
     /// Decodes the error in a non-2xx answer, following the AWS JSON protocol: the type comes from the
@@ -148,4 +146,12 @@ extension EvidenceError {
             self.init(operation: operation, code: String(describing: type(of: error)), message: String(describing: error))
         }
     }
+}
+
+/// `Operation: Code: message (HTTP status, request id)`: the one spelling of every AWS service error
+/// this library decodes (KMS, STS, Organizations), safe for logs.
+func serviceErrorDescription(operation: String?, code: String, message: String, httpStatus: Int?, requestId: String?) -> String {
+    var text = "\(operation.map { "\($0): " } ?? "")\(code): \(message)"
+    if let httpStatus { text += " (HTTP \(httpStatus)" + (requestId.map { ", request \($0)" } ?? "") + ")" }
+    return text
 }

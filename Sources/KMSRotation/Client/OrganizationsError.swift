@@ -53,9 +53,7 @@ public struct OrganizationsError: Error, Sendable, Hashable, CustomStringConvert
 
     /// `Operation: Code: message (HTTP status, request id)`.
     public var description: String {
-        var text = "\(operation.map { "\($0): " } ?? "")\(code.rawValue): \(message)"
-        if let httpStatus { text += " (HTTP \(httpStatus)" + (requestId.map { ", request \($0)" } ?? "") + ")" }
-        return text
+        serviceErrorDescription(operation: operation, code: code.rawValue, message: message, httpStatus: httpStatus, requestId: requestId)
     }
 
     /// Decodes the error in a non-2xx answer with the AWS JSON protocol's rules (those of

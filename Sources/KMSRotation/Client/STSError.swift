@@ -77,9 +77,7 @@ public struct STSError: Error, Sendable, Hashable, CustomStringConvertible {
 
     /// `Operation: Code: message (HTTP status, request id)`.
     public var description: String {
-        var text = "\(operation.map { "\($0): " } ?? "")\(code.rawValue): \(message)"
-        if let httpStatus { text += " (HTTP \(httpStatus)" + (requestId.map { ", request \($0)" } ?? "") + ")" }
-        return text
+        serviceErrorDescription(operation: operation, code: code.rawValue, message: message, httpStatus: httpStatus, requestId: requestId)
     }
 
     /// Decodes the error in a non-2xx STS answer. Any `<Error>` element with a `<Code>` is read (STS
