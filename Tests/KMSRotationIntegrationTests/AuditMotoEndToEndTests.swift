@@ -118,4 +118,22 @@ struct AuditMotoEndToEndTests {
             #expect(!result.stdout.contains(secret))
         }
     }
+
+    @Test("--all-regions scans every Region where KMS runs in the partition, concurrently")
+    func allRegions() async throws {
+        let moto = try await MotoServer()
+        defer { moto.stop() }
+        var expected: [String: FindingReason] = [:]
+        for region in ["us-east-1", "ap-southeast-3", "sa-east-1"] {
+            let kms = try KMSClient(region: region, endpoint: moto.endpoint, credentialProvider: Self.credentials, transport: URLSessionTransport())
+            let key = try await kms.createKey(description: "in \(region)")
+            expected[try #require(key.arn)] = .rotationDisabled
+        }
+        let result = try CLIBinary.run(["audit", "--all-regions", "--format", "json"], environment: moto.clientEnvironment)
+        #expect(result.status == 3, "\(result.stderr)")
+        let report = try JSONDecoder().decode(RotationReport.self, from: Data(result.stdout.utf8))
+        #expect(report.regions == KMSRegions.names(inPartition: "aws").sorted())
+        #expect(report.errors.isEmpty)
+        #expect(Dictionary(uniqueKeysWithValues: report.findings.map { ($0.keyArn ?? "", $0.reason) }) == expected)
+    }
 }
