@@ -15,7 +15,7 @@ struct AuditCommand: AsyncParsableCommand {
 
     @OptionGroup var scan: ScanArguments
 
-    @Option(help: "Output format: \(ReportFormat.allCases.map(\.rawValue).joined(separator: ", ")). Default: table on a terminal, json otherwise.")
+    @Option(help: "Output format: \(ReportFormat.allCases.map(\.rawValue).joined(separator: ", ")). Default: table.")
     var format: ReportFormat?
 
     @Option(name: .shortAndLong, help: "Write the report to this file instead of standard output.")
@@ -26,7 +26,9 @@ struct AuditCommand: AsyncParsableCommand {
         let report = try await scan.scan(environment: environment).report
 
         let toFile = output != nil
-        let chosen = format ?? (!toFile && Terminal.isTTY(Terminal.standardOutput) ? .table : .json)
+        // Always the table by default, piped or not, so `audit --demo | less` shows what a terminal shows;
+        // machines ask for a format explicitly.
+        let chosen = format ?? .table
         let renderOptions = RenderOptions(color: !toFile && Terminal.wantsColor(fd: Terminal.standardOutput, environment: environment),
                                           terminalWidth: toFile ? nil : Terminal.width(fd: Terminal.standardOutput))
         let text = try ReportRenderer().render(report, as: chosen, options: renderOptions)
