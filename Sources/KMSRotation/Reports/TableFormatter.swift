@@ -22,12 +22,17 @@ struct TableFormatter: ReportFormatter {
         if findings.isEmpty {
             lines.append("No keys found.")
         } else {
-            let rows = findings.map(Self.cells)
-            let widths = Self.columnWidths(rows: rows, terminalWidth: options.terminalWidth)
-            lines.append(Self.line(Self.headers, widths: widths) { _, text in style.bold(text) })
+            // Several accounts (an organization audit) get an ACCOUNT column first; one account keeps the
+            // narrower table.
+            let multiAccount = Set(findings.compactMap(\.accountId)).count > 1
+            let offset = multiAccount ? 1 : 0
+            let headers = (multiAccount ? ["ACCOUNT"] : []) + Self.headers
+            let rows = findings.map { (multiAccount ? [TextSanitizer.singleLine($0.accountId ?? "-")] : []) + Self.cells($0) }
+            let widths = Self.columnWidths(headers: headers, rows: rows, offset: offset, terminalWidth: options.terminalWidth)
+            lines.append(Self.line(headers, widths: widths) { _, text in style.bold(text) })
             for (finding, row) in zip(findings, rows) {
                 lines.append(Self.line(row, widths: widths) { column, text in
-                    column == Self.complianceColumn ? style.paint(text, for: finding.compliance) : text
+                    column == Self.complianceColumn + offset ? style.paint(text, for: finding.compliance) : text
                 })
             }
         }
@@ -89,14 +94,14 @@ struct TableFormatter: ReportFormatter {
 
     /// Column widths by visible width; when the table is wider than the terminal, the key and reason
     /// columns give way first (never below their header or a readable minimum).
-    private static func columnWidths(rows: [[String]], terminalWidth: Int?) -> [Int] {
+    private static func columnWidths(headers: [String], rows: [[String]], offset: Int, terminalWidth: Int?) -> [Int] {
         var widths = headers.map(TextSanitizer.visibleWidth)
         for row in rows {
             for (index, cell) in row.enumerated() { widths[index] = max(widths[index], TextSanitizer.visibleWidth(cell)) }
         }
         guard let terminalWidth else { return widths }
         var excess = widths.reduce(0, +) + gap.count * (widths.count - 1) - terminalWidth
-        for (column, minimum) in [(keyColumn, 12), (reasonColumn, 10)] where excess > 0 {
+        for (column, minimum) in [(keyColumn + offset, 12), (reasonColumn + offset, 10)] where excess > 0 {
             let floor = max(minimum, headers[column].count)
             let cut = min(excess, max(widths[column] - floor, 0))
             widths[column] -= cut

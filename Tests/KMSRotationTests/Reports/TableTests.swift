@@ -84,3 +84,15 @@ import Testing
         #expect(TextSanitizer.visibleWidth("e\u{301}") == 1)
     }
 }
+
+extension TableTests {
+    @Test func severalAccountsGetAnAccountColumn() throws {
+        var findings = SampleReport.report.findings
+        findings[0].accountId = "444455556666"
+        let report = RotationReport(findings: findings, errors: [], policy: SampleReport.policy, generatedAt: SampleReport.generatedAt)
+        let table = try SampleReport.render(.table, report)
+        #expect(table.hasPrefix("ACCOUNT       REGION"))
+        #expect(table.contains("444455556666  "))
+        #expect(try SampleReport.render(.table).hasPrefix("REGION "), "one account: no ACCOUNT column")
+    }
+}
