@@ -24,13 +24,9 @@ public struct KMSClient: Sendable {
     /// The HTTP boundary.
     public let transport: any HTTPTransport
     /// How long one attempt may take; `nil` uses the transport's default.
-    public var requestTimeout: Duration?
+    public let requestTimeout: Duration?
 
-    let executor: RetryingExecutor
-    let signer: SigV4Signer
-    let logger: Logger
-    let now: @Sendable () -> Date
-    let clockSkew: LockedValue<TimeInterval>
+    let caller: SignedServiceCaller
 
     /// Creates a client.
     /// - Parameters:
@@ -61,11 +57,9 @@ public struct KMSClient: Sendable {
         self.credentialProvider = credentialProvider
         self.transport = transport
         self.requestTimeout = requestTimeout
-        self.executor = RetryingExecutor(strategy: retryStrategy, quota: retryQuota, sleeper: sleeper)
-        self.signer = SigV4Signer(service: "kms", region: region)
-        self.logger = logger
-        self.now = now
-        self.clockSkew = LockedValue(0)
+        self.caller = SignedServiceCaller(service: "kms", signingRegion: region, endpoint: self.endpoint, credentialProvider: credentialProvider,
+                                          transport: transport, retryStrategy: retryStrategy, retryQuota: retryQuota, sleeper: sleeper,
+                                          requestTimeout: requestTimeout, logger: logger, now: now)
     }
 
     /// The user agent sent with every request.
@@ -76,45 +70,15 @@ public struct KMSClient: Sendable {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys]  // deterministic bodies: reproducible signatures and logs
         let body = try encoder.encode(input)
-        let logger = self.logger
-        let region = self.region
-        let response = try await executor.execute(operation: operation, onEvent: { event in
-            logger.debug("kms attempt", metadata: ["operation": "\(operation)", "region": "\(region)", "attempt": "\(event.attempt)", "outcome": "\(Self.summary(of: event.outcome))"])
-        }) { _ in
-            try await self.attempt(operation, body: body)
+        let headers: HTTPHeaders = ["Content-Type": "application/x-amz-json-1.1", "X-Amz-Target": "TrentService.\(operation)"]
+        let response = try await caller.send(operation: operation, headers: headers, body: body) { response in
+            KMSError.decode(from: response, operation: operation)
         }
         do {
             return try JSONDecoder().decode(Output.self, from: response.body.isEmpty ? Data("{}".utf8) : response.body)
         } catch {
             throw KMSError(code: .invalidResponse, message: "Could not read the \(operation) answer: \(Self.describe(error))",
                            httpStatus: response.status, requestId: response.headers["x-amzn-RequestId"], operation: operation)
-        }
-    }
-
-    /// One attempt: sign with the current clock (corrected for skew), send, and turn a non-2xx answer into
-    /// a ``KMSError``. A clock-skew rejection resyncs from the answer's `Date` header and resends once.
-    private func attempt(_ operation: String, body: Data) async throws -> HTTPResponse {
-        let credentials = try await credentialProvider.credentials()
-        var request = HTTPRequest(method: "POST", url: endpoint, headers: [
-            "Content-Type": "application/x-amz-json-1.1",
-            "X-Amz-Target": "TrentService.\(operation)",
-            "User-Agent": Self.userAgent,
-        ], body: body, timeout: requestTimeout)
-        request.headers["Host"] = Self.hostHeader(for: endpoint)
-        var resynced = false
-        while true {
-            let signed = signer.sign(request, credentials: credentials, date: now().addingTimeInterval(clockSkew.current))
-            let response = try await transport.send(signed)
-            if response.isSuccess { return response }
-            let error = KMSError.decode(from: response, operation: operation)
-            if !resynced, Self.isClockSkewError(error), let serverDate = response.headers["Date"].flatMap(Self.parseHTTPDate) {
-                resynced = true
-                let skew = serverDate.timeIntervalSince(now())
-                clockSkew.withLock { $0 = skew }
-                logger.debug("clock skew corrected", metadata: ["operation": "\(operation)", "skewSeconds": "\(Int(skew))"])
-                continue
-            }
-            throw error
         }
     }
 
@@ -133,17 +97,6 @@ public struct KMSClient: Sendable {
             return "\(bracketed):\(port)"
         }
         return bracketed
-    }
-
-    static func isClockSkewError(_ error: KMSError) -> Bool {
-        switch error.code.rawValue {
-        case "RequestExpired", "RequestTimeTooSkewed", "RequestInTheFuture":
-            return true
-        case "InvalidSignatureException", "SignatureDoesNotMatch":
-            return error.message.localizedCaseInsensitiveContains("expired") || error.message.localizedCaseInsensitiveContains("skew")
-        default:
-            return false
-        }
     }
 
     /// Parses an HTTP `Date` header (RFC 7231 IMF-fixdate, e.g. `Sun, 29 Nov 2026 06:00:00 GMT`).

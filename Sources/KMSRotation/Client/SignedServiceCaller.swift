@@ -6,6 +6,10 @@ import Logging
 /// → ``HTTPTransport``. The protocol (Query or JSON 1.1) is the caller's: it passes the body, the
 /// headers and how to read an error answer.
 ///
+/// A request rejected for clock skew (`RequestExpired`, "Signature expired") resyncs the clock from the
+/// answer's `Date` header and is resent once; the correction is kept for later requests (and shared by
+/// copies of the caller).
+///
 /// Logs one debug line per attempt: service, operation, Region, attempt, outcome. Never headers,
 /// bodies or credentials.
 struct SignedServiceCaller: Sendable {
@@ -18,6 +22,7 @@ struct SignedServiceCaller: Sendable {
     let requestTimeout: Duration?
     let logger: Logger
     let now: @Sendable () -> Date
+    let clockSkew = LockedValue<TimeInterval>(0)
 
     init(service: String, signingRegion: String, endpoint: URL, credentialProvider: any CredentialProvider, transport: any HTTPTransport,
          retryStrategy: RetryStrategy, retryQuota: RetryQuota?, sleeper: @escaping RetryingExecutor.Sleeper, requestTimeout: Duration?,
@@ -55,14 +60,47 @@ struct SignedServiceCaller: Sendable {
                 "outcome": "\(KMSClient.summary(of: event.outcome))",
             ])
         }) { _ in
-            let credentials = try await credentialProvider.credentials()
-            var request = HTTPRequest(method: "POST", url: endpoint, headers: headers, body: body, timeout: requestTimeout)
-            request.headers["User-Agent"] = KMSClient.userAgent
-            request.headers["Host"] = KMSClient.hostHeader(for: endpoint)
-            let signed = SigV4Signer(service: service, region: signingRegion).sign(request, credentials: credentials, date: now())
+            try await attempt(operation: operation, headers: headers, body: body, decodeError: decodeError)
+        }
+    }
+
+    /// One attempt: sign with the clock corrected for skew, send, turn a non-2xx answer into the service's
+    /// error; a clock-skew rejection resyncs from the answer's `Date` header and resends once.
+    private func attempt(operation: String, headers: HTTPHeaders, body: Data,
+                         decodeError: @Sendable (HTTPResponse) -> any Error) async throws -> HTTPResponse {
+        let credentials = try await credentialProvider.credentials()
+        var request = HTTPRequest(method: "POST", url: endpoint, headers: headers, body: body, timeout: requestTimeout)
+        request.headers["User-Agent"] = KMSClient.userAgent
+        request.headers["Host"] = KMSClient.hostHeader(for: endpoint)
+        let signer = SigV4Signer(service: service, region: signingRegion)
+        var resynced = false
+        while true {
+            let signed = signer.sign(request, credentials: credentials, date: now().addingTimeInterval(clockSkew.current))
             let response = try await transport.send(signed)
-            guard response.isSuccess else { throw decodeError(response) }
-            return response
+            if response.isSuccess { return response }
+            let error = decodeError(response)
+            if !resynced, Self.isClockSkewError(error), let serverDate = response.headers["Date"].flatMap(KMSClient.parseHTTPDate) {
+                resynced = true
+                let skew = serverDate.timeIntervalSince(now())
+                clockSkew.withLock { $0 = skew }
+                logger.debug("clock skew corrected", metadata: ["service": "\(service)", "operation": "\(operation)", "skewSeconds": "\(Int(skew))"])
+                continue
+            }
+            throw error
+        }
+    }
+
+    /// Whether an error answer says the request's time is too far from the server's.
+    static func isClockSkewError(_ error: any Error) -> Bool {
+        guard let classifiable = error as? any RetryClassifiable, let code = classifiable.retryCode else { return false }
+        switch code {
+        case "RequestExpired", "RequestTimeTooSkewed", "RequestInTheFuture":
+            return true
+        case "InvalidSignatureException", "SignatureDoesNotMatch":
+            let text = String(describing: error)
+            return text.localizedCaseInsensitiveContains("expired") || text.localizedCaseInsensitiveContains("skew")
+        default:
+            return false
         }
     }
 }
