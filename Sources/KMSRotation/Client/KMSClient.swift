@@ -77,7 +77,7 @@ public struct KMSClient: Sendable {
         do {
             return try JSONDecoder().decode(Output.self, from: response.body.isEmpty ? Data("{}".utf8) : response.body)
         } catch {
-            throw KMSError(code: .invalidResponse, message: "Could not read the \(operation) answer: \(Self.describe(error))",
+            throw KMSError(code: .invalidResponse, message: "Could not read the \(operation) answer: \(readableDescription(of: error))",
                            httpStatus: response.status, requestId: response.headers["x-amzn-RequestId"], operation: operation)
         }
     }
@@ -106,20 +106,6 @@ public struct KMSClient: Sendable {
         formatter.timeZone = TimeZone(identifier: "GMT")
         formatter.dateFormat = "EEE, dd MMM yyyy HH:mm:ss zzz"
         return formatter.date(from: text)
-    }
-
-    static func describe(_ error: any Error) -> String {
-        guard let decoding = error as? DecodingError else { return String(describing: error) }
-        func path(_ context: DecodingError.Context) -> String {
-            context.codingPath.map { $0.intValue.map { "[\($0)]" } ?? $0.stringValue }.joined(separator: ".")
-        }
-        switch decoding {
-        case .keyNotFound(let key, let context): return "missing member \(path(context)).\(key.stringValue)"
-        case .typeMismatch(let type, let context): return "member \(path(context)) is not a \(type)"
-        case .valueNotFound(let type, let context): return "member \(path(context)) is null, expected \(type)"
-        case .dataCorrupted(let context): return "\(path(context)): \(context.debugDescription)"
-        @unknown default: return String(describing: decoding)
-        }
     }
 }
 

@@ -93,7 +93,7 @@ public struct OrganizationsClient: Sendable {
             let token = output.NextToken.flatMap { $0.isEmpty ? nil : $0 }
             return AccountsPage(accounts: output.Accounts ?? [], nextToken: token)
         } catch {
-            throw OrganizationsError(code: .invalidResponse, message: "Could not read the ListAccounts answer: \(KMSClient.describe(error))",
+            throw OrganizationsError(code: .invalidResponse, message: "Could not read the ListAccounts answer: \(readableDescription(of: error))",
                                      httpStatus: response.status, requestId: response.headers["x-amzn-RequestId"], operation: operation)
         }
     }

@@ -113,7 +113,7 @@ public struct SuppressionList: Sendable, Hashable, Codable {
         do {
             return try JSONDecoder().decode(SuppressionList.self, from: data)
         } catch let error as DecodingError {
-            throw SuppressionListError(message: Self.describe(error))
+            throw SuppressionListError(message: readableDescription(of: error))
         }
     }
 
@@ -149,20 +149,6 @@ public struct SuppressionList: Sendable, Hashable, Codable {
         }
         let unused = suppressions.indices.filter { !used.contains($0) && !expired.contains($0) }.map { suppressions[$0] }
         return Outcome(report: marked, unused: unused, expired: expired.sorted().map { suppressions[$0] })
-    }
-
-    static func describe(_ error: DecodingError) -> String {
-        func path(_ context: DecodingError.Context) -> String {
-            let path = context.codingPath.map { $0.intValue.map { "[\($0)]" } ?? ".\($0.stringValue)" }.joined()
-            return path.isEmpty ? "the file" : path
-        }
-        switch error {
-        case .keyNotFound(let key, let context): return "\(path(context)): missing \(key.stringValue)"
-        case .typeMismatch(let type, let context): return "\(path(context)): expected \(type)"
-        case .valueNotFound(let type, let context): return "\(path(context)): expected \(type), found null"
-        case .dataCorrupted(let context): return "\(path(context)): \(context.debugDescription)"
-        @unknown default: return String(describing: error)
-        }
     }
 }
 
