@@ -199,7 +199,7 @@ public struct MultiAccountScan: Sendable {
         let credentials: any CredentialProvider
         if let roleArn = target.roleArn {
             let role = AssumeRoleCredentialProvider(roleArn: roleArn, roleSessionName: options.roleSessionName, externalId: options.externalId,
-                                                    durationSeconds: options.durationSeconds, sts: sts)
+                                                    durationSeconds: options.durationSeconds, sts: sts, now: options.scan.now)
             logger.debug("assuming role", metadata: ["account": "\(accountId)", "role": "\(roleArn)", "region": "\(sts.region)"])
             do {
                 // Assume once before scanning: a role that cannot be assumed is one error for the account,

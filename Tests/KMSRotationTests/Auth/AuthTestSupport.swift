@@ -62,6 +62,22 @@ enum AuthFixtures {
     static let suiteDate = Date(timeIntervalSince1970: 1_440_938_160)
     static let suiteCredentials = AWSCredentials(accessKeyId: accessKeyId, secretAccessKey: secretAccessKey)
 
+    /// The injected clock of the credential tests: 2026-11-29T06:00:00Z. Every fixture time is stated
+    /// relative to it, and every cache under test is given it, so no test depends on today's date.
+    static let now = Date(timeIntervalSince1970: 1_795_932_000)
+    /// When the fixture credentials expire: six hours after ``now``.
+    static let expiration = now.addingTimeInterval(6 * 3600)
+    /// ``expiration`` as the container, IMDS and `credential_process` documents write it.
+    static var expirationText: String { ISO8601DateFormatter().string(from: expiration) }
+    /// ``expiration`` with milliseconds and a numeric offset, as some `credential_process` tools write it.
+    static var expirationTextWithMilliseconds: String {
+        let formatter = DateFormatter()
+        formatter.locale = Locale(identifier: "en_US_POSIX")
+        formatter.timeZone = TimeZone(identifier: "UTC")
+        formatter.dateFormat = "yyyy-MM-dd'T'HH:mm:ss.SSSxxx"
+        return formatter.string(from: expiration)
+    }
+
     /// Secrets used by the provider tests, chosen to be unmistakable in any output.
     static let secret = "SECRETsecretSECRETsecret0123456789abcdef"
     static let token = "TOKENtokenTOKENtokenSESSION0123456789"

@@ -25,7 +25,7 @@ struct AuthCountingProvider: CredentialProvider {
 }
 
 @Suite struct CachedCredentialProviderTests {
-    static let start = Date(timeIntervalSince1970: 1_795_953_600)
+    static let start = AuthFixtures.now
 
     private static func credentials(_ n: Int, expiresIn seconds: TimeInterval?) -> AWSCredentials {
         AWSCredentials(accessKeyId: "ASIA\(n)", secretAccessKey: "s\(n)", sessionToken: "t\(n)",

@@ -5,10 +5,10 @@ import Testing
 @Suite struct ContainerCredentialProviderTests {
     static let body = """
         {"AccessKeyId": "ASIACONTAINER", "SecretAccessKey": "\(AuthFixtures.secret)", "Token": "\(AuthFixtures.token)",
-         "Expiration": "2026-11-29T12:00:00Z", "AccountId": "111122223333", "RoleArn": "arn:aws:iam::111122223333:role/task"}
+         "Expiration": "\(AuthFixtures.expirationText)", "AccountId": "111122223333", "RoleArn": "arn:aws:iam::111122223333:role/task"}
         """
     static let expected = AWSCredentials(accessKeyId: "ASIACONTAINER", secretAccessKey: AuthFixtures.secret, sessionToken: AuthFixtures.token,
-                                         expiration: Date(timeIntervalSince1970: 1_795_953_600), accountId: "111122223333")
+                                         expiration: AuthFixtures.expiration, accountId: "111122223333")
 
     private static func ok() -> AuthTestTransport {
         AuthTestTransport { _ in AuthFixtures.response(200, body) }

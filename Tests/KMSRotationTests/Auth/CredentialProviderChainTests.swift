@@ -60,7 +60,7 @@ import Testing
 
     @Test func defaultChainWithNothingConfiguredListsAllFourProviders() async throws {
         let transport = AuthTestTransport.unreachable
-        let provider = CredentialProviderChain.default(environment: [:], files: .empty, transport: transport)
+        let provider = CredentialProviderChain.default(environment: [:], files: .empty, transport: transport, now: { AuthFixtures.now })
         let error = try await chainError(provider)
         #expect(error.isNotConfigured)
         #expect(error.description == """
@@ -78,7 +78,7 @@ import Testing
         let files = try SharedConfigFiles(credentials: "[default]\naws_access_key_id = AKIDFILE\naws_secret_access_key = f\n", config: "")
         let transport = AuthTestTransport.unreachable
         let provider = CredentialProviderChain.default(
-            environment: ["AWS_ACCESS_KEY_ID": "AKIDENV", "AWS_SECRET_ACCESS_KEY": "e"], files: files, transport: transport)
+            environment: ["AWS_ACCESS_KEY_ID": "AKIDENV", "AWS_SECRET_ACCESS_KEY": "e"], files: files, transport: transport, now: { AuthFixtures.now })
         #expect(try await provider.credentials().accessKeyId == "AKIDENV")
         #expect(transport.requests.isEmpty)
     }
@@ -86,14 +86,14 @@ import Testing
     @Test func defaultChainUsesAWSProfileAndExplicitProfileSkipsEnvironment() async throws {
         let files = try SharedConfigFiles(credentials: "[dev]\naws_access_key_id = AKIDDEV\naws_secret_access_key = d\n", config: "")
         let transport = AuthTestTransport.unreachable
-        let viaVariable = CredentialProviderChain.default(environment: ["AWS_PROFILE": "dev"], files: files, transport: transport)
+        let viaVariable = CredentialProviderChain.default(environment: ["AWS_PROFILE": "dev"], files: files, transport: transport, now: { AuthFixtures.now })
         #expect(try await viaVariable.credentials().accessKeyId == "AKIDDEV")
 
         let explicit = CredentialProviderChain.default(
-            environment: ["AWS_ACCESS_KEY_ID": "AKIDENV", "AWS_SECRET_ACCESS_KEY": "e"], files: files, transport: transport, profile: "dev")
+            environment: ["AWS_ACCESS_KEY_ID": "AKIDENV", "AWS_SECRET_ACCESS_KEY": "e"], files: files, transport: transport, profile: "dev", now: { AuthFixtures.now })
         #expect(try await explicit.credentials().accessKeyId == "AKIDDEV")
 
-        let typo = CredentialProviderChain.default(environment: [:], files: files, transport: transport, profile: "deev")
+        let typo = CredentialProviderChain.default(environment: [:], files: files, transport: transport, profile: "deev", now: { AuthFixtures.now })
         let error = try await chainError(typo)
         #expect(error.attempts.map(\.provider) == ["profile deev"])
         #expect(error.attempts.first?.kind == .failed)
@@ -102,7 +102,7 @@ import Testing
     @Test func defaultChainFallsThroughToContainerThenIMDS() async throws {
         let container = AuthTestTransport { _ in AuthFixtures.response(200, ContainerCredentialProviderTests.body) }
         let fromContainer = CredentialProviderChain.default(
-            environment: ["AWS_CONTAINER_CREDENTIALS_RELATIVE_URI": "/v2/credentials/x"], files: .empty, transport: container)
+            environment: ["AWS_CONTAINER_CREDENTIALS_RELATIVE_URI": "/v2/credentials/x"], files: .empty, transport: container, now: { AuthFixtures.now })
         #expect(try await fromContainer.credentials().accessKeyId == "ASIACONTAINER")
 
         let imds = AuthTestTransport { request in
@@ -110,7 +110,7 @@ import Testing
             return request.url.absoluteString.hasSuffix("/security-credentials/")
                 ? AuthFixtures.response(200, "Role") : AuthFixtures.response(200, IMDSCredentialProviderTests.document)
         }
-        let fromIMDS = CredentialProviderChain.default(environment: [:], files: .empty, transport: imds)
+        let fromIMDS = CredentialProviderChain.default(environment: [:], files: .empty, transport: imds, now: { AuthFixtures.now })
         #expect(try await fromIMDS.credentials().accessKeyId == "ASIAIMDS")
         // Cached: a second call makes no request.
         _ = try await fromIMDS.credentials()

@@ -4,11 +4,11 @@ import Testing
 
 @Suite struct IMDSCredentialProviderTests {
     static let document = """
-        {"Code": "Success", "LastUpdated": "2026-11-29T06:00:00Z", "Type": "AWS-HMAC", "AccessKeyId": "ASIAIMDS",
-         "SecretAccessKey": "\(AuthFixtures.secret)", "Token": "\(AuthFixtures.token)", "Expiration": "2026-11-29T12:00:00Z"}
+        {"Code": "Success", "LastUpdated": "\(ISO8601DateFormatter().string(from: AuthFixtures.now))", "Type": "AWS-HMAC", "AccessKeyId": "ASIAIMDS",
+         "SecretAccessKey": "\(AuthFixtures.secret)", "Token": "\(AuthFixtures.token)", "Expiration": "\(AuthFixtures.expirationText)"}
         """
     static let expected = AWSCredentials(accessKeyId: "ASIAIMDS", secretAccessKey: AuthFixtures.secret, sessionToken: AuthFixtures.token,
-                                         expiration: Date(timeIntervalSince1970: 1_795_953_600))
+                                         expiration: AuthFixtures.expiration)
 
     /// An IMDS that hands out numbered tokens and answers metadata requests through `metadata`.
     private static func imds(

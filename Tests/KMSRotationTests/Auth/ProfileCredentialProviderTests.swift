@@ -23,10 +23,9 @@ final class AuthFakeProcessRunner: CredentialProcessRunner, @unchecked Sendable 
 @Suite struct ProfileCredentialProviderTests {
     static let processJSON = """
         {"Version": 1, "AccessKeyId": "ASIAPROCESS", "SecretAccessKey": "\(AuthFixtures.secret)",
-         "SessionToken": "\(AuthFixtures.token)", "Expiration": "2026-11-29T12:00:00Z", "AccountId": "111122223333"}
+         "SessionToken": "\(AuthFixtures.token)", "Expiration": "\(AuthFixtures.expirationText)", "AccountId": "111122223333"}
         """
-    /// 2026-11-29T12:00:00Z.
-    static let expiration = Date(timeIntervalSince1970: 1_795_953_600)
+    static let expiration = AuthFixtures.expiration
 
     private func files(credentials: String = "", config: String = "") throws -> SharedConfigFiles {
         try SharedConfigFiles(credentials: credentials, config: config, credentialsFilePath: "/h/.aws/credentials", configFilePath: "/h/.aws/config")
@@ -80,7 +79,7 @@ final class AuthFakeProcessRunner: CredentialProcessRunner, @unchecked Sendable 
         let script = try dir.write("creds.sh", """
             #!/bin/sh
             # Prints its first argument as the access key ID, to prove arguments reach the command.
-            printf '{"Version":1,"AccessKeyId":"%s","SecretAccessKey":"%s","Expiration":"2026-11-29T12:00:00.000+00:00"}' "$1" "\(AuthFixtures.secret)"
+            printf '{"Version":1,"AccessKeyId":"%s","SecretAccessKey":"%s","Expiration":"\(AuthFixtures.expirationTextWithMilliseconds)"}' "$1" "\(AuthFixtures.secret)"
             """, executable: true)
         let files = try files(config: "[default]\ncredential_process = '\(script)' AKIDSCRIPT\n")
         let credentials = try await ProfileCredentialProvider(files: files).credentials()

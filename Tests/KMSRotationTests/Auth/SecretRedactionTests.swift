@@ -29,7 +29,7 @@ import Testing
 
     @Test func credentialsAndProvidersNeverShowSecrets() async throws {
         let credentials = AWSCredentials(accessKeyId: "ASIAEXAMPLEKEY1234", secretAccessKey: secret, sessionToken: token,
-                                         expiration: Date(timeIntervalSince1970: 1_795_953_600), accountId: "111122223333")
+                                         expiration: AuthFixtures.expiration, accountId: "111122223333")
         expectClean(credentials)
         #expect(credentials.description.contains("****1234"))
 
@@ -45,14 +45,14 @@ import Testing
             ProfileCredentialProvider(files: files, processRunner: ShellCredentialProcessRunner(environment: environment)),
             ContainerCredentialProvider(environment: environment, transport: transport),
             IMDSCredentialProvider(transport: transport, environment: environment),
-            CredentialProviderChain.default(environment: environment, files: files, transport: transport),
+            CredentialProviderChain.default(environment: environment, files: files, transport: transport, now: { AuthFixtures.now }),
         ]
         expectClean(files)
         for provider in providers {
             expectClean(provider)
             if let credentials = try? await provider.credentials() { expectClean(credentials) }
         }
-        let cached = CachedCredentialProvider(StaticCredentialProvider(credentials))
+        let cached = CachedCredentialProvider(StaticCredentialProvider(credentials), now: { AuthFixtures.now })
         _ = try await cached.credentials()
         expectClean(cached)
         expectClean(CredentialProcessOutput(exitCode: 0, standardOutput: Data(secret.utf8), standardError: Data()))

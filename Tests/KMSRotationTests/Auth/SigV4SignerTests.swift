@@ -258,6 +258,7 @@ import Testing
 
     @Test func timestampIsUTC() {
         #expect(SigV4Signer.timestamp(Date(timeIntervalSince1970: 0)) == "19700101T000000Z")
+        // fixed-clock: formatting only, no clock is read.
         #expect(SigV4Signer.timestamp(Date(timeIntervalSince1970: 1_798_761_599)) == "20261231T235959Z")
         #expect(signer.credentialScope(date: date) == "20150830/us-east-1/service/aws4_request")
     }

@@ -10,6 +10,8 @@ import KMSRotationTesting
 /// accounts are told apart in AWS too: by the credentials, not the endpoint.
 final class FakeOrganization: HTTPTransport, @unchecked Sendable {
     static let callerAccount = "111111111111"
+    /// Role credentials expire an hour after the scan's injected clock (`SampleAccount.referenceDate`).
+    static let expiration = ISO8601DateFormatter().string(from: SampleAccount.referenceDate.addingTimeInterval(3600))
     let accounts: [String: InMemoryKMS]
     let denied: Set<String>
     let kmsDelay: Duration?
@@ -70,7 +72,7 @@ final class FakeOrganization: HTTPTransport, @unchecked Sendable {
             let message = "User: arn:aws:iam::\(Self.callerAccount):user/auditor is not authorized to perform: sts:AssumeRole on resource: \(roleArn)"
             return HTTPResponse(status: 403, body: Data(STSFixtures.errorXML(code: "AccessDenied", message: message).utf8))
         }
-        return HTTPResponse(status: 200, body: Data(STSFixtures.assumeRoleXML(account: account, accessKeyId: "ASIA\(account)XYZA", expiration: "2026-12-01T00:00:00Z").utf8))
+        return HTTPResponse(status: 200, body: Data(STSFixtures.assumeRoleXML(account: account, accessKeyId: "ASIA\(account)XYZA", expiration: Self.expiration).utf8))
     }
 }
 

@@ -4,6 +4,7 @@ import KMSRotation
 
 @Suite("Model decoding")
 struct ModelDecodingTests {
+    // fixed-clock-begin: decoding only; no clock is read.
     /// A DescribeKey answer shaped exactly like the service model's KeyMetadata, every member present.
     static let fullKeyMetadata = #"""
     {"KeyMetadata": {
@@ -76,6 +77,7 @@ struct ModelDecodingTests {
         #expect(key.xksKeyConfiguration?.id == "ABC123")
         #expect(key.currentKeyMaterialId == "0b7fd7ddbac6eef27907413567cad8c810e2883dc8a7534067a82ee1142fc1e6")
     }
+    // fixed-clock-end
 
     @Test("KeyMetadata round-trips to the same JSON, whatever the coder's date strategy")
     func roundTrip() throws {
@@ -158,6 +160,7 @@ struct ModelDecodingTests {
         #expect(!future.isSymmetricEncryption && !future.isAsymmetric && !future.isHMAC)
     }
 
+    // fixed-clock-begin: decoding only; no clock is read.
     @Test("GetKeyRotationStatus, ListKeyRotations, ListAliases, ListKeys shapes decode")
     func otherShapes() throws {
         let status = try JSONDecoder().decode(KeyRotationStatus.self, from: Data(#"{"KeyRotationEnabled":true,"KeyId":"arn:aws:kms:us-east-1:111122223333:key/k","RotationPeriodInDays":180,"NextRotationDate":1800000000.25,"OnDemandRotationStartDate":1790000000}"#.utf8))
@@ -178,6 +181,7 @@ struct ModelDecodingTests {
         let entryKey = try JSONDecoder().decode(KeyListEntry.self, from: Data(#"{"KeyId":"k","KeyArn":"arn"}"#.utf8))
         #expect(entryKey == KeyListEntry(keyId: "k", keyArn: "arn"))
         #expect(try JSONDecoder().decode(KMSTag.self, from: Data(#"{"TagKey":"a","TagValue":"b"}"#.utf8)) == KMSTag(tagKey: "a", tagValue: "b"))
+        // fixed-clock-end
     }
 
     @Test("Malformed JSON throws a clear DecodingError, never crashes", arguments: [

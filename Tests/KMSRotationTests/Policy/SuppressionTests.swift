@@ -9,6 +9,7 @@ import Testing
 struct SuppressionTests {
     static let now = Date(timeIntervalSince1970: 1_795_932_000)  // 2026-11-29
 
+    // fixed-clock-begin: compared only with the injected `now` above.
     /// The sample report with alias/orders (NON_COMPLIANT) accepted until 2027-03-31.
     static let suppressedReport: RotationReport = {
         let list = try! SuppressionList.decode(Data(#"""
@@ -16,9 +17,11 @@ struct SuppressionTests {
         """#.utf8))
         return list.apply(to: SampleReport.report, now: now).report
     }()
+    // fixed-clock-end
 
     @Test("A valid file decodes; dates may be days or ISO 8601 times")
     func decodeValid() throws {
+        // fixed-clock-begin: parsing only; no clock is read.
         let list = try SuppressionList.decode(Data(#"""
         {"suppressions": [
           {"keyArn": "arn:aws:kms:us-east-1:111122223333:key/k", "justification": "a", "expires": "2027-01-31"},
@@ -31,6 +34,7 @@ struct SuppressionTests {
         #expect(list.suppressions[1].reason == .accessDenied)
         #expect(list.suppressions[1].expires == Date(timeIntervalSince1970: 1_801_396_800))
         #expect(list.suppressions[2].expires == nil)
+        // fixed-clock-end
         #expect(try SuppressionList.decode(try JSONEncoder().encode(list)) == list)
     }
 
@@ -101,7 +105,7 @@ struct SuppressionTests {
         let suppressed = findings.compactMap { $0["suppression"] as? [String: Any] }
         #expect(suppressed.count == 1)
         #expect(suppressed.first?["justification"] as? String == "Retired in Q1, SEC-1234")
-        #expect(suppressed.first?["expires"] as? String == "2027-03-31T00:00:00Z")
+        #expect(suppressed.first?["expires"] as? String == "2027-03-31T00:00:00Z")  // fixed-clock: rendering
     }
 
     @Test("Every format marks the suppressed finding")

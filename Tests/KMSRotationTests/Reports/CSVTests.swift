@@ -79,7 +79,7 @@ import Testing
         let compliant = try #require(rows.first { $0[2].hasPrefix("5555") })
         #expect(compliant[12] == "true")
         #expect(compliant[13] == "365")
-        #expect(compliant[14] == "2027-03-25T00:00:00Z")
+        #expect(compliant[14] == "2027-03-25T00:00:00Z")  // fixed-clock: SampleReport's rendered date
         let replica = try #require(rows.first { $0[4] == "alias/payments" })
         #expect(replica[11] == "REPLICA")
         #expect(replica[15] == "aws kms enable-key-rotation --key-id arn:aws:kms:us-west-2:111122223333:key/mrk-primary --region us-west-2")

@@ -86,7 +86,7 @@ import Testing
         #expect(replicaFix["region"] as? String == "us-west-2")
 
         let compliant = try #require(findings.first { ($0["keyId"] as? String)?.hasPrefix("5555") == true })
-        #expect((compliant["rotation"] as? [String: Any])?["nextRotationDate"] as? String == "2027-03-25T00:00:00Z")
+        #expect((compliant["rotation"] as? [String: Any])?["nextRotationDate"] as? String == "2027-03-25T00:00:00Z")  // fixed-clock: SampleReport
 
         let errors = try #require(try object()["errors"] as? [[String: Any]])
         #expect(errors.count == 1)

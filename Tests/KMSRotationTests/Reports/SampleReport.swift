@@ -21,6 +21,7 @@ enum SampleReport {
         func judge(_ key: KMSKey, _ evidence: RotationEvidence, aliases: [String] = []) -> RotationFinding {
             RotationChecker.evaluate(key: key, rotation: evidence, aliases: aliases, policy: policy, now: generatedAt)
         }
+        // fixed-clock: rendered in reports generated at `generatedAt`; nothing compares it with a clock.
         let nextRotation = Date(timeIntervalSince1970: 1_805_932_800)  // 2027-03-25T00:00:00Z
         let findings = [
             // NON_COMPLIANT
