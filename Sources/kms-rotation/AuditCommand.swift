@@ -32,15 +32,19 @@ struct AuditCommand: AsyncParsableCommand {
         let renderOptions = RenderOptions(color: !toFile && Terminal.wantsColor(fd: Terminal.standardOutput, environment: environment),
                                           terminalWidth: toFile ? nil : Terminal.width(fd: Terminal.standardOutput))
         let text = try ReportRenderer().render(report, as: chosen, options: renderOptions)
-        if let output {
-            do {
-                try Data(text.utf8).write(to: URL(fileURLWithPath: output), options: .atomic)
-            } catch {
-                Terminal.writeError("kms-rotation: cannot write \(output): \(error.localizedDescription)\n")
+        do {
+            if let output {
+                try OutputFile.write(Data(text.utf8), to: output)
+            } else {
+                try Terminal.writeOutput(text)
+            }
+        } catch {
+            // A reader that went away (`| head`) ends the command quietly; a full disk or a closed
+            // descriptor is an error: the report was not delivered.
+            guard error.isBrokenPipe else {
+                Terminal.writeError("kms-rotation: \(error)\n")
                 throw ExitCode(1)
             }
-        } else {
-            Terminal.writeOutput(text)
         }
         throw ExitCode(report.exitStatus)
     }

@@ -1,8 +1,30 @@
 import ArgumentParser
 import KMSRotation
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
 
 @main
 struct KMSRotationCommand: AsyncParsableCommand {
+    /// Ignores SIGPIPE before anything runs, so a reader that goes away (`| head`) makes a write fail
+    /// with EPIPE, which the commands handle, instead of killing the process mid-change.
+    static func main() async {
+        signal(SIGPIPE, SIG_IGN)
+        _ = OutputFile.closedAtStart
+        do {
+            var command = try parseAsRoot()
+            if var asyncCommand = command as? any AsyncParsableCommand {
+                try await asyncCommand.run()
+            } else {
+                try command.run()
+            }
+        } catch {
+            exit(withError: error)
+        }
+    }
+
     static let configuration = CommandConfiguration(
         commandName: "kms-rotation",
         abstract: "Audit AWS KMS key rotation (CIS AWS Foundations Benchmark v3.0.0, control 3.6).",

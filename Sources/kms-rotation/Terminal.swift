@@ -20,7 +20,7 @@ enum Terminal {
         let finished = progress.regionsDone == progress.regionsTotal
         guard finished || progressThrottle.last.map({ now - $0 >= .milliseconds(100) }) ?? true else { return }
         progressThrottle.last = now
-        writeError("\r\u{1B}[2Kscanning: \(progress)")
+        writeControl("\r\u{1B}[2Kscanning: \(progress)")
     }
 
     /// `Synchronization.Mutex` needs macOS 15; the package supports macOS 13.
@@ -53,13 +53,45 @@ enum Terminal {
     }
 
     /// Writes to standard output, ending with a newline.
-    static func writeOutput(_ text: String) {
-        FileHandle.standardOutput.write(Data(text.utf8))
+    /// - Throws: ``OutputError`` (ENOSPC, EBADF, EPIPE…); the caller ends quietly when
+    ///   ``OutputError/isBrokenPipe`` (the reader of `| head` went away), and with exit status 1 otherwise.
+    static func writeOutput(_ text: String) throws(OutputError) {
+        var data = Data(text.utf8)
         // utf8, not Character: "\r\n" (CSV's line end) is one Character and would not match "\n".
-        if text.utf8.last != UInt8(ascii: "\n") { FileHandle.standardOutput.write(Data("\n".utf8)) }
+        if data.last != UInt8(ascii: "\n") { data.append(UInt8(ascii: "\n")) }
+        try OutputFile.writeAll(data, to: standardOutput, target: "standard output")
     }
 
+    /// Writes a message to standard error with every control character except newline and tab made
+    /// visible (``escaped(_:)``), so that nothing a server or a file said can move the cursor, retitle
+    /// the window (OSC) or forge a line. A failed write to standard error is ignored: there is nowhere
+    /// left to report it, and it must not trap.
     static func writeError(_ text: String) {
-        FileHandle.standardError.write(Data(text.utf8))
+        try? OutputFile.writeAll(Data(escaped(text).utf8), to: standardError, target: "standard error")
+    }
+
+    /// Writes this program's own terminal control sequences (progress line updates) to standard error,
+    /// unescaped. Only for text built here from numbers and validated Region names.
+    static func writeControl(_ text: String) {
+        try? OutputFile.writeAll(Data(text.utf8), to: standardError, target: "standard error")
+    }
+
+    /// The text with C0 and C1 control characters (ESC, CSI, OSC's BEL, CR, DEL…) other than newline and
+    /// tab written as visible escapes (`\u{1B}`), so it is inert on a terminal.
+    static func escaped(_ text: String) -> String {
+        guard text.unicodeScalars.contains(where: { isUnsafe($0) }) else { return text }
+        var result = ""
+        for scalar in text.unicodeScalars {
+            if isUnsafe(scalar) {
+                result += "\\u{" + String(scalar.value, radix: 16, uppercase: true) + "}"
+            } else {
+                result.unicodeScalars.append(scalar)
+            }
+        }
+        return result
+    }
+
+    private static func isUnsafe(_ scalar: Unicode.Scalar) -> Bool {
+        scalar != "\n" && scalar != "\t" && (scalar.value < 0x20 || (0x7F...0x9F).contains(scalar.value))
     }
 }
