@@ -1,6 +1,11 @@
 import ArgumentParser
 import Foundation
 import KMSRotation
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
 
 struct RemediateCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
@@ -56,14 +61,14 @@ struct RemediateCommand: AsyncParsableCommand {
         let plan = RemediationPlan(report: report, rotationPeriodInDays: rotationPeriodDays)
 
         guard apply, !plan.actions.isEmpty else {
-            try write(plan: plan, results: nil)
+            try writeOrExit(plan: plan)
             throw ExitCode(Self.exitStatus(report: report, plan: plan, results: nil))
         }
         if !yes {
             guard Terminal.isTTY(0) else {
                 throw ValidationError("--apply changes \(plan.actions.count) keys: confirm with --yes when standard input is not a terminal.")
             }
-            try write(plan: plan, results: nil)
+            try writeOrExit(plan: plan)
             Terminal.writeError("Apply \(plan.actions.count) change\(plan.actions.count == 1 ? "" : "s")? [y/N] ")
             guard let answer = readLine(), ["y", "yes"].contains(answer.lowercased().trimmingCharacters(in: .whitespaces)) else {
                 Terminal.writeError("kms-rotation: nothing changed.\n")
@@ -71,11 +76,41 @@ struct RemediateCommand: AsyncParsableCommand {
             }
         }
 
+        // The change log is opened and its first line written before anything changes: a log that
+        // cannot be written (a full disk, /dev/full, a read-only file) stops the run with nothing changed.
+        let log: ChangeLog?
+        do {
+            log = try changeLog.map { path throws(OutputError) in
+                let opened = try ChangeLog(path: path)
+                try opened.start(plan: plan, time: Date())
+                return opened
+            }
+        } catch {
+            Terminal.writeError("kms-rotation: \(error); nothing was changed\n")
+            throw ExitCode(1)
+        }
         let factory = try await scan.accounts.changeClientFactory(setup: outcome.setup, logger: outcome.logger)
-        let log = try changeLog.map(ChangeLog.init(path:))
-        let executor = RemediationExecutor(now: { Date() }, clientFactory: factory)
-        let results = try await executor.apply(plan) { result in log?.append(result) }
-        try write(plan: plan, results: results)
+        // remediate audits one account; the executor refuses any key outside it, behind the plan's own check.
+        let accounts = Set(report.findings.compactMap(\.accountId))
+        let executor = RemediationExecutor(accountId: accounts.count == 1 ? accounts.first : nil, now: { Date() }, clientFactory: factory)
+        let results: [RemediationExecutor.Result]
+        do {
+            results = try await executor.apply(plan) { result in try log?.append(result) }
+        } catch let interrupted as RemediationExecutor.Interrupted {
+            try? write(plan: plan, results: interrupted.results)
+            Terminal.writeError("""
+                kms-rotation: \(interrupted.underlying); stopped after \(interrupted.results.count) of \(plan.actions.count) \
+                changes (listed above); the others were not made.
+
+                """)
+            throw ExitCode(1)
+        }
+        do {
+            try write(plan: plan, results: results)
+        } catch let error as OutputError where !error.isBrokenPipe {
+            Terminal.writeError("kms-rotation: \(error) (the changes were made\(changeLog.map { " and logged to \($0)" } ?? ""))\n")
+            throw ExitCode(1)
+        } catch is OutputError {}
         throw ExitCode(Self.exitStatus(report: report, plan: plan, results: results))
     }
 
@@ -86,6 +121,18 @@ struct RemediateCommand: AsyncParsableCommand {
         if open.contains(where: { $0.compliance == .nonCompliant && !fixed.contains($0.keyArn ?? $0.keyId) }) { return 3 }
         if open.contains(where: { $0.compliance == .insufficientData }) || !report.errors.isEmpty { return 4 }
         return 0
+    }
+
+    /// Prints the plan; a reader that went away ends the run quietly, any other failure exits 1.
+    private func writeOrExit(plan: RemediationPlan) throws {
+        do {
+            try write(plan: plan, results: nil)
+        } catch let error as OutputError where !error.isBrokenPipe {
+            Terminal.writeError("kms-rotation: \(error)\n")
+            throw ExitCode(1)
+        } catch is OutputError {
+            throw ExitCode(0)
+        }
     }
 
     private func write(plan: RemediationPlan, results: [RemediationExecutor.Result]?) throws {
@@ -100,9 +147,11 @@ struct RemediateCommand: AsyncParsableCommand {
             encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
             encoder.dateEncodingStrategy = .iso8601
             let data = try encoder.encode(Output(dryRun: results == nil, plan: plan, results: results))
-            Terminal.writeOutput(String(decoding: data, as: UTF8.self))
+            try Terminal.writeOutput(String(decoding: data, as: UTF8.self))
         case .text:
-            Terminal.writeOutput(Self.text(plan: plan, results: results, applying: apply))
+            // Key ARNs, error messages and justifications come from outside: escaped, so nothing in them
+            // reaches the terminal as a control sequence.
+            try Terminal.writeOutput(Terminal.escaped(Self.text(plan: plan, results: results, applying: apply)))
         }
     }
 
@@ -136,37 +185,67 @@ struct RemediateCommand: AsyncParsableCommand {
     }
 }
 
-/// Appends one JSON line per remediation result, as each finishes, so an interrupted run still leaves
-/// a record of what it changed.
+/// The `--change-log` file: JSON Lines, appended to, written as each change happens.
+///
+/// The first line (`"event": "start"`) is written before any change, with the planned actions: it proves
+/// the file can be written. Then one `"event": "change"` line per change made or attempted, written
+/// with one `write(2)` and synced to disk (regular files) before the next change starts. The file
+/// follows the `--output` rules (OutputFile): links are followed, devices and FIFOs written as they are,
+/// a new file gets mode 0666 less the umask.
 final class ChangeLog: @unchecked Sendable {
-    private let handle: FileHandle
+    private let fd: Int32
+    private let path: String
+    private let isRegularFile: Bool
     private let lock = NSLock()
     private let encoder: JSONEncoder
 
-    init(path: String) throws {
-        if !FileManager.default.fileExists(atPath: path) {
-            guard FileManager.default.createFile(atPath: path, contents: nil) else {
-                throw ValidationError("cannot create --change-log \(path)")
-            }
-        }
-        do {
-            handle = try FileHandle(forWritingTo: URL(fileURLWithPath: path))
-            try handle.seekToEnd()
-        } catch {
-            throw ValidationError("cannot open --change-log \(path): \(error.localizedDescription)")
-        }
+    init(path: String) throws(OutputError) {
+        self.path = path
+        fd = try OutputFile.openForAppending(path, option: "--change-log")
+        isRegularFile = OutputFile.isRegularFile(fd)
         encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
         encoder.dateEncodingStrategy = .iso8601
     }
 
-    func append(_ result: RemediationExecutor.Result) {
-        guard var line = try? encoder.encode(result) else { return }
+    /// Writes the first line: when the run started and what it is about to change.
+    func start(plan: RemediationPlan, time: Date) throws(OutputError) {
+        struct Start: Encodable {
+            let event = "start"
+            let time: Date
+            let planned: [String]
+        }
+        try write(Start(time: time, planned: plan.actions.map(\.keyArn)))
+    }
+
+    /// Appends one change, synced before returning.
+    func append(_ result: RemediationExecutor.Result) throws(OutputError) {
+        struct Change: Encodable {
+            let result: RemediationExecutor.Result
+            enum Key: String, CodingKey { case event }
+            func encode(to encoder: any Encoder) throws {
+                try result.encode(to: encoder)
+                var container = encoder.container(keyedBy: Key.self)
+                try container.encode("change", forKey: .event)
+            }
+        }
+        try write(Change(result: result))
+    }
+
+    private func write(_ entry: some Encodable) throws(OutputError) {
+        let target = "--change-log \(path)"
+        var line: Data
+        do {
+            line = try encoder.encode(entry)
+        } catch {
+            throw OutputError(target: target, code: 0, reason: "cannot encode the entry: \(error)")
+        }
         line.append(UInt8(ascii: "\n"))
         lock.lock()
         defer { lock.unlock() }
-        handle.write(line)
+        try OutputFile.writeAll(line, to: fd, target: target)
+        if isRegularFile, fsync(fd) != 0 { throw OutputError(target: target, code: errno) }
     }
 
-    deinit { try? handle.close() }
+    deinit { close(fd) }
 }

@@ -90,9 +90,11 @@ struct RemediateMotoTests {
             #expect(status.stdout.contains("\"KeyRotationEnabled\": true"), "\(status.stdout) \(status.stderr)")
         }
         let lines = try String(contentsOf: log, encoding: .utf8).split(separator: "\n")
-        #expect(lines.count == 3)
-        for line in lines {
+        #expect(lines.count == 4, "the start line, then one line per change")
+        #expect(lines.first?.contains(#""event":"start""#) == true)
+        for line in lines.dropFirst() {
             let entry = try #require(try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any])
+            #expect(entry["event"] as? String == "change")
             #expect(entry["outcome"] as? String == "applied")
             #expect((entry["action"] as? [String: Any])?["command"] as? String != nil)
             #expect(!String(line).contains("moto-secret-key-for-tests"))

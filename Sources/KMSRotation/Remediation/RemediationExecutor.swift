@@ -30,18 +30,32 @@ public struct RemediationExecutor: Sendable {
         public var time: Date
     }
 
+    /// The recording of a result failed (the change log could not be written), so the executor stopped
+    /// starting changes. ``results`` holds every change that was made or attempted before it stopped.
+    public struct Interrupted: Error, Sendable {
+        /// The results of the actions that ran, in the plan's order.
+        public var results: [Result]
+        /// Why recording failed.
+        public var underlying: any Error
+    }
+
     let clientFactory: @Sendable (_ region: String) async throws -> KMSClient
     let concurrency: Int
     let now: @Sendable () -> Date
+    let accountId: String?
 
     /// Creates an executor.
     /// - Parameters:
     ///   - concurrency: Changes in flight at once (default 4).
+    ///   - accountId: The account whose keys may be changed. An action on a key ARN in any other account
+    ///     (or that is not a KMS key ARN) is refused without a call: a second guard behind
+    ///     ``RemediationPlan``, which already skips such keys. `nil` checks nothing.
     ///   - now: The clock stamped on results.
     ///   - clientFactory: Makes the KMS client for a Region (credentials of the key's own account).
-    public init(concurrency: Int = 4, now: @escaping @Sendable () -> Date = { Date() },
+    public init(concurrency: Int = 4, accountId: String? = nil, now: @escaping @Sendable () -> Date = { Date() },
                 clientFactory: @escaping @Sendable (_ region: String) async throws -> KMSClient) {
         self.concurrency = max(1, concurrency)
+        self.accountId = accountId
         self.now = now
         self.clientFactory = clientFactory
     }
@@ -49,35 +63,52 @@ public struct RemediationExecutor: Sendable {
     /// Applies every action of the plan.
     /// - Parameters:
     ///   - plan: The plan.
-    ///   - onResult: Called as each action finishes (for a change log written as it goes).
+    ///   - onResult: Called as each action finishes (a change log written as it goes). When it throws,
+    ///     no further change is started; the changes in flight finish and are passed to it too.
     /// - Returns: One result per action, in the plan's order.
-    /// - Throws: `CancellationError` when cancelled (actions already applied stay applied and were reported).
-    public func apply(_ plan: RemediationPlan, onResult: (@Sendable (Result) -> Void)? = nil) async throws -> [Result] {
+    /// - Throws: ``Interrupted`` when `onResult` threw, with the results so far; `CancellationError` when
+    ///   cancelled (actions already applied stay applied and were reported).
+    public func apply(_ plan: RemediationPlan, onResult: (@Sendable (Result) throws -> Void)? = nil) async throws -> [Result] {
         var results = [Result?](repeating: nil, count: plan.actions.count)
-        try await withThrowingTaskGroup(of: (Int, Result).self) { group in
+        var recordingError: (any Error)?
+        try await withThrowingTaskGroup(of: (Int, Result, (any Error)?).self) { group in
             var next = 0
             func start() {
-                guard next < plan.actions.count else { return }
+                guard next < plan.actions.count, recordingError == nil else { return }
                 let index = next, action = plan.actions[index]
                 next += 1
                 group.addTask {
                     try Task.checkCancellation()
                     let result = await self.apply(action)
-                    onResult?(result)
-                    return (index, result)
+                    do {
+                        try onResult?(result)
+                        return (index, result, nil)
+                    } catch {
+                        return (index, result, error)
+                    }
                 }
             }
             for _ in 0..<concurrency { start() }
-            while let (index, result) = try await group.next() {
+            while let (index, result, error) = try await group.next() {
                 results[index] = result
+                if let error, recordingError == nil { recordingError = error }
                 start()
             }
         }
-        return results.compactMap { $0 }
+        let done = results.compactMap { $0 }
+        if let recordingError { throw Interrupted(results: done, underlying: recordingError) }
+        return done
     }
 
     private func apply(_ action: RemediationPlan.Action) async -> Result {
         let time = now()
+        if let accountId {
+            guard let arn = KMSARN(action.keyArn), arn.keyID != nil, arn.accountID == accountId else {
+                let error = EvidenceError(operation: "EnableKeyRotation", code: "OutOfScope",
+                                          message: "not changed: \(action.keyArn) is not a key of account \(accountId)")
+                return Result(action: action, outcome: .failed, after: nil, error: error, time: time)
+            }
+        }
         let client: KMSClient
         do {
             client = try await clientFactory(action.region)

@@ -4,7 +4,8 @@ import Foundation
 ///
 /// Pure and deterministic. Replicas are fixed through their primary (rotation is set there and shared),
 /// so a primary and its replicas give one action. Findings that are suppressed, need a person (a disabled
-/// key must be enabled first, KMS refuses rotation changes on it) or have no remediation are listed in
+/// key must be enabled first, KMS refuses rotation changes on it), have no remediation, or would change a
+/// key outside the audited account (a replica whose primary is in another account) are listed in
 /// ``skipped`` with the reason, never dropped silently.
 public struct RemediationPlan: Sendable, Hashable, Codable {
     /// One change: turn on automatic rotation (or change its period) on one key.
@@ -81,6 +82,17 @@ public struct RemediationPlan: Sendable, Hashable, Codable {
                 skipped.append(Skipped(key: name, reason: finding.reason, why: finding.key.multiRegionKeyType == .replica
                     ? "a replica whose primary key is unknown: fix rotation on its primary"
                     : "no remediation is known for this finding"))
+                continue
+            }
+            // Only a well-formed key ARN in the audited account is ever changed: a replica whose primary
+            // lives in another account is fixed there, by whoever audits that account.
+            guard let target = KMSARN(remediation.keyArn), target.keyID != nil else {
+                skipped.append(Skipped(key: name, reason: finding.reason, why: "the key ARN to change is not a valid KMS key ARN"))
+                continue
+            }
+            if let audited = finding.accountId ?? finding.keyArn.flatMap(KMSARN.init)?.accountID, audited != target.accountID {
+                skipped.append(Skipped(key: name, reason: finding.reason,
+                                       why: "primary in account \(target.accountID): fix it there (rotation is set on the primary and shared by its replicas)"))
                 continue
             }
             let period = rotationPeriodInDays ?? remediation.rotationPeriodInDays
