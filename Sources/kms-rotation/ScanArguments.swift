@@ -89,6 +89,14 @@ struct ScanArguments: ParsableArguments {
             throw ExitCode(1)
         }
 
+        if let suppressionList {
+            // An alias or key ID that could match in several accounts or Regions is refused before scanning.
+            do {
+                try suppressionList.validateScope(accountCount: accounts.organization ? nil : 1, regions: setup.regions)
+            } catch {
+                throw ValidationError("--suppressions \(suppressions ?? ""): \(error)")
+            }
+        }
         let options = RotationChecker.ScanOptions(regions: setup.regions, policy: policy, concurrencyPerRegion: concurrency,
                                                   listKeysPageSize: listKeysPageSize, now: setup.now)
         let showProgress = Terminal.isTTY(Terminal.standardError) && !verbose
@@ -96,9 +104,14 @@ struct ScanArguments: ParsableArguments {
         var report = try await accounts.isSelected
             ? accounts.report(setup: setup, options: options, logger: logger, progress: progress)
             : RotationChecker(options: options, logger: logger, clientFactory: setup.clientFactory).report(progress: progress)
-        if showProgress { Terminal.writeError("\r\u{1B}[2K") }
+        if showProgress { Terminal.writeControl("\r\u{1B}[2K") }
         if let suppressionList {
-            let outcome = suppressionList.apply(to: report, now: setup.now())
+            let outcome: SuppressionList.Outcome
+            do {
+                outcome = try suppressionList.apply(to: report, now: setup.now())
+            } catch {
+                throw ValidationError("--suppressions \(suppressions ?? ""): \(error)")
+            }
             report = outcome.report
             for expired in outcome.expired {
                 Terminal.writeError("kms-rotation: warning: suppression for \(Self.describe(expired)) expired on \(expired.expires?.formatted(.iso8601) ?? "?"); its finding counts again\n")

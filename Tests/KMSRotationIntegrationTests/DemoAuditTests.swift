@@ -129,13 +129,16 @@ extension DemoAuditTests {
         let file = FileManager.default.temporaryDirectory.appendingPathComponent("suppressions-\(UUID().uuidString).json")
         defer { try? FileManager.default.removeItem(at: file) }
         // Every finding that fails the demo run: its four NON_COMPLIANT keys and the replica being created.
+        // An alias names a different key in each Region, so each suppression by alias names its Region.
+        // The expiry dates are compared with the demo's fixed clock (2026-01-15), never the real one.
         try Data(#"""
         {"suppressions": [
-          {"alias": "alias/legacy-app", "justification": "Retired in Q1; SEC-1234", "expires": "2026-06-30"},
-          {"alias": "alias/eu-analytics", "reason": "rotationDisabled", "justification": "Owned by the data team; SEC-99"},
-          {"alias": "alias/global-orders", "justification": "Primary and replicas: migration planned"},
+          {"alias": "alias/legacy-app", "region": "us-east-1", "justification": "Retired in Q1; SEC-1234", "expires": "2026-06-30"},
+          {"alias": "alias/eu-analytics", "region": "eu-west-1", "reason": "rotationDisabled", "justification": "Owned by the data team; SEC-99"},
+          {"alias": "alias/global-orders", "region": "us-east-1", "justification": "Primary: migration planned"},
+          {"alias": "alias/global-orders", "region": "eu-west-1", "justification": "Replica: migration planned"},
           {"keyArn": "arn:aws:kms:us-east-1:111122223333:key/does-not-exist", "justification": "stale entry"},
-          {"alias": "alias/orders", "justification": "expired", "expires": "2025-12-31"}
+          {"alias": "alias/orders", "region": "us-east-1", "justification": "expired", "expires": "2025-12-31"}
         ]}
         """#.utf8).write(to: file)
         let result = try CLIBinary.run(["audit", "--demo", "--region", "us-east-1", "--region", "eu-west-1", "--format", "json", "--suppressions", file.path])
@@ -155,6 +158,16 @@ extension DemoAuditTests {
         #expect(bad.stderr.contains("missing justification"))
         let missing = try CLIBinary.run(["audit", "--demo", "--suppressions", "/nonexistent/suppressions.json"])
         #expect(missing.status == 64)
+
+        // An alias without a Region, in an audit of several Regions, could match a different key in each.
+        let ambiguous = FileManager.default.temporaryDirectory.appendingPathComponent("ambiguous-\(UUID().uuidString).json")
+        defer { try? FileManager.default.removeItem(at: ambiguous) }
+        try Data(#"{"suppressions": [{"alias": "alias/global-orders", "justification": "j"}]}"#.utf8).write(to: ambiguous)
+        let refused = try CLIBinary.run(["audit", "--demo", "--suppressions", ambiguous.path])
+        #expect(refused.status == 64)
+        #expect(refused.stderr.contains("needs region"), "\(refused.stderr)")
+        let oneRegion = try CLIBinary.run(["audit", "--demo", "--region", "us-east-1", "--suppressions", ambiguous.path])
+        #expect(oneRegion.status != 64, "in a one-Region audit the alias is unambiguous: \(oneRegion.stderr)")
     }
 }
 

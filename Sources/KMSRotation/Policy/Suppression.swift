@@ -7,13 +7,23 @@ import Foundation
 ///
 /// A suppression selects keys by ARN, key ID or alias (at least one), optionally only for one reason, and
 /// applies to `NON_COMPLIANT` and `INSUFFICIENT_DATA` findings only. An expired suppression does not apply.
+///
+/// A key ID or an alias is unique only within one account and Region (`alias/app` in every Region names a
+/// different key, and can be re-pointed), so a suppression by key ID or alias matches only in the
+/// ``accountId`` and ``region`` it names. Where it leaves one out, the report must have exactly one
+/// account (or Region) for it to apply; otherwise ``SuppressionList/apply(to:now:)`` rejects the file.
+/// A key ARN names its own account and Region.
 public struct Suppression: Sendable, Hashable, Codable {
     /// The key ARN this suppression is for.
     public var keyArn: String?
-    /// The key ID this suppression is for (any Region and account).
+    /// The key ID this suppression is for, in ``accountId`` and ``region``.
     public var keyId: String?
-    /// An alias (`alias/…`) of the key this suppression is for.
+    /// An alias (`alias/…`) of the key this suppression is for, in ``accountId`` and ``region``.
     public var alias: String?
+    /// The account a suppression by key ID or alias applies in; needed when the report spans accounts.
+    public var accountId: String?
+    /// The Region a suppression by key ID or alias applies in; needed when the report spans Regions.
+    public var region: String?
     /// Only findings with this reason are suppressed; `nil` for any non-compliant or insufficient-data reason.
     public var reason: FindingReason?
     /// Why the exception is accepted (a ticket, an owner); required.
@@ -22,10 +32,13 @@ public struct Suppression: Sendable, Hashable, Codable {
     public var expires: Date?
 
     /// Creates a suppression.
-    public init(keyArn: String? = nil, keyId: String? = nil, alias: String? = nil, reason: FindingReason? = nil, justification: String, expires: Date? = nil) {
+    public init(keyArn: String? = nil, keyId: String? = nil, alias: String? = nil, accountId: String? = nil, region: String? = nil,
+                reason: FindingReason? = nil, justification: String, expires: Date? = nil) {
         self.keyArn = keyArn
         self.keyId = keyId
         self.alias = alias
+        self.accountId = accountId
+        self.region = region
         self.reason = reason
         self.justification = justification
         self.expires = expires
@@ -39,6 +52,8 @@ public struct Suppression: Sendable, Hashable, Codable {
         if let keyArn, finding.keyArn != keyArn { return false }
         if let keyId, finding.keyId != keyId { return false }
         if let alias, !finding.aliases.contains(alias) { return false }
+        if let accountId, finding.accountId != accountId { return false }
+        if let region, finding.region != region { return false }
         if let reason, finding.reason != reason { return false }
         return true
     }
@@ -46,13 +61,43 @@ public struct Suppression: Sendable, Hashable, Codable {
     /// Whether the suppression has expired at `now`.
     public func isExpired(at now: Date) -> Bool { expires.map { $0 <= now } ?? false }
 
-    enum CodingKeys: String, CodingKey { case keyArn, keyId, alias, reason, justification, expires }
+    /// Whether the suppression names its account and Region through a key ARN.
+    var isScopedByARN: Bool { keyArn != nil }
+
+    /// What the suppression leaves ambiguous in a report with these accounts and Regions, if anything.
+    func scopeProblem(accountCount: Int?, regionCount: Int) -> String? {
+        guard !isScopedByARN else { return nil }
+        var missing: [String] = []
+        if accountId == nil && (accountCount.map { $0 > 1 } ?? true) { missing.append("accountId") }
+        if region == nil && regionCount > 1 { missing.append("region") }
+        guard !missing.isEmpty else { return nil }
+        return "the suppression for \(alias ?? keyId ?? "?") needs \(missing.joined(separator: " and ")): a key ID or alias names a different key in each account and Region, and this audit spans more than one"
+    }
+
+    enum CodingKeys: String, CodingKey { case keyArn, keyId, alias, accountId, region, reason, justification, expires }
 
     public init(from decoder: any Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self)
         keyArn = try c.decodeIfPresent(String.self, forKey: .keyArn)
         keyId = try c.decodeIfPresent(String.self, forKey: .keyId)
         alias = try c.decodeIfPresent(String.self, forKey: .alias)
+        accountId = try c.decodeIfPresent(String.self, forKey: .accountId)
+        region = try c.decodeIfPresent(String.self, forKey: .region)
+        if let accountId, accountId.count != 12 || !accountId.allSatisfy({ $0.isASCII && $0.isNumber }) {
+            throw DecodingError.dataCorruptedError(forKey: .accountId, in: c, debugDescription: "'\(accountId)' is not an account ID (12 digits)")
+        }
+        if let region, (try? EndpointResolver.validateRegion(region)) == nil {
+            throw DecodingError.dataCorruptedError(forKey: .region, in: c, debugDescription: "'\(region)' is not a Region name")
+        }
+        if let keyArn, accountId != nil || region != nil {
+            let arn = KMSARN(keyArn)
+            if let accountId, arn?.accountID != accountId {
+                throw DecodingError.dataCorruptedError(forKey: .accountId, in: c, debugDescription: "accountId \(accountId) contradicts keyArn (leave it out: the ARN names the account)")
+            }
+            if let region, arn?.region != region {
+                throw DecodingError.dataCorruptedError(forKey: .region, in: c, debugDescription: "region \(region) contradicts keyArn (leave it out: the ARN names the Region)")
+            }
+        }
         if let raw = try c.decodeIfPresent(String.self, forKey: .reason) {
             guard let reason = FindingReason(rawValue: raw) else {
                 throw DecodingError.dataCorruptedError(forKey: .reason, in: c, debugDescription: "'\(raw)' is not a reason code (\(FindingReason.allCases.map(\.rawValue).joined(separator: ", ")))")
@@ -79,6 +124,8 @@ public struct Suppression: Sendable, Hashable, Codable {
         try c.encodeIfPresent(keyArn, forKey: .keyArn)
         try c.encodeIfPresent(keyId, forKey: .keyId)
         try c.encodeIfPresent(alias, forKey: .alias)
+        try c.encodeIfPresent(accountId, forKey: .accountId)
+        try c.encodeIfPresent(region, forKey: .region)
         try c.encodeIfPresent(reason, forKey: .reason)
         try c.encode(justification, forKey: .justification)
         try c.encodeIfPresent(expires.map(ISO8601.string(from:)), forKey: .expires)
@@ -127,12 +174,32 @@ public struct SuppressionList: Sendable, Hashable, Codable {
         public var expired: [Suppression]
     }
 
+    /// Checks, before a scan, that every suppression by key ID or alias names the account and Region it
+    /// applies in wherever the audit could span several.
+    /// - Parameters:
+    ///   - accountCount: How many accounts the audit covers; `nil` when it is not known yet (an
+    ///     organization), which counts as several.
+    ///   - regions: The Regions the audit covers.
+    /// - Throws: ``SuppressionListError`` naming the first ambiguous entry.
+    public func validateScope(accountCount: Int?, regions: [String]) throws {
+        for (index, suppression) in suppressions.enumerated() {
+            if let problem = suppression.scopeProblem(accountCount: accountCount, regionCount: Set(regions).count) {
+                throw SuppressionListError(message: "suppressions[\(index)]: \(problem)")
+            }
+        }
+    }
+
     /// Marks the findings that a live suppression selects.
     /// - Parameters:
     ///   - report: The report.
     ///   - now: The time expiry is judged at.
     /// - Returns: The marked report and the suppressions that did nothing.
-    public func apply(to report: RotationReport, now: Date) -> Outcome {
+    /// - Throws: ``SuppressionListError`` when a suppression by key ID or alias leaves out an account or
+    ///   Region and the report has more than one (see ``validateScope(accountCount:regions:)``).
+    public func apply(to report: RotationReport, now: Date) throws -> Outcome {
+        let accounts = Set(report.findings.compactMap(\.accountId) + report.errors.compactMap(\.accountId))
+        let regions = Set(report.regions + report.findings.compactMap(\.region))
+        try validateScope(accountCount: accounts.count, regions: Array(regions))
         var used = Set<Int>(), expired = Set<Int>()
         var marked = report
         for index in marked.findings.indices {

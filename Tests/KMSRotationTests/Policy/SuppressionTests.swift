@@ -13,9 +13,9 @@ struct SuppressionTests {
     /// The sample report with alias/orders (NON_COMPLIANT) accepted until 2027-03-31.
     static let suppressedReport: RotationReport = {
         let list = try! SuppressionList.decode(Data(#"""
-        {"suppressions": [{"alias": "alias/orders", "reason": "rotationDisabled", "justification": "Retired in Q1, SEC-1234", "expires": "2027-03-31"}]}
+        {"suppressions": [{"alias": "alias/orders", "region": "us-east-1", "reason": "rotationDisabled", "justification": "Retired in Q1, SEC-1234", "expires": "2027-03-31"}]}
         """#.utf8))
-        return list.apply(to: SampleReport.report, now: now).report
+        return try! list.apply(to: SampleReport.report, now: now).report
     }()
     // fixed-clock-end
 
@@ -61,18 +61,18 @@ struct SuppressionTests {
     }
 
     @Test("Selectors, reasons, expiry; compliant and not-applicable findings are never suppressed")
-    func apply() {
+    func apply() throws {
         let report = SampleReport.report
         let orders = report.findings.first { $0.aliases == ["alias/orders"] }!
         let list = SuppressionList(suppressions: [
             Suppression(keyArn: orders.keyArn, reason: .rotationPeriodTooLong, justification: "wrong reason"),
-            Suppression(keyId: orders.keyId, justification: "by id"),
-            Suppression(alias: "alias/orders", justification: "second match never used"),
-            Suppression(alias: "alias/analytics", justification: "compliant: nothing to suppress"),
-            Suppression(alias: "alias/aws/s3", justification: "not applicable: nothing to suppress"),
-            Suppression(alias: "alias/ledger", justification: "expired", expires: Self.now.addingTimeInterval(-1)),
+            Suppression(keyId: orders.keyId, region: "us-east-1", justification: "by id"),
+            Suppression(alias: "alias/orders", region: "us-east-1", justification: "second match never used"),
+            Suppression(alias: "alias/analytics", region: "eu-west-1", justification: "compliant: nothing to suppress"),
+            Suppression(alias: "alias/aws/s3", region: "us-east-1", justification: "not applicable: nothing to suppress"),
+            Suppression(alias: "alias/ledger", region: "us-east-1", justification: "expired", expires: Self.now.addingTimeInterval(-1)),
         ])
-        let outcome = list.apply(to: report, now: Self.now)
+        let outcome = try list.apply(to: report, now: Self.now)
         #expect(outcome.report.findings.filter(\.isSuppressed).map(\.aliases) == [["alias/orders"]])
         #expect(outcome.report.findings.first { $0.aliases == ["alias/orders"] }?.suppression?.justification == "by id")
         #expect(outcome.expired.map(\.justification) == ["expired"])
@@ -82,13 +82,13 @@ struct SuppressionTests {
     }
 
     @Test("Exit status ignores suppressed findings")
-    func exitStatus() {
+    func exitStatus() throws {
         let finding = SampleReport.report.findings.first { $0.compliance == .nonCompliant }!
         let single = SampleReport.single(finding)
         #expect(single.exitStatus == 3)
-        let suppressed = SuppressionList(suppressions: [Suppression(keyId: finding.keyId, justification: "ok")]).apply(to: single, now: Self.now).report
+        let suppressed = try SuppressionList(suppressions: [Suppression(keyId: finding.keyId, justification: "ok")]).apply(to: single, now: Self.now).report
         #expect(suppressed.exitStatus == 0)
-        let withError = SuppressionList(suppressions: [Suppression(keyId: finding.keyId, justification: "ok")])
+        let withError = try SuppressionList(suppressions: [Suppression(keyId: finding.keyId, justification: "ok")])
             .apply(to: SampleReport.single(finding, errors: SampleReport.report.errors), now: Self.now).report
         #expect(withError.exitStatus == 4, "a Region that could not be scanned still counts")
     }
@@ -154,5 +154,43 @@ struct SuppressionTests {
           .enabled(if: PythonTool.runBotocoreTests, "python3 with botocore is not installed: skipped (set CI=1 to fail instead)"))
     func asffSchema() throws {
         try ASFFTests().validate(try SampleReport.render(.asff, Self.suppressedReport))
+    }
+
+    @Test("A suppression by alias or key ID applies only in the account and Region it names")
+    func scopeByAccountAndRegion() throws {
+        let report = SampleReport.report  // one account, three Regions
+        let orders = try #require(report.findings.first { $0.aliases == ["alias/orders"] })
+        let inOtherRegion = SuppressionList(suppressions: [Suppression(alias: "alias/orders", region: "eu-west-1", justification: "j")])
+        #expect(try inOtherRegion.apply(to: report, now: Self.now).report.suppressedCount == 0)
+        let inOtherAccount = SuppressionList(suppressions: [Suppression(keyId: orders.keyId, accountId: "444455556666", region: "us-east-1", justification: "j")])
+        #expect(try inOtherAccount.apply(to: report, now: Self.now).report.suppressedCount == 0)
+        let exact = SuppressionList(suppressions: [Suppression(keyId: orders.keyId, accountId: "111122223333", region: "us-east-1", justification: "j")])
+        #expect(try exact.apply(to: report, now: Self.now).report.suppressedCount == 1)
+    }
+
+    @Test("An alias or key ID without a Region is refused when the report spans Regions, and without an account when it spans accounts")
+    func ambiguousScopeIsRejected() throws {
+        let byAlias = SuppressionList(suppressions: [Suppression(alias: "alias/orders", justification: "j")])
+        let error = try #require(throws: SuppressionListError.self) { try byAlias.apply(to: SampleReport.report, now: Self.now) }
+        #expect(error.description == "invalid suppression file: suppressions[0]: the suppression for alias/orders needs region: a key ID or alias names a different key in each account and Region, and this audit spans more than one")
+        // Checked before a scan: an organization's accounts are not known yet, so an account is required.
+        #expect(throws: SuppressionListError.self) { try byAlias.validateScope(accountCount: nil, regions: ["us-east-1"]) }
+        #expect(throws: Never.self) { try byAlias.validateScope(accountCount: 1, regions: ["us-east-1"]) }
+        let scoped = SuppressionList(suppressions: [Suppression(alias: "alias/orders", accountId: "111122223333", region: "us-east-1", justification: "j")])
+        #expect(throws: Never.self) { try scoped.validateScope(accountCount: nil, regions: ["us-east-1", "eu-west-1"]) }
+        // A key ARN names its own account and Region.
+        let byARN = SuppressionList(suppressions: [Suppression(keyArn: "arn:aws:kms:us-east-1:111122223333:key/k", justification: "j")])
+        #expect(throws: Never.self) { try byARN.validateScope(accountCount: nil, regions: ["us-east-1", "eu-west-1"]) }
+    }
+
+    @Test("accountId and region are checked when decoded, and may not contradict keyArn", arguments: [
+        (#"{"suppressions": [{"alias": "alias/x", "accountId": "1234", "justification": "j"}]}"#, "is not an account ID"),
+        (#"{"suppressions": [{"alias": "alias/x", "region": "US East", "justification": "j"}]}"#, "is not a Region name"),
+        (#"{"suppressions": [{"keyArn": "arn:aws:kms:us-east-1:111122223333:key/k", "accountId": "444455556666", "justification": "j"}]}"#, "contradicts keyArn"),
+        (#"{"suppressions": [{"keyArn": "arn:aws:kms:us-east-1:111122223333:key/k", "region": "eu-west-1", "justification": "j"}]}"#, "contradicts keyArn"),
+    ])
+    func scopeFieldsAreValidated(json: String, expected: String) throws {
+        let error = try #require(throws: SuppressionListError.self) { try SuppressionList.decode(Data(json.utf8)) }
+        #expect(error.description.contains(expected), "\(error)")
     }
 }
