@@ -34,9 +34,24 @@ struct ScanSetup: Sendable {
         for region in regions {
             do { try EndpointResolver.validateRegion(region) } catch { throw ValidationError("\(error)") }
         }
-        // A bad endpoint means nothing can be scanned: fail before scanning (exit 1), not per Region.
-        _ = try EndpointResolver().resolve(region: regions[0], useFIPS: configuration.useFIPSEndpoint,
-                                           useDualStack: configuration.useDualStackEndpoint, customEndpoint: endpoint)
+        // A bad endpoint (a scheme, host or port that cannot work) means nothing can be scanned: it is found
+        // before any call and exits 1 with the reason (DESIGN.md's contract), never a per-Region scan
+        // error (exit 4). The STS and Organizations endpoints configured are checked the same way.
+        do {
+            _ = try EndpointResolver().resolve(region: regions[0], useFIPS: configuration.useFIPSEndpoint,
+                                               useDualStack: configuration.useDualStackEndpoint, customEndpoint: endpoint)
+        } catch let error as EndpointError {
+            throw SetupError("\(endpointURL != nil ? "--endpoint-url" : "the configured KMS endpoint"): \(error)")
+        }
+        for service in ["STS", "Organizations"] {
+            guard let configured = try AWSConfiguration.endpointURL(forService: service, environment: environment, files: files, profile: profile)
+            else { continue }
+            do {
+                _ = try EndpointResolver.validateCustomEndpoint(configured.url)
+            } catch {
+                throw SetupError("the \(service) endpoint from \(configured.source): \(error)")
+            }
+        }
 
         let transport = URLSessionTransport()
         let credentials = CredentialProviderChain.default(environment: environment, files: files, transport: transport, profile: profile)

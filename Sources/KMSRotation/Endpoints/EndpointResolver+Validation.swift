@@ -101,6 +101,15 @@ extension EndpointResolver {
         guard let host = components.host, !host.isEmpty else {
             throw EndpointError(.invalidEndpoint, "The custom endpoint '\(endpoint)' has no host.")
         }
+        guard isValidHost(host) else {
+            throw EndpointError(
+                .invalidEndpoint,
+                "The custom endpoint '\(endpoint)' has an invalid host '\(host)': use a DNS name (letters, digits, '-', '.'), an IPv4 address or a bracketed IPv6 address."
+            )
+        }
+        if let port = components.port, !(1...65535).contains(port) {
+            throw EndpointError(.invalidEndpoint, "The custom endpoint '\(endpoint)' has port \(port); a port is a number from 1 to 65535.")
+        }
         if scheme == "http" && !isLoopbackHost(host) {
             throw EndpointError(
                 .insecureEndpoint,
@@ -163,6 +172,27 @@ extension EndpointResolver {
             return false
         }
         return all == [0, 0, 0, 0, 0, 0, 0, 1]
+    }
+
+    /// A DNS name (labels of letters, digits, `-` and `_`, joined by dots), an IPv4 dotted quad, or a
+    /// bracketed IPv6 address. Anything else (`ex!ample.com`, `%2F`) cannot be connected to and would
+    /// only fail later, per Region.
+    static func isValidHost(_ host: String) -> Bool {
+        if host.hasPrefix("[") {
+            guard host.hasSuffix("]"), host.count > 2 else { return false }
+            return host.dropFirst().dropLast().unicodeScalars.allSatisfy { $0.properties.isASCIIHexDigit || $0 == ":" || $0 == "." }
+        }
+        guard host.utf8.count <= 253 else { return false }
+        let labels = host.split(separator: ".", omittingEmptySubsequences: false)
+        return labels.allSatisfy { label in
+            !label.isEmpty && label.utf8.count <= 63 && !label.hasPrefix("-") && !label.hasSuffix("-")
+                && label.unicodeScalars.allSatisfy { scalar in
+                    switch scalar {
+                    case "a"..."z", "A"..."Z", "0"..."9", "-", "_": return true
+                    default: return false
+                    }
+                }
+        }
     }
 
     private static func isRegionCharacter(_ scalar: Unicode.Scalar) -> Bool {

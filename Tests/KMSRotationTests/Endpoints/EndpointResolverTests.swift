@@ -189,6 +189,8 @@ struct EndpointResolverTests {
         "ftp://kms.example.com", "file:///tmp/kms", "kms.example.com", "localhost:4566", "", " https://x.example",
         "https://", "http://:80", "https:///path", "https://kms.example.com?x=1", "https://kms.example.com#f",
         "https://kms.example.com?", "https://h:abc", "https://exa mple.com", "http://[::1",
+        "http://127.0.0.1:99999", "http://127.0.0.1:0", "https://kms.example.com:65536", "https://ex!ample.com",
+        "https://-kms.example.com", "https://kms..example.com", "https://kms.example.com%2F", "http://[::1z]:80",
     ])
     func malformedCustomEndpoints(_ endpoint: String) {
         let error = #expect(throws: EndpointError.self) { try resolver.resolve(region: "us-east-1", customEndpoint: endpoint) }
