@@ -61,14 +61,15 @@ final class MotoServer: @unchecked Sendable {
         process.standardError = log
         process.standardInput = FileHandle.nullDevice
         try process.run()
-        let deadline = Date().addingTimeInterval(30)
+        // moto imports slowly on a loaded 2-core machine (over 30 s was seen with builds running beside it).
+        let deadline = Date().addingTimeInterval(120)
         while Date() < deadline {
             if !process.isRunning { throw MotoError("moto_server exited: \(tail())") }
             if await Self.answers(port: port) { return }
             try await Task.sleep(for: .milliseconds(100))
         }
         stop()
-        throw MotoError("moto_server did not answer on 127.0.0.1:\(port) within 30 s: \(tail())")
+        throw MotoError("moto_server did not answer on 127.0.0.1:\(port) within 120 s: \(tail())")
     }
 
     /// Stops the server: SIGTERM, then SIGKILL after 5 s (a child can inherit a blocked SIGTERM).

@@ -34,9 +34,15 @@ struct CSVFormatter: ReportFormatter {
     /// Characters that make a spreadsheet treat a cell as a formula when they come first.
     static let formulaTriggers: Set<Character> = ["=", "+", "-", "@", "\t", "\r", "\r\n"]
 
-    /// One field: neutralised against formula injection, then quoted when RFC 4180 requires it.
+    /// One field: control characters other than tab, CR and LF (ESC, BEL, CSI: terminal escapes from
+    /// outside) made spaces, neutralised against formula injection, then quoted when RFC 4180 requires it.
     static func field(_ value: String) -> String {
         var value = value
+        if value.unicodeScalars.contains(where: { TextSanitizer.isControl($0) && !["\t", "\r", "\n"].contains($0) }) {
+            value = String(String.UnicodeScalarView(value.unicodeScalars.map {
+                TextSanitizer.isControl($0) && !["\t", "\r", "\n"].contains($0) ? " " : $0
+            }))
+        }
         if let first = value.first, formulaTriggers.contains(first) { value = "'" + value }
         let needsQuotes = value.contains { $0 == "," || $0 == "\"" || $0 == "\r" || $0 == "\n" || $0 == "\r\n" }
         guard needsQuotes else { return value }

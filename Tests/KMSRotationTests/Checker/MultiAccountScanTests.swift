@@ -181,7 +181,7 @@ struct MultiAccountScanTests {
     @Test("Cancelling the scan stops it with CancellationError")
     func cancellation() async throws {
         let accounts = (2...9).map { String(repeating: "\($0)", count: 12) }
-        let org = FakeOrganization(accounts: accounts, kmsDelay: .seconds(5))
+        let org = FakeOrganization(accounts: accounts, kmsDelay: .seconds(120))
         for account in accounts { org.accounts[account]!.addKey(.init(rotationEnabled: true), region: "us-east-1") }
         let scan = try Self.scan(org, targets: accounts.map(Self.role), regions: ["us-east-1"], concurrentAccounts: 2)
         let task = Task { try await scan.report() }
@@ -189,7 +189,7 @@ struct MultiAccountScanTests {
         task.cancel()
         let started = ContinuousClock.now
         await #expect(throws: CancellationError.self) { try await task.value }
-        #expect(ContinuousClock.now - started < .seconds(4))
+        #expect(ContinuousClock.now - started < .seconds(60), "long before the 120 s KMS answers, however loaded the machine")
     }
 
     @Test("No credential, token or external ID reaches the logs, the report or the errors")

@@ -45,7 +45,7 @@ struct RemediationTests {
 
         let report = try await Self.audit(kms)
         let legacy = try #require(report.findings.first { $0.aliases == ["alias/legacy-app"] })
-        let suppressed = SuppressionList(suppressions: [Suppression(keyArn: legacy.keyArn, justification: "retiring")]).apply(to: report, now: SampleAccount.referenceDate).report
+        let suppressed = try SuppressionList(suppressions: [Suppression(keyArn: legacy.keyArn, justification: "retiring")]).apply(to: report, now: SampleAccount.referenceDate).report
         let suppressedPlan = RemediationPlan(report: suppressed)
         #expect(!suppressedPlan.actions.contains { $0.keyArn == legacy.keyArn })
         #expect(suppressedPlan.skipped.map(\.why) == ["suppressed: retiring"])
