@@ -56,9 +56,10 @@ struct ScanArguments: ParsableArguments {
     /// The policy the flags describe.
     var policy: RotationPolicy { RotationPolicy(maximumRotationPeriodDays: maxRotationPeriodDays, evaluateDisabledKeys: evaluateDisabledKeys) }
 
-    /// A logger on standard error: debug with `--verbose`, warnings otherwise.
+    /// A logger on standard error: debug with `--verbose`, warnings otherwise. Every line passes
+    /// ``SafeLogHandler`` (control characters made visible, secrets removed).
     func makeLogger() -> Logger {
-        var logger = Logger(label: "kms-rotation") { StreamLogHandler.standardError(label: $0) }
+        var logger = Logger(label: "kms-rotation") { SafeLogHandler(wrapping: StreamLogHandler.standardError(label: $0)) }
         logger.logLevel = verbose ? .debug : .warning
         return logger
     }

@@ -204,7 +204,10 @@ struct HostileKMSTests {
         #expect(hostile.contains("--key-id 'arn:aws:kms:us-east-1:111122223333:key/1234abcd-0000-0000-0000-00000000000a"),
                 "the hostile ARN is one single-quoted argument: \(hostile)")
 
-        let remediate = try CLIBinary.run(["remediate", "--apply", "--yes"], environment: environment(server))
+        let verbose = try CLIBinary.run(["audit", "--verbose", "--format", "json"], environment: environment(server))
+        expectInert(verbose.stderr, "the --verbose log")
+
+        let remediate = try CLIBinary.run(["remediate", "--apply", "--yes", "--verbose"], environment: environment(server))
         expectInert(remediate.stdout, "the remediation plan")
         expectInert(remediate.stderr, "standard error")
         #expect(remediate.stdout.contains("primary in account 999988887777: fix it there"), "\(remediate.stdout)")
