@@ -36,6 +36,19 @@ extension RotationPolicy {
         switch classify(key) {
         case .verdict(let reason, let message):
             return finding(reason, message, rotation: storedStatus)
+        case .rotationStatus(let disabled) where disabled && !evaluateDisabledKeys:
+            // The verdict is keyDisabled whatever the status says: the call only gathers evidence (the stored
+            // flag), so its failure is recorded on the finding and never turns it into INSUFFICIENT_DATA.
+            switch rotation {
+            case .status(let status) where status.keyRotationEnabled != nil:
+                return judge(key: key, status: status, keyIsDisabled: true, now: now, finding: finding)
+            case .failed(let error):
+                return finding(.keyDisabled, "The key is disabled and does not rotate while disabled; its stored rotation setting could not be read "
+                               + "(\(error.code)): check it before re-enabling the key.", error: error)
+            case .status, .notGathered:
+                return finding(.keyDisabled, "The key is disabled and does not rotate while disabled; its stored rotation setting was not read.",
+                               rotation: storedStatus)
+            }
         case .rotationStatus(let disabled):
             switch rotation {
             case .notGathered:

@@ -103,7 +103,12 @@ let decisionTable: [Row] = [
     // Key states.
     Row(name: "symmetric, disabled, rotation on", key: makeKey(state: .disabled), evidence: on365, reason: .keyDisabled, compliance: .notApplicable, needsStatus: true),
     Row(name: "symmetric, disabled, rotation off", key: makeKey(state: .disabled), evidence: off, reason: .keyDisabled, compliance: .notApplicable, needsStatus: true),
-    Row(name: "symmetric, disabled, status denied", key: makeKey(state: .disabled), evidence: failed("AccessDeniedException"), reason: .accessDenied, compliance: .insufficientData, needsStatus: true),
+    // The status of a disabled key is evidence only under CIS: its failure is recorded, the verdict stays.
+    Row(name: "symmetric, disabled, status denied", key: makeKey(state: .disabled), evidence: failed("AccessDeniedException"), reason: .keyDisabled, compliance: .notApplicable, needsStatus: true),
+    Row(name: "symmetric, disabled, status failed (5xx)", key: makeKey(state: .disabled), evidence: failed("KMSInternalException"), reason: .keyDisabled, compliance: .notApplicable, needsStatus: true),
+    Row(name: "symmetric, disabled, status throttled", key: makeKey(state: .disabled), evidence: failed("ThrottlingException"), reason: .keyDisabled, compliance: .notApplicable, needsStatus: true),
+    Row(name: "symmetric, disabled, status not gathered", key: makeKey(state: .disabled), evidence: .notGathered, reason: .keyDisabled, compliance: .notApplicable, needsStatus: true),
+    Row(name: "symmetric, disabled, status denied, disabled keys evaluated", key: makeKey(state: .disabled), evidence: failed("AccessDeniedException"), policy: withDisabled, reason: .accessDenied, compliance: .insufficientData, needsStatus: true),
     Row(name: "symmetric, disabled, rotation off, disabled keys evaluated", key: makeKey(state: .disabled), evidence: off, policy: withDisabled, reason: .rotationDisabled, compliance: .nonCompliant, needsStatus: true, remediation: (arn, "us-east-1", nil)),
     Row(name: "symmetric, disabled, rotation on, disabled keys evaluated", key: makeKey(state: .disabled), evidence: on365, policy: withDisabled, reason: .rotationEnabled, compliance: .compliant, needsStatus: true),
     Row(name: "symmetric, pending deletion", key: makeKey(state: .pendingDeletion), reason: .pendingDeletion, compliance: .notApplicable, needsStatus: false),
@@ -215,6 +220,16 @@ struct DecisionTableTests {
         let finding = RotationChecker.evaluate(key: makeKey(state: .disabled), rotation: on365, now: now)
         #expect(finding.rotation?.enabled == true)
         #expect(finding.message.contains("resumes"))
+    }
+
+    @Test("A disabled key whose status call failed stays keyDisabled, with the failure recorded on the finding")
+    func disabledKeyKeepsItsVerdictWhenEvidenceFails() {
+        let finding = RotationChecker.evaluate(key: makeKey(state: .disabled), rotation: failed("KMSInternalException"), now: now)
+        #expect(finding.compliance == .notApplicable)
+        #expect(finding.reason == .keyDisabled)
+        #expect(finding.error?.code == "KMSInternalException")
+        #expect(finding.message.contains("could not be read (KMSInternalException)"))
+        #expect(finding.rotation == nil)
     }
 
     @Test("The next rotation date is described relative to now")
