@@ -106,7 +106,9 @@ import Darwin
         let elapsed = ContinuousClock.now - start
         #expect(error.reason.contains("did not finish within 0.3 seconds"), "\(error.reason)")
         #expect(error.reason.contains("process group was killed"))
-        #expect(elapsed < .seconds(5), "\(elapsed)")
+        // Far below the command's 1000 s and the 60 s default; generous because a loaded test machine
+        // can delay the task's resumption by seconds.
+        #expect(elapsed < .seconds(30), "\(elapsed)")
         #expect(SubprocessCredentialProcessRunner.defaultTimeout == .seconds(60))
     }
 
@@ -196,7 +198,7 @@ import Darwin
         let start = ContinuousClock.now
         let error = try await #require(throws: CredentialProviderError.self) { _ = try await SubprocessCredentialProcessRunner().run("yes") }
         #expect(error.reason.contains("more than 1 MiB to standard output"), "\(error.reason)")
-        #expect(ContinuousClock.now - start < .seconds(10))
+        #expect(ContinuousClock.now - start < .seconds(30), "stopped at the cap, not at the 60 s time limit")
         let small = try await #require(throws: CredentialProviderError.self) {
             _ = try await SubprocessCredentialProcessRunner(maximumOutputBytes: 1000).run("head -c 1001 /dev/zero")
         }
