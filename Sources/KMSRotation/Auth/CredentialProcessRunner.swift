@@ -144,6 +144,14 @@ public struct SubprocessCredentialProcessRunner: CredentialProcessRunner, Custom
         terminateRunningCommands(where: { _ in true })
     }
 
+    /// Makes `SIGTERM`, `SIGINT` and `SIGHUP` kill the running commands' process groups before this
+    /// process dies of the signal as it would have (default action, re-raised): a command runs in its
+    /// own process group, so neither a terminal's Ctrl-C nor a `kill` of this process reaches it.
+    /// For programs (the CLI calls it once at start); a library must not take over signals. Idempotent.
+    package static func terminateRunningCommandsOnTerminationSignals() {
+        TerminationSignals.install()
+    }
+
     /// Kills the process groups of the running commands whose leader's process ID matches.
     static func terminateRunningCommands(where matches: (pid_t) -> Bool) {
         ProcessGroupChild.cancelAll(where: matches)
@@ -459,5 +467,32 @@ private final class ProcessGroupChild: @unchecked Sendable {
         if count >= 1 << 20, count % (1 << 20) == 0 { return "\(count >> 20) MiB" }
         if count >= 1 << 10, count % (1 << 10) == 0 { return "\(count >> 10) KiB" }
         return "\(count) bytes"
+    }
+}
+
+/// The signal sources of ``SubprocessCredentialProcessRunner/terminateRunningCommandsOnTerminationSignals()``,
+/// kept alive for the life of the process.
+private final class TerminationSignals: @unchecked Sendable {
+    /// Guarded by `lock`; only appended to, once.
+    private var sources: [any DispatchSourceSignal] = []
+    private let lock = NSLock()
+    private static let shared = TerminationSignals()
+
+    static func install() {
+        shared.lock.withLock {
+            guard shared.sources.isEmpty else { return }
+            for signalNumber in [SIGTERM, SIGINT, SIGHUP] {
+                // Ignored so the source sees it instead of the default action killing us first.
+                signal(signalNumber, SIG_IGN)
+                let source = DispatchSource.makeSignalSource(signal: signalNumber, queue: .global())
+                source.setEventHandler {
+                    ProcessGroupChild.cancelAll(where: { _ in true })
+                    signal(signalNumber, SIG_DFL)
+                    raise(signalNumber)
+                }
+                source.resume()
+                shared.sources.append(source)
+            }
+        }
     }
 }
