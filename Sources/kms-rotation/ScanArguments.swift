@@ -58,34 +58,7 @@ struct ScanArguments: ParsableArguments {
 
     /// A logger on standard error: debug with `--verbose`, warnings otherwise.
     func makeLogger() -> Logger {
-        /// Standard error, with every message and metadata value passed through `SecretScrubber`: a log
-        /// line may quote an endpoint's answer, and an endpoint may echo the request's credentials.
-        struct ScrubbingLogHandler: LogHandler {
-            var wrapped: StreamLogHandler
-            var logLevel: Logger.Level {
-                get { wrapped.logLevel }
-                set { wrapped.logLevel = newValue }
-            }
-            var metadata: Logger.Metadata {
-                get { wrapped.metadata }
-                set { wrapped.metadata = newValue }
-            }
-            var metadataProvider: Logger.MetadataProvider? {
-                get { wrapped.metadataProvider }
-                set { wrapped.metadataProvider = newValue }
-            }
-            subscript(metadataKey key: String) -> Logger.Metadata.Value? {
-                get { wrapped[metadataKey: key] }
-                set { wrapped[metadataKey: key] = newValue }
-            }
-            func log(event: LogEvent) {
-                var event = event
-                event.message = Logger.Message(stringLiteral: SecretScrubber.scrub(event.message.description))
-                event.metadata = event.metadata?.mapValues { .string(SecretScrubber.scrub($0.description)) }
-                wrapped.log(event: event)
-            }
-        }
-        var logger = Logger(label: "kms-rotation") { ScrubbingLogHandler(wrapped: StreamLogHandler.standardError(label: $0)) }
+        var logger = Logger(label: "kms-rotation") { StreamLogHandler.standardError(label: $0) }
         logger.logLevel = verbose ? .debug : .warning
         return logger
     }
