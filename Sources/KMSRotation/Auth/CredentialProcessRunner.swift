@@ -347,7 +347,15 @@ private final class ProcessGroupChild: @unchecked Sendable {
             for pointer in envp { free(pointer) }
         }
         var pid: pid_t = 0
-        let status = posix_spawn(&pid, executable, &actions, &attributes, argv, envp)
+        var status = posix_spawn(&pid, executable, &actions, &attributes, argv, envp)
+        // ETXTBSY: the helper was just written and another thread's child still holds it open for
+        // writing (the classic fork/exec race); it clears within milliseconds.
+        var attempts = 1
+        while status == ETXTBSY, attempts < 10 {
+            usleep(20_000)
+            attempts += 1
+            status = posix_spawn(&pid, executable, &actions, &attributes, argv, envp)
+        }
         close(output[1])
         close(error[1])
         guard status == 0 else {

@@ -171,7 +171,9 @@ import Darwin
     func cancellationKillsTheGroup() async throws {
         let directory = try AuthTempDirectory()
         let (script, pidFile) = try Self.forkingScript(directory)
-        let task = Task { try await SubprocessCredentialProcessRunner().run(script) }
+        // A long limit: on a loaded machine this task may resume late, and the command must still be
+        // running when it does.
+        let task = Task { try await SubprocessCredentialProcessRunner(timeout: .seconds(900)).run(script) }
         let grandchild = try await Self.waitForPid(pidFile)
         task.cancel()
         let result = await task.result
@@ -183,7 +185,9 @@ import Darwin
     func terminateRunningCommands() async throws {
         let directory = try AuthTempDirectory()
         let (script, pidFile) = try Self.forkingScript(directory)
-        let task = Task { try await SubprocessCredentialProcessRunner().run(script) }
+        // A long limit: on a loaded machine this task may resume late, and the command must still be
+        // running when it does.
+        let task = Task { try await SubprocessCredentialProcessRunner(timeout: .seconds(900)).run(script) }
         let grandchild = try await Self.waitForPid(pidFile)
         let leader = try await Self.waitForPid(pidFile + ".leader")
         // Only this test's command: other suites run commands concurrently in this process.
