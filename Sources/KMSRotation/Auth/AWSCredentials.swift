@@ -4,13 +4,17 @@ import Foundation
 ///
 /// Every textual representation (`description`, `debugDescription`, `dump`-style mirrors) redacts the
 /// secret key and the session token and shows only the last four characters of the access key ID.
+///
+/// Creating credentials (or assigning a secret key or session token) registers both secrets with
+/// ``SecretScrubber``, whichever provider they came from: from then on no error message, report or log
+/// line that passes the scrubber can show them, even when an endpoint echoes them back.
 public struct AWSCredentials: Sendable, Hashable, CustomStringConvertible, CustomDebugStringConvertible, CustomReflectable {
     /// The access key ID (`AKIA…` for long-term, `ASIA…` for temporary credentials).
     public var accessKeyId: String
-    /// The secret access key. Never log it.
-    public var secretAccessKey: String
-    /// The session token of temporary credentials. Never log it.
-    public var sessionToken: String?
+    /// The secret access key. Never log it. Registered with ``SecretScrubber``.
+    public var secretAccessKey: String { didSet { SecretScrubber.register(secretAccessKey) } }
+    /// The session token of temporary credentials. Never log it. Registered with ``SecretScrubber``.
+    public var sessionToken: String? { didSet { SecretScrubber.register(sessionToken) } }
     /// When temporary credentials expire; `nil` for credentials that do not.
     public var expiration: Date?
     /// The account the credentials belong to, when the provider reports it.
@@ -29,6 +33,8 @@ public struct AWSCredentials: Sendable, Hashable, CustomStringConvertible, Custo
         self.sessionToken = sessionToken
         self.expiration = expiration
         self.accountId = accountId
+        SecretScrubber.register(secretAccessKey)
+        SecretScrubber.register(sessionToken)
     }
 
     /// The access key ID with all but its last four characters masked.

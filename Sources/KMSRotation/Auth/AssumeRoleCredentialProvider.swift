@@ -22,7 +22,8 @@ import Foundation
 /// Errors are thrown unchanged so that callers can tell why: ``STSError`` (`AccessDenied` when the
 /// role does not exist or does not trust the caller, or the external ID is wrong), ``TransportError``,
 /// or the source provider's error. Nothing this provider prints or throws contains a credential or the
-/// external ID.
+/// external ID: the external ID is registered with ``SecretScrubber`` when the provider is created, so
+/// an STS endpoint that echoes the request's form body in its error message cannot reveal it.
 public struct AssumeRoleCredentialProvider: CredentialProvider, CustomStringConvertible, CustomReflectable {
     /// The session name used when none is given: `kms-rotation-audit`. It appears in the target
     /// account's CloudTrail, so the audit's calls are easy to find.
@@ -65,6 +66,7 @@ public struct AssumeRoleCredentialProvider: CredentialProvider, CustomStringConv
         self.durationSeconds = durationSeconds
         self.refreshMargin = refreshMargin
         self.sts = sts
+        SecretScrubber.register(externalId)
         let fetcher = Fetcher(name: name, roleArn: roleArn, roleSessionName: roleSessionName, externalId: externalId, durationSeconds: durationSeconds, sts: sts)
         self.fetcher = fetcher
         self.cache = refreshMargin.map { CachedCredentialProvider(fetcher, refreshMargin: $0, now: now) }

@@ -17,7 +17,11 @@ import Darwin
 ///   sent an authorization token and returns credentials. Host names such as `localhost` are refused
 ///   too: checking them would need a DNS lookup.
 /// - The `Authorization` header comes from the file `AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE` (re-read
-///   on every fetch, since EKS rotates it), else `AWS_CONTAINER_AUTHORIZATION_TOKEN`.
+///   on every fetch, since EKS rotates it), else `AWS_CONTAINER_AUTHORIZATION_TOKEN`. The token is
+///   registered with ``SecretScrubber`` when it is read.
+///
+/// A failed fetch names the endpoint's origin and HTTP status and quotes at most 200 characters of an
+/// error body, after ``SecretScrubber``: an endpoint that echoes the token back cannot reveal it.
 public struct ContainerCredentialProvider: CredentialProvider, CustomStringConvertible {
     /// "container".
     public let name = "container"
@@ -77,7 +81,8 @@ public struct ContainerCredentialProvider: CredentialProvider, CustomStringConve
                 let document = try CredentialsDocument.decode(response.body, provider: name, source: "the response of \(origin)")
                 return try document.credentials(provider: name, source: "the response of \(origin)")
             }
-            lastFailure = "\(origin) returned HTTP \(response.status)"
+            let detail = response.body.isEmpty ? "" : ": \(KMSError.excerpt(response.body))"
+            lastFailure = "\(origin) returned HTTP \(response.status)\(detail)"
             if response.status < 500 { break }
         }
         throw CredentialProviderError.failed(name, lastFailure)
@@ -132,6 +137,7 @@ public struct ContainerCredentialProvider: CredentialProvider, CustomStringConve
         guard !token.contains(where: { $0 == "\n" || $0 == "\r" || $0 == "\r\n" }) else {
             throw CredentialProviderError.failed(name, "the container authorization token contains a line break")
         }
+        SecretScrubber.register(token)
         return token.isEmpty ? nil : token
     }
 

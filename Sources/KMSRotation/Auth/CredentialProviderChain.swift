@@ -67,7 +67,7 @@ public struct CredentialProviderChain: CredentialProvider, CustomStringConvertib
         files: SharedConfigFiles,
         transport: any HTTPTransport,
         profile: String? = nil,
-        processRunner: any CredentialProcessRunner = ShellCredentialProcessRunner(),
+        processRunner: any CredentialProcessRunner = SubprocessCredentialProcessRunner(),
         now: @escaping @Sendable () -> Date = { Date() }
     ) -> CachedCredentialProvider {
         let env = RedactedEnvironment(environment)

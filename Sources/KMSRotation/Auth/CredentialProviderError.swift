@@ -4,7 +4,9 @@
 /// it, so a chain moves on to the next provider), or it *failed* (it is configured but broken: a
 /// credential process exited nonzero, a profile names a role this library cannot assume, the container
 /// endpoint answered 500). The reason is written for people and never contains a secret: no key, no
-/// token, no response body and no process output.
+/// token and no standard output of a process. Text it quotes from outside (an endpoint's error body, a
+/// `credential_process` command's standard error) is cut short, and the whole reason passes
+/// ``SecretScrubber`` when the error is created or the reason assigned.
 public struct CredentialProviderError: Error, Sendable, Hashable, CustomStringConvertible {
     /// The kind of failure. New kinds may be added; compare with the static members.
     public struct Kind: Sendable, Hashable, CustomStringConvertible {
@@ -22,18 +24,18 @@ public struct CredentialProviderError: Error, Sendable, Hashable, CustomStringCo
     public var provider: String
     /// The kind of failure.
     public var kind: Kind
-    /// What went wrong, safe to log.
-    public var reason: String
+    /// What went wrong, safe to log: scrubbed of secrets (also when assigned).
+    public var reason: String { didSet { reason = SecretScrubber.scrub(reason) } }
 
     /// Creates an error.
     /// - Parameters:
     ///   - provider: The provider's name.
     ///   - kind: ``Kind/notConfigured`` or ``Kind/failed``.
-    ///   - reason: A message for people; it must not contain a secret.
+    ///   - reason: A message for people; it passes ``SecretScrubber/scrub(_:)``.
     public init(provider: String, kind: Kind, reason: String) {
         self.provider = provider
         self.kind = kind
-        self.reason = reason
+        self.reason = SecretScrubber.scrub(reason)
     }
 
     /// An error saying the provider has nothing configured.

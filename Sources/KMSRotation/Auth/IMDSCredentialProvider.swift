@@ -12,7 +12,8 @@ import Foundation
 /// A 403 on the token request means IMDS is disabled (or IMDSv2 forbidden) and is not retried. A 401 on
 /// a metadata request means the token expired: a new token is fetched once. The IMDSv1 fallback
 /// (requests without a token) is deliberately not implemented: it is what SSRF attacks on instance
-/// credentials use, and AWS recommends requiring IMDSv2.
+/// credentials use, and AWS recommends requiring IMDSv2. The IMDSv2 session token is registered with
+/// ``SecretScrubber``, and every error reason passes it.
 ///
 /// Settings: `AWS_EC2_METADATA_DISABLED=true` turns the provider off; `AWS_EC2_METADATA_SERVICE_ENDPOINT`
 /// replaces the endpoint; `AWS_EC2_METADATA_SERVICE_ENDPOINT_MODE=IPv6` uses `http://[fd00:ec2::254]`.
@@ -138,6 +139,8 @@ public struct IMDSCredentialProvider: CredentialProvider, CustomStringConvertibl
             case 200..<300:
                 let token = String(decoding: response.body, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
                 guard !token.isEmpty else { throw CredentialProviderError.failed(name, "the IMDSv2 token response from \(base) was empty") }
+                // The session token is a capability for the instance's credentials: never echoed.
+                SecretScrubber.register(token)
                 self.token = token
                 return token
             case 403:

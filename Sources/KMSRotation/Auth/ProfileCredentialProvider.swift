@@ -4,8 +4,9 @@ import Foundation
 ///
 /// For the selected profile it looks, in botocore's order, at:
 /// 1. static keys (`aws_access_key_id`, `aws_secret_access_key`, `aws_session_token`) in the credentials file;
-/// 2. `credential_process` (from either file): the command runs through the injected
-///    ``CredentialProcessRunner`` and must print `{"Version": 1, "AccessKeyId", "SecretAccessKey",
+/// 2. `credential_process` (from either file, taken verbatim: a `#` or `;` in it is not a comment, as in
+///    botocore): the command runs through the injected ``CredentialProcessRunner`` (by default a
+///    ``SubprocessCredentialProcessRunner``: no shell, a time limit and an output cap) and must print `{"Version": 1, "AccessKeyId", "SecretAccessKey",
 ///    "SessionToken"?, "Expiration"?, "AccountId"?}`;
 /// 3. static keys in the config file.
 ///
@@ -29,8 +30,10 @@ public struct ProfileCredentialProvider: CredentialProvider, CustomStringConvert
     ///   - profile: The profile name; `nil` means `default`, which may be absent without error.
     ///     Pass `AWS_PROFILE` or the CLI's `--profile` here: a named profile that does not exist fails.
     ///   - files: The parsed shared files.
-    ///   - processRunner: Runs `credential_process` commands; the default uses `/bin/sh -c`.
-    public init(profile: String? = nil, files: SharedConfigFiles, processRunner: any CredentialProcessRunner = ShellCredentialProcessRunner()) {
+    ///   - processRunner: Runs `credential_process` commands; the default, a
+    ///     ``SubprocessCredentialProcessRunner``, runs them as botocore does (split like `shlex.split`, no
+    ///     shell), with a 60-second time limit and a 1 MiB cap on standard output.
+    public init(profile: String? = nil, files: SharedConfigFiles, processRunner: any CredentialProcessRunner = SubprocessCredentialProcessRunner()) {
         self.profile = profile ?? "default"
         self.isExplicitProfile = profile != nil
         self.name = "profile \(self.profile)"
@@ -103,9 +106,10 @@ public struct ProfileCredentialProvider: CredentialProvider, CustomStringConvert
             throw CredentialProviderError.failed(name, "credential_process could not be run: \(error.localizedDescription)")
         }
         guard output.exitCode == 0 else {
-            // Standard error is the command's own diagnostics and is shown (trimmed, bounded); standard
-            // output is never shown, because a failing command may still have printed the secret.
-            var detail = String(decoding: output.standardError, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+            // Standard error is the command's own diagnostics and is shown (scrubbed of secrets, then
+            // trimmed and bounded); standard output is never shown, because a failing command may still
+            // have printed the secret.
+            var detail = SecretScrubber.scrub(String(decoding: output.standardError, as: UTF8.self)).trimmingCharacters(in: .whitespacesAndNewlines)
             if detail.count > 1_000 { detail = String(detail.prefix(1_000)) + "…" }
             throw CredentialProviderError.failed(
                 name, "credential_process exited with status \(output.exitCode)" + (detail.isEmpty ? "" : ": \(detail)"))

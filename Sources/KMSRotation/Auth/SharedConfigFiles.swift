@@ -6,7 +6,10 @@ import Foundation
 /// ``AWSConfiguration/resolve(environment:files:profile:)``. The parser follows the AWS SDKs' shared
 /// file format:
 /// - `#` and `;` start a comment line; in a property value they start a comment only after whitespace
-///   (`region = eu-west-1 # Ireland`), so a value such as a URL fragment survives.
+///   (`region = eu-west-1 # Ireland`), so a value such as a URL fragment survives. The exception is
+///   `credential_process`, kept verbatim as botocore keeps every value (its `RawConfigParser` has no
+///   inline comments): in `credential_process = helper --sep ; --tag #1` the `;` and `#1` reach the
+///   command as arguments.
 /// - In the credentials file every `[name]` section is a profile. In the config file profiles are
 ///   `[profile name]`; `[default]` and `[profile default]` both name `default` (when both exist,
 ///   `[profile default]` wins, as in the other SDKs). `[services name]` sections are kept; `[sso-session
@@ -282,7 +285,7 @@ extension SharedConfigFiles {
                     let (key, value) = try splitProperty(trimmed, file: file, line: lineNumber)
                     section.subProperties[property, default: [:]][key] = value
                 } else {
-                    section.properties[property, default: ""] += "\n" + stripComment(trimmed)
+                    section.properties[property, default: ""] += "\n" + (Self.verbatimProperties.contains(property) ? trimmed : stripComment(trimmed))
                 }
                 continue
             }
@@ -326,9 +329,13 @@ extension SharedConfigFiles {
         guard !key.isEmpty else {
             throw ParseError(file: file, line: lineNumber, reason: "property has no name")
         }
-        let value = stripComment(String(line[line.index(after: equals)...]))
+        let rawValue = String(line[line.index(after: equals)...])
+        let value = verbatimProperties.contains(key) ? rawValue.trimmingCharacters(in: .whitespaces) : stripComment(rawValue)
         return (key, value)
     }
+
+    /// Properties whose values keep `#` and `;` (no inline comments), as botocore reads every value.
+    static let verbatimProperties: Set<String> = ["credential_process"]
 
     /// Removes a trailing comment: `#` or `;` preceded by whitespace. Returns the trimmed value.
     private static func stripComment(_ value: String) -> String {

@@ -8,6 +8,11 @@ import Foundation
 /// do { try await client.enableKeyRotation(keyId: arn) }
 /// catch let error as KMSError where error.code == .disabled { … }
 /// ```
+///
+/// Everything in it that came from the answer (code, message, request ID) has passed
+/// ``SecretScrubber``: an endpoint that echoes the request (its `Authorization` header, the session
+/// token) in its message cannot make this error, its description or any report built from it show a
+/// credential.
 public struct KMSError: Error, Sendable, Hashable, CustomStringConvertible {
     /// An AWS error code. New codes need no library release: compare with the static members, or with
     /// `KMSError.Code("SomeNewException")`.
@@ -68,8 +73,8 @@ public struct KMSError: Error, Sendable, Hashable, CustomStringConvertible {
 
     /// The error code (`__type` after `#`).
     public var code: Code
-    /// The service's message.
-    public var message: String
+    /// The service's message, scrubbed of secrets (also when assigned).
+    public var message: String { didSet { message = SecretScrubber.scrub(message) } }
     /// The HTTP status of the answer.
     public var httpStatus: Int?
     /// The request ID (`x-amzn-RequestId`), for AWS support.
@@ -77,12 +82,19 @@ public struct KMSError: Error, Sendable, Hashable, CustomStringConvertible {
     /// The operation that failed.
     public var operation: String?
 
-    /// Creates a KMS error.
+    /// Creates a KMS error. The code, message and request ID pass ``SecretScrubber/scrub(_:)``: they
+    /// usually come from the answer.
+    /// - Parameters:
+    ///   - code: The error code.
+    ///   - message: The message.
+    ///   - httpStatus: The HTTP status.
+    ///   - requestId: The request ID.
+    ///   - operation: The operation.
     public init(code: Code, message: String, httpStatus: Int? = nil, requestId: String? = nil, operation: String? = nil) {
-        self.code = code
-        self.message = message
+        self.code = Code(SecretScrubber.scrub(code.rawValue))
+        self.message = SecretScrubber.scrub(message)
         self.httpStatus = httpStatus
-        self.requestId = requestId
+        self.requestId = SecretScrubber.scrub(requestId)
         self.operation = operation
     }
 
@@ -94,7 +106,8 @@ public struct KMSError: Error, Sendable, Hashable, CustomStringConvertible {
     /// `X-Amzn-Errortype` header, else the body's `__type` or `code` (any case); it is cut at the first `:`
     /// and after the first `#`. The message is the body's `message` or `Message` (any case). A body that
     /// is not JSON (a proxy's HTML page, a truncated answer) gives ``Code/invalidResponse`` with a short,
-    /// printable excerpt, never a crash.
+    /// printable excerpt, never a crash. The message and excerpt are scrubbed of secrets
+    /// (``SecretScrubber``) before they are stored.
     /// - Parameters:
     ///   - response: The HTTP answer.
     ///   - operation: The operation it answers.
@@ -122,9 +135,10 @@ public struct KMSError: Error, Sendable, Hashable, CustomStringConvertible {
         return trimmed.isEmpty ? nil : trimmed
     }
 
-    /// At most 200 printable characters of a body, for messages.
+    /// At most 200 printable characters of a body, for messages, scrubbed of secrets. The body is
+    /// scrubbed before it is cut, so a secret split by the cut cannot survive as a fragment.
     static func excerpt(_ body: Data) -> String {
-        let text = String(decoding: body.prefix(400), as: UTF8.self)
+        let text = SecretScrubber.scrub(String(decoding: body.prefix(4_096), as: UTF8.self))
         let printable = text.unicodeScalars.map { CharacterSet.controlCharacters.contains($0) ? " " : String($0) }.joined()
         let collapsed = printable.split(separator: " ", omittingEmptySubsequences: true).joined(separator: " ")
         return collapsed.count > 200 ? String(collapsed.prefix(200)) + "…" : collapsed
@@ -132,26 +146,29 @@ public struct KMSError: Error, Sendable, Hashable, CustomStringConvertible {
 }
 
 extension EvidenceError {
-    /// Converts a failure of a KMS call into evidence for the policy.
+    /// Converts a failure of a KMS call into evidence for the policy. The message passes
+    /// ``SecretScrubber`` whatever the error's type.
     /// - Parameters:
     ///   - error: What the call threw: a ``KMSError``, a ``TransportError``, or anything else.
     ///   - operation: The operation that failed.
     public init(_ error: any Error, operation: String) {
         switch error {
         case let error as KMSError:
-            self.init(operation: operation, code: error.code.rawValue, message: error.message, httpStatus: error.httpStatus, requestId: error.requestId)
+            self.init(operation: operation, code: error.code.rawValue, message: SecretScrubber.scrub(error.message), httpStatus: error.httpStatus,
+                      requestId: error.requestId)
         case let error as TransportError:
-            self.init(operation: operation, code: "TransportError.\(error.kind)", message: error.message)
+            self.init(operation: operation, code: "TransportError.\(error.kind)", message: SecretScrubber.scrub(error.message))
         default:
-            self.init(operation: operation, code: String(describing: type(of: error)), message: String(describing: error))
+            self.init(operation: operation, code: String(describing: type(of: error)), message: SecretScrubber.scrub(String(describing: error)))
         }
     }
 }
 
 /// `Operation: Code: message (HTTP status, request id)`: the one spelling of every AWS service error
-/// this library decodes (KMS, STS, Organizations), safe for logs.
+/// this library decodes (KMS, STS, Organizations), safe for logs: scrubbed again when rendered, so a
+/// secret registered after the error was made is removed too.
 func serviceErrorDescription(operation: String?, code: String, message: String, httpStatus: Int?, requestId: String?) -> String {
     var text = "\(operation.map { "\($0): " } ?? "")\(code): \(message)"
     if let httpStatus { text += " (HTTP \(httpStatus)" + (requestId.map { ", request \($0)" } ?? "") + ")" }
-    return text
+    return SecretScrubber.scrub(text)
 }

@@ -2,7 +2,9 @@ import Foundation
 
 /// An error answer from AWS Organizations, decoded like KMS's (JSON 1.1: the type from
 /// `X-Amzn-Errortype` or the body's `__type`/`code`, the message from `message`/`Message`), or a
-/// library-defined ``Code/invalidResponse`` when the answer could not be read.
+/// library-defined ``Code/invalidResponse`` when the answer could not be read. The code, message and
+/// request ID pass ``SecretScrubber`` before they are stored, so an endpoint that echoes the request
+/// cannot make this error show a credential.
 ///
 /// ```swift
 /// catch let error as OrganizationsError where error.code == .notInUse { … }
@@ -33,8 +35,8 @@ public struct OrganizationsError: Error, Sendable, Hashable, CustomStringConvert
 
     /// The error code (`__type` after `#`).
     public var code: Code
-    /// The service's message.
-    public var message: String
+    /// The service's message, scrubbed of secrets (also when assigned).
+    public var message: String { didSet { message = SecretScrubber.scrub(message) } }
     /// The HTTP status of the answer.
     public var httpStatus: Int?
     /// The request ID (`x-amzn-RequestId`).
@@ -42,12 +44,19 @@ public struct OrganizationsError: Error, Sendable, Hashable, CustomStringConvert
     /// The operation that failed.
     public var operation: String?
 
-    /// Creates an Organizations error.
+    /// Creates an Organizations error. The code, message and request ID pass
+    /// ``SecretScrubber/scrub(_:)``: they usually come from the answer.
+    /// - Parameters:
+    ///   - code: The error code.
+    ///   - message: The message.
+    ///   - httpStatus: The HTTP status.
+    ///   - requestId: The request ID.
+    ///   - operation: The operation.
     public init(code: Code, message: String, httpStatus: Int? = nil, requestId: String? = nil, operation: String? = nil) {
-        self.code = code
-        self.message = message
+        self.code = Code(SecretScrubber.scrub(code.rawValue))
+        self.message = SecretScrubber.scrub(message)
         self.httpStatus = httpStatus
-        self.requestId = requestId
+        self.requestId = SecretScrubber.scrub(requestId)
         self.operation = operation
     }
 

@@ -9,8 +9,10 @@ import Foundation
 /// catch let error as STSError where error.code == .accessDenied { … }
 /// ```
 ///
-/// The message is STS's own (it names the principal and the role, never a credential) or, for an answer
-/// that is not STS XML, a short excerpt of an *error* body. A successful answer that cannot be read is
+/// The message is STS's own (it names the principal and the role) or, for an answer that is not STS XML,
+/// a short excerpt of an *error* body; either passes ``SecretScrubber`` before it is stored, so an
+/// endpoint that echoes the request (`Authorization`, `X-Amz-Security-Token`, the form body with the
+/// external ID) cannot make this error show a credential. A successful answer that cannot be read is
 /// described without quoting it: it may carry a secret key.
 public struct STSError: Error, Sendable, Hashable, CustomStringConvertible {
     /// An STS error code. Compare with the static members, or with `STSError.Code("NewCode")`.
@@ -47,8 +49,9 @@ public struct STSError: Error, Sendable, Hashable, CustomStringConvertible {
 
     /// The error code (`<Code>`).
     public var code: Code
-    /// STS's message (`<Message>`), or what the library could not read.
-    public var message: String
+    /// STS's message (`<Message>`), or what the library could not read; scrubbed of secrets (also when
+    /// assigned).
+    public var message: String { didSet { message = SecretScrubber.scrub(message) } }
     /// `Sender` or `Receiver` (`<Type>`), when given.
     public var faultType: String?
     /// The HTTP status of the answer.
@@ -58,20 +61,21 @@ public struct STSError: Error, Sendable, Hashable, CustomStringConvertible {
     /// The operation that failed (`AssumeRole`, `GetCallerIdentity`).
     public var operation: String?
 
-    /// Creates an STS error.
+    /// Creates an STS error. The code, message, fault type and request ID pass
+    /// ``SecretScrubber/scrub(_:)``: they usually come from the answer.
     /// - Parameters:
     ///   - code: The error code.
-    ///   - message: The message; it must not contain a secret.
+    ///   - message: The message.
     ///   - faultType: `Sender` or `Receiver`.
     ///   - httpStatus: The HTTP status.
     ///   - requestId: The request ID.
     ///   - operation: The operation.
     public init(code: Code, message: String, faultType: String? = nil, httpStatus: Int? = nil, requestId: String? = nil, operation: String? = nil) {
-        self.code = code
-        self.message = message
-        self.faultType = faultType
+        self.code = Code(SecretScrubber.scrub(code.rawValue))
+        self.message = SecretScrubber.scrub(message)
+        self.faultType = SecretScrubber.scrub(faultType)
         self.httpStatus = httpStatus
-        self.requestId = requestId
+        self.requestId = SecretScrubber.scrub(requestId)
         self.operation = operation
     }
 
@@ -82,7 +86,8 @@ public struct STSError: Error, Sendable, Hashable, CustomStringConvertible {
 
     /// Decodes the error in a non-2xx STS answer. Any `<Error>` element with a `<Code>` is read (STS
     /// wraps it in `<ErrorResponse>`); a body that is not XML, or XML without one, gives
-    /// ``Code/invalidResponse`` with a short printable excerpt of the body. Never crashes.
+    /// ``Code/invalidResponse`` with a short printable excerpt of the body. Never crashes. What is
+    /// stored has passed ``SecretScrubber``.
     /// - Parameters:
     ///   - response: The HTTP answer.
     ///   - operation: The operation it answers.

@@ -133,7 +133,7 @@ import Testing
         let transport = AuthTestTransport { _ in AuthFixtures.response(500, "{\"message\":\"internal\"}") }
         let error = try await failure(ContainerCredentialProvider(
             environment: ["AWS_CONTAINER_CREDENTIALS_RELATIVE_URI": "/v2/x"], transport: transport, fileReader: Self.noFiles))
-        #expect(error == .failed("container", "http://169.254.170.2 returned HTTP 500"))
+        #expect(error == .failed("container", #"http://169.254.170.2 returned HTTP 500: {"message":"internal"}"#))
         #expect(transport.requests.count == 3)
     }
 

@@ -103,7 +103,7 @@ final class AuthFakeProcessRunner: CredentialProcessRunner, @unchecked Sendable 
 
     @Test func shellRunnerCollectsLargeOutputOnBothStreams() async throws {
         // More than a pipe buffer (64 KiB) on each stream: both must be drained concurrently.
-        let output = try await ShellCredentialProcessRunner().run("head -c 200000 /dev/zero; head -c 150000 /dev/zero >&2; exit 5")
+        let output = try await SubprocessCredentialProcessRunner(maximumErrorBytes: 1 << 20).run("sh -c 'head -c 200000 /dev/zero; head -c 150000 /dev/zero >&2; exit 5'")
         #expect(output.exitCode == 5)
         #expect(output.standardOutput.count == 200_000)
         #expect(output.standardError.count == 150_000)

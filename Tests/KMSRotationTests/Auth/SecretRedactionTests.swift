@@ -42,7 +42,7 @@ import Testing
         let providers: [any CredentialProvider] = [
             StaticCredentialProvider(credentials),
             EnvironmentCredentialProvider(environment: environment),
-            ProfileCredentialProvider(files: files, processRunner: ShellCredentialProcessRunner(environment: environment)),
+            ProfileCredentialProvider(files: files, processRunner: SubprocessCredentialProcessRunner(environment: environment)),
             ContainerCredentialProvider(environment: environment, transport: transport),
             IMDSCredentialProvider(transport: transport, environment: environment),
             CredentialProviderChain.default(environment: environment, files: files, transport: transport, now: { AuthFixtures.now }),

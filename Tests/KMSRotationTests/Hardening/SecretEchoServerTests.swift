@@ -1,0 +1,246 @@
+import Foundation
+import Testing
+@testable import KMSRotation
+
+/// A hostile loopback endpoint that answers every request with an error whose message echoes the
+/// request: its headers (as JSON, as raw lines and as a Python dict) and its body. It speaks KMS
+/// (JSON 1.1), STS (Query XML), Organizations (JSON 1.1) and the container credentials endpoint, and it
+/// serves one key in `us-east-1` so a scan produces a finding built from an echoed error too.
+final class SecretEchoServer: @unchecked Sendable {
+    let baseURL: URL
+    private let process: Process
+    private let stdin: Pipe
+
+    static let script = #"""
+import json, sys, threading, os
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from xml.sax.saxutils import escape
+
+LAST = {"authorization": ""}
+KEY_ID = "1234abcd-12ab-34cd-56ef-1234567890ab"
+KEY_ARN = "arn:aws:kms:us-east-1:111122223333:key/" + KEY_ID
+
+class Handler(BaseHTTPRequestHandler):
+    protocol_version = "HTTP/1.1"
+    def log_message(self, *args): pass
+    def reply(self, status, body, content_type):
+        body = body.encode() if isinstance(body, str) else body
+        self.send_response(status)
+        self.send_header("Content-Type", content_type)
+        self.send_header("Content-Length", str(len(body)))
+        self.send_header("x-amzn-RequestId", "0f4c1c7e-5d55-4c1e-9a38-3e3c4a7a1d2b")
+        self.end_headers()
+        self.wfile.write(body)
+    def echo(self, body):
+        headers = {k: v for k, v in self.headers.items()}
+        lines = "\n".join("%s: %s" % (k, v) for k, v in self.headers.items())
+        return "You sent %s\nraw headers:\n%s\nbody: %s\nas dict: %r" % (json.dumps(headers), lines, body.decode("utf-8", "replace"), headers)
+    def route(self):
+        length = int(self.headers.get("Content-Length") or 0)
+        body = self.rfile.read(length) if length else b""
+        auth = self.headers.get("Authorization", "")
+        if auth: LAST["authorization"] = auth
+        target = self.headers.get("X-Amz-Target", "")
+        if self.path == "/last":
+            return self.reply(200, json.dumps(LAST), "application/json")
+        if self.path.startswith("/container"):
+            text = "refused %s; Authorization: %s; %s" % (self.headers.get("Authorization"), self.headers.get("Authorization"), self.echo(body))
+            return self.reply(403, json.dumps({"message": text}), "application/json")
+        if target.startswith("TrentService."):
+            op = target.split(".", 1)[1]
+            region = auth.split("Credential=", 1)[-1].split("/")[2] if "Credential=" in auth else ""
+            if region == "us-east-1" and op == "ListKeys":
+                return self.reply(200, json.dumps({"Keys": [{"KeyId": KEY_ID, "KeyArn": KEY_ARN}], "Truncated": False}), "application/x-amz-json-1.1")
+            if region == "us-east-1" and op == "ListAliases":
+                return self.reply(200, json.dumps({"Aliases": [], "Truncated": False}), "application/x-amz-json-1.1")
+            if region == "us-east-1" and op == "DescribeKey":
+                meta = {"KeyId": KEY_ID, "Arn": KEY_ARN, "AWSAccountId": "111122223333", "KeyManager": "CUSTOMER", "KeySpec": "SYMMETRIC_DEFAULT",
+                        "KeyUsage": "ENCRYPT_DECRYPT", "KeyState": "Enabled", "Enabled": True, "Origin": "AWS_KMS", "CreationDate": 1700000000}
+                return self.reply(200, json.dumps({"KeyMetadata": meta}), "application/x-amz-json-1.1")
+            return self.reply(400, json.dumps({"__type": "AccessDeniedException", "message": self.echo(body)}), "application/x-amz-json-1.1")
+        if target.startswith("AWSOrganizationsV20161128."):
+            return self.reply(400, json.dumps({"__type": "AccessDeniedException", "Message": self.echo(body)}), "application/x-amz-json-1.1")
+        xml = ("<ErrorResponse><Error><Type>Sender</Type><Code>AccessDenied</Code><Message>%s</Message></Error>"
+               "<RequestId>0f4c1c7e-5d55-4c1e-9a38-3e3c4a7a1d2b</RequestId></ErrorResponse>") % escape(self.echo(body))
+        return self.reply(403, xml, "text/xml")
+    do_GET = do_POST = do_PUT = route
+
+server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+server.daemon_threads = True
+print(json.dumps({"port": server.server_address[1]}), flush=True)
+threading.Thread(target=server.serve_forever, daemon=True).start()
+sys.stdin.read()
+os._exit(0)
+"""#
+
+    private init(baseURL: URL, process: Process, stdin: Pipe) {
+        self.baseURL = baseURL
+        self.process = process
+        self.stdin = stdin
+    }
+
+    /// Starts the server on a free loopback port; it exits when its stdin closes.
+    static func start() throws -> SecretEchoServer {
+        let scriptURL = FileManager.default.temporaryDirectory.appendingPathComponent("secret-echo-\(UUID().uuidString).py")
+        try script.write(to: scriptURL, atomically: true, encoding: .utf8)
+        defer { try? FileManager.default.removeItem(at: scriptURL) }
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        process.arguments = ["python3", scriptURL.path]
+        let stdin = Pipe()
+        let stdout = Pipe()
+        process.standardInput = stdin
+        process.standardOutput = stdout
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        var line = Data()
+        while !line.contains(UInt8(ascii: "\n")) {
+            let chunk = stdout.fileHandleForReading.availableData
+            if chunk.isEmpty { break }
+            line.append(chunk)
+        }
+        struct Ready: Decodable { var port: Int }
+        guard let ready = try? JSONDecoder().decode(Ready.self, from: line), let url = URL(string: "http://127.0.0.1:\(ready.port)") else {
+            process.terminate()
+            throw CocoaError(.fileReadCorruptFile)
+        }
+        return SecretEchoServer(baseURL: url, process: process, stdin: stdin)
+    }
+
+    func stop() {
+        try? stdin.fileHandleForWriting.close()
+        process.waitUntilExit()
+    }
+
+    /// The signature of the last signed request the server saw.
+    func lastSignature() async throws -> String {
+        let response = try await URLSessionTransport().send(HTTPRequest(method: "GET", url: baseURL.appendingPathComponent("last")))
+        let object = try JSONSerialization.jsonObject(with: response.body) as? [String: String]
+        let authorization = object?["authorization"] ?? ""
+        return authorization.components(separatedBy: "Signature=").last ?? ""
+    }
+}
+
+/// Row 1 of the review: an endpoint whose error message echoes the request must not get a credential
+/// into an error's description, `String(reflecting:)`, `dump`, or any report format.
+@Suite(.serialized) struct SecretEchoServerTests {
+    static let accessKeyId = "ASIAECHOSERVERTEST01"
+    static let secretKey = "echoSecretKey/0123456789+ABCDEFghijklmno"
+    static let sessionToken = "FwoGZXIvYXdzEchoSessionToken" + String(repeating: "Zm9vYmFy+/0123", count: 24) + "=="
+    static let externalId = "ext-echo-4711-secret"
+    static let containerToken = "ctr-echo-token-0xBEEF"
+    static let credentials = AWSCredentials(accessKeyId: accessKeyId, secretAccessKey: secretKey, sessionToken: sessionToken)
+
+    static func forbidden(signature: String) -> [String] {
+        var values = [secretKey, sessionToken, String(sessionToken.prefix(40)), externalId, containerToken, accessKeyId, "Credential=ASIA"]
+        if signature.count >= 32 { values.append(signature) }
+        return values
+    }
+
+    static func renderings(_ value: Any) -> [String] {
+        var dumped = ""
+        dump(value, to: &dumped)
+        return [String(describing: value), String(reflecting: value), dumped]
+    }
+
+    static func expectClean(_ texts: [String], signature: String, sourceLocation: SourceLocation = #_sourceLocation) {
+        for text in texts {
+            for secret in forbidden(signature: signature) {
+                #expect(!text.contains(secret), "leaked \(secret.prefix(12))… in: \(text.prefix(600))", sourceLocation: sourceLocation)
+            }
+        }
+    }
+
+    /// Renders a report in every format and checks none shows a secret.
+    static func expectReportsClean(_ report: RotationReport, signature: String, sourceLocation: SourceLocation = #_sourceLocation) throws {
+        for format in ReportFormat.allCases {
+            let text = try ReportRenderer().render(report, as: format, options: RenderOptions(toolVersion: "0.1.0"))
+            expectClean([text], signature: signature, sourceLocation: sourceLocation)
+        }
+    }
+
+    static func withServer(_ body: (SecretEchoServer) async throws -> Void) async throws {
+        let server = try SecretEchoServer.start()
+        defer { server.stop() }
+        try await body(server)
+    }
+
+    @Test("KMS: an echoed Authorization header and session token reach no error text and no report format")
+    func kmsEcho() async throws {
+        try await Self.withServer { server in
+            let provider = StaticCredentialProvider(Self.credentials)
+            let client = try KMSClient(region: "eu-west-1", endpoint: server.baseURL.absoluteString, credentialProvider: provider, transport: URLSessionTransport())
+            let error = try await #require(throws: KMSError.self) { _ = try await client.listKeys() }
+            let signature = try await server.lastSignature()
+            #expect(signature.count == 64)
+            #expect(error.code == .accessDenied)
+            #expect(error.message.contains("TrentService.ListKeys"), "the echo itself is kept: \(error.message.prefix(300))")
+            #expect(error.message.contains(SecretScrubber.marker))
+            #expect(error.requestId == "0f4c1c7e-5d55-4c1e-9a38-3e3c4a7a1d2b")
+            Self.expectClean(Self.renderings(error) + [error.message], signature: signature)
+
+            let options = RotationChecker.ScanOptions(regions: ["us-east-1", "eu-west-1"], now: { AuthFixtures.now })
+            let checker = RotationChecker(options: options) { region in
+                try KMSClient(region: region, endpoint: server.baseURL.absoluteString, credentialProvider: provider, transport: URLSessionTransport())
+            }
+            let report = try await checker.report()
+            #expect(report.errors.count == 1, "eu-west-1 ListKeys is denied")
+            #expect(report.findings.count == 1, "the us-east-1 key's GetKeyRotationStatus is denied")
+            #expect(report.findings.first?.reason == .accessDenied)
+            #expect(report.findings.first?.keyArn == "arn:aws:kms:us-east-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab")
+            Self.expectClean(Self.renderings(report), signature: try await server.lastSignature())
+            try Self.expectReportsClean(report, signature: try await server.lastSignature())
+        }
+    }
+
+    @Test("STS: an echoed form body (the external ID) and headers reach no error text and no report format")
+    func stsEcho() async throws {
+        try await Self.withServer { server in
+            let sts = try STSClient(region: "us-east-1", endpoint: server.baseURL.absoluteString,
+                                    credentialProvider: StaticCredentialProvider(Self.credentials), transport: URLSessionTransport())
+            let role = AssumeRoleCredentialProvider(roleArn: "arn:aws:iam::444455556666:role/Audit", externalId: Self.externalId, sts: sts, refreshMargin: nil)
+            let error = try await #require(throws: STSError.self) { _ = try await role.credentials() }
+            let signature = try await server.lastSignature()
+            #expect(error.code == .accessDenied)
+            #expect(error.message.contains("RoleArn=arn%3Aaws%3Aiam%3A%3A444455556666%3Arole%2FAudit"), "\(error.message.prefix(400))")
+            Self.expectClean(Self.renderings(error) + [error.message], signature: signature)
+            let scanError = ScanError(region: "us-east-1", operation: "AssumeRole", code: error.code.rawValue, message: error.message, accountId: "444455556666")
+            try Self.expectReportsClean(RotationReport(findings: [], errors: [scanError], policy: .cis, regions: ["us-east-1"], generatedAt: AuthFixtures.now),
+                                        signature: signature)
+        }
+    }
+
+    @Test("Organizations: an echoed request reaches no error text and no report format")
+    func organizationsEcho() async throws {
+        try await Self.withServer { server in
+            let client = try OrganizationsClient(region: "us-east-1", endpoint: server.baseURL.absoluteString,
+                                                 credentialProvider: StaticCredentialProvider(Self.credentials), transport: URLSessionTransport())
+            let error = try await #require(throws: OrganizationsError.self) { _ = try await client.listAccounts() }
+            let signature = try await server.lastSignature()
+            #expect(error.code == .accessDenied)
+            #expect(error.message.contains(SecretScrubber.marker))
+            Self.expectClean(Self.renderings(error) + [error.message], signature: signature)
+            let scanError = ScanError(region: "us-east-1", operation: "ListAccounts", code: error.code.rawValue, message: error.message)
+            try Self.expectReportsClean(RotationReport(findings: [], errors: [scanError], policy: .cis, regions: ["us-east-1"], generatedAt: AuthFixtures.now),
+                                        signature: signature)
+        }
+    }
+
+    @Test("Container credentials: an error body that echoes the authorization token does not reveal it")
+    func containerEcho() async throws {
+        try await Self.withServer { server in
+            let environment = ["AWS_CONTAINER_CREDENTIALS_FULL_URI": server.baseURL.absoluteString + "/container/v1",
+                               "AWS_CONTAINER_AUTHORIZATION_TOKEN": Self.containerToken]
+            let provider = ContainerCredentialProvider(environment: environment, transport: URLSessionTransport(), maxAttempts: 1)
+            let error = try await #require(throws: CredentialProviderError.self) { _ = try await provider.credentials() }
+            #expect(error.reason.contains("HTTP 403"), "\(error.reason)")
+            #expect(error.reason.contains("refused"), "the body excerpt is quoted: \(error.reason)")
+            Self.expectClean(Self.renderings(error) + [error.reason], signature: "")
+            let chain = CredentialProviderChain(providers: [provider])
+            let chainError = try await #require(throws: (any Error).self) { _ = try await chain.credentials() }
+            Self.expectClean(Self.renderings(chainError), signature: "")
+            let evidence = EvidenceError(chainError, operation: "DescribeKey")
+            Self.expectClean([evidence.message, evidence.description], signature: "")
+        }
+    }
+}
