@@ -13,6 +13,9 @@ struct KMSRotationCommand: AsyncParsableCommand {
     static func main() async {
         signal(SIGPIPE, SIG_IGN)
         _ = OutputFile.closedAtStart
+        // A credential_process helper leads its own process group, so a terminal's Ctrl-C or a SIGTERM
+        // sent to this process would not reach it: kill its group, then exit by the signal.
+        SubprocessCredentialProcessRunner.terminateRunningCommandsOnTerminationSignals()
         do {
             var command = try parseAsRoot()
             if var asyncCommand = command as? any AsyncParsableCommand {

@@ -1,3 +1,4 @@
+import KMSRotation
 import Logging
 
 /// The CLI's log handler: every message and metadata value passes through ``sanitize`` (control characters
@@ -13,7 +14,7 @@ struct SafeLogHandler: LogHandler {
 
     /// What every logged string passes through.
     static func sanitize(_ text: String) -> String {
-        Terminal.escaped(text)
+        Terminal.escaped(SecretScrubber.scrub(text))
     }
 
     static func sanitize(_ value: Logger.MetadataValue) -> Logger.MetadataValue {

@@ -62,12 +62,12 @@ enum Terminal {
         try OutputFile.writeAll(data, to: standardOutput, target: "standard output")
     }
 
-    /// Writes a message to standard error with every control character except newline and tab made
-    /// visible (``escaped(_:)``), so that nothing a server or a file said can move the cursor, retitle
-    /// the window (OSC) or forge a line. A failed write to standard error is ignored: there is nowhere
+    /// Writes a message to standard error, scrubbed of secrets (`SecretScrubber`) and with every control
+    /// character except newline and tab made visible (``escaped(_:)``), so that nothing a server or a file
+    /// said can leak a credential, move the cursor, retitle the window (OSC) or forge a line. A failed write to standard error is ignored: there is nowhere
     /// left to report it, and it must not trap.
     static func writeError(_ text: String) {
-        try? OutputFile.writeAll(Data(escaped(text).utf8), to: standardError, target: "standard error")
+        try? OutputFile.writeAll(Data(escaped(SecretScrubber.scrub(text)).utf8), to: standardError, target: "standard error")
     }
 
     /// Writes this program's own terminal control sequences (progress line updates) to standard error,

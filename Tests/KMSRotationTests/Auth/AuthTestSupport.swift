@@ -44,11 +44,19 @@ final class AuthTempDirectory {
 
     deinit { try? FileManager.default.removeItem(atPath: path) }
 
+    /// Writes a file through a close-on-exec descriptor. A script written with an inheritable descriptor
+    /// can be held open by a child that another test spawns at that moment, and running the script then
+    /// fails with ETXTBSY ("Text file busy") for as long as that child lives.
     @discardableResult
     func write(_ name: String, _ contents: String, executable: Bool = false) throws -> String {
         let file = path + "/" + name
         try FileManager.default.createDirectory(atPath: (file as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
-        try Data(contents.utf8).write(to: URL(fileURLWithPath: file))
+        let fd = open(file, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, executable ? 0o755 : 0o644)
+        guard fd >= 0 else { throw CocoaError(.fileWriteUnknown) }
+        let bytes = Array(contents.utf8)
+        let written = bytes.withUnsafeBytes { Foundation.write(fd, $0.baseAddress, $0.count) }
+        close(fd)
+        guard written == bytes.count else { throw CocoaError(.fileWriteUnknown) }
         if executable { try FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: file) }
         return file
     }
