@@ -26,6 +26,8 @@ struct XMLDocumentNode: Sendable, Hashable, CustomStringConvertible {
         case tooLarge(bytes: Int)
         /// Elements nest deeper than ``XMLDocumentNode/maximumDepth``.
         case tooDeep
+        /// The body is not UTF-8 (AWS Query answers always are).
+        case notUTF8
         /// The body is not well-formed XML.
         case malformed
 
@@ -35,6 +37,7 @@ struct XMLDocumentNode: Sendable, Hashable, CustomStringConvertible {
             case .empty: "it is empty"
             case .tooLarge(let bytes): "its \(bytes) bytes are over the cap of \(XMLDocumentNode.maximumSize) bytes for XML answers"
             case .tooDeep: "its elements nest deeper than the cap of \(XMLDocumentNode.maximumDepth) levels"
+            case .notUTF8: "it is not UTF-8"
             case .malformed: "it is not well-formed XML"
             }
         }
@@ -105,6 +108,9 @@ struct XMLDocumentNode: Sendable, Hashable, CustomStringConvertible {
     static func read(_ data: Data) throws(ReadError) -> XMLDocumentNode {
         guard !data.isEmpty else { throw .empty }
         guard data.count <= maximumSize else { throw .tooLarge(bytes: data.count) }
+        // FoundationXML (Linux) traps on an element name that is not UTF-8, which libxml2 passes through
+        // from a body without an encoding declaration (found by Fuzz/STSXML.swift): refuse such bodies first.
+        guard isValidUTF8(data) else { throw .notUTF8 }
         let parser = XMLParser(data: data)
         parser.shouldResolveExternalEntities = false
         parser.shouldProcessNamespaces = false
@@ -114,6 +120,19 @@ struct XMLDocumentNode: Sendable, Hashable, CustomStringConvertible {
         if builder.tooDeep { throw .tooDeep }
         guard parsed, builder.open.isEmpty, builder.rootClosed, !builder.elements.isEmpty else { throw .malformed }
         return XMLDocumentNode(document: Document(elements: builder.elements), index: 0)
+    }
+
+    /// Whether `data` is well-formed UTF-8 (no stray, truncated or overlong sequences, no surrogates).
+    static func isValidUTF8(_ data: Data) -> Bool {
+        var iterator = data.makeIterator()
+        var decoder = UTF8()
+        while true {
+            switch decoder.decode(&iterator) {
+            case .scalarValue: continue
+            case .emptyInput: return true
+            case .error: return false
+            }
+        }
     }
 
     // MARK: Value semantics over the shared storage
