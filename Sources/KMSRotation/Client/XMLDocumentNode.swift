@@ -28,6 +28,8 @@ struct XMLDocumentNode: Sendable, Hashable, CustomStringConvertible {
         case tooDeep
         /// The body is not UTF-8 (AWS Query answers always are).
         case notUTF8
+        /// The body holds a processing instruction (`<?target …?>`) besides the XML declaration.
+        case processingInstruction
         /// The body is not well-formed XML.
         case malformed
 
@@ -38,6 +40,7 @@ struct XMLDocumentNode: Sendable, Hashable, CustomStringConvertible {
             case .tooLarge(let bytes): "its \(bytes) bytes are over the cap of \(XMLDocumentNode.maximumSize) bytes for XML answers"
             case .tooDeep: "its elements nest deeper than the cap of \(XMLDocumentNode.maximumDepth) levels"
             case .notUTF8: "it is not UTF-8"
+            case .processingInstruction: "it holds an XML processing instruction (AWS answers have none)"
             case .malformed: "it is not well-formed XML"
             }
         }
@@ -111,6 +114,10 @@ struct XMLDocumentNode: Sendable, Hashable, CustomStringConvertible {
         // FoundationXML (Linux) traps on an element name that is not UTF-8, which libxml2 passes through
         // from a body without an encoding declaration (found by Fuzz/STSXML.swift): refuse such bodies first.
         guard isValidUTF8(data) else { throw .notUTF8 }
+        // FoundationXML (Linux) calls strlen on the NULL data of a processing instruction without data
+        // (`<?name?>`) and crashes (found by Fuzz/STSXML.swift). AWS answers hold no processing
+        // instruction, only the XML declaration: refuse any other `<?`.
+        guard !hasProcessingInstruction(data) else { throw .processingInstruction }
         let parser = XMLParser(data: data)
         parser.shouldResolveExternalEntities = false
         parser.shouldProcessNamespaces = false
@@ -133,6 +140,27 @@ struct XMLDocumentNode: Sendable, Hashable, CustomStringConvertible {
             case .error: return false
             }
         }
+    }
+
+    /// Whether `data` holds `<?` anywhere but an XML declaration (`<?xml` and a space) at its start,
+    /// after an optional byte order mark and whitespace. Conservative: a `<?` inside a comment or CDATA
+    /// section counts too.
+    static func hasProcessingInstruction(_ data: Data) -> Bool {
+        let bytes = [UInt8](data)
+        var start = 0
+        if bytes.starts(with: [0xEF, 0xBB, 0xBF]) { start = 3 }
+        while start < bytes.count, [0x20, 0x09, 0x0A, 0x0D].contains(bytes[start]) { start += 1 }
+        var index = start
+        while index + 1 < bytes.count {
+            if bytes[index] == UInt8(ascii: "<") && bytes[index + 1] == UInt8(ascii: "?") {
+                let declaration = Array("<?xml".utf8)
+                let isDeclaration = index == start && bytes[index...].starts(with: declaration)
+                    && index + declaration.count < bytes.count && [0x20, 0x09, 0x0A, 0x0D].contains(bytes[index + declaration.count])
+                if !isDeclaration { return true }
+            }
+            index += 1
+        }
+        return false
     }
 
     // MARK: Value semantics over the shared storage
