@@ -131,7 +131,7 @@ public struct MultiAccountScan: Sendable {
     /// is scanned with the caller's credentials (the management account usually has no
     /// `OrganizationAccountAccessRole`, and the caller needs no role to read its own account).
     /// - Parameters:
-    ///   - accounts: The organization's accounts (``OrganizationsClient/allAccounts(pageSize:)``).
+    ///   - accounts: The organization's accounts (``OrganizationsClient/allAccounts(pageSize:maximumPages:)``).
     ///   - roleName: The role to assume in each account, optionally with its path (`path/Name`).
     ///   - partition: The partition of the role ARNs (``CallerIdentity/partition``).
     ///   - callerAccountId: The caller's account (``CallerIdentity/account``); `nil` assumes the role in

@@ -19,18 +19,26 @@ extension RotationChecker {
         public var listKeysPageSize: Int
         /// The `Limit` of each ListAliases call (100, the documented maximum).
         public var listAliasesPageSize: Int
+        /// The most pages one listing (ListKeys, ListAliases) of a Region may take: a service whose
+        /// marker changes forever is stopped there with a ``ScanError`` (code `PaginationCapExceeded`,
+        /// exit status 4), and the keys listed before the cap keep their verdicts. Default
+        /// ``KMSPaginator/defaultMaximumPages`` (10,000 pages: 10 million keys at 1000 keys a page).
+        public var maximumPagesPerListing: Int
         /// The clock used for verdicts.
         public var now: @Sendable () -> Date
 
         /// Creates scan options.
         public init(regions: [String], policy: RotationPolicy = .cis, concurrencyPerRegion: Int = 8, concurrentRegions: Int = 8,
-                    listKeysPageSize: Int = 1000, listAliasesPageSize: Int = 100, now: @escaping @Sendable () -> Date = { Date() }) {
+                    listKeysPageSize: Int = 1000, listAliasesPageSize: Int = 100,
+                    maximumPagesPerListing: Int = KMSPaginator<KeyListEntry>.defaultMaximumPages,
+                    now: @escaping @Sendable () -> Date = { Date() }) {
             self.regions = regions
             self.policy = policy
             self.concurrencyPerRegion = concurrencyPerRegion
             self.concurrentRegions = concurrentRegions
             self.listKeysPageSize = listKeysPageSize
             self.listAliasesPageSize = listAliasesPageSize
+            self.maximumPagesPerListing = maximumPagesPerListing
             self.now = now
         }
     }
@@ -128,10 +136,11 @@ extension RotationChecker {
 
         // One ListAliases walk per Region, concurrently with the key listing; findings wait for it.
         let aliasPageSize = options.listAliasesPageSize
+        let maximumPages = options.maximumPagesPerListing
         let aliasTask = Task { () -> Result<[String: [String]], any Error> in
             do {
                 var byKey: [String: [String]] = [:]
-                let pages = KMSPaginator(operation: "ListAliases") { marker in
+                let pages = KMSPaginator(operation: "ListAliases", maximumPages: maximumPages) { marker in
                     try await limiter.run { try await client.listAliases(limit: aliasPageSize, marker: marker) }
                 }
                 for try await alias in pages {
@@ -151,7 +160,7 @@ extension RotationChecker {
                 var inFlight = 0
                 do {
                     let pageSize = options.listKeysPageSize
-                    let pages = KMSPaginator(operation: "ListKeys") { marker in
+                    let pages = KMSPaginator(operation: "ListKeys", maximumPages: maximumPages) { marker in
                         try await limiter.run { try await client.listKeys(limit: pageSize, marker: marker) }
                     }
                     for try await entry in pages {

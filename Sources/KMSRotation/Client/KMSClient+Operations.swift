@@ -5,6 +5,9 @@ extension KMSClient {
     // MARK: Read
 
     /// Lists the keys of the account in this client's Region (one page).
+    ///
+    /// An answer without `Keys` is an error (``KMSError/Code/invalidResponse``), never an empty page: KMS
+    /// sends `"Keys": []` for a Region without keys, so a missing list means something else answered.
     /// - Parameters:
     ///   - limit: Page size, 1–1000 (KMS's default is 100).
     ///   - marker: The `nextMarker` of the previous page.
@@ -12,7 +15,8 @@ extension KMSClient {
     /// - Throws: ``KMSError``, ``TransportError``, or a credentials error.
     public func listKeys(limit: Int? = nil, marker: String? = nil) async throws -> KMSPage<KeyListEntry> {
         let output: ListKeysOutput = try await send("ListKeys", PageInput(Limit: limit, Marker: marker))
-        return KMSPage(items: output.Keys ?? [], nextMarker: output.NextMarker, truncated: output.Truncated ?? false)
+        guard let keys = output.Keys else { throw Self.missingMember("Keys", operation: "ListKeys") }
+        return KMSPage(items: keys, nextMarker: output.NextMarker, truncated: output.Truncated ?? false)
     }
 
     /// Every key of the account in this Region, page by page.
@@ -43,6 +47,8 @@ extension KMSClient {
     }
 
     /// Lists aliases (one page): all of the Region, or those of one key.
+    ///
+    /// An answer without `Aliases` is an error (``KMSError/Code/invalidResponse``), never an empty page.
     /// - Parameters:
     ///   - keyId: Only aliases of this key; `nil` for all (including `aws/…` aliases with no target).
     ///   - limit: Page size (1–100 per the API reference).
@@ -50,7 +56,8 @@ extension KMSClient {
     /// - Returns: The page.
     public func listAliases(keyId: String? = nil, limit: Int? = nil, marker: String? = nil) async throws -> KMSPage<KMSAlias> {
         let output: ListAliasesOutput = try await send("ListAliases", ListAliasesInput(KeyId: keyId, Limit: limit, Marker: marker))
-        return KMSPage(items: output.Aliases ?? [], nextMarker: output.NextMarker, truncated: output.Truncated ?? false)
+        guard let aliases = output.Aliases else { throw Self.missingMember("Aliases", operation: "ListAliases") }
+        return KMSPage(items: aliases, nextMarker: output.NextMarker, truncated: output.Truncated ?? false)
     }
 
     /// Every alias of the Region (or of one key), page by page.
@@ -171,6 +178,33 @@ extension KMSClient {
     ///   - pendingWindowInDays: 7–30.
     public func scheduleKeyDeletion(keyId: String, pendingWindowInDays: Int? = nil) async throws {
         let _: EmptyOutput = try await send("ScheduleKeyDeletion", ScheduleKeyDeletionInput(KeyId: keyId, PendingWindowInDays: pendingWindowInDays))
+    }
+}
+
+// MARK: - Checking answers before they are read
+
+extension KMSClient {
+    /// Refuses a 2xx answer that cannot be a result: JSON nested deeper than ``JSONNesting/maximumDepth``
+    /// (``KMSError/Code/invalidResponse``, naming the cap), or an AWS error body (`__type`, or an
+    /// `X-Amzn-Errortype` header) served with a success status, which becomes that error, so that an
+    /// error is never read as an empty result.
+    /// - Parameters:
+    ///   - response: The 2xx answer.
+    ///   - operation: The operation it answers.
+    /// - Throws: ``KMSError``.
+    static func checkAnswer(_ response: HTTPResponse, operation: String) throws {
+        if JSONNesting.isTooDeep(response.body) {
+            throw KMSError(code: .invalidResponse, message: "Could not read the \(operation) answer: \(JSONNesting.tooDeepDescription)",
+                           httpStatus: response.status, requestId: response.headers["x-amzn-RequestId"], operation: operation)
+        }
+        if JSONNesting.isErrorAnswer(response) {
+            throw KMSError.decode(from: response, operation: operation)
+        }
+    }
+
+    /// The error for an answer that lacks the member the operation exists to return.
+    static func missingMember(_ member: String, operation: String) -> KMSError {
+        KMSError(code: .invalidResponse, message: "\(operation) answered without \(member); the answer is not read as an empty result", operation: operation)
     }
 }
 

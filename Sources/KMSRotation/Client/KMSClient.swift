@@ -74,6 +74,7 @@ public struct KMSClient: Sendable {
         let response = try await caller.send(operation: operation, headers: headers, body: body) { response in
             KMSError.decode(from: response, operation: operation)
         }
+        try Self.checkAnswer(response, operation: operation)
         do {
             return try JSONDecoder().decode(Output.self, from: response.body.isEmpty ? Data("{}".utf8) : response.body)
         } catch {

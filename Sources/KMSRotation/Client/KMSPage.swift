@@ -21,18 +21,29 @@ extension KMSPage: Equatable where Element: Equatable {}
 ///
 /// Pages follow `Marker`/`NextMarker` while `Truncated` is true. A service that says `Truncated` without a
 /// `NextMarker`, or repeats a marker, would loop forever: the sequence throws ``KMSError/Code/invalidResponse``
-/// instead.
+/// instead. A service whose marker changes forever is stopped by the page cap: after `maximumPages` pages
+/// the sequence throws ``KMSError/Code/paginationCapExceeded`` (the items already returned stay valid).
 public struct KMSPaginator<Element: Sendable>: AsyncSequence, Sendable {
     public typealias Failure = any Error
     let fetch: @Sendable (_ marker: String?) async throws -> KMSPage<Element>
     let operation: String
+    let maximumPages: Int
+
+    /// The default cap on the pages of one listing: 10,000. At ListKeys' largest page (1000 keys) that
+    /// is 10 million keys, 100 times KMS's default quota of 100,000 customer managed keys per account
+    /// and Region; at ListAliases' documented largest page (100) it is 1 million aliases.
+    public static var defaultMaximumPages: Int { 10_000 }
 
     /// Creates a paginator from a page-fetching closure.
     /// - Parameters:
     ///   - operation: The operation name, for errors.
+    ///   - maximumPages: The most pages fetched before the sequence throws
+    ///     ``KMSError/Code/paginationCapExceeded``. Default ``defaultMaximumPages``.
     ///   - fetch: Fetches the page after `marker` (`nil` for the first).
-    public init(operation: String, fetch: @escaping @Sendable (_ marker: String?) async throws -> KMSPage<Element>) {
+    public init(operation: String, maximumPages: Int = KMSPaginator.defaultMaximumPages,
+                fetch: @escaping @Sendable (_ marker: String?) async throws -> KMSPage<Element>) {
         self.operation = operation
+        self.maximumPages = Swift.max(1, maximumPages)
         self.fetch = fetch
     }
 
@@ -55,6 +66,7 @@ public struct KMSPaginator<Element: Sendable>: AsyncSequence, Sendable {
         var marker: String?
         var seenMarkers: Set<String> = []
         var finished = false
+        var pagesFetched = 0
 
         init(paginator: KMSPaginator) { self.paginator = paginator }
 
@@ -62,6 +74,12 @@ public struct KMSPaginator<Element: Sendable>: AsyncSequence, Sendable {
             while index >= buffer.count {
                 guard !finished else { return nil }
                 try Task.checkCancellation()
+                guard pagesFetched < paginator.maximumPages else {
+                    throw KMSError(code: .paginationCapExceeded,
+                                   message: "Stopped after \(paginator.maximumPages) pages, the cap on pages per listing (the service kept answering Truncated with a new NextMarker); the items listed before the cap were kept",
+                                   operation: paginator.operation)
+                }
+                pagesFetched += 1
                 let page = try await paginator.fetch(marker)
                 buffer = page.items
                 index = 0
@@ -81,4 +99,10 @@ public struct KMSPaginator<Element: Sendable>: AsyncSequence, Sendable {
             return buffer[index]
         }
     }
+}
+
+extension KMSError.Code {
+    /// Library-defined: a listing reached its cap on pages (``KMSPaginator/defaultMaximumPages`` unless
+    /// configured) while the service still answered `Truncated` with a new marker.
+    public static let paginationCapExceeded: KMSError.Code = "PaginationCapExceeded"
 }

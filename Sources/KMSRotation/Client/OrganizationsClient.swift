@@ -88,28 +88,57 @@ public struct OrganizationsClient: Sendable {
             body: body,
             classifier: Self.classify(error:operation:),
             decodeError: { OrganizationsError.decode(from: $0, operation: operation) })
+        let requestId = response.headers["x-amzn-RequestId"]
+        if JSONNesting.isTooDeep(response.body) {
+            throw OrganizationsError(code: .invalidResponse, message: "Could not read the ListAccounts answer: \(JSONNesting.tooDeepDescription)",
+                                     httpStatus: response.status, requestId: requestId, operation: operation)
+        }
+        // An error body served with a success status is that error, never an empty organization.
+        if JSONNesting.isErrorAnswer(response) {
+            throw OrganizationsError.decode(from: response, operation: operation)
+        }
+        let output: Output
         do {
-            let output = try JSONDecoder().decode(Output.self, from: response.body.isEmpty ? Data("{}".utf8) : response.body)
-            let token = output.NextToken.flatMap { $0.isEmpty ? nil : $0 }
-            return AccountsPage(accounts: output.Accounts ?? [], nextToken: token)
+            output = try JSONDecoder().decode(Output.self, from: response.body.isEmpty ? Data("{}".utf8) : response.body)
         } catch {
             throw OrganizationsError(code: .invalidResponse, message: "Could not read the ListAccounts answer: \(readableDescription(of: error))",
-                                     httpStatus: response.status, requestId: response.headers["x-amzn-RequestId"], operation: operation)
+                                     httpStatus: response.status, requestId: requestId, operation: operation)
         }
+        guard let accounts = output.Accounts else {
+            throw OrganizationsError(code: .invalidResponse, message: "ListAccounts answered without Accounts; the answer is not read as an empty organization",
+                                     httpStatus: response.status, requestId: requestId, operation: operation)
+        }
+        let token = output.NextToken.flatMap { $0.isEmpty ? nil : $0 }
+        return AccountsPage(accounts: accounts, nextToken: token)
     }
 
+    /// The default cap on the pages of one account listing: 10,000 pages of 20 accounts, 200,000
+    /// accounts, far beyond any organization's account quota.
+    public static let defaultMaximumPages = 10_000
+
     /// Lists every account of the organization, following `NextToken` to the last page.
-    /// - Parameter pageSize: The `MaxResults` of each call (1–20; 20 makes the fewest calls).
+    /// - Parameters:
+    ///   - pageSize: The `MaxResults` of each call (1–20; 20 makes the fewest calls).
+    ///   - maximumPages: The most pages fetched; a token that changes forever is stopped there.
+    ///     Default ``defaultMaximumPages``.
     /// - Returns: Every account, every state included, in the order Organizations returned them.
     ///   Filter with ``OrganizationAccount/isActive`` for the accounts that can be scanned.
     /// - Throws: The first page's error; ``OrganizationsError/Code/invalidResponse`` when a token repeats
-    ///   (the walk would never end).
-    public func allAccounts(pageSize: Int = OrganizationsClient.maximumPageSize) async throws -> [OrganizationAccount] {
+    ///   or the page cap is reached (the walk would never end).
+    public func allAccounts(pageSize: Int = OrganizationsClient.maximumPageSize,
+                            maximumPages: Int = OrganizationsClient.defaultMaximumPages) async throws -> [OrganizationAccount] {
         var accounts: [OrganizationAccount] = []
         var token: String?
         var seen = Set<String>()
+        var pages = 0
         repeat {
             try Task.checkCancellation()
+            guard pages < max(1, maximumPages) else {
+                throw OrganizationsError(code: .invalidResponse,
+                                         message: "Stopped after \(max(1, maximumPages)) pages, the cap on pages per listing (NextToken kept changing)",
+                                         operation: "ListAccounts")
+            }
+            pages += 1
             let page = try await listAccounts(maxResults: pageSize, nextToken: token)
             accounts += page.accounts
             token = page.nextToken

@@ -152,13 +152,14 @@ public struct STSClient: Sendable {
             body: Self.formBody(action: action, parameters),
             classifier: Self.classify(error:operation:),
             decodeError: { STSError.decode(from: $0, operation: action) })
-        guard let document = XMLDocumentNode.parse(response.body) else {
+        do {
+            return try XMLDocumentNode.read(response.body)
+        } catch {
             // Not quoted: a successful answer that failed to parse may still hold a secret key.
             let contentType = response.headers["Content-Type"] ?? "no content type"
-            throw STSError(code: .invalidResponse, message: "Could not read the \(action) answer: HTTP \(response.status) with a body of \(response.body.count) bytes that is not well-formed XML (\(contentType))",
+            throw STSError(code: .invalidResponse, message: "Could not read the \(action) answer: HTTP \(response.status) with a body of \(response.body.count) bytes; \(error) (\(contentType))",
                            httpStatus: response.status, requestId: response.headers["x-amzn-RequestId"], operation: action)
         }
-        return document
     }
 
     /// The standard classification, plus STS's `IDPCommunicationError` (botocore's `_retry.json`).

@@ -71,7 +71,7 @@ public protocol HTTPTransport: Sendable {
 public struct TransportError: Error, Sendable, Hashable, CustomStringConvertible {
     /// What kind of failure this is. New kinds may be added; switch with a `default`.
     public struct Kind: Sendable, Hashable, CustomStringConvertible {
-        fileprivate enum Code: String, Sendable, Hashable { case timedOut, connectionFailed, cancelled, invalidResponse, invalidRequest }
+        fileprivate enum Code: String, Sendable, Hashable { case timedOut, connectionFailed, cancelled, invalidResponse, invalidRequest, responseTooLarge }
         fileprivate let code: Code
         /// The request did not complete within its timeout.
         public static let timedOut = Kind(code: .timedOut)
@@ -83,6 +83,10 @@ public struct TransportError: Error, Sendable, Hashable, CustomStringConvertible
         public static let invalidResponse = Kind(code: .invalidResponse)
         /// The request could not be sent as given (bad URL, unsupported scheme).
         public static let invalidRequest = Kind(code: .invalidRequest)
+        /// The response body was larger than the transport's cap (for ``URLSessionTransport``,
+        /// ``URLSessionTransport/Configuration/maximumResponseBodySize``); it was not read to the end.
+        /// Not retried: the same endpoint would send the same body.
+        public static let responseTooLarge = Kind(code: .responseTooLarge)
         public var description: String { code.rawValue }
     }
 

@@ -1,0 +1,206 @@
+import Foundation
+
+/// A hostile HTTP/1.1 server on 127.0.0.1 for the hardening tests: Python's `http.server` in a child
+/// process that exits when its stdin closes (as ``LoopbackServer``). Every answer is generated in the
+/// test run; nothing is stored.
+///
+/// Transport routes (any method):
+/// - `/bomb?expanded=N`: a gzip body (`Content-Encoding: gzip`, whatever the request accepts) that
+///   expands to N bytes of zeros; the compressed body is about N/1000 bytes.
+/// - `/huge?bytes=N`: N bytes with a `Content-Length`. `/huge-chunked?bytes=N`: the same, chunked, no length.
+/// - `/echo`: the request's lower-cased headers as JSON.
+///
+/// Service routes (`POST /<scenario>`; KMS operations by `X-Amz-Target`):
+/// - `/kms/empty-object`: ListKeys answers `{}`. `/kms/error-200`: ListKeys answers an AccessDenied
+///   error body with status 200. `/kms/aliases-empty-object`: ListAliases answers `{}`.
+/// - `/kms/describe-empty-object`, `/kms/describe-error-200`, `/kms/status-empty-object`,
+///   `/kms/status-error-200`: one key listed; DescribeKey or GetKeyRotationStatus answers `{}` or an error with 200.
+/// - `/kms/endless-marker`: ListKeys answers one new key and a new marker on every page, forever.
+/// - `/kms/deep-json`: ListKeys answers 100,000 nested arrays.
+/// - `/organizations/empty-object`, `/organizations/error-200`, `/organizations/endless-token`: ListAccounts.
+/// - `/sts/deep-xml`: an STS answer nested 140,000 elements deep (under the 1 MiB XML cap).
+final class BoundedHostileServer: @unchecked Sendable {
+    /// `http://127.0.0.1:<port>`.
+    let baseURL: URL
+    private let process: Process
+    private let stdin: Pipe
+
+    private static let script = #"""
+import json, os, sys, threading, zlib
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from urllib.parse import urlparse, parse_qs
+
+KEY_ID = "1234abcd-12ab-34cd-56ef-1234567890ab"
+ARN = "arn:aws:kms:us-east-1:111122223333:key/"
+ERROR = b'{"__type":"com.amazonaws.kms#AccessDeniedException","message":"User is not authorized to perform kms:ListKeys"}'
+bombs = {}
+lock = threading.Lock()
+counter = [0]
+
+def gzip_of_zeros(size):
+    with lock:
+        if size not in bombs:
+            co = zlib.compressobj(9, zlib.DEFLATED, 31)
+            block = bytes(1 << 20)
+            parts, left = [], size
+            while left > 0:
+                parts.append(co.compress(block[:min(left, len(block))])); left -= len(block)
+            parts.append(co.flush())
+            bombs[size] = b"".join(parts)
+        return bombs[size]
+
+def metadata(key_id):
+    return {"KeyMetadata": {"AWSAccountId": "111122223333", "KeyId": key_id, "Arn": ARN + key_id, "Enabled": True,
+            "KeyState": "Enabled", "KeyManager": "CUSTOMER", "Origin": "AWS_KMS", "KeySpec": "SYMMETRIC_DEFAULT",
+            "KeyUsage": "ENCRYPT_DECRYPT", "CreationDate": 1.7e9, "MultiRegion": False}}
+
+class Handler(BaseHTTPRequestHandler):
+    protocol_version = "HTTP/1.1"
+    def log_message(self, *args): pass
+    def handle(self):
+        try: super().handle()
+        except (BrokenPipeError, ConnectionResetError): pass
+    def reply(self, status, body=b"", headers=(), length=True):
+        self.send_response(status)
+        for name, value in headers: self.send_header(name, value)
+        if length: self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+    def json(self, value, status=200):
+        body = value if isinstance(value, bytes) else json.dumps(value).encode()
+        self.reply(status, body, [("Content-Type", "application/x-amz-json-1.1")])
+    def kms(self, scenario, op, query):
+        if scenario == "empty-object" and op == "ListKeys": return self.json(b"{}")
+        if scenario == "error-200" and op == "ListKeys": return self.json(ERROR)
+        if scenario == "deep-json" and op == "ListKeys":
+            depth = int(query.get("depth", ["100000"])[0]); return self.json(b'{"Keys":' + b"[" * depth + b"]" * depth + b"}")
+        if scenario == "aliases-empty-object" and op == "ListAliases": return self.json(b"{}")
+        if op == "ListAliases": return self.json({"Aliases": [], "Truncated": False})
+        if op == "ListKeys":
+            if scenario == "endless-marker":
+                with lock:
+                    counter[0] += 1; n = counter[0]
+                key_id = "%08d-0000-0000-0000-000000000000" % n
+                return self.json({"Keys": [{"KeyId": key_id, "KeyArn": ARN + key_id}], "NextMarker": "marker-%d" % n, "Truncated": True})
+            return self.json({"Keys": [{"KeyId": KEY_ID, "KeyArn": ARN + KEY_ID}], "Truncated": False})
+        if op == "DescribeKey":
+            if scenario == "describe-empty-object": return self.json(b"{}")
+            if scenario == "describe-error-200": return self.json(ERROR)
+            key = json.loads(self.body or b"{}").get("KeyId", KEY_ID).split("/")[-1]
+            return self.json(metadata(key))
+        if op == "GetKeyRotationStatus":
+            if scenario == "status-empty-object": return self.json(b"{}")
+            if scenario == "status-error-200": return self.json(ERROR)
+            return self.json({"KeyRotationEnabled": True, "RotationPeriodInDays": 365})
+        return self.json({"__type": "UnknownOperationException", "message": op}, 400)
+    def organizations(self, scenario):
+        if scenario == "empty-object": return self.json(b"{}")
+        if scenario == "error-200": return self.json(b'{"__type":"AccessDeniedException","Message":"not the management account"}')
+        if scenario == "endless-token":
+            with lock:
+                counter[0] += 1; n = counter[0]
+            return self.json({"Accounts": [{"Id": "%012d" % n, "Status": "ACTIVE", "State": "ACTIVE"}], "NextToken": "token-%d" % n})
+        return self.json({"Accounts": []})
+    def route(self):
+        url = urlparse(self.path)
+        query = parse_qs(url.query)
+        length = int(self.headers.get("Content-Length") or 0)
+        self.body = self.rfile.read(length) if length else b""
+        parts = url.path.strip("/").split("/")
+        if url.path == "/bomb":
+            body = gzip_of_zeros(int(query["expanded"][0]))
+            return self.reply(200, body, [("Content-Type", "application/json"), ("Content-Encoding", "gzip")])
+        if url.path in ("/huge", "/huge-chunked"):
+            size = int(query["bytes"][0])
+            chunked = url.path == "/huge-chunked"
+            self.send_response(200)
+            self.send_header("Content-Type", "application/octet-stream")
+            if chunked: self.send_header("Transfer-Encoding", "chunked")
+            else: self.send_header("Content-Length", str(size))
+            self.end_headers()
+            block = b"x" * (1 << 16)
+            sent = 0
+            while sent < size:
+                piece = block[:min(len(block), size - sent)]
+                if chunked: self.wfile.write(b"%x\r\n" % len(piece) + piece + b"\r\n")
+                else: self.wfile.write(piece)
+                sent += len(piece)
+            if chunked: self.wfile.write(b"0\r\n\r\n")
+            return
+        if url.path == "/echo":
+            return self.json({"headers": {k.lower(): v for k, v in self.headers.items()}})
+        if len(parts) == 2 and parts[0] == "kms":
+            return self.kms(parts[1], (self.headers.get("X-Amz-Target") or "").split(".")[-1], query)
+        if len(parts) == 2 and parts[0] == "organizations":
+            return self.organizations(parts[1])
+        if len(parts) == 2 and parts[0] == "sts" and parts[1] == "deep-xml":
+            depth = int(query.get("depth", ["140000"])[0])
+            body = b"<GetCallerIdentityResponse>" + b"<a>" * depth + b"</a>" * depth + b"</GetCallerIdentityResponse>"
+            return self.reply(200, body, [("Content-Type", "text/xml")])
+        self.reply(404, b"not found")
+    do_GET = do_POST = do_PUT = route
+
+server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+server.daemon_threads = True
+print(json.dumps({"port": server.server_address[1]}), flush=True)
+threading.Thread(target=server.serve_forever, daemon=True).start()
+sys.stdin.read()
+os._exit(0)
+"""#
+
+    private init(baseURL: URL, process: Process, stdin: Pipe) {
+        self.baseURL = baseURL
+        self.process = process
+        self.stdin = stdin
+    }
+
+    /// A URL on this server: `path` may carry a query.
+    func url(_ path: String) throws -> URL {
+        guard let url = URL(string: baseURL.absoluteString + path) else { throw CocoaError(.fileReadInvalidFileName) }
+        return url
+    }
+
+    /// Starts a server and waits until it listens.
+    static func start() throws -> BoundedHostileServer {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("kms-rotation-hostile-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        let scriptURL = directory.appendingPathComponent("server.py")
+        try script.write(to: scriptURL, atomically: true, encoding: .utf8)
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        process.arguments = ["python3", scriptURL.path]
+        let stdin = Pipe()
+        let stdout = Pipe()
+        process.standardInput = stdin
+        process.standardOutput = stdout
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        var line = Data()
+        while !line.contains(UInt8(ascii: "\n")) {
+            let chunk = stdout.fileHandleForReading.availableData
+            if chunk.isEmpty { break }
+            line.append(chunk)
+        }
+        try? FileManager.default.removeItem(at: directory)
+        struct Ready: Decodable { var port: Int }
+        guard let ready = try? JSONDecoder().decode(Ready.self, from: line), let url = URL(string: "http://127.0.0.1:\(ready.port)") else {
+            process.terminate()
+            throw CocoaError(.fileReadCorruptFile, userInfo: [NSLocalizedDescriptionKey: "hostile server did not start: \(String(decoding: line, as: UTF8.self))"])
+        }
+        return BoundedHostileServer(baseURL: url, process: process, stdin: stdin)
+    }
+
+    /// Stops the server and waits for it to exit.
+    func stop() {
+        try? stdin.fileHandleForWriting.close()
+        if process.isRunning { process.terminate() }
+        process.waitUntilExit()
+    }
+
+    /// Runs `body` with a fresh server, stopping it afterwards.
+    static func with<T>(_ body: (BoundedHostileServer) async throws -> T) async throws -> T {
+        let server = try start()
+        defer { server.stop() }
+        return try await body(server)
+    }
+}
