@@ -50,7 +50,7 @@ build() {
   local snapshot=.build/fuzz/src/$target
   rm -rf "$snapshot" && mkdir -p "$snapshot" && cp -R Sources/KMSRotation "$snapshot/" && cp -R Fuzz "$snapshot/"
   # shellcheck disable=SC2046
-  swiftc -sanitize=fuzzer,address -parse-as-library -module-name KMSRotation -swift-version 6 -enable-upcoming-feature ExistentialAny -O -g \
+  swiftc -sanitize=fuzzer,address -parse-as-library -module-name KMSRotation -package-name swift_kms_rotation -swift-version 6 -enable-upcoming-feature ExistentialAny -O -g \
     -I "$BIN/Modules" -Xcc -I -Xcc .build/checkouts/swift-crypto/Sources/CCryptoBoringSSL/include \
     $(find "$snapshot/KMSRotation" -name '*.swift' | sort) "$snapshot/Fuzz/FuzzSupport.swift" "$snapshot/Fuzz/$file" \
     $objects -lstdc++ -o ".build/fuzz/$target" 2> >(grep -v "ld.gold: warning: Cannot export local symbol" >&2)

@@ -178,7 +178,7 @@ struct LiveAccess: Sendable {
 
     init(environment: [String: String], files: SharedConfigFiles, profile: String?, configuration: AWSConfiguration, regions: [String],
          credentials: any CredentialProvider, transport: any HTTPTransport, retryStrategy: RetryStrategy, kmsEndpoint: String?,
-         logger: Logger) throws {
+         limiters: RateLimiterRegistry?, patience: RetryPatience?, logger: Logger) throws {
         self.configuration = configuration
         self.stsRegion = configuration.region ?? EndpointResolver().partition(for: regions.first ?? "us-east-1").implicitGlobalRegion
         self.stsEndpoint = try AWSConfiguration.endpointURL(forService: "STS", environment: environment, files: files, profile: profile)
@@ -188,8 +188,11 @@ struct LiveAccess: Sendable {
         self.retryStrategy = retryStrategy
         let useFIPS = configuration.useFIPSEndpoint, useDualStack = configuration.useDualStackEndpoint
         self.kmsClient = { credentials, region in
-            try KMSClient(region: region, endpoint: kmsEndpoint, useFIPS: useFIPS, useDualStack: useDualStack, credentialProvider: credentials,
-                          transport: transport, retryStrategy: retryStrategy, logger: logger)
+            // Each account's quota is its own: one limiter per account and Region.
+            let account = (credentials as? AssumeRoleCredentialProvider)?.accountId ?? "caller"
+            return try KMSClient(region: region, endpoint: kmsEndpoint, useFIPS: useFIPS, useDualStack: useDualStack, credentialProvider: credentials,
+                                 transport: transport, retryStrategy: retryStrategy, logger: logger,
+                                 rateLimiter: limiters?.limiter(account: account, region: region, service: "kms"), retryPatience: patience)
         }
     }
 }

@@ -39,6 +39,12 @@ struct ScanArguments: ParsableArguments {
     @Flag(name: .shortAndLong, help: "Log each KMS call to standard error (never credentials).")
     var verbose = false
 
+    @Option(name: .customLong("max-wait"), help: "How long, scan-wide, throttled calls and failed listing pages keep being retried (adaptive retry mode): seconds, or 90s, 10m, 1h. Default 5m.")
+    var maxWait: String = "5m"
+
+    @Option(name: .customLong("max-requests-per-second"), help: "Cap this scan's own KMS requests per second, per account and Region, to leave quota for production.")
+    var maxRequestsPerSecond: Double?
+
     @Option(name: .customLong("list-keys-page-size"), help: .hidden)
     var listKeysPageSize: Int = 1000
 
@@ -48,9 +54,33 @@ struct ScanArguments: ParsableArguments {
         }
         guard (1...64).contains(concurrency) else { throw ValidationError("--concurrency must be between 1 and 64; got \(concurrency).") }
         guard (1...1000).contains(listKeysPageSize) else { throw ValidationError("--list-keys-page-size must be between 1 and 1000.") }
+        guard Self.duration(maxWait) != nil else {
+            throw ValidationError("--max-wait must be a positive duration in seconds or with a unit (90, 90s, 10m, 1h); got '\(maxWait)'.")
+        }
+        if let rate = maxRequestsPerSecond, !(rate >= 0.1 && rate <= 10_000) {
+            throw ValidationError("--max-requests-per-second must be between 0.1 and 10000; got \(rate).")
+        }
         if allRegions && !regions.isEmpty { throw ValidationError("--all-regions and --region cannot be combined.") }
         if demo && (profile != nil || endpointURL != nil) { throw ValidationError("--demo uses a built-in account: --profile and --endpoint-url do not apply.") }
         if demo && accounts.isSelected { throw ValidationError("--demo uses a built-in account: --organization, --role-name, --role-arn and --external-id do not apply.") }
+    }
+
+    /// `--max-wait` as a duration: seconds, or a number with `s`, `m` or `h`; `nil` when not positive.
+    static func duration(_ text: String) -> Duration? {
+        let units: [Character: Double] = ["s": 1, "m": 60, "h": 3600]
+        var number = Substring(text.trimmingCharacters(in: .whitespaces))
+        var scale = 1.0
+        if let last = number.last, let unit = units[last] {
+            scale = unit
+            number = number.dropLast()
+        }
+        guard let value = Double(number), value.isFinite, value > 0, value * scale <= 86_400 else { return nil }
+        return .milliseconds(Int64(value * scale * 1000))
+    }
+
+    /// The pacing the flags describe.
+    var pacing: ScanSetup.Pacing {
+        ScanSetup.Pacing(maxWait: Self.duration(maxWait) ?? .seconds(300), maxRequestsPerSecond: maxRequestsPerSecond, concurrency: concurrency)
     }
 
     /// The policy the flags describe.
@@ -82,7 +112,7 @@ struct ScanArguments: ParsableArguments {
             setup = demo
                 ? try ScanSetup.demo(regions: regions, allRegions: allRegions, logger: logger)
                 : try await ScanSetup.live(environment: environment, profile: profile, endpointURL: endpointURL, regions: regions,
-                                           allRegions: allRegions, logger: logger)
+                                           allRegions: allRegions, pacing: pacing, logger: logger)
         } catch let error as ValidationError {
             throw error
         } catch {
@@ -101,7 +131,8 @@ struct ScanArguments: ParsableArguments {
         let options = RotationChecker.ScanOptions(regions: setup.regions, policy: policy, concurrencyPerRegion: concurrency,
                                                   listKeysPageSize: listKeysPageSize, now: setup.now)
         let showProgress = Terminal.isTTY(Terminal.standardError) && !verbose
-        let progress: (@Sendable (ScanProgress) -> Void)? = showProgress ? Terminal.printProgress : nil
+        let limiters = setup.limiters
+        let progress: (@Sendable (ScanProgress) -> Void)? = showProgress ? { @Sendable progress in Terminal.printProgress(progress, pacing: limiters?.totals) } : nil
         var report = try await accounts.isSelected
             ? accounts.report(setup: setup, options: options, logger: logger, progress: progress)
             : RotationChecker(options: options, logger: logger, clientFactory: setup.clientFactory).report(progress: progress)

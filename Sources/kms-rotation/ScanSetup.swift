@@ -11,11 +11,30 @@ struct ScanSetup: Sendable {
     var clientFactory: @Sendable (String) async throws -> KMSClient
     /// Live setups only: what `--role-arn` and `--organization` need (AccountTargets.swift).
     var live: LiveAccess?
+    /// Live setups only: the rate limiters of every account and Region scanned (progress shows their totals).
+    var limiters: RateLimiterRegistry?
+
+    /// How the scan treats throttling: `--max-wait`, `--max-requests-per-second`, `--concurrency`.
+    struct Pacing {
+        var maxWait: Duration
+        var maxRequestsPerSecond: Double?
+        var concurrency: Int
+    }
+
+    /// The retry mode for a scan: `retry_mode` / `AWS_RETRY_MODE` when set (`legacy` maps to standard, as
+    /// in aws-sdk-swift and the other SDKs without a legacy mode of their own), else adaptive, because a
+    /// scan shares its account's quota with production and must slow down, not give up.
+    static func isAdaptive(_ configured: String?) -> Bool {
+        switch configured {
+        case "standard", "legacy": false
+        default: true
+        }
+    }
 
     /// The real thing: AWS configuration, the default credential chain, URLSession.
     /// - Throws: `ValidationError` for bad input (exit 64); anything else means the scan cannot run (exit 1).
     static func live(environment: [String: String], profile: String?, endpointURL: String?, regions requested: [String],
-                     allRegions: Bool, logger: Logger) async throws -> ScanSetup {
+                     allRegions: Bool, pacing: Pacing, logger: Logger) async throws -> ScanSetup {
         let files = try SharedConfigFiles.load(environment: environment)
         let configuration = try AWSConfiguration.resolve(environment: environment, files: files, profile: profile)
         let endpoint = endpointURL ?? configuration.endpointURL
@@ -53,7 +72,10 @@ struct ScanSetup: Sendable {
             }
         }
 
-        let transport = URLSessionTransport()
+        // One session (one connection pool) for every client, sized to the scan's concurrency: URLSession's
+        // default of 6 connections per host capped every Region at 6 requests in flight. With a custom
+        // endpoint every Region shares one host.
+        let transport = URLSessionTransport(configuration: .init(maximumConnectionsPerHost: min(512, max(64, pacing.concurrency * regions.count))))
         let credentials = CredentialProviderChain.default(environment: environment, files: files, transport: transport, profile: profile)
         do {
             _ = try await credentials.credentials()
@@ -61,13 +83,22 @@ struct ScanSetup: Sendable {
             throw SetupError("no AWS credentials: \(error)")
         }
         let strategy = try RetryStrategy(maxAttempts: configuration.maxAttempts ?? 3)
+        let adaptive = isAdaptive(configuration.retryMode)
+        let limiters = RateLimiterRegistry(configuration: .init(maximumRequestsPerSecond: pacing.maxRequestsPerSecond, adaptive: adaptive))
+        // Scan-wide: throttled calls and failed listing pages are retried until this deadline (adaptive mode).
+        let patience: RetryPatience? = adaptive ? .for(pacing.maxWait) : nil
+        let useLimiter = adaptive || pacing.maxRequestsPerSecond != nil
         let useFIPS = configuration.useFIPSEndpoint, useDualStack = configuration.useDualStackEndpoint
         var setup = ScanSetup(regions: regions, now: { Date() }) { region in
             try KMSClient(region: region, endpoint: endpoint, useFIPS: useFIPS, useDualStack: useDualStack, credentialProvider: credentials,
-                          transport: transport, retryStrategy: strategy, logger: logger)
+                          transport: transport, retryStrategy: strategy, logger: logger,
+                          rateLimiter: useLimiter ? limiters.limiter(account: "caller", region: region, service: "kms") : nil,
+                          retryPatience: patience)
         }
+        setup.limiters = limiters
         setup.live = try LiveAccess(environment: environment, files: files, profile: profile, configuration: configuration, regions: regions,
-                                    credentials: credentials, transport: transport, retryStrategy: strategy, kmsEndpoint: endpoint, logger: logger)
+                                    credentials: credentials, transport: transport, retryStrategy: strategy, kmsEndpoint: endpoint,
+                                    limiters: useLimiter ? limiters : nil, patience: patience, logger: logger)
         return setup
     }
 

@@ -13,14 +13,15 @@ enum Terminal {
 
     /// Rewrites one status line on standard error, at most ten times a second (a scan of thousands of
     /// keys changes its counters thousands of times), and always for the last Region finishing.
-    @Sendable static func printProgress(_ progress: ScanProgress) {
+    @Sendable static func printProgress(_ progress: ScanProgress, pacing: (requestsPerSecond: Double, throttles: Int)? = nil) {
         let now = ContinuousClock.now
         progressThrottle.lock.lock()
         defer { progressThrottle.lock.unlock() }
         let finished = progress.regionsDone == progress.regionsTotal
         guard finished || progressThrottle.last.map({ now - $0 >= .milliseconds(100) }) ?? true else { return }
         progressThrottle.last = now
-        writeControl("\r\u{1B}[2Kscanning: \(progress)")
+        let rate = pacing.map { String(format: " · %.1f req/s · %d throttled", $0.requestsPerSecond, $0.throttles) } ?? ""
+        writeControl("\r\u{1B}[2Kscanning: \(progress)\(rate)")
     }
 
     /// `Synchronization.Mutex` needs macOS 15; the package supports macOS 13.

@@ -74,12 +74,7 @@ final class MotoServer: @unchecked Sendable {
 
     /// Stops the server: SIGTERM, then SIGKILL after 5 s (a child can inherit a blocked SIGTERM).
     func stop() {
-        guard process.isRunning else { return }
-        process.terminate()
-        let deadline = Date().addingTimeInterval(5)
-        while process.isRunning && Date() < deadline { usleep(50_000) }
-        if process.isRunning { kill(process.processIdentifier, SIGKILL) }
-        process.waitUntilExit()
+        process.stopHelper(grace: 5)
     }
 
     deinit { stop() }

@@ -107,7 +107,7 @@ os._exit(0)
 
         func stop() {
             try? stdin.fileHandleForWriting.close()
-            process.waitUntilExit()
+            process.stopHelper()
         }
 
         /// The signature of the last signed request the server saw.

@@ -175,7 +175,8 @@ extension RotationChecker {
                         try Task.checkCancellation()
                         inFlight += 1
                         group.addTask {
-                            guard let finding = await self.judge(keyId: keyId, keyArn: entry.keyArn, client: client, limiter: limiter, aliases: aliases) else { return }
+                            guard let finding = await self.judgePatiently(keyId: keyId, keyArn: entry.keyArn, client: client, limiter: limiter,
+                                                                          aliases: aliases) else { return }
                             emit(.finding(finding))
                             progress { $0.keysEvaluated += 1 }
                         }
@@ -222,6 +223,35 @@ extension RotationChecker {
         }
         let names = await aliases()[key.keyId] ?? []
         return options.policy.evaluate(key: key, rotation: evidence, aliases: names, now: options.now())
+    }
+
+    /// ``judge(keyId:keyArn:client:limiter:aliases:)``, again while the evidence failed only on transient
+    /// faults (5xx, a dropped connection, throttling) and the client's scan-wide ``RetryPatience`` lasts: each
+    /// call keeps the standard attempt limit for faults, and a key gets up to ``extraPasses`` more full
+    /// tries, so that a run of faults that happens to hit one key three times does not cost its verdict.
+    private func judgePatiently(keyId: String, keyArn: String?, client: KMSClient, limiter: CallLimiter,
+                                aliases: @Sendable () async -> [String: [String]]) async -> RotationFinding? {
+        var finding = await judge(keyId: keyId, keyArn: keyArn, client: client, limiter: limiter, aliases: aliases)
+        guard let patience = client.caller.executor.patience else { return finding }
+        var passes = 0
+        while let current = finding, passes < Self.extraPasses, Self.failedTransiently(current), patience.now() < patience.deadline {
+            passes += 1
+            finding = await judge(keyId: keyId, keyArn: keyArn, client: client, limiter: limiter, aliases: aliases)
+        }
+        return finding
+    }
+
+    /// How many more full tries a key whose evidence failed transiently gets within a patient scan.
+    static let extraPasses = 2
+
+    /// Whether a finding is INSUFFICIENT_DATA because its evidence failed on a fault that may go away.
+    static func failedTransiently(_ finding: RotationFinding) -> Bool {
+        guard finding.compliance == .insufficientData, let error = finding.error else { return false }
+        switch finding.reason {
+        case .throttled: return true
+        case .serviceError: return error.httpStatus.map { $0 >= 500 } ?? true
+        default: return false
+        }
     }
 
     static func isCancellation(_ error: any Error) -> Bool {

@@ -43,6 +43,10 @@ public struct KMSClient: Sendable {
     ///   - requestTimeout: How long one attempt may take.
     ///   - logger: Where to log; nothing is logged by default.
     ///   - now: The clock used for signing.
+    ///   - rateLimiter: The adaptive retry mode's client-side limiter (``AdaptiveRateLimiter``), shared by
+    ///     the clients of one account, Region and service; `nil` (standard mode) by default.
+    ///   - retryPatience: Retry throttling (and failed listing pages) until a scan-wide deadline instead of
+    ///     after `retryStrategy.maxAttempts` (``RetryPatience``); `nil` by default.
     /// - Throws: ``EndpointError`` for an invalid Region or endpoint.
     public init(
         region: String, endpoint: String? = nil, useFIPS: Bool = false, useDualStack: Bool = false,
@@ -50,7 +54,8 @@ public struct KMSClient: Sendable {
         retryStrategy: RetryStrategy = .standard, retryQuota: RetryQuota? = nil,
         sleeper: @escaping RetryingExecutor.Sleeper = RetryingExecutor.taskSleeper, requestTimeout: Duration? = .seconds(30),
         logger: Logger = Logger(label: "kms-rotation", factory: { _ in SwiftLogNoOpLogHandler() }),
-        now: @escaping @Sendable () -> Date = { Date() }
+        now: @escaping @Sendable () -> Date = { Date() },
+        rateLimiter: AdaptiveRateLimiter? = nil, retryPatience: RetryPatience? = nil
     ) throws {
         self.region = region
         self.endpoint = try EndpointResolver().resolve(region: region, useFIPS: useFIPS, useDualStack: useDualStack, customEndpoint: endpoint)
@@ -59,7 +64,8 @@ public struct KMSClient: Sendable {
         self.requestTimeout = requestTimeout
         self.caller = SignedServiceCaller(service: "kms", signingRegion: region, endpoint: self.endpoint, credentialProvider: credentialProvider,
                                           transport: transport, retryStrategy: retryStrategy, retryQuota: retryQuota, sleeper: sleeper,
-                                          requestTimeout: requestTimeout, logger: logger, now: now)
+                                          requestTimeout: requestTimeout, logger: logger, now: now,
+                                          rateLimiter: rateLimiter, patience: retryPatience)
     }
 
     /// The user agent sent with every request.

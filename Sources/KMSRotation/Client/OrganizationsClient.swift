@@ -39,6 +39,10 @@ public struct OrganizationsClient: Sendable {
     ///   - requestTimeout: How long one attempt may take.
     ///   - logger: Where to log (debug, one line per attempt; never credentials); nothing by default.
     ///   - now: The clock used for signing.
+    ///   - rateLimiter: The adaptive retry mode's client-side limiter (``AdaptiveRateLimiter``), shared by
+    ///     the clients of one account, Region and service; `nil` (standard mode) by default.
+    ///   - retryPatience: Retry throttling (and failed listing pages) until a scan-wide deadline instead of
+    ///     after `retryStrategy.maxAttempts` (``RetryPatience``); `nil` by default.
     /// - Throws: ``EndpointError`` for an invalid Region or endpoint.
     public init(
         region: String, endpoint: String? = nil, useFIPS: Bool = false, useDualStack: Bool = false,
@@ -46,12 +50,14 @@ public struct OrganizationsClient: Sendable {
         retryStrategy: RetryStrategy = .standard, retryQuota: RetryQuota? = nil,
         sleeper: @escaping RetryingExecutor.Sleeper = RetryingExecutor.taskSleeper, requestTimeout: Duration? = .seconds(30),
         logger: Logger = Logger(label: "kms-rotation", factory: { _ in SwiftLogNoOpLogHandler() }),
-        now: @escaping @Sendable () -> Date = { Date() }
+        now: @escaping @Sendable () -> Date = { Date() },
+        rateLimiter: AdaptiveRateLimiter? = nil, retryPatience: RetryPatience? = nil
     ) throws {
         self.endpoint = try EndpointResolver().resolveOrganizations(region: region, useFIPS: useFIPS, useDualStack: useDualStack, customEndpoint: endpoint)
         self.caller = SignedServiceCaller(service: "organizations", signingRegion: self.endpoint.signingRegion, endpoint: self.endpoint.url,
                                           credentialProvider: credentialProvider, transport: transport, retryStrategy: retryStrategy,
-                                          retryQuota: retryQuota, sleeper: sleeper, requestTimeout: requestTimeout, logger: logger, now: now)
+                                          retryQuota: retryQuota, sleeper: sleeper, requestTimeout: requestTimeout, logger: logger, now: now,
+                                          rateLimiter: rateLimiter, patience: retryPatience)
     }
 
     /// One page of the organization's accounts.

@@ -26,13 +26,13 @@ struct SignedServiceCaller: Sendable {
 
     init(service: String, signingRegion: String, endpoint: URL, credentialProvider: any CredentialProvider, transport: any HTTPTransport,
          retryStrategy: RetryStrategy, retryQuota: RetryQuota?, sleeper: @escaping RetryingExecutor.Sleeper, requestTimeout: Duration?,
-         logger: Logger, now: @escaping @Sendable () -> Date) {
+         logger: Logger, now: @escaping @Sendable () -> Date, rateLimiter: AdaptiveRateLimiter? = nil, patience: RetryPatience? = nil) {
         self.service = service
         self.signingRegion = signingRegion
         self.endpoint = endpoint
         self.credentialProvider = credentialProvider
         self.transport = transport
-        self.executor = RetryingExecutor(strategy: retryStrategy, quota: retryQuota, sleeper: sleeper)
+        self.executor = RetryingExecutor(strategy: retryStrategy, quota: retryQuota, sleeper: sleeper, rateLimiter: rateLimiter, patience: patience)
         self.requestTimeout = requestTimeout
         self.logger = logger
         self.now = now

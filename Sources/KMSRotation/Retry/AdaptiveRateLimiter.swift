@@ -23,6 +23,9 @@ public final class AdaptiveRateLimiter: Sendable {
     public struct Configuration: Sendable, Hashable {
         /// A hard ceiling on request starts per second, or `nil` for none.
         public var maximumRequestsPerSecond: Double?
+        /// Whether throttling answers adjust the rate (the adaptive mode). `false` keeps only the hard cap,
+        /// for the standard mode with `--max-requests-per-second`.
+        public var adaptive: Bool = true
         /// The multiplicative decrease on throttling (0.7).
         public var beta: Double = 0.7
         /// The CUBIC scale constant (0.4).
@@ -37,9 +40,12 @@ public final class AdaptiveRateLimiter: Sendable {
         public var maximumRateAdjustScale: Double = 2.0
 
         /// The AWS SDKs' adaptive mode, with an optional hard cap.
-        /// - Parameter maximumRequestsPerSecond: A ceiling on request starts per second; `nil` for none.
-        public init(maximumRequestsPerSecond: Double? = nil) {
+        /// - Parameters:
+        ///   - maximumRequestsPerSecond: A ceiling on request starts per second; `nil` for none.
+        ///   - adaptive: Whether throttling adjusts the rate; `false` keeps only the cap.
+        public init(maximumRequestsPerSecond: Double? = nil, adaptive: Bool = true) {
             self.maximumRequestsPerSecond = maximumRequestsPerSecond
+            self.adaptive = adaptive
         }
     }
 
@@ -156,9 +162,10 @@ public final class AdaptiveRateLimiter: Sendable {
             let now = clock()
             let measured = measure(&state, now: now)
             state.responses += 1
+            if throttled { state.throttles += 1 }
+            guard configuration.adaptive else { return }
             let newRate: Double
             if throttled {
-                state.throttles += 1
                 let rateToUse = state.enabled ? min(measured, state.fillRate) : measured
                 state.maximumRate = rateToUse
                 state.zeroPoint = cbrt(rateToUse * (1 - configuration.beta) / configuration.scaleConstant)

@@ -11,6 +11,8 @@ public struct RetryEvent: Sendable {
         case quotaExhausted
         /// The task was cancelled while waiting to retry.
         case cancelled
+        /// The error was one the ``RetryPatience`` covers, but its deadline had passed.
+        case deadlinePassed
 
         /// The reason's name, for example `quotaExhausted`.
         public var description: String { rawValue }

@@ -1,3 +1,5 @@
+import Foundation
+
 /// Runs one request's attempts under a ``RetryStrategy``: attempt, classify the failure, take retry
 /// quota, back off, try again.
 ///
@@ -30,7 +32,14 @@ public struct RetryingExecutor: Sendable {
     public let quota: RetryQuota
     /// The delays between attempts.
     public let backoff: Backoff
+    /// The adaptive mode's client-side rate limiter, shared by every client of one account, Region and
+    /// service; `nil` in standard mode.
+    public let rateLimiter: AdaptiveRateLimiter?
+    /// How long throttled requests (and failed listing pages) keep being retried; `nil` for the
+    /// standard attempt limit only.
+    public let patience: RetryPatience?
     private let sleeper: Sleeper
+    private let random: @Sendable () -> Double
 
     /// Creates an executor.
     /// - Parameters:
@@ -39,16 +48,25 @@ public struct RetryingExecutor: Sendable {
     ///     Pass the same quota to executors that should share a retry budget.
     ///   - sleeper: How to wait between attempts; `Task.sleep(for:)` by default.
     ///   - random: A source of uniform random numbers in `0..<1` for the backoff jitter.
+    ///   - rateLimiter: The adaptive mode's limiter: every attempt waits for it and reports its answer to
+    ///     it. `nil` (standard mode) sends at once.
+    ///   - patience: Retry throttling, and any retryable failure of a listing page, until its deadline
+    ///     instead of stopping after `strategy.maxAttempts`; `nil` for the standard limit only.
     public init(
         strategy: RetryStrategy = .standard,
         quota: RetryQuota? = nil,
         sleeper: @escaping Sleeper = RetryingExecutor.taskSleeper,
-        random: @escaping @Sendable () -> Double = Backoff.systemRandom
+        random: @escaping @Sendable () -> Double = Backoff.systemRandom,
+        rateLimiter: AdaptiveRateLimiter? = nil,
+        patience: RetryPatience? = nil
     ) {
         self.strategy = strategy
         self.quota = quota ?? RetryQuota(configuration: strategy.quota)
         self.backoff = strategy.backoff(random: random)
         self.sleeper = sleeper
+        self.random = random
+        self.rateLimiter = rateLimiter
+        self.patience = patience
     }
 
     /// Runs a request, retrying its retryable failures.
@@ -72,11 +90,29 @@ public struct RetryingExecutor: Sendable {
     ) async throws -> T {
         let classify = classifier ?? RetryStrategy.classify(error:operation:)
         var attempt = 1
+        // Retries under the standard limit: consecutive failures other than those RetryPatience covers. A
+        // patient retry (a throttle) resets it, because a throttling answer shows the service is up: a
+        // request throttled twenty times must not lose its verdict to three 503s spread among them.
+        var standardRetries = 0
+        var patientRetries = 0
         var lastRetryCost: Int?
         while true {
+            func stop(_ reason: RetryEvent.StopReason, _ error: any Error) -> any Error {
+                onEvent?(RetryEvent(operation: operation, attempt: attempt, outcome: .failed(reason: reason, error: error)))
+                return error
+            }
+
+            if let rateLimiter {
+                do {
+                    try await rateLimiter.acquire()
+                } catch {
+                    throw stop(.cancelled, error)
+                }
+            }
             let error: any Error
             do {
                 let value = try await body(attempt)
+                rateLimiter?.record(throttled: false)
                 await quota.recordSuccess(retryCost: lastRetryCost)
                 onEvent?(RetryEvent(operation: operation, attempt: attempt, outcome: .succeeded))
                 return value
@@ -84,27 +120,37 @@ public struct RetryingExecutor: Sendable {
                 error = caught
             }
 
-            func stop(_ reason: RetryEvent.StopReason, _ error: any Error) -> any Error {
-                onEvent?(RetryEvent(operation: operation, attempt: attempt, outcome: .failed(reason: reason, error: error)))
-                return error
+            let decision = classify(error, operation)
+            if let rateLimiter, !(error is CancellationError) {
+                rateLimiter.record(throttled: decision == .retry(kind: .throttling))
             }
-
-            guard case .retry(let kind) = classify(error, operation) else {
+            guard case .retry(let kind) = decision else {
                 throw stop(.notRetryable, error)
-            }
-            guard attempt < strategy.maxAttempts else {
-                throw stop(.attemptsExhausted, error)
             }
             // A cancelled task must not spend quota on a retry it will never make.
             guard !Task.isCancelled else {
                 throw stop(.cancelled, CancellationError())
             }
-            guard let cost = await quota.acquire(for: kind) else {
-                throw stop(.quotaExhausted, error)
-            }
-            lastRetryCost = cost
 
-            let delay = backoff.delay(forRetry: attempt)
+            let delay: Duration
+            if let patience, patience.covers(kind: kind, operation: operation) {
+                let left = patience.deadline - patience.now()
+                guard left > .zero else { throw stop(.deadlinePassed, error) }
+                patientRetries += 1
+                standardRetries = 0
+                lastRetryCost = nil
+                delay = min(patientDelay(kind: kind, retry: patientRetries), left)
+            } else {
+                guard standardRetries + 1 < strategy.maxAttempts else {
+                    throw stop(.attemptsExhausted, error)
+                }
+                guard let cost = await quota.acquire(for: kind) else {
+                    throw stop(.quotaExhausted, error)
+                }
+                lastRetryCost = cost
+                standardRetries += 1
+                delay = backoff.delay(forRetry: standardRetries)
+            }
             onEvent?(RetryEvent(operation: operation, attempt: attempt, outcome: .willRetry(kind: kind, delay: delay, error: error)))
             do {
                 try await sleeper(delay)
@@ -114,5 +160,62 @@ public struct RetryingExecutor: Sendable {
             }
             attempt += 1
         }
+    }
+
+    /// The wait before a patient retry. With the adaptive limiter, throttled retries wait only a small
+    /// jitter (up to 0.1 s doubling to 1 s) and the limiter's bucket does the real pacing; without it,
+    /// and for a listing's server faults, the standard backoff, capped at 5 s so a page is tried again
+    /// soon after a fault clears.
+    private func patientDelay(kind: RetryKind, retry: Int) -> Duration {
+        if kind == .throttling, rateLimiter != nil {
+            let ceiling = min(0.1 * pow(2, Double(min(retry, 10) - 1)), 1.0)
+            return .nanoseconds(Int64(random() * ceiling * 1e9))
+        }
+        return Backoff(base: strategy.baseDelay, maxBackoff: min(strategy.maxBackoff, .seconds(5)), random: random).delay(forRetry: min(retry, 30))
+    }
+}
+
+/// How long a scan keeps retrying what throttling (or a failing listing page) costs it, instead of giving
+/// up after the standard 3 attempts: until one scan-wide deadline (`--max-wait`).
+///
+/// - A throttled request of any operation is retried until the deadline; after it, the key is
+///   `INSUFFICIENT_DATA throttled`.
+/// - A listing page (ListKeys, ListAliases, ListAccounts) is retried on any retryable failure (throttling,
+///   5xx, a dropped connection, a timeout) until the deadline: a lost page loses every key after it.
+/// - Other failures keep the standard attempt limit and retry quota.
+///
+/// Patient retries spend no retry quota: the quota keeps an outage from multiplying the load, and the
+/// adaptive limiter already slows a throttled client down.
+public struct RetryPatience: Sendable {
+    /// The scan-wide deadline.
+    public var deadline: ContinuousClock.Instant
+    /// The operations whose every retryable failure is retried until the deadline.
+    public var listingOperations: Set<String>
+    /// The clock the deadline is on (injected in tests).
+    public var now: @Sendable () -> ContinuousClock.Instant
+
+    /// The listing operations whose pages carry every key after them.
+    public static let defaultListingOperations: Set<String> = ["ListKeys", "ListAliases", "ListAccounts"]
+
+    /// Creates patience until `deadline`.
+    /// - Parameters:
+    ///   - deadline: When retrying stops.
+    ///   - listingOperations: ``defaultListingOperations`` by default.
+    ///   - now: The clock; `ContinuousClock.now` by default.
+    public init(deadline: ContinuousClock.Instant, listingOperations: Set<String> = RetryPatience.defaultListingOperations,
+                now: @escaping @Sendable () -> ContinuousClock.Instant = { ContinuousClock.now }) {
+        self.deadline = deadline
+        self.listingOperations = listingOperations
+        self.now = now
+    }
+
+    /// Patience for `duration` from now.
+    public static func `for`(_ duration: Duration) -> RetryPatience {
+        RetryPatience(deadline: ContinuousClock.now + duration)
+    }
+
+    /// Whether a retryable failure of this kind, in this operation, is retried until the deadline.
+    func covers(kind: RetryKind, operation: String) -> Bool {
+        kind == .throttling || listingOperations.contains(operation)
     }
 }

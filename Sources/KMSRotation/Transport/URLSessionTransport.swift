@@ -46,6 +46,14 @@ public final class URLSessionTransport: HTTPTransport {
         /// The most bytes one response body may hold, counted after any `Content-Encoding` is decoded.
         /// Default ``defaultMaximumResponseBodySize`` (10 MiB). Must be positive.
         public var maximumResponseBodySize: Int
+        /// The most connections the transport's own session opens to one host at once: the most requests
+        /// in flight to one endpoint. URLSession's default is 6, which capped every scan at 6 requests in
+        /// flight per Region whatever its concurrency; ``defaultMaximumConnectionsPerHost`` (64) by
+        /// default, and the CLI sizes it to the scan's concurrency. Ignored for a session passed in.
+        public var maximumConnectionsPerHost: Int
+
+        /// The default connections per host: 64, the CLI's largest `--concurrency`.
+        public static let defaultMaximumConnectionsPerHost = 64
 
         /// The default cap on one response body: 10 MiB. The largest answer this library asks for is a
         /// ListKeys page of 1000 keys, about 100–200 KB (a DescribeKey answer is 1–2 KB, an STS answer
@@ -59,11 +67,14 @@ public final class URLSessionTransport: HTTPTransport {
         ///   - session: A session to use instead of the transport's own. Default `nil`.
         ///   - maximumResponseBodySize: The cap on one response body, in bytes after decompression.
         ///     Default 10 MiB.
+        ///   - maximumConnectionsPerHost: The most connections to one host at once. Default 64.
         public init(timeout: Duration = .seconds(30), session: URLSession? = nil,
-                    maximumResponseBodySize: Int = Configuration.defaultMaximumResponseBodySize) {
+                    maximumResponseBodySize: Int = Configuration.defaultMaximumResponseBodySize,
+                    maximumConnectionsPerHost: Int = Configuration.defaultMaximumConnectionsPerHost) {
             self.timeout = timeout
             self.session = session
             self.maximumResponseBodySize = maximumResponseBodySize
+            self.maximumConnectionsPerHost = max(1, maximumConnectionsPerHost)
         }
 
         /// The default configuration: 30 s timeout, the transport's own ephemeral session, a 10 MiB
@@ -105,6 +116,7 @@ public final class URLSessionTransport: HTTPTransport {
             sessionConfiguration.httpShouldSetCookies = false
             sessionConfiguration.urlCache = nil
             sessionConfiguration.requestCachePolicy = .reloadIgnoringLocalCacheData
+            sessionConfiguration.httpMaximumConnectionsPerHost = configuration.maximumConnectionsPerHost
             let delegate = StreamingDelegate()
             self.session = URLSession(configuration: sessionConfiguration, delegate: delegate, delegateQueue: StreamingDelegate.queue())
             self.ownsSession = true

@@ -193,8 +193,7 @@ os._exit(0)
     /// Stops the server and waits for it to exit.
     func stop() {
         try? stdin.fileHandleForWriting.close()
-        if process.isRunning { process.terminate() }
-        process.waitUntilExit()
+        process.stopHelper()
     }
 
     /// Runs `body` with a fresh server, stopping it afterwards.

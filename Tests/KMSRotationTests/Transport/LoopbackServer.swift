@@ -7,7 +7,8 @@ import FoundationNetworking
 /// port in a child process that exits when its stdin closes (so it never outlives the test process).
 ///
 /// Endpoints: `/echo` (any method; replies JSON with the method, path, query, lower-cased headers and
-/// the base64 body), `/status/<code>`, `/delay?seconds=<s>`, `/redirect` (307 to `/echo`).
+/// the base64 body), `/status/<code>`, `/delay?seconds=<s>`, `/redirect` (307 to `/echo`), `/hold?seconds=<s>`
+/// (counts requests in flight) and `/peak` (the most held at once since the last `/peak`).
 final class LoopbackServer: @unchecked Sendable {
     /// `http://127.0.0.1:<port>`.
     let baseURL: URL
@@ -49,12 +50,28 @@ class Handler(BaseHTTPRequestHandler):
         elif url.path == "/delay":
             time.sleep(float(parse_qs(url.query).get("seconds", ["1"])[0]))
             self.reply(200, b"late")
+        elif url.path == "/hold":
+            with lock:
+                state["inflight"] += 1
+                state["peak"] = max(state["peak"], state["inflight"])
+            time.sleep(float(parse_qs(url.query).get("seconds", ["1"])[0]))
+            with lock:
+                state["inflight"] -= 1
+            self.reply(200, b"held")
+        elif url.path == "/peak":
+            with lock:
+                peak = state["peak"]
+                state["peak"] = 0
+            self.reply(200, json.dumps({"peak": peak}).encode(), [("Content-Type", "application/json")])
         elif url.path == "/redirect":
             self.reply(307, b"", [("Location", "/echo")])
         else:
             self.reply(404, b"not found")
     do_GET = do_POST = do_PUT = do_DELETE = do_HEAD = route
 
+lock = threading.Lock()
+state = {"inflight": 0, "peak": 0}
+ThreadingHTTPServer.request_queue_size = 128
 probe = socket.socket(); probe.bind(("127.0.0.1", 0)); closed = probe.getsockname()[1]; probe.close()
 server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
 server.daemon_threads = True
@@ -111,8 +128,7 @@ os._exit(0)
     /// Stops the server and waits for it to exit.
     func stop() {
         try? stdin.fileHandleForWriting.close()
-        if process.isRunning { process.terminate() }
-        process.waitUntilExit()
+        process.stopHelper()
     }
 
     /// Runs `body` with a fresh server, stopping it afterwards.

@@ -40,6 +40,28 @@ struct URLSessionTransportTests {
         #expect(throws: CancellationError.self) { try result.get() }
     }
 
+    /// The old cap: URLSession opens at most 6 connections per host by default, so a scan ran at most 6
+    /// requests in flight per Region whatever its `--concurrency`. Counted by the server, not timed.
+    @Test func connectionsPerHostFollowTheConfiguration() async throws {
+        try await LoopbackServer.with { server in
+            func peak(_ transport: URLSessionTransport, requests: Int) async throws -> Int {
+                let hold = URL(string: server.baseURL.absoluteString + "/hold?seconds=2")!
+                try await withThrowingTaskGroup(of: Void.self) { group in
+                    for _ in 0..<requests { group.addTask { _ = try await transport.send(HTTPRequest(method: "GET", url: hold)) } }
+                    try await group.waitForAll()
+                }
+                let answer = try await transport.send(HTTPRequest(method: "GET", url: server.baseURL.appendingPathComponent("peak")))
+                return try #require(try JSONSerialization.jsonObject(with: answer.body) as? [String: Int])["peak"] ?? 0
+            }
+            #expect(URLSessionTransport.Configuration().maximumConnectionsPerHost == 64)
+            let wide = try await peak(URLSessionTransport(configuration: .init(maximumConnectionsPerHost: 24)), requests: 24)
+            #expect(wide > 6, "more than URLSession's default of 6 in flight: \(wide)")
+            #expect(wide <= 24)
+            let narrow = try await peak(URLSessionTransport(configuration: .init(maximumConnectionsPerHost: 3)), requests: 12)
+            #expect(narrow <= 3, "the configured cap holds: \(narrow)")
+        }
+    }
+
     @Test func configurationTimeoutAppliesWhenRequestHasNone() async throws {
         try await LoopbackServer.with { server in
             let transport = URLSessionTransport(configuration: .init(timeout: .milliseconds(300)))
