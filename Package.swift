@@ -54,15 +54,20 @@ let package = Package(
             path: "Examples/AccountScanExample",
             swiftSettings: strict
         ),
+        .target(
+            name: "TestSupport",
+            path: "Tests/Support",
+            swiftSettings: strict
+        ),
         .testTarget(
             name: "KMSRotationTests",
-            dependencies: ["KMSRotation", "KMSRotationTesting"],
+            dependencies: ["KMSRotation", "KMSRotationTesting", "TestSupport"],
             resources: [.copy("Fixtures")],
             swiftSettings: strict
         ),
         .testTarget(
             name: "KMSRotationIntegrationTests",
-            dependencies: ["KMSRotation", "KMSRotationTesting"],
+            dependencies: ["KMSRotation", "KMSRotationTesting", "TestSupport"],
             exclude: ["Support"],
             swiftSettings: strict
         ),

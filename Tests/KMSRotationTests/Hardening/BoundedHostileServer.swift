@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 
 /// A hostile HTTP/1.1 server on 127.0.0.1 for the hardening tests: Python's `http.server` in a child
 /// process that exits when its stdin closes (as ``LoopbackServer``). Every answer is generated in the
@@ -22,8 +23,7 @@ import Foundation
 final class BoundedHostileServer: @unchecked Sendable {
     /// `http://127.0.0.1:<port>`.
     let baseURL: URL
-    private let process: Process
-    private let stdin: Pipe
+    private let helper: PythonHelper
 
     private static let script = #"""
 import json, os, sys, threading, zlib
@@ -148,10 +148,9 @@ sys.stdin.read()
 os._exit(0)
 """#
 
-    private init(baseURL: URL, process: Process, stdin: Pipe) {
+    private init(baseURL: URL, helper: PythonHelper) {
         self.baseURL = baseURL
-        self.process = process
-        self.stdin = stdin
+        self.helper = helper
     }
 
     /// A URL on this server: `path` may carry a query.
@@ -162,38 +161,15 @@ os._exit(0)
 
     /// Starts a server and waits until it listens.
     static func start() throws -> BoundedHostileServer {
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("kms-rotation-hostile-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-        let scriptURL = directory.appendingPathComponent("server.py")
-        try script.write(to: scriptURL, atomically: true, encoding: .utf8)
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["python3", scriptURL.path]
-        let stdin = Pipe()
-        let stdout = Pipe()
-        process.standardInput = stdin
-        process.standardOutput = stdout
-        process.standardError = FileHandle.nullDevice
-        try process.run()
-        var line = Data()
-        while !line.contains(UInt8(ascii: "\n")) {
-            let chunk = stdout.fileHandleForReading.availableData
-            if chunk.isEmpty { break }
-            line.append(chunk)
-        }
-        try? FileManager.default.removeItem(at: directory)
+        let helper = try PythonHelper.start(script: script, name: "kms-rotation-hostile")
         struct Ready: Decodable { var port: Int }
-        guard let ready = try? JSONDecoder().decode(Ready.self, from: line), let url = URL(string: "http://127.0.0.1:\(ready.port)") else {
-            process.terminate()
-            throw CocoaError(.fileReadCorruptFile, userInfo: [NSLocalizedDescriptionKey: "hostile server did not start: \(String(decoding: line, as: UTF8.self))"])
-        }
-        return BoundedHostileServer(baseURL: url, process: process, stdin: stdin)
+        let ready = try helper.ready(Ready.self)
+        return BoundedHostileServer(baseURL: URL(string: "http://127.0.0.1:\(ready.port)")!, helper: helper)
     }
 
     /// Stops the server and waits for it to exit.
     func stop() {
-        try? stdin.fileHandleForWriting.close()
-        process.stopHelper()
+        helper.stop()
     }
 
     /// Runs `body` with a fresh server, stopping it afterwards.

@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 #if canImport(FoundationNetworking)
 import FoundationNetworking
 #endif
@@ -15,8 +16,7 @@ final class LoopbackServer: @unchecked Sendable {
     /// A loopback port that was free a moment ago and is now closed: connecting to it is refused.
     let closedPortURL: URL
 
-    private let process: Process
-    private let stdin: Pipe
+    private let helper: PythonHelper
 
     private static let script = #"""
 import base64, json, os, socket, sys, threading, time
@@ -81,54 +81,27 @@ sys.stdin.read()
 os._exit(0)
 """#
 
-    private init(baseURL: URL, closedPortURL: URL, process: Process, stdin: Pipe) {
+    private init(baseURL: URL, closedPortURL: URL, helper: PythonHelper) {
         self.baseURL = baseURL
         self.closedPortURL = closedPortURL
-        self.process = process
-        self.stdin = stdin
+        self.helper = helper
     }
 
     /// Starts a server and waits until it listens.
     static func start() throws -> LoopbackServer {
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("kms-rotation-loopback-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-        let scriptURL = directory.appendingPathComponent("server.py")
-        try script.write(to: scriptURL, atomically: true, encoding: .utf8)
-
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["python3", scriptURL.path]
-        let stdin = Pipe()
-        let stdout = Pipe()
-        process.standardInput = stdin
-        process.standardOutput = stdout
-        process.standardError = FileHandle.nullDevice
-        try process.run()
-
-        var line = Data()
-        while !line.contains(UInt8(ascii: "\n")) {
-            let chunk = stdout.fileHandleForReading.availableData
-            if chunk.isEmpty { break }
-            line.append(chunk)
-        }
-        try? FileManager.default.removeItem(at: directory)
+        let helper = try PythonHelper.start(script: script, name: "kms-rotation-loopback")
         struct Ready: Decodable { var port: Int; var closedPort: Int }
-        guard let ready = try? JSONDecoder().decode(Ready.self, from: line) else {
-            process.terminate()
-            throw CocoaError(.fileReadCorruptFile, userInfo: [NSLocalizedDescriptionKey: "loopback server did not start: \(String(decoding: line, as: UTF8.self))"])
-        }
+        let ready = try helper.ready(Ready.self)
         return LoopbackServer(
             baseURL: URL(string: "http://127.0.0.1:\(ready.port)")!,
             closedPortURL: URL(string: "http://127.0.0.1:\(ready.closedPort)")!,
-            process: process,
-            stdin: stdin
+            helper: helper
         )
     }
 
     /// Stops the server and waits for it to exit.
     func stop() {
-        try? stdin.fileHandleForWriting.close()
-        process.stopHelper()
+        helper.stop()
     }
 
     /// Runs `body` with a fresh server, stopping it afterwards.
