@@ -78,21 +78,8 @@ enum Terminal {
     }
 
     /// The text with C0 and C1 control characters (ESC, CSI, OSC's BEL, CR, DEL…) other than newline and
-    /// tab written as visible escapes (`\u{1B}`), so it is inert on a terminal.
+    /// tab written as visible escapes (`\u{1B}`), so it is inert on a terminal (`TextSanitizer.visible`).
     static func escaped(_ text: String) -> String {
-        guard text.unicodeScalars.contains(where: { isUnsafe($0) }) else { return text }
-        var result = ""
-        for scalar in text.unicodeScalars {
-            if isUnsafe(scalar) {
-                result += "\\u{" + String(scalar.value, radix: 16, uppercase: true) + "}"
-            } else {
-                result.unicodeScalars.append(scalar)
-            }
-        }
-        return result
-    }
-
-    private static func isUnsafe(_ scalar: Unicode.Scalar) -> Bool {
-        scalar != "\n" && scalar != "\t" && (scalar.value < 0x20 || (0x7F...0x9F).contains(scalar.value))
+        TextSanitizer.visible(text)
     }
 }

@@ -1,9 +1,9 @@
 /// Text hygiene shared by the text formats: user-controlled strings (aliases, messages quoting AWS
 /// errors) must not smuggle terminal escapes or line breaks into a table, a CSV cell or an XML attribute.
-enum TextSanitizer {
+package enum TextSanitizer {
     /// Replaces control characters (C0, DEL, C1: ESC, CR, LF, TAB…) with spaces, so the text is one
     /// printable line: no ANSI escape sequence reaches the terminal and no row is split.
-    static func singleLine(_ text: String) -> String {
+    package static func singleLine(_ text: String) -> String {
         var result = String.UnicodeScalarView()
         for scalar in text.unicodeScalars {
             result.append(isControl(scalar) ? " " : scalar)
@@ -12,8 +12,25 @@ enum TextSanitizer {
     }
 
     /// Whether the scalar is a C0 or C1 control character or DEL.
-    static func isControl(_ scalar: Unicode.Scalar) -> Bool {
+    package static func isControl(_ scalar: Unicode.Scalar) -> Bool {
         scalar.value < 0x20 || (0x7F...0x9F).contains(scalar.value)
+    }
+
+    /// Multi-line text for a terminal: every control character except newline and tab written as a
+    /// visible escape (`\u{1B}`), so nothing in it can move the cursor, retitle the window (OSC) or
+    /// overwrite a line (CR). Used by the CLI on everything it prints to standard error and in the plan.
+    package static func visible(_ text: String) -> String {
+        func unsafe(_ scalar: Unicode.Scalar) -> Bool { scalar != "\n" && scalar != "\t" && isControl(scalar) }
+        guard text.unicodeScalars.contains(where: unsafe) else { return text }
+        var result = ""
+        for scalar in text.unicodeScalars {
+            if unsafe(scalar) {
+                result += "\\u{" + String(scalar.value, radix: 16, uppercase: true) + "}"
+            } else {
+                result.unicodeScalars.append(scalar)
+            }
+        }
+        return result
     }
 
     /// The width of text on a terminal: characters, ANSI CSI sequences (`ESC [ … letter`) excluded.

@@ -95,4 +95,10 @@ extension TableTests {
         #expect(table.contains("444455556666  "))
         #expect(try SampleReport.render(.table).hasPrefix("REGION "), "one account: no ACCOUNT column")
     }
+
+    @Test("visible(_:) makes ESC, CSI, OSC's BEL, CR and DEL visible, and keeps newlines, tabs and other text")
+    func visibleEscapesControlCharacters() {
+        #expect(TextSanitizer.visible("key/\u{1B}]0;pwned\u{07}x\r\u{9B}2J\u{7F}") == #"key/\u{1B}]0;pwned\u{7}x\u{D}\u{9B}2J\u{7F}"#)
+        #expect(TextSanitizer.visible("line one\n\tline two — ünïcödé") == "line one\n\tline two — ünïcödé")
+    }
 }
