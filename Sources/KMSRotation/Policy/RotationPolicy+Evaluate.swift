@@ -69,8 +69,8 @@ extension RotationPolicy {
     ///   - aliases: The key's aliases.
     /// - Returns: One finding, so that the key is never dropped.
     public func evaluateUndescribedKey(keyId: String, keyArn: String?, error: EvidenceError, aliases: [String] = []) -> RotationFinding {
-        RotationFinding(keyArn: keyArn, keyId: keyId, accountId: keyArn.flatMap { KMSKey.arnComponent(4, of: $0) },
-                        region: keyArn.flatMap { KMSKey.arnComponent(3, of: $0) }, aliases: aliases, reason: error.reason,
+        RotationFinding(keyArn: keyArn, keyId: keyId, accountId: keyArn.flatMap { ARN($0)?.accountId },
+                        region: keyArn.flatMap { ARN($0)?.region }, aliases: aliases, reason: error.reason,
                         message: "Could not describe the key: \(error.code): \(error.message)", key: .init(), error: error)
     }
 
@@ -192,7 +192,7 @@ extension RotationPolicy {
         let note = keyIsDisabled ? "The key is disabled: enable it (aws kms enable-key) before enabling rotation." : nil
         if key.isMultiRegionReplica {
             guard let primary = key.primaryKeyArn else { return nil }
-            let region = key.multiRegionConfiguration?.primaryKey?.region ?? KMSKey.arnComponent(3, of: primary)
+            let region = key.multiRegionConfiguration?.primaryKey?.region ?? ARN(primary)?.region
             return Remediation(action: .enableKeyRotation, keyArn: primary, region: region, rotationPeriodInDays: period,
                                note: note ?? "Rotation of a multi-Region key is set on its primary and shared with every replica.")
         }
