@@ -69,34 +69,20 @@ public struct RemediationExecutor: Sendable {
     /// - Throws: ``Interrupted`` when `onResult` threw, with the results so far; `CancellationError` when
     ///   cancelled (actions already applied stay applied and were reported).
     public func apply(_ plan: RemediationPlan, onResult: (@Sendable (Result) throws -> Void)? = nil) async throws -> [Result] {
-        var results = [Result?](repeating: nil, count: plan.actions.count)
-        var recordingError: (any Error)?
-        try await withThrowingTaskGroup(of: (Int, Result, (any Error)?).self) { group in
-            var next = 0
-            func start() {
-                guard next < plan.actions.count, recordingError == nil else { return }
-                let index = next, action = plan.actions[index]
-                next += 1
-                group.addTask {
-                    try Task.checkCancellation()
-                    let result = await self.apply(action)
-                    do {
-                        try onResult?(result)
-                        return (index, result, nil)
-                    } catch {
-                        return (index, result, error)
-                    }
-                }
+        // Once recording a result fails, no further change is started; those in flight finish and are recorded.
+        let recordingError = LockedValue<(any Error)?>(nil)
+        let results = try await plan.actions.concurrentMap(maxConcurrentTasks: concurrency) { action -> Result? in
+            guard recordingError.current == nil else { return nil }
+            let result = await self.apply(action)
+            do {
+                try onResult?(result)
+            } catch {
+                recordingError.withLock { $0 = $0 ?? error }
             }
-            for _ in 0..<concurrency { start() }
-            while let (index, result, error) = try await group.next() {
-                results[index] = result
-                if let error, recordingError == nil { recordingError = error }
-                start()
-            }
+            return result
         }
         let done = results.compactMap { $0 }
-        if let recordingError { throw Interrupted(results: done, underlying: recordingError) }
+        if let failure = recordingError.current { throw Interrupted(results: done, underlying: failure) }
         return done
     }
 
