@@ -36,10 +36,10 @@ struct MFACodePrompt: Sendable {
         if hasTermios {
             var quiet = saved
             quiet.c_lflag &= ~tcflag_t(ECHO)
-            _ = tcsetattr(fd, TCSAFLUSH, &quiet)
+            _ = tcsetattr(fd, TCSANOW, &quiet)
         }
         defer {
-            if hasTermios { _ = tcsetattr(fd, TCSAFLUSH, &saved) }
+            if hasTermios { _ = tcsetattr(fd, TCSANOW, &saved) }
             _ = Foundation.write(fd, "\n", 1)
         }
         var bytes: [UInt8] = []
