@@ -1,12 +1,13 @@
 import Foundation
-import Testing
 import KMSRotation
+import Testing
 
 /// The real `kms-rotation` binary signing in as organizations do, against moto (STS, KMS) and the loopback
 /// IAM Identity Center: a profile written by `aws configure sso` with a token cached by `aws sso login`,
 /// an assume-role chain of three profiles, an IRSA-style environment, and MFA on a pseudo-terminal.
-@Suite("kms-rotation audit signs in with SSO, roles and web identity",
-       .enabled(if: MotoServer.isAvailable && CLIBinary.path != nil, Comment(rawValue: MotoServer.skipMessage)), .serialized)
+@Suite(
+    "kms-rotation audit signs in with SSO, roles and web identity",
+    .enabled(if: MotoServer.isAvailable && CLIBinary.path != nil, Comment(rawValue: MotoServer.skipMessage)), .serialized)
 struct SignInCLITests {
     /// `aws configure sso` writes exactly this (profile name, sso-session and scopes as the prompts give them).
     static let configureSSOConfig = """
@@ -25,8 +26,9 @@ struct SignInCLITests {
 
     /// A key in moto's default account (where every identity used here acts), not rotating: exit 3.
     static func seedKey(_ moto: MotoServer) async throws -> String {
-        let kms = try KMSClient(region: "us-east-1", endpoint: moto.endpoint, credentialProvider: AuditMotoEndToEndTests.credentials,
-                                transport: URLSessionTransport())
+        let kms = try KMSClient(
+            region: "us-east-1", endpoint: moto.endpoint, credentialProvider: AuditMotoEndToEndTests.credentials,
+            transport: URLSessionTransport())
         return try #require(try await kms.createKey(description: "sign-in").arn)
     }
 
@@ -51,17 +53,24 @@ struct SignInCLITests {
         defer { moto.stop() }
         let sso = try SSOServer()
         let arn = try await Self.seedKey(moto)
-        let home = try SignInHome(config: Self.configureSSOConfig, credentials: "",
-                                  tokens: [SignInHome.corpKey: SignInHome.token(startURL: SignInHome.startURL, expiresIn: 3600, refreshable: true)])
+        let home = try SignInHome(
+            config: Self.configureSSOConfig, credentials: "",
+            tokens: [SignInHome.corpKey: SignInHome.token(startURL: SignInHome.startURL, expiresIn: 3600, refreshable: true)])
         defer { home.remove() }
-        let result = try CLIBinary.run(["audit", "--profile", "my-dev-profile", "--format", "json"], environment: Self.environment(moto, home, sso: sso))
+        let result = try CLIBinary.run(
+            ["audit", "--profile", "my-dev-profile", "--format", "json"], environment: Self.environment(moto, home, sso: sso))
         #expect(result.status == 3, "\(result.stderr)")
         #expect(result.stdout.contains(arn))
-        Self.expectNoSecrets(result.stdout + result.stderr, [SSOServer.accessToken, SSOServer.refreshToken, SSOServer.clientSecret], "the audit")
+        Self.expectNoSecrets(
+            result.stdout + result.stderr, [SSOServer.accessToken, SSOServer.refreshToken, SSOServer.clientSecret], "the audit")
 
-        let expired = try SignInHome(config: Self.configureSSOConfig, credentials: "",
-                                     tokens: [SignInHome.corpKey: SignInHome.token(startURL: SignInHome.startURL, accessToken: "revokedToken0123456789",
-                                                                                   expiresIn: -60, refreshable: false)])
+        let expired = try SignInHome(
+            config: Self.configureSSOConfig, credentials: "",
+            tokens: [
+                SignInHome.corpKey: SignInHome.token(
+                    startURL: SignInHome.startURL, accessToken: "revokedToken0123456789",
+                    expiresIn: -60, refreshable: false)
+            ])
         defer { expired.remove() }
         let failed = try CLIBinary.run(["audit", "--profile", "my-dev-profile"], environment: Self.environment(moto, expired, sso: sso))
         #expect(failed.status == 1)
@@ -74,9 +83,13 @@ struct SignInCLITests {
         let moto = try await MotoServer()
         defer { moto.stop() }
         let sso = try SSOServer()
-        let home = try SignInHome(config: Self.configureSSOConfig, credentials: "",
-                                  tokens: [SignInHome.corpKey: SignInHome.token(startURL: SignInHome.startURL, accessToken: "expiringToken0123456789",
-                                                                                expiresIn: 120, refreshable: true)])
+        let home = try SignInHome(
+            config: Self.configureSSOConfig, credentials: "",
+            tokens: [
+                SignInHome.corpKey: SignInHome.token(
+                    startURL: SignInHome.startURL, accessToken: "expiringToken0123456789",
+                    expiresIn: 120, refreshable: true)
+            ])
         defer { home.remove() }
         let result = try CLIBinary.run(["audit", "--profile", "my-dev-profile"], environment: Self.environment(moto, home, sso: sso))
         #expect(result.status == 0, "\(result.stderr)")
@@ -95,25 +108,28 @@ struct SignInCLITests {
         let moto = try await MotoServer()
         defer { moto.stop() }
         let arn = try await Self.seedKey(moto)
-        let home = try SignInHome(config: """
-            [profile top]
-            role_arn = arn:aws:iam::123456789012:role/Top
-            source_profile = middle
-            role_session_name = alice
-            region = us-east-1
-            [profile middle]
-            role_arn = arn:aws:iam::123456789012:role/Middle
-            source_profile = base
-            external_id = middle-external-id-0001
-            """, credentials: "[base]\naws_access_key_id = AKIDMOTOTEST\naws_secret_access_key = moto-secret-key-for-tests\n", tokens: [:])
+        let home = try SignInHome(
+            config: """
+                [profile top]
+                role_arn = arn:aws:iam::123456789012:role/Top
+                source_profile = middle
+                role_session_name = alice
+                region = us-east-1
+                [profile middle]
+                role_arn = arn:aws:iam::123456789012:role/Middle
+                source_profile = base
+                external_id = middle-external-id-0001
+                """, credentials: "[base]\naws_access_key_id = AKIDMOTOTEST\naws_secret_access_key = moto-secret-key-for-tests\n",
+            tokens: [:])
         defer { home.remove() }
         let result = try CLIBinary.run(["audit", "--profile", "top", "--format", "json"], environment: Self.environment(moto, home))
         #expect(result.status == 3, "\(result.stderr)")
         #expect(result.stdout.contains(arn))
         Self.expectNoSecrets(result.stdout + result.stderr, ["moto-secret-key-for-tests", "middle-external-id-0001"], "the audit")
 
-        let cycle = try SignInHome(config: "[profile a]\nrole_arn = arn:aws:iam::123456789012:role/A\nsource_profile = b\n"
-                                   + "[profile b]\nrole_arn = arn:aws:iam::123456789012:role/B\nsource_profile = a\n", credentials: "", tokens: [:])
+        let cycle = try SignInHome(
+            config: "[profile a]\nrole_arn = arn:aws:iam::123456789012:role/A\nsource_profile = b\n"
+                + "[profile b]\nrole_arn = arn:aws:iam::123456789012:role/B\nsource_profile = a\n", credentials: "", tokens: [:])
         defer { cycle.remove() }
         let failed = try CLIBinary.run(["audit", "--profile", "a", "--region", "us-east-1"], environment: Self.environment(moto, cycle))
         #expect(failed.status == 1)
@@ -151,7 +167,9 @@ struct SignInCLITests {
         """
     static let baseKeys = "[base]\naws_access_key_id = AKIDMOTOTEST\naws_secret_access_key = moto-secret-key-for-tests\n"
 
-    @Test("mfa_serial asks for the code on the terminal, once", .enabled(if: DemoAuditTests.script != nil, "util-linux script is not installed"))
+    @Test(
+        "mfa_serial asks for the code on the terminal, once",
+        .enabled(if: DemoAuditTests.script != nil, "util-linux script is not installed"))
     func mfaOnAPseudoTerminal() async throws {
         let moto = try await MotoServer()
         defer { moto.stop() }
@@ -164,14 +182,17 @@ struct SignInCLITests {
         env["TERM"] = "xterm"
         let output = home.path + "/report.json"
         let command = "\(binary) audit --profile mfa --format json --output \(output)"
-        let result = try runProcess(try #require(DemoAuditTests.script), ["-qec", command, "/dev/null"], environment: env, input: "246810\n")
+        let result = try runProcess(
+            try #require(DemoAuditTests.script), ["-qec", command, "/dev/null"], environment: env, input: "246810\n")
         #expect(result.status == 0, "\(result.stdout) \(result.stderr)")
         #expect(result.stdout.components(separatedBy: "Enter MFA code for arn:aws:iam::123456789012:mfa/alice").count == 2, "asked once")
         let report = try String(contentsOfFile: output, encoding: .utf8)
         #expect(!report.contains("246810"))
     }
 
-    @Test("mfa_serial without a terminal is a clear error (exit 1)", .enabled(if: FileManager.default.isExecutableFile(atPath: "/usr/bin/setsid")))
+    @Test(
+        "mfa_serial without a terminal is a clear error (exit 1)",
+        .enabled(if: FileManager.default.isExecutableFile(atPath: "/usr/bin/setsid")))
     func mfaWithoutATerminal() async throws {
         let moto = try await MotoServer()
         defer { moto.stop() }
@@ -179,10 +200,13 @@ struct SignInCLITests {
         defer { home.remove() }
         let binary = try #require(CLIBinary.path)
         // setsid: no controlling terminal, even when the tests run from one.
-        let result = try CLIBinary.runCommand("/usr/bin/setsid", ["-w", binary, "audit", "--profile", "mfa"], environment: Self.environment(moto, home))
+        let result = try CLIBinary.runCommand(
+            "/usr/bin/setsid", ["-w", binary, "audit", "--profile", "mfa"], environment: Self.environment(moto, home))
         #expect(result.status == 1)
-        #expect(result.stderr.contains("needs an MFA code from device arn:aws:iam::123456789012:mfa/alice (mfa_serial), but there is no terminal"),
-                "\(result.stderr)")
+        #expect(
+            result.stderr.contains(
+                "needs an MFA code from device arn:aws:iam::123456789012:mfa/alice (mfa_serial), but there is no terminal"),
+            "\(result.stderr)")
     }
 
     @Test("--role-arn works from an IAM Identity Center identity")
@@ -191,11 +215,15 @@ struct SignInCLITests {
         defer { moto.stop() }
         let sso = try SSOServer()
         let arn = try await Self.seedKey(moto)
-        let home = try SignInHome(config: Self.configureSSOConfig, credentials: "",
-                                  tokens: [SignInHome.corpKey: SignInHome.token(startURL: SignInHome.startURL, expiresIn: 3600, refreshable: true)])
+        let home = try SignInHome(
+            config: Self.configureSSOConfig, credentials: "",
+            tokens: [SignInHome.corpKey: SignInHome.token(startURL: SignInHome.startURL, expiresIn: 3600, refreshable: true)])
         defer { home.remove() }
-        let result = try CLIBinary.run(["audit", "--profile", "my-dev-profile", "--role-arn", "arn:aws:iam::123456789012:role/Auditor",
-                                        "--format", "json"], environment: Self.environment(moto, home, sso: sso))
+        let result = try CLIBinary.run(
+            [
+                "audit", "--profile", "my-dev-profile", "--role-arn", "arn:aws:iam::123456789012:role/Auditor",
+                "--format", "json",
+            ], environment: Self.environment(moto, home, sso: sso))
         #expect(result.status == 3 || result.status == 4, "\(result.stderr)")
         #expect(result.stdout.contains("123456789012"), "\(result.stderr)")
         _ = arn

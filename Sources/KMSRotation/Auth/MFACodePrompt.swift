@@ -1,4 +1,5 @@
 import Foundation
+
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
@@ -24,9 +25,11 @@ struct MFACodePrompt: Sendable {
     static func readFromTerminal(serialNumber: String, profile: String) throws -> String {
         let fd = open("/dev/tty", O_RDWR | O_NOCTTY | O_CLOEXEC)
         guard fd >= 0 else {
-            throw CredentialProviderError.failed("profile \(profile)", "the role needs an MFA code from device \(serialNumber) (mfa_serial), "
-                                                 + "but there is no terminal to ask on; run from a terminal, or export credentials that are "
-                                                 + "already authenticated (`aws configure export-credentials --profile \(profile) --format env`)")
+            throw CredentialProviderError.failed(
+                "profile \(profile)",
+                "the role needs an MFA code from device \(serialNumber) (mfa_serial), "
+                    + "but there is no terminal to ask on; run from a terminal, or export credentials that are "
+                    + "already authenticated (`aws configure export-credentials --profile \(profile) --format env`)")
         }
         defer { close(fd) }
         let prompt = Array("Enter MFA code for \(TextSanitizer.visible(serialNumber)): ".utf8)

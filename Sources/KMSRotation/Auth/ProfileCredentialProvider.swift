@@ -49,7 +49,8 @@ public struct ProfileCredentialProvider: CredentialProvider, CustomStringConvert
     ///     `HOME` (the SSO token cache), and the web identity variables.
     ///   - transport: The transport for STS, the Identity Center portal and SSO OIDC.
     ///   - now: The clock of the role caches.
-    public init(profile: String? = nil, files: SharedConfigFiles, processRunner: any CredentialProcessRunner = SubprocessCredentialProcessRunner(),
+    public init(profile: String? = nil, files: SharedConfigFiles,
+                processRunner: any CredentialProcessRunner = SubprocessCredentialProcessRunner(),
                 environment: [String: String] = [:], transport: any HTTPTransport = URLSessionTransport(),
                 now: @escaping @Sendable () -> Date = { Date() }) {
         self.init(profile: profile, files: files, processRunner: processRunner, environment: environment, transport: transport, now: now,
@@ -114,8 +115,9 @@ public struct ProfileCredentialProvider: CredentialProvider, CustomStringConvert
             return credentials
         }
         if merged["login_session"] != nil {
-            throw CredentialProviderError.failed(name, "profile \(profile) uses login_session (`aws login`), which this library does not support; "
-                                                 + "run `aws configure export-credentials --profile \(profile) --format env` or use credential_process")
+            throw CredentialProviderError.failed(
+                name, "profile \(profile) uses login_session (`aws login`), which this library does not support; "
+                    + "run `aws configure export-credentials --profile \(profile) --format env` or use credential_process")
         }
         if let command = merged["credential_process"] {
             return try await runProcess(command)

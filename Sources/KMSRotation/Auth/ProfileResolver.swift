@@ -42,10 +42,13 @@ struct ProfileResolver {
         let name = "profile \(topProfile)"
         let files = context.files
         guard let section = files.profile(topProfile) else {
-            let message = "profile \(topProfile) is not defined in \(files.credentialsFilePath ?? "the credentials file") "
+            let message =
+                "profile \(topProfile) is not defined in \(files.credentialsFilePath ?? "the credentials file") "
                 + "or \(files.configFilePath ?? "the config file")"
             if isExplicit { throw CredentialProviderError.failed(name, message) }
-            if let provider = try webIdentity(profile: topProfile, section: SharedConfigFiles.Section(), fromEnvironment: context.webIdentityFromEnvironment) {
+            if let provider = try webIdentity(
+                profile: topProfile, section: SharedConfigFiles.Section(), fromEnvironment: context.webIdentityFromEnvironment)
+            {
                 return provider
             }
             throw CredentialProviderError.notConfigured(name, message)
@@ -55,8 +58,10 @@ struct ProfileResolver {
     }
 
     /// Steps 1–4 for one profile.
-    private func resolve(profile: String, section: SharedConfigFiles.Section, fromEnvironment: Bool,
-                         visited: inout [String]) throws -> any CredentialProvider {
+    private func resolve(
+        profile: String, section: SharedConfigFiles.Section, fromEnvironment: Bool,
+        visited: inout [String]
+    ) throws -> any CredentialProvider {
         if Self.hasAssumeRole(section) {
             return try assumeRole(profile: profile, section: section, visited: &visited)
         }
@@ -64,7 +69,9 @@ struct ProfileResolver {
     }
 
     /// Steps 2–4: botocore's profile providers (used for the top profile and for source profiles).
-    private func profileProviders(profile: String, section: SharedConfigFiles.Section, fromEnvironment: Bool) throws -> any CredentialProvider {
+    private func profileProviders(
+        profile: String, section: SharedConfigFiles.Section, fromEnvironment: Bool
+    ) throws -> any CredentialProvider {
         if let provider = try webIdentity(profile: profile, section: section, fromEnvironment: fromEnvironment) { return provider }
         if let provider = try sso(profile: profile, section: section) { return provider }
         return ProfileCredentialProvider(leafProfile: profile, files: context.files, processRunner: context.processRunner)
@@ -91,7 +98,7 @@ struct ProfileResolver {
             throw CredentialProviderError.failed(name, "The profile \"\(profile)\" contains both source_profile and credential_source.")
         case (nil, nil):
             throw CredentialProviderError.failed(name, "profile \(profile) has role_arn but neither source_profile nor credential_source")
-        case let (nil, credentialSource?):
+        case (nil, let credentialSource?):
             let base: any CredentialProvider
             switch credentialSource {
             case "Environment": base = EnvironmentCredentialProvider(environment: context.environment)
@@ -99,26 +106,30 @@ struct ProfileResolver {
             case "EcsContainer": base = ContainerCredentialProvider(environment: context.environment, transport: context.transport)
             default:
                 throw CredentialProviderError.failed(
-                    name, "The credential source \"\(credentialSource)\" referenced in profile \"\(profile)\" is not valid "
+                    name,
+                    "The credential source \"\(credentialSource)\" referenced in profile \"\(profile)\" is not valid "
                         + "(expected Environment, Ec2InstanceMetadata or EcsContainer).")
             }
-            source = RequiredSourceProvider(base: base, name: name,
-                                            message: "No credentials found in credential_source \(credentialSource) referenced in profile \(profile)")
-        case let (sourceProfile?, nil):
+            source = RequiredSourceProvider(
+                base: base, name: name,
+                message: "No credentials found in credential_source \(credentialSource) referenced in profile \(profile)")
+        case (let sourceProfile?, nil):
             guard let sourceSection = context.files.profile(sourceProfile) else {
                 throw CredentialProviderError.failed(
                     name, "The source_profile \"\(sourceProfile)\" referenced in the profile \"\(profile)\" does not exist.")
             }
             if visited.contains(sourceProfile), sourceProfile != profile || !Self.hasStaticKeys(sourceSection) {
                 throw CredentialProviderError.failed(
-                    name, "Infinite loop in credential configuration detected. Attempting to load from profile \(sourceProfile) "
+                    name,
+                    "Infinite loop in credential configuration detected. Attempting to load from profile \(sourceProfile) "
                         + "which has already been visited. Visited profiles: \(visited.joined(separator: " -> "))")
             }
             visited.append(sourceProfile)
             if Self.hasStaticKeys(sourceSection) || !Self.hasAssumeRole(sourceSection) {
                 let base = try profileProviders(profile: sourceProfile, section: sourceSection, fromEnvironment: false)
-                source = RequiredSourceProvider(base: base, name: "profile \(sourceProfile)",
-                                                message: "The source profile \"\(sourceProfile)\" must have credentials.")
+                source = RequiredSourceProvider(
+                    base: base, name: "profile \(sourceProfile)",
+                    message: "The source profile \"\(sourceProfile)\" must have credentials.")
             } else {
                 source = try assumeRole(profile: sourceProfile, section: sourceSection, visited: &visited)
             }
@@ -138,7 +149,8 @@ struct ProfileResolver {
 
     // MARK: - Web identity
 
-    private func webIdentity(profile: String, section: SharedConfigFiles.Section, fromEnvironment: Bool) throws -> (any CredentialProvider)? {
+    private func webIdentity(profile: String, section: SharedConfigFiles.Section, fromEnvironment: Bool) throws -> (any CredentialProvider)?
+    {
         func setting(_ key: String, _ variable: String) -> String? {
             if fromEnvironment, let value = context.environment[variable] { return value }
             return section.properties[key]
@@ -147,7 +159,8 @@ struct ProfileResolver {
         let name = "profile \(profile) (web identity)"
         guard let roleArn = setting("role_arn", "AWS_ROLE_ARN"), !roleArn.isEmpty else {
             throw CredentialProviderError.failed(
-                name, "The provided profile or the current environment is configured to assume role with web identity but has no role ARN "
+                name,
+                "The provided profile or the current environment is configured to assume role with web identity but has no role ARN "
                     + "configured. Ensure that the profile has the role_arn configuration set or the AWS_ROLE_ARN env var is set.")
         }
         let fetcher = WebIdentityFetcher(
@@ -180,18 +193,24 @@ struct ProfileResolver {
         let missing = required.filter { (merged[$0] ?? "").isEmpty }
         guard missing.isEmpty else {
             throw CredentialProviderError.failed(
-                name, "The profile \"\(profile)\" is configured to use SSO but is missing required configuration: \(missing.joined(separator: ", "))")
+                name,
+                "The profile \"\(profile)\" is configured to use SSO but is missing required configuration: "
+                    + missing.joined(separator: ", ")
+            )
         }
         let region = merged["sso_region"] ?? ""
         let configuration = SSOCredentialProvider.Configuration(
             profile: profile, sessionName: merged["sso_session"], startURL: merged["sso_start_url"] ?? "", ssoRegion: region,
             accountId: merged["sso_account_id"] ?? "", roleName: merged["sso_role_name"] ?? "")
-        let portal = SSOPortalClient(endpoint: try serviceEndpoint("SSO", defaultHost: "portal.sso", region: region, name: name),
-                                     transport: context.transport)
-        let oidc = SSOOIDCClient(endpoint: try serviceEndpoint("SSO OIDC", defaultHost: "oidc", region: region, name: name),
-                                 transport: context.transport)
-        let provider = SSOCredentialProvider(configuration: configuration, cache: SSOTokenCache(environment: context.environment),
-                                             portal: portal, oidc: oidc, now: context.now)
+        let portal = SSOPortalClient(
+            endpoint: try serviceEndpoint("SSO", defaultHost: "portal.sso", region: region, name: name),
+            transport: context.transport)
+        let oidc = SSOOIDCClient(
+            endpoint: try serviceEndpoint("SSO OIDC", defaultHost: "oidc", region: region, name: name),
+            transport: context.transport)
+        let provider = SSOCredentialProvider(
+            configuration: configuration, cache: SSOTokenCache(environment: context.environment),
+            portal: portal, oidc: oidc, now: context.now)
         return CachedCredentialProvider(provider, now: context.now)
     }
 
@@ -201,9 +220,10 @@ struct ProfileResolver {
     private func stsClient(caller: any CredentialProvider) throws -> STSClient {
         let settings = try stsSettings()
         do {
-            return try STSClient.makeSignInSTSClient(region: settings.region, endpoint: settings.endpoint, useFIPS: settings.useFIPS,
-                                                     useDualStack: settings.useDualStack, credentialProvider: caller,
-                                                     transport: context.transport, now: context.now)
+            return try STSClient.makeSignInSTSClient(
+                region: settings.region, endpoint: settings.endpoint, useFIPS: settings.useFIPS,
+                useDualStack: settings.useDualStack, credentialProvider: caller,
+                transport: context.transport, now: context.now)
         } catch {
             throw CredentialProviderError.failed("profile \(topProfile)", "STS endpoint: \(error)")
         }
@@ -213,8 +233,9 @@ struct ProfileResolver {
     private func stsEndpoint() throws -> URL {
         let settings = try stsSettings()
         do {
-            return try EndpointResolver().resolveSTS(region: settings.region, useFIPS: settings.useFIPS,
-                                                     useDualStack: settings.useDualStack, customEndpoint: settings.endpoint)
+            return try EndpointResolver().resolveSTS(
+                region: settings.region, useFIPS: settings.useFIPS,
+                useDualStack: settings.useDualStack, customEndpoint: settings.endpoint)
         } catch {
             throw CredentialProviderError.failed("profile \(topProfile)", "STS endpoint: \(error)")
         }
@@ -226,8 +247,9 @@ struct ProfileResolver {
     private func stsSettings() throws -> (region: String, endpoint: String?, useFIPS: Bool, useDualStack: Bool) {
         do {
             let configuration = try AWSConfiguration.resolve(environment: context.environment, files: context.files, profile: topProfile)
-            let endpoint = try AWSConfiguration.endpointURL(forService: "STS", environment: context.environment, files: context.files,
-                                                            profile: topProfile)
+            let endpoint = try AWSConfiguration.endpointURL(
+                forService: "STS", environment: context.environment, files: context.files,
+                profile: topProfile)
             return (configuration.region ?? "us-east-1", endpoint?.url, configuration.useFIPSEndpoint, configuration.useDualStackEndpoint)
         } catch {
             throw CredentialProviderError.failed("profile \(topProfile)", "\(error)")
@@ -238,8 +260,10 @@ struct ProfileResolver {
     /// `AWS_ENDPOINT_URL`, a `services` section), else `https://{host}.{region}.{dnsSuffix}`.
     private func serviceEndpoint(_ serviceId: String, defaultHost: String, region: String, name: String) throws -> URL {
         do {
-            if let configured = try AWSConfiguration.endpointURL(forService: serviceId, environment: context.environment,
-                                                                 files: context.files, profile: topProfile) {
+            if let configured = try AWSConfiguration.endpointURL(
+                forService: serviceId, environment: context.environment,
+                files: context.files, profile: topProfile)
+            {
                 return try EndpointResolver.validateCustomEndpoint(configured.url)
             }
             try EndpointResolver.validateRegion(region)
@@ -302,8 +326,10 @@ struct RoleFetcher: CredentialProvider, CustomStringConvertible {
             SecretScrubber.register(tokenCode)
         }
         do {
-            return try await sts.assumeRole(roleArn: roleArn, roleSessionName: roleSessionName, durationSeconds: durationSeconds,
-                                            externalId: externalId, serialNumber: serialNumber, tokenCode: tokenCode).credentials
+            return try await sts.assumeRole(
+                roleArn: roleArn, roleSessionName: roleSessionName, durationSeconds: durationSeconds,
+                externalId: externalId, serialNumber: serialNumber, tokenCode: tokenCode
+            ).credentials
         } catch let error as CredentialProviderError {
             throw error
         } catch let error as CredentialChainError {
@@ -338,7 +364,8 @@ struct WebIdentityFetcher: CredentialProvider, CustomStringConvertible {
             defer { try? handle.close() }
             let data = try handle.read(upToCount: Self.maximumTokenSize + 1) ?? Data()
             guard data.count <= Self.maximumTokenSize else {
-                throw CredentialProviderError.failed(name, "the web identity token file \(tokenFile) is larger than \(Self.maximumTokenSize) bytes")
+                throw CredentialProviderError.failed(
+                    name, "the web identity token file \(tokenFile) is larger than \(Self.maximumTokenSize) bytes")
             }
             token = String(decoding: data, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
         } catch let error as CredentialProviderError {
@@ -351,8 +378,10 @@ struct WebIdentityFetcher: CredentialProvider, CustomStringConvertible {
         }
         SecretScrubber.register(token)
         do {
-            return try await STSClient.assumeRoleWithWebIdentity(endpoint: endpoint, transport: transport, roleArn: roleArn,
-                                                                 roleSessionName: roleSessionName, webIdentityToken: token).credentials
+            return try await STSClient.assumeRoleWithWebIdentity(
+                endpoint: endpoint, transport: transport, roleArn: roleArn,
+                roleSessionName: roleSessionName, webIdentityToken: token
+            ).credentials
         } catch let error as CancellationError {
             throw error
         } catch {
@@ -366,8 +395,9 @@ struct WebIdentityFetcher: CredentialProvider, CustomStringConvertible {
 // Mirrors without the environment, the external ID or the STS client, so `dump` shows no secret.
 extension SignInContext: CustomReflectable, CustomStringConvertible {
     var customMirror: Mirror {
-        Mirror(self, children: ["environment": RedactedEnvironment(environment), "webIdentityFromEnvironment": webIdentityFromEnvironment],
-               displayStyle: .struct)
+        Mirror(
+            self, children: ["environment": RedactedEnvironment(environment), "webIdentityFromEnvironment": webIdentityFromEnvironment],
+            displayStyle: .struct)
     }
 
     var description: String { "SignInContext(\(RedactedEnvironment(environment)))" }
@@ -375,8 +405,12 @@ extension SignInContext: CustomReflectable, CustomStringConvertible {
 
 extension RoleFetcher: CustomReflectable {
     var customMirror: Mirror {
-        Mirror(self, children: ["profile": profile, "roleArn": roleArn, "roleSessionName": roleSessionName,
-                                "externalId": externalId == nil ? "nil" : "<redacted>", "serialNumber": serialNumber as Any],
-               displayStyle: .struct)
+        Mirror(
+            self,
+            children: [
+                "profile": profile, "roleArn": roleArn, "roleSessionName": roleSessionName,
+                "externalId": externalId == nil ? "nil" : "<redacted>", "serialNumber": serialNumber as Any,
+            ],
+            displayStyle: .struct)
     }
 }

@@ -31,7 +31,10 @@ struct SSOCredentialProvider: CredentialProvider, CustomStringConvertible {
     /// Refresh tokens expiring within this many seconds (botocore's `_REFRESH_WINDOW`).
     static let refreshWindow: TimeInterval = 15 * 60
 
-    init(configuration: Configuration, cache: SSOTokenCache?, portal: SSOPortalClient, oidc: SSOOIDCClient?, now: @escaping @Sendable () -> Date) {
+    init(
+        configuration: Configuration, cache: SSOTokenCache?, portal: SSOPortalClient, oidc: SSOOIDCClient?,
+        now: @escaping @Sendable () -> Date
+    ) {
         self.name = "profile \(configuration.profile)"
         self.configuration = configuration
         self.cache = cache
@@ -57,7 +60,8 @@ struct SSOCredentialProvider: CredentialProvider, CustomStringConvertible {
         let token: [String: Any]
         do {
             guard let read = try cache.read(path) else {
-                throw CredentialProviderError.failed(name, "no IAM Identity Center token is cached for \(subject) (\(path)); \(loginAdvice)")
+                throw CredentialProviderError.failed(
+                    name, "no IAM Identity Center token is cached for \(subject) (\(path)); \(loginAdvice)")
             }
             token = read
         } catch let problem as SSOTokenCache.Problem {
@@ -67,26 +71,34 @@ struct SSOCredentialProvider: CredentialProvider, CustomStringConvertible {
             SecretScrubber.register(token[key] as? String)
         }
         guard var accessToken = token["accessToken"] as? String, !accessToken.isEmpty,
-              var expiresAt = (token["expiresAt"] as? String).flatMap(CredentialsDocument.parseISO8601) else {
-            throw CredentialProviderError.failed(name, "the cached IAM Identity Center token for \(subject) is invalid "
-                                                 + "(no accessToken or expiresAt); \(loginAdvice)")
+            var expiresAt = (token["expiresAt"] as? String).flatMap(CredentialsDocument.parseISO8601)
+        else {
+            throw CredentialProviderError.failed(
+                name,
+                "the cached IAM Identity Center token for \(subject) is invalid "
+                    + "(no accessToken or expiresAt); \(loginAdvice)")
         }
         if expiresAt.timeIntervalSince(now()) < Self.refreshWindow, let refreshed = await refresh(token, path: path, cache: cache) {
             accessToken = refreshed.accessToken
             expiresAt = refreshed.expiresAt
         }
         guard expiresAt > now() else {
-            throw CredentialProviderError.failed(name, "the IAM Identity Center token for \(subject) has expired"
-                                                 + (oidc == nil ? "" : " and could not be refreshed") + "; \(loginAdvice)")
+            throw CredentialProviderError.failed(
+                name,
+                "the IAM Identity Center token for \(subject) has expired"
+                    + (oidc == nil ? "" : " and could not be refreshed") + "; \(loginAdvice)")
         }
         do {
-            let credentials = try await portal.getRoleCredentials(accessToken: accessToken, accountId: configuration.accountId,
-                                                                  roleName: configuration.roleName)
+            let credentials = try await portal.getRoleCredentials(
+                accessToken: accessToken, accountId: configuration.accountId,
+                roleName: configuration.roleName)
             return credentials
         } catch let error as SSOServiceError where error.isUnauthorized {
-            throw CredentialProviderError.failed(name, "IAM Identity Center refused the token for \(subject) (\(error.code)); \(loginAdvice)")
+            throw CredentialProviderError.failed(
+                name, "IAM Identity Center refused the token for \(subject) (\(error.code)); \(loginAdvice)")
         } catch let error as SSOServiceError {
-            throw CredentialProviderError.failed(name, "GetRoleCredentials for role \(configuration.roleName) in account \(configuration.accountId): \(error)")
+            throw CredentialProviderError.failed(
+                name, "GetRoleCredentials for role \(configuration.roleName) in account \(configuration.accountId): \(error)")
         } catch let error as TransportError {
             throw CredentialProviderError.failed(name, "GetRoleCredentials: \(error)")
         }
@@ -97,12 +109,15 @@ struct SSOCredentialProvider: CredentialProvider, CustomStringConvertible {
     /// token is then used while it lasts, as botocore does.
     private func refresh(_ token: [String: Any], path: String, cache: SSOTokenCache) async -> (accessToken: String, expiresAt: Date)? {
         guard let oidc,
-              let refreshToken = token["refreshToken"] as? String, !refreshToken.isEmpty,
-              let clientId = token["clientId"] as? String, !clientId.isEmpty,
-              let clientSecret = token["clientSecret"] as? String, !clientSecret.isEmpty,
-              let registrationExpiresAt = (token["registrationExpiresAt"] as? String).flatMap(CredentialsDocument.parseISO8601),
-              registrationExpiresAt > now() else { return nil }
-        guard let fresh = try? await oidc.refresh(clientId: clientId, clientSecret: clientSecret, refreshToken: refreshToken) else { return nil }
+            let refreshToken = token["refreshToken"] as? String, !refreshToken.isEmpty,
+            let clientId = token["clientId"] as? String, !clientId.isEmpty,
+            let clientSecret = token["clientSecret"] as? String, !clientSecret.isEmpty,
+            let registrationExpiresAt = (token["registrationExpiresAt"] as? String).flatMap(CredentialsDocument.parseISO8601),
+            registrationExpiresAt > now()
+        else { return nil }
+        guard let fresh = try? await oidc.refresh(clientId: clientId, clientSecret: clientSecret, refreshToken: refreshToken) else {
+            return nil
+        }
         let expiresAt = now().addingTimeInterval(TimeInterval(fresh.expiresIn))
         var updated = token
         updated["startUrl"] = configuration.startURL

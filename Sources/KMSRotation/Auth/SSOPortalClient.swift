@@ -23,24 +23,28 @@ struct SSOPortalClient: Sendable {
         guard let url = components.url else {
             throw SSOServiceError(code: "invalidRequest", httpStatus: nil, operation: operation)
         }
-        let request = HTTPRequest(method: "GET", url: url, headers: [
-            "x-amz-sso_bearer_token": accessToken,
-            "Accept": "application/json",
-            "User-Agent": KMSClient.userAgent,
-        ], timeout: .seconds(30))
+        let request = HTTPRequest(
+            method: "GET", url: url,
+            headers: [
+                "x-amz-sso_bearer_token": accessToken,
+                "Accept": "application/json",
+                "User-Agent": KMSClient.userAgent,
+            ], timeout: .seconds(30))
         let response = try await transport.send(request)
         guard response.isSuccess else { throw SSOServiceError.decode(response, operation: operation) }
         guard response.body.count <= SSOServiceError.maximumBodySize,
-              let object = try? JSONSerialization.jsonObject(with: response.body) as? [String: Any],
-              let role = object["roleCredentials"] as? [String: Any],
-              let accessKeyId = role["accessKeyId"] as? String, !accessKeyId.isEmpty,
-              let secretAccessKey = role["secretAccessKey"] as? String, !secretAccessKey.isEmpty else {
+            let object = try? JSONSerialization.jsonObject(with: response.body) as? [String: Any],
+            let role = object["roleCredentials"] as? [String: Any],
+            let accessKeyId = role["accessKeyId"] as? String, !accessKeyId.isEmpty,
+            let secretAccessKey = role["secretAccessKey"] as? String, !secretAccessKey.isEmpty
+        else {
             throw SSOServiceError(code: "invalidResponse", httpStatus: response.status, operation: operation)
         }
         let sessionToken = (role["sessionToken"] as? String).flatMap { $0.isEmpty ? nil : $0 }
         // `expiration` is epoch milliseconds.
         let expiration = (role["expiration"] as? NSNumber).map { Date(timeIntervalSince1970: $0.doubleValue / 1000) }
-        return AWSCredentials(accessKeyId: accessKeyId, secretAccessKey: secretAccessKey, sessionToken: sessionToken,
-                              expiration: expiration, accountId: accountId)
+        return AWSCredentials(
+            accessKeyId: accessKeyId, secretAccessKey: secretAccessKey, sessionToken: sessionToken,
+            expiration: expiration, accountId: accountId)
     }
 }

@@ -15,8 +15,10 @@ struct SSOServiceError: Error, Sendable, Hashable, CustomStringConvertible {
 
     /// Whether the token was refused: the user must sign in again.
     var isUnauthorized: Bool {
-        ["UnauthorizedException", "InvalidGrantException", "ExpiredTokenException", "invalid_grant", "unauthorized_client",
-         "InvalidClientException", "invalid_client", "AccessDeniedException"].contains(code)
+        [
+            "UnauthorizedException", "InvalidGrantException", "ExpiredTokenException", "invalid_grant", "unauthorized_client",
+            "InvalidClientException", "invalid_client", "AccessDeniedException",
+        ].contains(code)
     }
 
     var description: String {
@@ -30,7 +32,8 @@ struct SSOServiceError: Error, Sendable, Hashable, CustomStringConvertible {
             code = String(header.split(separator: ":").first ?? "")
         }
         if code == nil || code?.isEmpty == true, response.body.count <= maximumBodySize,
-           let object = try? JSONSerialization.jsonObject(with: response.body) as? [String: Any] {
+            let object = try? JSONSerialization.jsonObject(with: response.body) as? [String: Any]
+        {
             code = (object["__type"] as? String) ?? (object["error"] as? String)
         }
         let raw = (code ?? "").split(separator: "#").last.map(String.init) ?? ""

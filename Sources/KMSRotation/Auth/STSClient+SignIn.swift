@@ -5,24 +5,32 @@ import Logging
 /// `AssumeRole` with an MFA code, and `AssumeRoleWithWebIdentity`, which is sent unsigned as the AWS SDKs
 /// send it (the web identity token is the proof of identity; there are no source credentials).
 ///
-/// Every ``STSClient`` that sign-in uses is made by ``makeSignInSTSClient(region:endpoint:useFIPS:useDualStack:credentialProvider:transport:now:)``,
+/// Every ``STSClient`` that sign-in uses is made by
+/// ``makeSignInSTSClient(region:endpoint:useFIPS:useDualStack:credentialProvider:transport:now:)``,
 /// so a change to the client's initialiser has one place to follow.
 extension STSClient {
     /// The one place sign-in constructs an ``STSClient``.
-    static func makeSignInSTSClient(region: String, endpoint: String?, useFIPS: Bool, useDualStack: Bool,
-                                    credentialProvider: any CredentialProvider, transport: any HTTPTransport,
-                                    now: @escaping @Sendable () -> Date) throws -> STSClient {
-        try STSClient(region: region, endpoint: endpoint, useFIPS: useFIPS, useDualStack: useDualStack,
-                      credentialProvider: credentialProvider, transport: transport, now: now)
+    static func makeSignInSTSClient(
+        region: String, endpoint: String?, useFIPS: Bool, useDualStack: Bool,
+        credentialProvider: any CredentialProvider, transport: any HTTPTransport,
+        now: @escaping @Sendable () -> Date
+    ) throws -> STSClient {
+        try STSClient(
+            region: region, endpoint: endpoint, useFIPS: useFIPS, useDualStack: useDualStack,
+            credentialProvider: credentialProvider, transport: transport, now: now)
     }
 
     /// `AssumeRole` with the optional MFA device and code (`SerialNumber`, `TokenCode`).
-    func assumeRole(roleArn: String, roleSessionName: String, durationSeconds: Int?, externalId: String?,
-                    serialNumber: String?, tokenCode: String?) async throws -> AssumedRoleCredentials {
+    func assumeRole(
+        roleArn: String, roleSessionName: String, durationSeconds: Int?, externalId: String?,
+        serialNumber: String?, tokenCode: String?
+    ) async throws -> AssumedRoleCredentials {
         guard serialNumber != nil || tokenCode != nil else {
-            return try await assumeRole(roleArn: roleArn, roleSessionName: roleSessionName, durationSeconds: durationSeconds, externalId: externalId)
+            return try await assumeRole(
+                roleArn: roleArn, roleSessionName: roleSessionName, durationSeconds: durationSeconds, externalId: externalId)
         }
-        try Self.validateAssumeRole(roleArn: roleArn, roleSessionName: roleSessionName, durationSeconds: durationSeconds, externalId: externalId)
+        try Self.validateAssumeRole(
+            roleArn: roleArn, roleSessionName: roleSessionName, durationSeconds: durationSeconds, externalId: externalId)
         var parameters = [("RoleArn", roleArn), ("RoleSessionName", roleSessionName)]
         if let durationSeconds { parameters.append(("DurationSeconds", String(durationSeconds))) }
         if let externalId { parameters.append(("ExternalId", externalId)) }
@@ -47,10 +55,13 @@ extension STSClient {
     /// `Authorization` header. Retried up to 3 attempts on a transport failure, a 5xx answer or
     /// `IDPCommunicationError`, as the SDKs retry it.
     /// - Throws: ``STSError`` (`InvalidIdentityToken`, `ExpiredTokenException`, `AccessDenied`, …) or ``TransportError``.
-    static func assumeRoleWithWebIdentity(endpoint: URL, transport: any HTTPTransport, roleArn: String, roleSessionName: String,
-                                          webIdentityToken: String, durationSeconds: Int? = nil,
-                                          sleep: @Sendable (Duration) async throws -> Void = { try await Task.sleep(for: $0) })
-        async throws -> AssumedRoleCredentials {
+    static func assumeRoleWithWebIdentity(
+        endpoint: URL, transport: any HTTPTransport, roleArn: String, roleSessionName: String,
+        webIdentityToken: String, durationSeconds: Int? = nil,
+        sleep: @Sendable (Duration) async throws -> Void = { try await Task.sleep(for: $0) }
+    )
+        async throws -> AssumedRoleCredentials
+    {
         let operation = "AssumeRoleWithWebIdentity"
         do {
             _ = try IAMRoleARN(parsing: roleArn)
@@ -59,9 +70,11 @@ extension STSClient {
         }
         var parameters = [("RoleArn", roleArn), ("RoleSessionName", roleSessionName), ("WebIdentityToken", webIdentityToken)]
         if let durationSeconds { parameters.append(("DurationSeconds", String(durationSeconds))) }
-        var request = HTTPRequest(method: "POST", url: endpoint, headers: [
-            "Content-Type": "application/x-www-form-urlencoded; charset=utf-8",
-        ], body: formBody(action: operation, parameters), timeout: .seconds(30))
+        var request = HTTPRequest(
+            method: "POST", url: endpoint,
+            headers: [
+                "Content-Type": "application/x-www-form-urlencoded; charset=utf-8"
+            ], body: formBody(action: operation, parameters), timeout: .seconds(30))
         request.headers["User-Agent"] = KMSClient.userAgent
         request.headers["Host"] = KMSClient.hostHeader(for: endpoint)
         var attempt = 0
@@ -75,7 +88,8 @@ extension STSClient {
                     do {
                         document = try XMLDocumentNode.read(response.body)
                     } catch {
-                        throw STSError(code: .invalidResponse, message: "Could not read the \(operation) answer: \(error)", operation: operation)
+                        throw STSError(
+                            code: .invalidResponse, message: "Could not read the \(operation) answer: \(error)", operation: operation)
                     }
                     return try webIdentityResult(from: document, roleArn: roleArn)
                 }
@@ -94,9 +108,13 @@ extension STSClient {
     /// `AssumeRoleResult`. Error messages name the missing element, never a value.
     static func webIdentityResult(from document: XMLDocumentNode, roleArn: String) throws -> AssumedRoleCredentials {
         func fail(_ what: String) -> STSError {
-            STSError(code: .invalidResponse, message: "Could not read the AssumeRoleWithWebIdentity answer: \(what)", operation: "AssumeRoleWithWebIdentity")
+            STSError(
+                code: .invalidResponse, message: "Could not read the AssumeRoleWithWebIdentity answer: \(what)",
+                operation: "AssumeRoleWithWebIdentity")
         }
-        guard let result = document.path(["AssumeRoleWithWebIdentityResult"]) else { throw fail("no AssumeRoleWithWebIdentityResult element") }
+        guard let result = document.path(["AssumeRoleWithWebIdentityResult"]) else {
+            throw fail("no AssumeRoleWithWebIdentityResult element")
+        }
         guard let credentials = result.child("Credentials") else { throw fail("no Credentials element") }
         func required(_ name: String) throws -> String {
             guard let value = credentials.child(name)?.text, !value.isEmpty else { throw fail("no Credentials/\(name) element") }
@@ -111,8 +129,9 @@ extension STSClient {
         let assumedRoleArn = result.path(["AssumedRoleUser", "Arn"])?.text
         let accountId = assumedRoleArn.flatMap { KMSKey.arnComponent(4, of: $0) } ?? (try? IAMRoleARN(parsing: roleArn))?.accountId
         return AssumedRoleCredentials(
-            credentials: AWSCredentials(accessKeyId: accessKeyId, secretAccessKey: secretAccessKey, sessionToken: sessionToken,
-                                        expiration: expiration, accountId: accountId),
+            credentials: AWSCredentials(
+                accessKeyId: accessKeyId, secretAccessKey: secretAccessKey, sessionToken: sessionToken,
+                expiration: expiration, accountId: accountId),
             assumedRoleArn: assumedRoleArn,
             assumedRoleId: result.path(["AssumedRoleUser", "AssumedRoleId"])?.text)
     }

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import KMSRotation
 
 /// Assume-role profiles and web identity, resolved in botocore's order against a fake STS.
@@ -13,14 +14,16 @@ struct SignInProfileTests {
     }
 
     @Test func threeProfileChainAssumesEachRoleWithThePreviousCredentials() async throws {
-        let files = try SignInFixtures.files(credentials: "[base]\naws_access_key_id = AKIDBASE\naws_secret_access_key = \(Self.secret)\n", config: """
-            [profile top]
-            role_arn = arn:aws:iam::333333333333:role/Top
-            source_profile = middle
-            [profile middle]
-            role_arn = arn:aws:iam::222222222222:role/Middle
-            source_profile = base
-            """)
+        let files = try SignInFixtures.files(
+            credentials: "[base]\naws_access_key_id = AKIDBASE\naws_secret_access_key = \(Self.secret)\n",
+            config: """
+                [profile top]
+                role_arn = arn:aws:iam::333333333333:role/Top
+                source_profile = middle
+                [profile middle]
+                role_arn = arn:aws:iam::222222222222:role/Middle
+                source_profile = base
+                """)
         let credentials = try await SignInFixtures.provider("top", files: files, aws: aws).credentials()
         #expect(credentials.accessKeyId == "ASIATOP2")
         #expect(credentials.accountId == "333333333333")
@@ -32,8 +35,9 @@ struct SignInProfileTests {
     }
 
     @Test func roleCredentialsAreCachedAndRefreshedBeforeExpiry() async throws {
-        let files = try SignInFixtures.files(credentials: "[base]\naws_access_key_id = AKIDBASE\naws_secret_access_key = \(Self.secret)\n",
-                                             config: "[profile r]\nrole_arn = arn:aws:iam::222222222222:role/R\nsource_profile = base\n")
+        let files = try SignInFixtures.files(
+            credentials: "[base]\naws_access_key_id = AKIDBASE\naws_secret_access_key = \(Self.secret)\n",
+            config: "[profile r]\nrole_arn = arn:aws:iam::222222222222:role/R\nsource_profile = base\n")
         let provider = SignInFixtures.provider("r", files: files, aws: aws)
         #expect(try await provider.credentials().accessKeyId == "ASIAR1")
         #expect(try await provider.credentials().accessKeyId == "ASIAR1")
@@ -43,14 +47,15 @@ struct SignInProfileTests {
     }
 
     @Test func cycleIsAClearError() async throws {
-        let files = try SignInFixtures.files(config: """
-            [profile a]
-            role_arn = arn:aws:iam::111122223333:role/A
-            source_profile = b
-            [profile b]
-            role_arn = arn:aws:iam::111122223333:role/B
-            source_profile = a
-            """)
+        let files = try SignInFixtures.files(
+            config: """
+                [profile a]
+                role_arn = arn:aws:iam::111122223333:role/A
+                source_profile = b
+                [profile b]
+                role_arn = arn:aws:iam::111122223333:role/B
+                source_profile = a
+                """)
         let error = try await failure(SignInFixtures.provider("a", files: files, aws: aws))
         #expect(error.kind == .failed)
         #expect(error.reason.contains("Infinite loop in credential configuration detected"))
@@ -67,21 +72,24 @@ struct SignInProfileTests {
     }
 
     @Test func selfSourceWithoutStaticKeysIsACycle() async throws {
-        let files = try SignInFixtures.files(config: "[profile self]\nrole_arn = arn:aws:iam::111122223333:role/Self\nsource_profile = self\n")
+        let files = try SignInFixtures.files(
+            config: "[profile self]\nrole_arn = arn:aws:iam::111122223333:role/Self\nsource_profile = self\n")
         let error = try await failure(SignInFixtures.provider("self", files: files, aws: aws))
         #expect(error.reason.contains("Infinite loop"))
     }
 
     @Test func roleSettingsAreSent() async throws {
         let externalId = "EXTERNALidSECRET123"
-        let files = try SignInFixtures.files(credentials: "[base]\naws_access_key_id = AKIDBASE\naws_secret_access_key = \(Self.secret)\n", config: """
-            [profile r]
-            role_arn = arn:aws:iam::222222222222:role/R
-            source_profile = base
-            external_id = \(externalId)
-            role_session_name = alice
-            duration_seconds = 1800
-            """)
+        let files = try SignInFixtures.files(
+            credentials: "[base]\naws_access_key_id = AKIDBASE\naws_secret_access_key = \(Self.secret)\n",
+            config: """
+                [profile r]
+                role_arn = arn:aws:iam::222222222222:role/R
+                source_profile = base
+                external_id = \(externalId)
+                role_session_name = alice
+                duration_seconds = 1800
+                """)
         let provider = SignInFixtures.provider("r", files: files, aws: aws)
         _ = try await provider.credentials()
         let form = try #require(aws.calls.first?.form)
@@ -92,14 +100,16 @@ struct SignInProfileTests {
         #expect(!String(reflecting: provider).contains(externalId))
     }
 
-    @Test(arguments: [
-        ("Environment", "ASIAR1"),
-        ("EcsContainer", nil),
-        ("Ec2InstanceMetadata", nil),
-        ("Bogus", nil),
-    ] as [(String, String?)])
+    @Test(
+        arguments: [
+            ("Environment", "ASIAR1"),
+            ("EcsContainer", nil),
+            ("Ec2InstanceMetadata", nil),
+            ("Bogus", nil),
+        ] as [(String, String?)])
     func credentialSource(source: String, expected: String?) async throws {
-        let files = try SignInFixtures.files(config: "[profile r]\nrole_arn = arn:aws:iam::222222222222:role/R\ncredential_source = \(source)\n")
+        let files = try SignInFixtures.files(
+            config: "[profile r]\nrole_arn = arn:aws:iam::222222222222:role/R\ncredential_source = \(source)\n")
         let env = ["AWS_ACCESS_KEY_ID": "AKIDENV", "AWS_SECRET_ACCESS_KEY": Self.secret, "AWS_EC2_METADATA_DISABLED": "true"]
         let provider = SignInFixtures.provider("r", files: files, aws: aws, environment: env)
         if let expected {
@@ -109,7 +119,8 @@ struct SignInProfileTests {
             let error = try await failure(provider)
             #expect(error.kind == .failed)
             if source == "Bogus" {
-                #expect(error.reason == "The credential source \"Bogus\" referenced in profile \"r\" is not valid "
+                #expect(
+                    error.reason == "The credential source \"Bogus\" referenced in profile \"r\" is not valid "
                         + "(expected Environment, Ec2InstanceMetadata or EcsContainer).")
             } else {
                 #expect(error.reason.hasPrefix("No credentials found in credential_source \(source) referenced in profile r"))
@@ -119,16 +130,22 @@ struct SignInProfileTests {
 
     @Test func sourceProfileAndCredentialSourceTogetherFail() async throws {
         let files = try SignInFixtures.files(
-            config: "[profile r]\nrole_arn = arn:aws:iam::111111111111:role/R\nsource_profile = x\ncredential_source = Environment\n[profile x]\n")
+            config:
+                "[profile r]\nrole_arn = arn:aws:iam::111111111111:role/R\nsource_profile = x\n"
+                    + "credential_source = Environment\n[profile x]\n"
+        )
         let error = try await failure(SignInFixtures.provider("r", files: files, aws: aws))
         #expect(error.reason == "The profile \"r\" contains both source_profile and credential_source.")
     }
 
     @Test func missingSourceProfileAndSourceWithoutCredentialsFail() async throws {
-        let missing = try SignInFixtures.files(config: "[profile r]\nrole_arn = arn:aws:iam::111111111111:role/R\nsource_profile = nowhere\n")
-        #expect(try await failure(SignInFixtures.provider("r", files: missing, aws: aws)).reason
+        let missing = try SignInFixtures.files(
+            config: "[profile r]\nrole_arn = arn:aws:iam::111111111111:role/R\nsource_profile = nowhere\n")
+        #expect(
+            try await failure(SignInFixtures.provider("r", files: missing, aws: aws)).reason
                 == "The source_profile \"nowhere\" referenced in the profile \"r\" does not exist.")
-        let empty = try SignInFixtures.files(config: "[profile r]\nrole_arn = arn:aws:iam::111111111111:role/R\nsource_profile = e\n[profile e]\nregion = x\n")
+        let empty = try SignInFixtures.files(
+            config: "[profile r]\nrole_arn = arn:aws:iam::111111111111:role/R\nsource_profile = e\n[profile e]\nregion = x\n")
         let error = try await failure(SignInFixtures.provider("r", files: empty, aws: aws))
         #expect(error.kind == .failed)
         #expect(error.reason.hasPrefix("The source profile \"e\" must have credentials."))
@@ -142,12 +159,14 @@ struct SignInProfileTests {
             #expect(profile == "r")
             return "123456"
         }
-        let files = try SignInFixtures.files(credentials: "[base]\naws_access_key_id = AKIDBASE\naws_secret_access_key = \(Self.secret)\n", config: """
-            [profile r]
-            role_arn = arn:aws:iam::222222222222:role/R
-            source_profile = base
-            mfa_serial = arn:aws:iam::111122223333:mfa/alice
-            """)
+        let files = try SignInFixtures.files(
+            credentials: "[base]\naws_access_key_id = AKIDBASE\naws_secret_access_key = \(Self.secret)\n",
+            config: """
+                [profile r]
+                role_arn = arn:aws:iam::222222222222:role/R
+                source_profile = base
+                mfa_serial = arn:aws:iam::111122223333:mfa/alice
+                """)
         let provider = SignInFixtures.provider("r", files: files, aws: aws, mfa: prompt)
         _ = try await provider.credentials()
         _ = try await provider.credentials()
@@ -165,8 +184,10 @@ struct SignInProfileTests {
     @Test func webIdentityFromEnvironmentIsUnsignedAndRereadsTheToken() async throws {
         let directory = try AuthTempDirectory()
         let tokenFile = try directory.write("token", "eyJFIRSTwebIDENTITYtoken0123456789")
-        let env = ["AWS_WEB_IDENTITY_TOKEN_FILE": tokenFile, "AWS_ROLE_ARN": "arn:aws:iam::444455556666:role/Irsa",
-                   "AWS_ROLE_SESSION_NAME": "pod-1"]
+        let env = [
+            "AWS_WEB_IDENTITY_TOKEN_FILE": tokenFile, "AWS_ROLE_ARN": "arn:aws:iam::444455556666:role/Irsa",
+            "AWS_ROLE_SESSION_NAME": "pod-1",
+        ]
         let provider = SignInFixtures.provider(nil, files: .empty, aws: aws, environment: env)
         #expect(try await provider.credentials().accessKeyId == "ASIAWEBIRSA1")
         try directory.write("token", "eyJSECONDwebIDENTITYtoken0123456789")
@@ -180,7 +201,8 @@ struct SignInProfileTests {
     }
 
     @Test func environmentWebIdentityIsIgnoredForAnExplicitProfile() async throws {
-        let files = try SignInFixtures.files(credentials: "[dev]\naws_access_key_id = AKIDDEV\naws_secret_access_key = \(Self.secret)\n", config: "")
+        let files = try SignInFixtures.files(
+            credentials: "[dev]\naws_access_key_id = AKIDDEV\naws_secret_access_key = \(Self.secret)\n", config: "")
         let env = ["AWS_WEB_IDENTITY_TOKEN_FILE": "/nonexistent", "AWS_ROLE_ARN": "arn:aws:iam::444455556666:role/Irsa"]
         let explicit = SignInFixtures.provider("dev", files: files, aws: aws, environment: env, webIdentityFromEnvironment: false)
         #expect(try await explicit.credentials().accessKeyId == "AKIDDEV")
@@ -199,14 +221,15 @@ struct SignInProfileTests {
     @Test func webIdentityProfileAsSourceOfARole() async throws {
         let directory = try AuthTempDirectory()
         let tokenFile = try directory.write("token", "eyJwebIDENTITYtokenFORsource0123456789")
-        let files = try SignInFixtures.files(config: """
-            [profile top]
-            role_arn = arn:aws:iam::222222222222:role/Top
-            source_profile = web
-            [profile web]
-            role_arn = arn:aws:iam::111122223333:role/Web
-            web_identity_token_file = \(tokenFile)
-            """)
+        let files = try SignInFixtures.files(
+            config: """
+                [profile top]
+                role_arn = arn:aws:iam::222222222222:role/Top
+                source_profile = web
+                [profile web]
+                role_arn = arn:aws:iam::111122223333:role/Web
+                web_identity_token_file = \(tokenFile)
+                """)
         #expect(try await SignInFixtures.provider("top", files: files, aws: aws).credentials().accessKeyId == "ASIATOP2")
         #expect(aws.calls.map(\.action) == ["AssumeRoleWithWebIdentity", "AssumeRole"])
         #expect(aws.calls.last?.signedWith == "ASIAWEBWEB1")
@@ -225,38 +248,45 @@ struct SignInProfileTests {
     }
 
     @Test func stsUsesTheRegionalEndpointByDefault() async throws {
-        let files = try SignInFixtures.files(credentials: "[base]\naws_access_key_id = AKIDBASE\naws_secret_access_key = \(Self.secret)\n",
-                                             config: "[profile r]\nrole_arn = arn:aws:iam::222222222222:role/R\nsource_profile = base\nregion = ap-southeast-2\n")
-        let provider = ProfileCredentialProvider(profile: "r", files: files, processRunner: AuthFakeProcessRunner(stdout: ""), environment: [:],
-                                                 transport: aws.transport, now: { aws.clock.now })
+        let files = try SignInFixtures.files(
+            credentials: "[base]\naws_access_key_id = AKIDBASE\naws_secret_access_key = \(Self.secret)\n",
+            config: "[profile r]\nrole_arn = arn:aws:iam::222222222222:role/R\nsource_profile = base\nregion = ap-southeast-2\n")
+        let provider = ProfileCredentialProvider(
+            profile: "r", files: files, processRunner: AuthFakeProcessRunner(stdout: ""), environment: [:],
+            transport: aws.transport, now: { aws.clock.now })
         _ = try await provider.credentials()
         #expect(aws.calls.first?.url.absoluteString == "https://sts.ap-southeast-2.amazonaws.com")
     }
 
     @Test func servicesSectionAndStsVariableAreHonoured() async throws {
-        let files = try SignInFixtures.files(credentials: "[base]\naws_access_key_id = AKIDBASE\naws_secret_access_key = \(Self.secret)\n", config: """
-            [profile r]
-            role_arn = arn:aws:iam::222222222222:role/R
-            source_profile = base
-            services = local
-            [services local]
-            sts =
-              endpoint_url = https://sts.local.test
-            """)
-        let provider = ProfileCredentialProvider(profile: "r", files: files, processRunner: AuthFakeProcessRunner(stdout: ""),
-                                                 environment: ["AWS_REGION": "eu-west-1"], transport: aws.transport, now: { aws.clock.now })
+        let files = try SignInFixtures.files(
+            credentials: "[base]\naws_access_key_id = AKIDBASE\naws_secret_access_key = \(Self.secret)\n",
+            config: """
+                [profile r]
+                role_arn = arn:aws:iam::222222222222:role/R
+                source_profile = base
+                services = local
+                [services local]
+                sts =
+                  endpoint_url = https://sts.local.test
+                """)
+        let provider = ProfileCredentialProvider(
+            profile: "r", files: files, processRunner: AuthFakeProcessRunner(stdout: ""),
+            environment: ["AWS_REGION": "eu-west-1"], transport: aws.transport, now: { aws.clock.now })
         _ = try await provider.credentials()
         #expect(aws.calls.first?.url.host == "sts.local.test")
-        let byVariable = ProfileCredentialProvider(profile: "r", files: files, processRunner: AuthFakeProcessRunner(stdout: ""),
-                                                   environment: ["AWS_REGION": "eu-west-1", "AWS_ENDPOINT_URL_STS": "https://sts.variable.test"],
-                                                   transport: aws.transport, now: { aws.clock.now })
+        let byVariable = ProfileCredentialProvider(
+            profile: "r", files: files, processRunner: AuthFakeProcessRunner(stdout: ""),
+            environment: ["AWS_REGION": "eu-west-1", "AWS_ENDPOINT_URL_STS": "https://sts.variable.test"],
+            transport: aws.transport, now: { aws.clock.now })
         _ = try await byVariable.credentials()
         #expect(aws.calls.last?.url.host == "sts.variable.test")
     }
 
     @Test func noSecretReachesDescriptionsOrErrors() async throws {
-        let files = try SignInFixtures.files(credentials: "[base]\naws_access_key_id = AKIDBASE\naws_secret_access_key = \(Self.secret)\n",
-                                             config: "[profile r]\nrole_arn = arn:aws:iam::222222222222:role/R\nsource_profile = base\n")
+        let files = try SignInFixtures.files(
+            credentials: "[base]\naws_access_key_id = AKIDBASE\naws_secret_access_key = \(Self.secret)\n",
+            config: "[profile r]\nrole_arn = arn:aws:iam::222222222222:role/R\nsource_profile = base\n")
         let provider = SignInFixtures.provider("r", files: files, aws: aws)
         let credentials = try await provider.credentials()
         for text in [String(describing: provider), String(describing: credentials), String(reflecting: credentials)] {

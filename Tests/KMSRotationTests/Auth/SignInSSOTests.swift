@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import KMSRotation
 
 /// IAM Identity Center profiles against a fake portal and OIDC, with a real token cache directory.
@@ -38,13 +39,15 @@ struct SignInSSOTests {
     private func home() throws -> Home { Home(directory: try AuthTempDirectory()) }
 
     private func provider(_ profile: String, config: String = SignInSSOTests.config, home: Home) throws -> ProfileCredentialProvider {
-        SignInFixtures.provider(profile, files: try SignInFixtures.files(config: config), aws: aws, environment: ["HOME": home.directory.path])
+        SignInFixtures.provider(
+            profile, files: try SignInFixtures.files(config: config), aws: aws, environment: ["HOME": home.directory.path])
     }
 
     private func writeToken(_ home: Home, key: String, accessToken: String, expiresIn: TimeInterval, refreshable: Bool = true) throws {
-        let text = SignInFixtures.ssoToken(startURL: Self.startURL, region: "us-east-1", accessToken: accessToken,
-                                           expiresAt: aws.clock.now.addingTimeInterval(expiresIn), refreshable: refreshable,
-                                           registrationExpiresAt: aws.clock.now.addingTimeInterval(90 * 86_400))
+        let text = SignInFixtures.ssoToken(
+            startURL: Self.startURL, region: "us-east-1", accessToken: accessToken,
+            expiresAt: aws.clock.now.addingTimeInterval(expiresIn), refreshable: refreshable,
+            registrationExpiresAt: aws.clock.now.addingTimeInterval(90 * 86_400))
         try home.directory.write(".aws/sso/cache/\(key).json", text)
     }
 
@@ -93,7 +96,9 @@ struct SignInSSOTests {
     }
 
     @Test func missingTokenSaysHowToSignIn() async throws {
-        let error = try await #require(throws: CredentialProviderError.self) { try await provider("my-dev-profile", home: try home()).credentials() }
+        let error = try await #require(throws: CredentialProviderError.self) {
+            try await provider("my-dev-profile", home: try home()).credentials()
+        }
         #expect(error.kind == .failed)
         #expect(error.reason.hasSuffix("run `aws sso login --sso-session my-sso`"))
         #expect(aws.calls.isEmpty)
@@ -103,8 +108,11 @@ struct SignInSSOTests {
         let home = try home()
         try writeToken(home, key: Self.sessionKey, accessToken: "SSOoldACCESStoken0123456789", expiresIn: -60)
         aws.oidcStatus = 400
-        let error = try await #require(throws: CredentialProviderError.self) { try await provider("my-dev-profile", home: home).credentials() }
-        #expect(error.reason == "the IAM Identity Center token for sso-session my-sso has expired and could not be refreshed; "
+        let error = try await #require(throws: CredentialProviderError.self) {
+            try await provider("my-dev-profile", home: home).credentials()
+        }
+        #expect(
+            error.reason == "the IAM Identity Center token for sso-session my-sso has expired and could not be refreshed; "
                 + "run `aws sso login --sso-session my-sso`")
         #expect(aws.calls.map(\.action) == ["CreateToken"])
     }
@@ -112,8 +120,11 @@ struct SignInSSOTests {
     @Test func tokenRefusedByThePortalSaysHowToSignIn() async throws {
         let home = try home()
         try writeToken(home, key: Self.sessionKey, accessToken: "SSOrevokedACCESStoken0123456789", expiresIn: 3600)
-        let error = try await #require(throws: CredentialProviderError.self) { try await provider("my-dev-profile", home: home).credentials() }
-        #expect(error.reason == "IAM Identity Center refused the token for sso-session my-sso (UnauthorizedException); "
+        let error = try await #require(throws: CredentialProviderError.self) {
+            try await provider("my-dev-profile", home: home).credentials()
+        }
+        #expect(
+            error.reason == "IAM Identity Center refused the token for sso-session my-sso (UnauthorizedException); "
                 + "run `aws sso login --sso-session my-sso`")
     }
 
@@ -132,10 +143,16 @@ struct SignInSSOTests {
 
     @Test func incompleteConfigurationNamesWhatIsMissing() async throws {
         let config = "[profile p]\nsso_session = s\nsso_account_id = 1\n[sso-session s]\nsso_region = us-east-1\n"
-        let error = try await #require(throws: CredentialProviderError.self) { try await provider("p", config: config, home: try home()).credentials() }
-        #expect(error.reason == "The profile \"p\" is configured to use SSO but is missing required configuration: sso_role_name, sso_start_url")
+        let error = try await #require(throws: CredentialProviderError.self) {
+            try await provider("p", config: config, home: try home()).credentials()
+        }
+        #expect(
+            error.reason == "The profile \"p\" is configured to use SSO but is missing required configuration: sso_role_name, sso_start_url"
+        )
         let noSession = "[profile p]\nsso_session = nope\nsso_account_id = 1\nsso_role_name = r\n"
-        let missing = try await #require(throws: CredentialProviderError.self) { try await provider("p", config: noSession, home: try home()).credentials() }
+        let missing = try await #require(throws: CredentialProviderError.self) {
+            try await provider("p", config: noSession, home: try home()).credentials()
+        }
         #expect(missing.reason == "The specified sso-session does not exist: \"nope\"")
     }
 
@@ -154,13 +171,16 @@ struct SignInSSOTests {
     @Test func ssoEndpointsComeFromTheServicesSection() async throws {
         let home = try home()
         try writeToken(home, key: Self.sessionKey, accessToken: aws.validAccessToken, expiresIn: 3600)
-        let config = Self.config.replacingOccurrences(of: "output = json", with: "services = local\n[services local]\nsso =\n  endpoint_url = https://portal.local.test")
-        let provider = ProfileCredentialProvider(profile: "my-dev-profile", files: try SignInFixtures.files(config: config),
-                                                 environment: ["HOME": home.directory.path], transport: aws.transport, now: { aws.clock.now })
+        let config = Self.config.replacingOccurrences(
+            of: "output = json", with: "services = local\n[services local]\nsso =\n  endpoint_url = https://portal.local.test")
+        let provider = ProfileCredentialProvider(
+            profile: "my-dev-profile", files: try SignInFixtures.files(config: config),
+            environment: ["HOME": home.directory.path], transport: aws.transport, now: { aws.clock.now })
         _ = try await provider.credentials()
         #expect(aws.calls.first?.url.host == "portal.local.test")
-        let byDefault = ProfileCredentialProvider(profile: "my-dev-profile", files: try SignInFixtures.files(config: Self.config),
-                                                  environment: ["HOME": home.directory.path], transport: aws.transport, now: { aws.clock.now })
+        let byDefault = ProfileCredentialProvider(
+            profile: "my-dev-profile", files: try SignInFixtures.files(config: Self.config),
+            environment: ["HOME": home.directory.path], transport: aws.transport, now: { aws.clock.now })
         _ = try await byDefault.credentials()
         #expect(aws.calls.last?.url.host == "portal.sso.us-east-1.amazonaws.com")
     }

@@ -1,4 +1,5 @@
 import Foundation
+
 @testable import KMSRotation
 
 /// A fake AWS for sign-in tests: STS (`AssumeRole`, `AssumeRoleWithWebIdentity`, Query protocol), the
@@ -38,7 +39,10 @@ final class SignInFakeAWS: @unchecked Sendable {
     }
 
     private func handle(_ request: HTTPRequest) -> HTTPResponse {
-        let number = lock.withLock { count += 1; return count }
+        let number = lock.withLock {
+            count += 1
+            return count
+        }
         let expiration = ISO8601DateFormatter().string(from: clock.now.addingTimeInterval(3600))
         if request.url.path.hasSuffix("/federation/credentials") {
             let query = URLComponents(url: request.url, resolvingAgainstBaseURL: false)?.queryItems ?? []
@@ -47,15 +51,19 @@ final class SignInFakeAWS: @unchecked Sendable {
             record(Call(action: "GetRoleCredentials", form: form, signedWith: nil, headers: request.headers, url: request.url))
             let token = request.headers["x-amz-sso_bearer_token"]
             guard portalStatus == 200, token == validAccessToken || token == refreshedAccessToken else {
-                return HTTPResponse(status: 401, headers: ["x-amzn-ErrorType": "UnauthorizedException:http://internal.amazon.com/"],
-                                    body: Data(#"{"message":"Session token not found or invalid"}"#.utf8))
+                return HTTPResponse(
+                    status: 401, headers: ["x-amzn-ErrorType": "UnauthorizedException:http://internal.amazon.com/"],
+                    body: Data(#"{"message":"Session token not found or invalid"}"#.utf8))
             }
             let millis = Int(clock.now.addingTimeInterval(3600).timeIntervalSince1970 * 1000)
             let role = (form["role_name"] ?? "").uppercased()
-            return HTTPResponse(status: 200, body: Data("""
-                {"roleCredentials":{"accessKeyId":"ASIASSO\(role)\(number)","secretAccessKey":"SSOsecret\(number)SSOsecretSSOsecret",
-                "sessionToken":"SSOsession\(number)SSOsessionSSOsession","expiration":\(millis)}}
-                """.utf8))
+            return HTTPResponse(
+                status: 200,
+                body: Data(
+                    """
+                    {"roleCredentials":{"accessKeyId":"ASIASSO\(role)\(number)","secretAccessKey":"SSOsecret\(number)SSOsecretSSOsecret",
+                    "sessionToken":"SSOsession\(number)SSOsessionSSOsession","expiration":\(millis)}}
+                    """.utf8))
         }
         if request.url.path.hasSuffix("/token") {
             let object = (try? JSONSerialization.jsonObject(with: request.body) as? [String: String]) ?? [:]
@@ -63,9 +71,13 @@ final class SignInFakeAWS: @unchecked Sendable {
             guard oidcStatus == 200 else {
                 return HTTPResponse(status: 400, body: Data(#"{"error":"invalid_grant","error_description":"expired"}"#.utf8))
             }
-            return HTTPResponse(status: 200, body: Data("""
-                {"accessToken":"\(refreshedAccessToken)","expiresIn":28800,"refreshToken":"NEWrefreshTOKEN0123456789abc","tokenType":"Bearer"}
-                """.utf8))
+            return HTTPResponse(
+                status: 200,
+                body: Data(
+                    """
+                    {"accessToken":"\(refreshedAccessToken)","expiresIn":28800,
+                    "refreshToken":"NEWrefreshTOKEN0123456789abc","tokenType":"Bearer"}
+                    """.utf8))
         }
         let form = Self.form(request.body)
         let authorization = request.headers["Authorization"]
@@ -81,7 +93,8 @@ final class SignInFakeAWS: @unchecked Sendable {
         let prefix = action == "AssumeRoleWithWebIdentity" ? "ASIAWEB" : "ASIA"
         let body = """
             <\(action)Response xmlns="https://sts.amazonaws.com/doc/2011-06-15/"><\(action)Result>
-            <AssumedRoleUser><Arn>arn:aws:sts::\(account):assumed-role/\(roleName)/s</Arn><AssumedRoleId>AROA:s</AssumedRoleId></AssumedRoleUser>
+            <AssumedRoleUser><Arn>arn:aws:sts::\(account):assumed-role/\(roleName)/s</Arn>
+            <AssumedRoleId>AROA:s</AssumedRoleId></AssumedRoleUser>
             <Credentials><AccessKeyId>\(prefix)\(roleName.uppercased())\(number)</AccessKeyId>
             <SecretAccessKey>ROLEsecret\(number)ROLEsecretROLEsecret</SecretAccessKey>
             <SessionToken>ROLEsession\(number)ROLEsessionROLEsession</SessionToken><Expiration>\(expiration)</Expiration></Credentials>
@@ -99,23 +112,29 @@ enum SignInFixtures {
     static let clientSecret = "CLIENTsecretCLIENTsecret0123456789"
 
     static func files(credentials: String = "", config: String) throws -> SharedConfigFiles {
-        try SharedConfigFiles(credentials: credentials, config: config, credentialsFilePath: "/h/.aws/credentials", configFilePath: "/h/.aws/config")
+        try SharedConfigFiles(
+            credentials: credentials, config: config, credentialsFilePath: "/h/.aws/credentials", configFilePath: "/h/.aws/config")
     }
 
     /// A profile provider as the default chain builds it, with an MFA prompt that must not be reached
     /// unless given.
-    static func provider(_ profile: String?, files: SharedConfigFiles, aws: SignInFakeAWS, environment: [String: String] = [:],
-                         webIdentityFromEnvironment: Bool = true,
-                         mfa: MFACodePrompt = MFACodePrompt { _, _ in throw CocoaError(.userCancelled) }) -> ProfileCredentialProvider {
+    static func provider(
+        _ profile: String?, files: SharedConfigFiles, aws: SignInFakeAWS, environment: [String: String] = [:],
+        webIdentityFromEnvironment: Bool = true,
+        mfa: MFACodePrompt = MFACodePrompt { _, _ in throw CocoaError(.userCancelled) }
+    ) -> ProfileCredentialProvider {
         var env = ["AWS_REGION": "eu-west-1", "AWS_ENDPOINT_URL": "https://fake.test"]
         env.merge(environment) { _, new in new }
-        return ProfileCredentialProvider(profile: profile, files: files, processRunner: AuthFakeProcessRunner(stdout: ""), environment: env,
-                                         transport: aws.transport, now: { aws.clock.now }, webIdentityFromEnvironment: webIdentityFromEnvironment,
-                                         mfaPrompt: mfa)
+        return ProfileCredentialProvider(
+            profile: profile, files: files, processRunner: AuthFakeProcessRunner(stdout: ""), environment: env,
+            transport: aws.transport, now: { aws.clock.now }, webIdentityFromEnvironment: webIdentityFromEnvironment,
+            mfaPrompt: mfa)
     }
 
     /// A token cache entry exactly as `aws sso login` writes it.
-    static func ssoToken(startURL: String, region: String, accessToken: String, expiresAt: Date, refreshable: Bool, registrationExpiresAt: Date) -> String {
+    static func ssoToken(
+        startURL: String, region: String, accessToken: String, expiresAt: Date, refreshable: Bool, registrationExpiresAt: Date
+    ) -> String {
         let formatter = ISO8601DateFormatter()
         var object: [String: Any] = [
             "startUrl": startURL, "region": region, "accessToken": accessToken, "expiresAt": formatter.string(from: expiresAt),
