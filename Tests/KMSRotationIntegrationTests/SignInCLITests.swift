@@ -58,7 +58,7 @@ struct SignInCLITests {
             tokens: [SignInHome.corpKey: SignInHome.token(startURL: SignInHome.startURL, expiresIn: 3600, refreshable: true)])
         defer { home.remove() }
         let result = try CLIBinary.run(
-            ["audit", "--profile", "my-dev-profile", "--format", "json"], environment: Self.environment(moto, home, sso: sso))
+            ["audit", "--profile", "my-dev-profile", "--format", "json", "--verbose"], environment: Self.environment(moto, home, sso: sso))
         #expect(result.status == 3, "\(result.stderr)")
         #expect(result.stdout.contains(arn))
         Self.expectNoSecrets(
