@@ -71,7 +71,7 @@ struct SSOCredentialProvider: CredentialProvider, CustomStringConvertible {
             SecretScrubber.register(token[key] as? String)
         }
         guard var accessToken = token["accessToken"] as? String, !accessToken.isEmpty,
-            var expiresAt = (token["expiresAt"] as? String).flatMap(CredentialsDocument.parseISO8601)
+            var expiresAt = (token["expiresAt"] as? String).flatMap(Self.parseCacheDate)
         else {
             throw CredentialProviderError.failed(
                 name,
@@ -112,7 +112,7 @@ struct SSOCredentialProvider: CredentialProvider, CustomStringConvertible {
             let refreshToken = token["refreshToken"] as? String, !refreshToken.isEmpty,
             let clientId = token["clientId"] as? String, !clientId.isEmpty,
             let clientSecret = token["clientSecret"] as? String, !clientSecret.isEmpty,
-            let registrationExpiresAt = (token["registrationExpiresAt"] as? String).flatMap(CredentialsDocument.parseISO8601),
+            let registrationExpiresAt = (token["registrationExpiresAt"] as? String).flatMap(Self.parseCacheDate),
             registrationExpiresAt > now()
         else { return nil }
         guard let fresh = try? await oidc.refresh(clientId: clientId, clientSecret: clientSecret, refreshToken: refreshToken) else {
@@ -128,6 +128,14 @@ struct SSOCredentialProvider: CredentialProvider, CustomStringConvertible {
         // A cache that cannot be written still leaves a usable token for this process.
         try? cache.write(updated, to: path)
         return (fresh.accessToken, expiresAt)
+    }
+
+    /// A cache date: `2026-01-01T00:00:00Z` as the AWS CLI v2 writes it today (with or without fractional
+    /// seconds or an offset), or `2026-01-01T00:00:00UTC` as its early versions wrote it.
+    static func parseCacheDate(_ text: String) -> Date? {
+        if let date = CredentialsDocument.parseISO8601(text) { return date }
+        guard text.hasSuffix("UTC") else { return nil }
+        return CredentialsDocument.parseISO8601(String(text.dropLast(3)) + "Z")
     }
 
     /// `2026-01-01T00:00:00Z`, as the AWS CLI writes `expiresAt`.

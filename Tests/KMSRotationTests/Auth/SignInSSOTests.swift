@@ -55,6 +55,15 @@ struct SignInSSOTests {
     static let sessionKey = "0ad374308c5a4e22f723adf10145eafad7c4031c"
     static let legacyKey = "c7aaaf71fcc8777ae2475525ed049d39fe16c484"
 
+    @Test func cacheDatesAreReadInEveryFormTheCLIWrites() {
+        let expected = AuthFixtures.now
+        // fixed-clock: compared with AuthFixtures.now only
+        for text in ["2026-11-29T06:00:00Z", "2026-11-29T06:00:00UTC", "2026-11-29T06:00:00.000Z", "2026-11-29T07:00:00+01:00"] {
+            #expect(SSOCredentialProvider.parseCacheDate(text) == expected, "\(text)")
+        }
+        #expect(SSOCredentialProvider.parseCacheDate("tomorrow") == nil)
+    }
+
     @Test func cacheKeyIsTheCLIs() {
         #expect(SSOTokenCache.key(sessionName: "my-sso", startURL: Self.startURL) == Self.sessionKey)
         #expect(SSOTokenCache.key(sessionName: nil, startURL: Self.startURL) == Self.legacyKey)
