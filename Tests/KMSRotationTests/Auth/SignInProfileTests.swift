@@ -128,6 +128,15 @@ struct SignInProfileTests {
         }
     }
 
+    @Test func credentialSourceEcsContainerSignsWithTheContainerCredentials() async throws {
+        let files = try SignInFixtures.files(
+            config: "[profile r]\nrole_arn = arn:aws:iam::222222222222:role/R\ncredential_source = EcsContainer\n")
+        let env = ["AWS_CONTAINER_CREDENTIALS_RELATIVE_URI": "/v2/credentials/task"]
+        #expect(try await SignInFixtures.provider("r", files: files, aws: aws, environment: env).credentials().accessKeyId == "ASIAR2")
+        #expect(aws.calls.map(\.action) == ["container", "AssumeRole"])
+        #expect(aws.calls.last?.signedWith == "ASIACONTAINER")
+    }
+
     @Test func sourceProfileAndCredentialSourceTogetherFail() async throws {
         let files = try SignInFixtures.files(
             config:
