@@ -33,8 +33,6 @@ struct ProfileResolver {
 
     static let defaultSessionName = AssumeRoleCredentialProvider.defaultSessionName
 
-    private var env: RedactedEnvironment { RedactedEnvironment(context.environment) }
-
     /// The provider for the top-level profile.
     /// - Throws: ``CredentialProviderError``: not configured when an implicit `default` profile is absent
     ///   (and no web identity is configured in the environment); failed for everything configured but broken.
