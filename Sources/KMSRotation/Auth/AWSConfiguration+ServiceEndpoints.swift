@@ -2,7 +2,7 @@ import Foundation
 
 /// A custom endpoint configured for one service, and where it was configured.
 package struct ConfiguredEndpoint: Sendable, Hashable, CustomStringConvertible {
-    /// The endpoint URL as written, not validated (``EndpointResolver`` validates it).
+    /// The endpoint URL as written, not validated (`EndpointResolver` validates it).
     package var url: String
     /// Where it came from ("environment variable AWS_ENDPOINT_URL_STS"), for messages.
     package var source: String

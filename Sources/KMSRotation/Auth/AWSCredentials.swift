@@ -6,14 +6,14 @@ import Foundation
 /// secret key and the session token and shows only the last four characters of the access key ID.
 ///
 /// Creating credentials (or assigning a secret key or session token) registers both secrets with
-/// ``SecretScrubber``, whichever provider they came from: from then on no error message, report or log
+/// `SecretScrubber`, whichever provider they came from: from then on no error message, report or log
 /// line that passes the scrubber can show them, even when an endpoint echoes them back.
 public struct AWSCredentials: Sendable, Hashable, CustomStringConvertible, CustomDebugStringConvertible, CustomReflectable {
     /// The access key ID (`AKIA…` for long-term, `ASIA…` for temporary credentials).
     public var accessKeyId: String
-    /// The secret access key. Never log it. Registered with ``SecretScrubber``.
+    /// The secret access key. Never log it. Registered with `SecretScrubber`.
     public var secretAccessKey: String { didSet { SecretScrubber.register(secretAccessKey) } }
-    /// The session token of temporary credentials. Never log it. Registered with ``SecretScrubber``.
+    /// The session token of temporary credentials. Never log it. Registered with `SecretScrubber`.
     public var sessionToken: String? { didSet { SecretScrubber.register(sessionToken) } }
     /// When temporary credentials expire; `nil` for credentials that do not.
     public var expiration: Date?
@@ -38,7 +38,7 @@ public struct AWSCredentials: Sendable, Hashable, CustomStringConvertible, Custo
     }
 
     /// The access key ID with all but its last four characters masked.
-    public var redactedAccessKeyId: String {
+    package var redactedAccessKeyId: String {
         accessKeyId.count <= 4 ? "****" : String(repeating: "*", count: 4) + accessKeyId.suffix(4)
     }
 
@@ -70,7 +70,7 @@ public struct AWSCredentials: Sendable, Hashable, CustomStringConvertible, Custo
     ///   - margin: Seconds before the expiration that already count as expired.
     ///   - now: The current time.
     /// - Returns: `false` for credentials without an expiration.
-    public func expires(within margin: TimeInterval, of now: Date) -> Bool {
+    package func expires(within margin: TimeInterval, of now: Date) -> Bool {
         guard let expiration else { return false }
         return expiration.timeIntervalSince(now) <= margin
     }

@@ -16,14 +16,14 @@ import Foundation
 /// ```
 ///
 /// By default the credentials are cached (a ``CachedCredentialProvider``): `AssumeRole` is called on
-/// first use and again when the session is within ``refreshMargin`` of expiring, so a long scan never
+/// first use and again when the session is within `refreshMargin` of expiring, so a long scan never
 /// signs with expired credentials, and concurrent requests share one call. Pass `refreshMargin: nil`
 /// for a provider that calls `AssumeRole` every time.
 ///
 /// Errors are thrown unchanged so that callers can tell why: ``AWSServiceError`` (`AccessDenied` when the
 /// role does not exist or does not trust the caller, or the external ID is wrong), ``TransportError``,
 /// or the source provider's error. Nothing this provider prints or throws contains a credential or the
-/// external ID: the external ID is registered with ``SecretScrubber`` when the provider is created, so
+/// external ID: the external ID is registered with `SecretScrubber` when the provider is created, so
 /// an STS endpoint that echoes the request's form body in its error message cannot reveal it.
 public struct AssumeRoleCredentialProvider: CredentialProvider, CustomStringConvertible, CustomReflectable {
     /// The session name used when none is given: `kms-rotation-audit`. It appears in the target

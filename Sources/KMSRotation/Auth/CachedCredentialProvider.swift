@@ -4,7 +4,7 @@ import Foundation
 ///
 /// Wrap any provider that makes a network call or runs a process, so that a scan of hundreds of keys
 /// fetches credentials once, not per request. Credentials are refreshed when they expire within
-/// ``refreshMargin`` (5 minutes, as in the AWS SDKs), leaving time for requests already signed with
+/// `refreshMargin` (5 minutes, as in the AWS SDKs), leaving time for requests already signed with
 /// them to complete. Concurrent callers that find the cache stale share one in-flight refresh. If a
 /// refresh fails while the cached credentials have not yet expired, the cached ones are returned and
 /// the next call tries again; credentials without an expiration are cached for good.
@@ -32,7 +32,7 @@ public actor CachedCredentialProvider: CredentialProvider, CustomStringConvertib
     }
 
     /// Returns the cached credentials, refreshing them first when they are missing or about to expire.
-    /// - Returns: Credentials valid for at least ``refreshMargin``, unless only older ones are available.
+    /// - Returns: Credentials valid for at least `refreshMargin`, unless only older ones are available.
     /// - Throws: The wrapped provider's error when there are no usable cached credentials.
     public func credentials() async throws -> AWSCredentials {
         if let cached, !cached.expires(within: refreshMargin, of: now()) {

@@ -18,10 +18,10 @@ import Darwin
 ///   too: checking them would need a DNS lookup.
 /// - The `Authorization` header comes from the file `AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE` (re-read
 ///   on every fetch, since EKS rotates it), else `AWS_CONTAINER_AUTHORIZATION_TOKEN`. The token is
-///   registered with ``SecretScrubber`` when it is read.
+///   registered with `SecretScrubber` when it is read.
 ///
 /// A failed fetch names the endpoint's origin and HTTP status and quotes at most 200 characters of an
-/// error body, after ``SecretScrubber``: an endpoint that echoes the token back cannot reveal it.
+/// error body, after `SecretScrubber`: an endpoint that echoes the token back cannot reveal it.
 public struct ContainerCredentialProvider: CredentialProvider, CustomStringConvertible {
     /// "container".
     public let name = "container"

@@ -14,7 +14,7 @@ public struct CredentialProcessOutput: Sendable, Hashable, CustomStringConvertib
     public var exitCode: Int32
     /// Standard output: the credentials JSON. Never log it.
     public var standardOutput: Data
-    /// Standard error: the command's diagnostics (at most the runner's ``SubprocessCredentialProcessRunner/maximumErrorBytes``).
+    /// Standard error: the command's diagnostics (at most the runner's `SubprocessCredentialProcessRunner/maximumErrorBytes`).
     public var standardError: Data
 
     /// Creates an output.
@@ -37,7 +37,7 @@ public struct CredentialProcessOutput: Sendable, Hashable, CustomStringConvertib
 /// Runs a profile's `credential_process` command.
 ///
 /// ``ProfileCredentialProvider`` takes one so tests can substitute a fake;
-/// ``SubprocessCredentialProcessRunner`` runs the command for real.
+/// `SubprocessCredentialProcessRunner` runs the command for real.
 public protocol CredentialProcessRunner: Sendable {
     /// Runs a command line and waits for it to finish.
     /// - Parameter command: The command line, exactly as written in the config file.
@@ -478,7 +478,7 @@ private final class ProcessGroupChild: @unchecked Sendable {
     }
 }
 
-/// The signal sources of ``SubprocessCredentialProcessRunner/terminateRunningCommandsOnTerminationSignals()``,
+/// The signal sources of `SubprocessCredentialProcessRunner/terminateRunningCommandsOnTerminationSignals()`,
 /// kept alive for the life of the process.
 private final class TerminationSignals: @unchecked Sendable {
     /// Guarded by `lock`; only appended to, once.

@@ -6,7 +6,7 @@
 /// endpoint answered 500). The reason is written for people and never contains a secret: no key, no
 /// token and no standard output of a process. Text it quotes from outside (an endpoint's error body, a
 /// `credential_process` command's standard error) is cut short, and the whole reason passes
-/// ``SecretScrubber`` when the error is created or the reason assigned.
+/// `SecretScrubber` when the error is created or the reason assigned.
 public struct CredentialProviderError: Error, Sendable, Hashable, CustomStringConvertible {
     /// The kind of failure. New kinds may be added; compare with the static members.
     public struct Kind: Sendable, Hashable, CustomStringConvertible {
@@ -31,7 +31,7 @@ public struct CredentialProviderError: Error, Sendable, Hashable, CustomStringCo
     /// - Parameters:
     ///   - provider: The provider's name.
     ///   - kind: ``Kind/notConfigured`` or ``Kind/failed``.
-    ///   - reason: A message for people; it passes ``SecretScrubber/scrub(_:)``.
+    ///   - reason: A message for people; it passes `SecretScrubber/scrub(_:)`.
     public init(provider: String, kind: Kind, reason: String) {
         self.provider = provider
         self.kind = kind

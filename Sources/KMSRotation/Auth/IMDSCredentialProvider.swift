@@ -13,7 +13,7 @@ import Foundation
 /// a metadata request means the token expired: a new token is fetched once. The IMDSv1 fallback
 /// (requests without a token) is deliberately not implemented: it is what SSRF attacks on instance
 /// credentials use, and AWS recommends requiring IMDSv2. The IMDSv2 session token is registered with
-/// ``SecretScrubber``, and every error reason passes it.
+/// `SecretScrubber`, and every error reason passes it.
 ///
 /// Settings: `AWS_EC2_METADATA_DISABLED=true` turns the provider off; `AWS_EC2_METADATA_SERVICE_ENDPOINT`
 /// replaces the endpoint; `AWS_EC2_METADATA_SERVICE_ENDPOINT_MODE=IPv6` uses `http://[fd00:ec2::254]`.

@@ -15,7 +15,7 @@ import Foundation
 /// 4. static keys (`aws_access_key_id`, `aws_secret_access_key`, `aws_session_token`) in the credentials file;
 /// 5. `credential_process` (from either file, taken verbatim: a `#` or `;` in it is not a comment, as in
 ///    botocore): the command runs through the injected ``CredentialProcessRunner`` (by default a
-///    ``SubprocessCredentialProcessRunner``: no shell, a time limit and an output cap) and must print `{"Version": 1, "AccessKeyId", "SecretAccessKey",
+///    `SubprocessCredentialProcessRunner`: no shell, a time limit and an output cap) and must print `{"Version": 1, "AccessKeyId", "SecretAccessKey",
 ///    "SessionToken"?, "Expiration"?, "AccountId"?}`;
 /// 6. static keys in the config file.
 ///

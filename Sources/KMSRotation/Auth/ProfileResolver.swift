@@ -343,7 +343,7 @@ struct RoleFetcher: CredentialProvider, CustomStringConvertible {
 }
 
 /// One `AssumeRoleWithWebIdentity` per call. The token file is read at every call, because EKS and other
-/// platforms rotate it; the token is registered with ``SecretScrubber`` before it is sent.
+/// platforms rotate it; the token is registered with `SecretScrubber` before it is sent.
 struct WebIdentityFetcher: CredentialProvider, CustomStringConvertible {
     let name: String
     let tokenFile: String

@@ -9,7 +9,7 @@ import Foundation
 /// has no refresh token. A token that is missing, expired and not renewable, or refused by the portal
 /// is an error that says how to sign in again (`aws sso login --sso-session NAME`, or `--profile NAME`
 /// for a legacy profile). Tokens, the client secret and the refresh token are registered with
-/// ``SecretScrubber`` the moment they are read.
+/// `SecretScrubber` the moment they are read.
 struct SSOCredentialProvider: CredentialProvider, CustomStringConvertible {
     struct Configuration: Sendable, Hashable {
         var profile: String

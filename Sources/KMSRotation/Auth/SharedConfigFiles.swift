@@ -3,7 +3,7 @@ import Foundation
 /// The AWS shared credentials and config files (`~/.aws/credentials`, `~/.aws/config`), parsed.
 ///
 /// Load them once with ``load(environment:readFile:)`` and hand the value to the providers and to
-/// ``AWSConfiguration/resolve(environment:files:profile:)``. The parser follows the AWS SDKs' shared
+/// `AWSConfiguration/resolve(environment:files:profile:)`. The parser follows the AWS SDKs' shared
 /// file format:
 /// - `#` and `;` start a comment line; in a property value they start a comment only after whitespace
 ///   (`region = eu-west-1 # Ireland`), so a value such as a URL fragment survives. The exception is
@@ -111,7 +111,7 @@ public struct SharedConfigFiles: Sendable, Hashable, CustomStringConvertible, Cu
     ///   - config: The text of the config file (`""` when there is none).
     ///   - credentialsFilePath: Where the credentials text came from, for error messages.
     ///   - configFilePath: Where the config text came from, for error messages.
-    /// - Throws: ``ParseError`` for a line that is neither a comment, a section header nor a property.
+    /// - Throws: `ParseError` for a line that is neither a comment, a section header nor a property.
     public init(credentials: String, config: String, credentialsFilePath: String? = nil, configFilePath: String? = nil) throws {
         self.init()
         self.credentialsFilePath = credentialsFilePath

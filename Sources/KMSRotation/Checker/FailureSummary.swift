@@ -1,6 +1,6 @@
 /// The one way a failed call is named in findings and scan errors: the code and message of an
 /// ``AWSServiceError``, a ``TransportError``, a credential error, or anything else. Every message passes
-/// ``SecretScrubber``, whatever the error's type.
+/// `SecretScrubber`, whatever the error's type.
 struct FailureSummary: Sendable, Hashable {
     var code: String
     var message: String
@@ -33,7 +33,7 @@ struct FailureSummary: Sendable, Hashable {
 extension EvidenceError {
     /// Records the failure of a call that gathers evidence about a key, for ``RotationEvidence/failed(_:)``:
     /// the code and message of an ``AWSServiceError``, a ``TransportError`` kind, or the error's type name.
-    /// The message passes ``SecretScrubber`` whatever the error's type.
+    /// The message passes `SecretScrubber` whatever the error's type.
     /// - Parameters:
     ///   - error: What the call threw.
     ///   - operation: The operation that failed, e.g. `GetKeyRotationStatus`.

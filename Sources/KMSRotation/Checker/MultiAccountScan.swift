@@ -98,11 +98,11 @@ public struct MultiAccountScan: Sendable {
     }
 
     /// The accounts to scan (duplicates of an account ID are scanned once, the first target winning).
-    public let targets: [Target]
+    package let targets: [Target]
     /// How the scan runs.
-    public let options: Options
+    package let options: Options
     /// The STS client: the caller's credentials, and the Region roles are assumed in.
-    public let sts: STSClient
+    package let sts: STSClient
     let logger: Logger
     let clientFactory: @Sendable (_ credentials: any CredentialProvider, _ region: String) async throws -> KMSClient
 

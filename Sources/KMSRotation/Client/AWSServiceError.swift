@@ -11,7 +11,7 @@ import Foundation
 /// catch let error as AWSServiceError where error.code == .disabled { … }
 /// ```
 ///
-/// Everything in it that came from the answer (code, message, request ID) has passed ``SecretScrubber``:
+/// Everything in it that came from the answer (code, message, request ID) has passed `SecretScrubber`:
 /// an endpoint that echoes the request (its `Authorization` header, the session token, the form body with
 /// an external ID) cannot make this error, its description or any report built from it show a credential.
 public struct AWSServiceError: Error, Sendable, Hashable, CustomStringConvertible {
@@ -45,7 +45,7 @@ public struct AWSServiceError: Error, Sendable, Hashable, CustomStringConvertibl
     /// The operation that failed.
     public var operation: String?
 
-    /// Creates a service error. The code, message and request ID pass ``SecretScrubber/scrub(_:)``: they
+    /// Creates a service error. The code, message and request ID pass `SecretScrubber/scrub(_:)`: they
     /// usually come from the answer.
     /// - Parameters:
     ///   - service: The service's signing name (`kms`, `sts`, `organizations`).

@@ -6,7 +6,7 @@ import Logging
 /// Requests are JSON 1.1 (`POST /`, `X-Amz-Target: AWSOrganizationsV20161128.ListAccounts`), signed
 /// with SigV4 (signing name `organizations`) for the partition's Organizations Region: the service is
 /// global, so a caller configured for `eu-west-1` still talks to `organizations.us-east-1.amazonaws.com`
-/// (see ``EndpointResolver/resolveOrganizations(region:useFIPS:useDualStack:customEndpoint:)``). Only
+/// (see `EndpointResolver/resolveOrganizations(region:useFIPS:useDualStack:customEndpoint:)`). Only
 /// the management account and a delegated administrator may call it.
 ///
 /// ```swift

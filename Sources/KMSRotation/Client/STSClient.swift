@@ -60,7 +60,7 @@ public struct STSClient: Sendable {
     ///   - externalId: The external ID the role's trust policy requires, if any (2–1224 characters of
     ///     `[A-Za-z0-9_+=,.@:/-]`).
     /// - Returns: The credentials (with their expiration and account) and the assumed-role identity.
-    /// - Throws: ``AWSServiceError`` (``AWSServiceError/Code/validationError`` before any request for invalid input;
+    /// - Throws: ``AWSServiceError`` (`AWSServiceError/Code/validationError` before any request for invalid input;
     ///   `AccessDenied`, `RegionDisabledException`, … from STS; ``AWSServiceError/Code/invalidResponse`` for an
     ///   answer that cannot be read), ``TransportError``, or the caller's credential error.
     public func assumeRole(roleArn: String, roleSessionName: String, durationSeconds: Int? = nil, externalId: String? = nil) async throws -> AssumedRoleCredentials {
@@ -93,7 +93,7 @@ public struct STSClient: Sendable {
     ///   - roleSessionName: 2–64 characters of `[A-Za-z0-9_+=,.@-]`.
     ///   - durationSeconds: 900–43200, or `nil`.
     ///   - externalId: 2–1224 characters of `[A-Za-z0-9_+=,.@:/-]`, or `nil`. Never quoted in the message.
-    /// - Throws: ``AWSServiceError`` with code ``AWSServiceError/Code/validationError``.
+    /// - Throws: ``AWSServiceError`` with code `AWSServiceError/Code/validationError`.
     package static func validateAssumeRole(roleArn: String, roleSessionName: String, durationSeconds: Int?, externalId: String?) throws {
         do {
             _ = try ARN(iamRole: roleArn)

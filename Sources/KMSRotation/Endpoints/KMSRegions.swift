@@ -7,8 +7,8 @@
 /// FIPS hosts: `endpoints.json` lists a `kms-fips.{region}.{dnsSuffix}` host for every commercial
 /// region except `ap-east-2` and `ap-southeast-6`, for both GovCloud regions, and for the ISO regions
 /// except `us-isob-west-1`. It lists none for `aws-cn` (`cn-north-1`, `cn-northwest-1`) or `aws-eusc`,
-/// although `partitions.json` marks every partition as supporting FIPS. ``EndpointResolver`` follows
-/// the partition rules, as the AWS SDKs do; use ``fipsHostname(for:)`` to check that a FIPS host is
+/// although `partitions.json` marks every partition as supporting FIPS. `EndpointResolver` follows
+/// the partition rules, as the AWS SDKs do; use `fipsHostname(for:)` to check that a FIPS host is
 /// actually listed.
 ///
 /// Opt-in regions (regions an account must enable before use, such as `af-south-1`) are not marked:

@@ -4,7 +4,7 @@
 /// Use it to learn where a region's endpoints live. The built-in values are generated from botocore's
 /// `partitions.json` by `Scripts/generate-endpoints-data.py`; nothing is loaded at run time. Build your
 /// own value only to describe a partition this library does not know yet, and pass it to
-/// ``EndpointResolver/init(partitions:)``.
+/// `EndpointResolver/init(partitions:)`.
 package struct Partition: Sendable, Hashable, Identifiable, CustomStringConvertible {
     /// A region listed for a partition in `partitions.json`.
     ///
@@ -128,7 +128,7 @@ extension Partition {
     ///
     /// An exact match with a listed region wins; otherwise the first partition whose ``regionRegex``
     /// matches; otherwise `aws`, as the AWS SDKs do. The name is not validated here: use
-    /// ``EndpointResolver`` to build endpoints.
+    /// `EndpointResolver` to build endpoints.
     /// - Parameter region: A region name such as `cn-north-1`.
     /// - Returns: The partition of the region, `aws` when nothing matches.
     package static func forRegion(_ region: String) -> Partition {

@@ -14,7 +14,7 @@ import Foundation
 /// ```
 ///
 /// ``init(_:)`` splits any ARN into its six fields without judging them (an empty field reads as `nil`);
-/// the typed views (``kmsKeyId``, ``kmsAliasName``, ``roleName``) answer only for a well-formed ARN of
+/// the typed views (``kmsKeyId``, `kmsAliasName`, ``roleName``) answer only for a well-formed ARN of
 /// their kind, and ``init(iamRole:)`` says what is wrong with user input.
 public struct ARN: Sendable, Hashable, Codable, LosslessStringConvertible {
     /// Why a string is not a role ARN, or a role name is not valid.
@@ -138,7 +138,7 @@ public struct ARN: Sendable, Hashable, Codable, LosslessStringConvertible {
     /// Parses and checks an IAM role ARN, `arn:{partition}:iam::{12 digits}:role/{path}{name}`: what
     /// `AssumeRole` takes.
     /// - Parameter text: The ARN.
-    /// - Throws: ``ParseError`` saying what is wrong.
+    /// - Throws: `ParseError` saying what is wrong.
     public init(iamRole text: String) throws {
         guard let arn = ARN(text), arn.service == "iam", arn.region == nil, arn.resource.hasPrefix("role/") else {
             throw ParseError("'\(Self.shown(text))' is not an IAM role ARN; expected arn:aws:iam::111122223333:role/RoleName.")
@@ -153,7 +153,7 @@ public struct ARN: Sendable, Hashable, Codable, LosslessStringConvertible {
         self = arn
     }
 
-    /// The ARN of a role, from its parts. The parts are not validated: use ``validateRoleName(_:)`` for
+    /// The ARN of a role, from its parts. The parts are not validated: use `validateRoleName(_:)` for
     /// user input.
     /// - Parameters:
     ///   - partition: The partition.
@@ -172,7 +172,7 @@ public struct ARN: Sendable, Hashable, Codable, LosslessStringConvertible {
     /// Checks a role name as IAM allows it: 1–64 characters of `[A-Za-z0-9_+=,.@-]`, optionally
     /// preceded by a path (`path/to/Name`, at most 512 characters in all, no empty segment).
     /// - Parameter name: The role name, with its path if any.
-    /// - Throws: ``ParseError`` saying what is wrong.
+    /// - Throws: `ParseError` saying what is wrong.
     package static func validateRoleName(_ name: String) throws {
         let allowed = Set("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_+=,.@-")
         let segments = name.split(separator: "/", omittingEmptySubsequences: false)

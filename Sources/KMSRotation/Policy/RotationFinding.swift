@@ -30,7 +30,7 @@ public struct RotationFinding: Sendable, Hashable, Codable {
     public var error: EvidenceError?
     /// What fixes a non-compliant key.
     public var remediation: Remediation?
-    /// The accepted exception this finding is under, if any (see ``SuppressionList``).
+    /// The accepted exception this finding is under, if any (see `SuppressionList`).
     public var suppression: AppliedSuppression?
 
     /// Whether an accepted exception covers this finding.
@@ -44,7 +44,7 @@ public struct RotationFinding: Sendable, Hashable, Codable {
         public var expires: Date?
 
         /// Creates an applied suppression.
-        public init(justification: String, expires: Date?) {
+        package init(justification: String, expires: Date?) {
             self.justification = justification
             self.expires = expires
         }
@@ -97,7 +97,7 @@ public struct RotationFinding: Sendable, Hashable, Codable {
         public var primaryKeyArn: String?
 
         /// Creates a key summary.
-        public init(keySpec: KeySpec? = nil, keyManager: KeyManager? = nil, keyState: KeyState? = nil, origin: KeyOrigin? = nil,
+        package init(keySpec: KeySpec? = nil, keyManager: KeyManager? = nil, keyState: KeyState? = nil, origin: KeyOrigin? = nil,
                     multiRegionKeyType: MultiRegionKeyType? = nil, primaryKeyArn: String? = nil) {
             self.keySpec = keySpec
             self.keyManager = keyManager
@@ -148,7 +148,7 @@ public struct RotationFinding: Sendable, Hashable, Codable {
         public var onDemandRotationStartDate: Date?
 
         /// Creates a rotation summary.
-        public init(enabled: Bool?, rotationPeriodInDays: Int? = nil, nextRotationDate: Date? = nil, onDemandRotationStartDate: Date? = nil) {
+        package init(enabled: Bool?, rotationPeriodInDays: Int? = nil, nextRotationDate: Date? = nil, onDemandRotationStartDate: Date? = nil) {
             self.enabled = enabled
             self.rotationPeriodInDays = rotationPeriodInDays
             self.nextRotationDate = nextRotationDate

@@ -11,7 +11,7 @@ import Foundation
 /// A key ID or an alias is unique only within one account and Region (`alias/app` in every Region names a
 /// different key, and can be re-pointed), so a suppression by key ID or alias matches only in the
 /// ``accountId`` and ``region`` it names. Where it leaves one out, the report must have exactly one
-/// account (or Region) for it to apply; otherwise ``SuppressionList/apply(to:now:)`` rejects the file.
+/// account (or Region) for it to apply; otherwise `SuppressionList/apply(to:now:)` rejects the file.
 /// A key ARN names its own account and Region.
 package struct Suppression: Sendable, Hashable, Codable {
     /// The key ARN this suppression is for.

@@ -47,3 +47,20 @@ public enum ReportFormat: String, Sendable, Hashable, Codable, CaseIterable, Cus
     /// The raw value, as the CLI spells it.
     public var description: String { rawValue }
 }
+
+extension ReportFormat {
+    /// The formatter of this format: adding a format is its case, its file extension and media type above,
+    /// this line, and its formatter file.
+    var formatter: any ReportFormatter {
+        switch self {
+        case .table: TableFormatter()
+        case .json: JSONReportFormatter()
+        case .csv: CSVFormatter()
+        case .markdown: MarkdownFormatter()
+        case .sarif: SARIFFormatter()
+        case .ocsf: OCSFFormatter()
+        case .asff: ASFFFormatter()
+        case .junit: JUnitFormatter()
+        }
+    }
+}

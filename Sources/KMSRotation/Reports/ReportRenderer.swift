@@ -20,20 +20,7 @@ public struct ReportRenderer: Sendable {
     /// - Throws: ``ReportRenderingError`` when the report cannot be expressed in the format (an ASFF finding
     ///   without an account or Region); `EncodingError` if JSON encoding fails.
     public func render(_ report: RotationReport, as format: ReportFormat, options: RenderOptions = RenderOptions()) throws -> String {
-        try formatter(for: format).render(report, options: options)
-    }
-
-    private func formatter(for format: ReportFormat) -> any ReportFormatter {
-        switch format {
-        case .table: TableFormatter()
-        case .json: JSONReportFormatter()
-        case .csv: CSVFormatter()
-        case .markdown: MarkdownFormatter()
-        case .sarif: SARIFFormatter()
-        case .ocsf: OCSFFormatter()
-        case .asff: ASFFFormatter()
-        case .junit: JUnitFormatter()
-        }
+        try format.formatter.render(report, options: options)
     }
 }
 

@@ -39,7 +39,7 @@ public struct RotationReport: Sendable, Hashable, Codable {
     }
 
     /// The deterministic order of findings: Region, then key ARN, then key ID.
-    public static func findingOrder(_ a: RotationFinding, _ b: RotationFinding) -> Bool {
+    package static func findingOrder(_ a: RotationFinding, _ b: RotationFinding) -> Bool {
         (a.region ?? "", a.keyArn ?? "", a.keyId) < (b.region ?? "", b.keyArn ?? "", b.keyId)
     }
 

@@ -16,7 +16,7 @@ import Foundation
 /// apart, always, so a scan never takes more than its share of a quota that production shares: in any
 /// one-second window at most `cap` requests start.
 ///
-/// Every attempt, retries included, calls ``acquire()`` before it is sent and ``record(throttled:)``
+/// Every attempt, retries included, calls `acquire()` before it is sent and `record(throttled:)`
 /// when its answer arrives. Thread-safe; the clock and the sleeper are injected for tests.
 public final class AdaptiveRateLimiter: Sendable {
     /// botocore's constants, and the optional hard cap.

@@ -1,7 +1,7 @@
 /// An error that carries what the retry classifier needs from a failed HTTP response.
 ///
 /// The KMS client conforms its service error (decoded from `__type` and the status code) so that
-/// ``RetryingExecutor`` can decide whether to retry it. The client parses the code; the strategy only
+/// `RetryingExecutor` can decide whether to retry it. The client parses the code; the strategy only
 /// compares it.
 ///
 /// ```swift

@@ -1,4 +1,4 @@
-/// What to do after a failed attempt, as decided by ``RetryStrategy/classify(error:operation:)``.
+/// What to do after a failed attempt, as decided by `RetryStrategy/classify(error:operation:)`.
 package enum RetryDecision: Sendable, Hashable, CustomStringConvertible {
     /// The failure is final: retrying would fail the same way, or must not happen (cancellation).
     case doNotRetry

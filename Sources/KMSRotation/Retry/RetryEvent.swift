@@ -1,4 +1,4 @@
-/// What happened after one attempt of a request, reported by ``RetryingExecutor`` for logging and
+/// What happened after one attempt of a request, reported by `RetryingExecutor` for logging and
 /// metrics: the attempt number, and whether the request succeeded, will be retried, or failed.
 package struct RetryEvent: Sendable {
     /// Why a request stopped without succeeding.
@@ -7,7 +7,7 @@ package struct RetryEvent: Sendable {
         case notRetryable
         /// The error was retryable, but the strategy's `maxAttempts` were all used.
         case attemptsExhausted
-        /// The error was retryable, but the ``RetryQuota`` held too few tokens.
+        /// The error was retryable, but the `RetryQuota` held too few tokens.
         case quotaExhausted
         /// The task was cancelled while waiting to retry.
         case cancelled

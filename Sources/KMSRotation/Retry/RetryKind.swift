@@ -1,4 +1,4 @@
-/// Why a failed attempt may be retried; it sets what the retry costs from the ``RetryQuota``.
+/// Why a failed attempt may be retried; it sets what the retry costs from the `RetryQuota`.
 package enum RetryKind: String, Sendable, Hashable, CaseIterable, CustomStringConvertible {
     /// A server or network hiccup: HTTP 500/502/503/504, a transient error code, a KMS internal or
     /// dependency error, a failed connection.

@@ -5,7 +5,7 @@
 /// attempt adds 1, a success after retries returns what its last retry took, never above the initial
 /// amount. During an outage the bucket drains and the client stops multiplying load on the service.
 ///
-/// One ``RetryingExecutor`` owns one quota; give clients that should share a budget the same executor,
+/// One `RetryingExecutor` owns one quota; give clients that should share a budget the same executor,
 /// or the same quota.
 package actor RetryQuota {
     /// The sizes of the bucket and its costs.

@@ -1,9 +1,9 @@
 /// How failed requests are retried: the AWS SDKs' standard retry mode, as configuration.
 ///
 /// `.standard` makes at most 3 attempts, waits `random(0..<1) × min(2^(n-1) s, 20 s)` before the n-th
-/// retry, and spends a shared token bucket (``RetryQuota``) so an outage does not multiply the load.
-/// `.none` makes one attempt. What is retryable is decided by ``classify(error:operation:)``;
-/// ``RetryingExecutor`` runs the loop.
+/// retry, and spends a shared token bucket (`RetryQuota`) so an outage does not multiply the load.
+/// `.none` makes one attempt. What is retryable is decided by `classify(error:operation:)`;
+/// `RetryingExecutor` runs the loop.
 ///
 /// ```swift
 /// let strategy = try RetryStrategy(maxAttempts: 5)   // e.g. from AWS_MAX_ATTEMPTS

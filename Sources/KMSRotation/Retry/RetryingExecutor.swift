@@ -73,7 +73,7 @@ package struct RetryingExecutor: Sendable {
     /// - Parameters:
     ///   - operation: The KMS operation, for example `ListKeys`; it matters for classification
     ///     (`LimitExceededException` from `RotateKeyOnDemand` is never retried) and appears in events.
-    ///   - classifier: Decides whether an error is retryable; ``RetryStrategy/classify(error:operation:)``
+    ///   - classifier: Decides whether an error is retryable; `RetryStrategy/classify(error:operation:)`
     ///     when `nil`.
     ///   - onEvent: Called after every attempt with what follows it (retry and delay, success, or
     ///     failure and why), for logging; the attempt count is in each event.

@@ -66,7 +66,7 @@ public struct HTTPHeaders: Sendable, Hashable, Sequence, ExpressibleByDictionary
     }
 
     /// Whether a header carries a secret and must never be logged.
-    public static func isSensitive(_ name: String) -> Bool {
+    package static func isSensitive(_ name: String) -> Bool {
         switch name.lowercased() {
         case "authorization", "x-amz-security-token", "x-aws-ec2-metadata-token", "cookie", "set-cookie", "proxy-authorization":
             return true
