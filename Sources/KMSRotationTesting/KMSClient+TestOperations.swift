@@ -3,44 +3,9 @@ import KMSRotation
 
 // KMS operations that set up test accounts (moto, the in-memory KMS) and that the library itself never
 // calls: an auditing library has no business creating, disabling or deleting keys.
-
-/// A resource tag on a key (`Tag`); both members are required by the model.
-public struct KMSTag: Sendable, Hashable, Codable {
-    /// The tag key.
-    public var tagKey: String
-    /// The tag value.
-    public var tagValue: String
-
-    /// Creates a tag.
-    public init(tagKey: String, tagValue: String) {
-        self.tagKey = tagKey
-        self.tagValue = tagValue
-    }
-
-    enum CodingKeys: String, CodingKey { case tagKey = "TagKey", tagValue = "TagValue" }
-}
+// (KMSTag and the tag listing are the library's: policy rules read tags.)
 
 extension KMSClient {
-    /// Lists a key's tags (one page).
-    /// - Parameters:
-    ///   - keyId: A key ID or ARN.
-    ///   - limit: Page size (1–50 per the API reference).
-    ///   - marker: The previous page's `nextMarker`.
-    /// - Returns: The page.
-    public func listResourceTags(keyId: String, limit: Int? = nil, marker: String? = nil) async throws -> KMSPage<KMSTag> {
-        let output: ClientTags = try await send("ListResourceTags", ClientKeyPage(KeyId: keyId, Limit: limit, Marker: marker))
-        return KMSPage(items: output.Tags ?? [], nextMarker: output.NextMarker, truncated: output.Truncated ?? false)
-    }
-
-    /// Every tag of a key, page by page.
-    /// - Parameters:
-    ///   - keyId: A key ID or ARN.
-    ///   - pageSize: The `Limit` of each call.
-    /// - Returns: A sequence of tags.
-    public func allResourceTags(keyId: String, pageSize: Int = 50) -> KMSPaginator<KMSTag> {
-        KMSPaginator(operation: "ListResourceTags") { marker in try await self.listResourceTags(keyId: keyId, limit: pageSize, marker: marker) }
-    }
-
     /// Turns off automatic rotation.
     /// - Parameter keyId: A key ID or ARN in this account.
     /// - Throws: ``AWSServiceError``, ``TransportError``.
@@ -103,7 +68,6 @@ extension KMSClient {
 // MARK: - Wire shapes (private: InMemoryKMS has its own, server-side ones)
 
 private struct ClientKeyId: Encodable { var KeyId: String }
-private struct ClientKeyPage: Encodable { var KeyId: String; var Limit: Int?; var Marker: String? }
 private struct ClientScheduleKeyDeletion: Encodable { var KeyId: String; var PendingWindowInDays: Int? }
 private struct ClientCreateAlias: Encodable { var AliasName: String; var TargetKeyId: String }
 private struct ClientCreateKey: Encodable {
@@ -115,6 +79,5 @@ private struct ClientCreateKey: Encodable {
     var Tags: [KMSTag]?
 }
 private struct ClientKeyMetadata: Decodable { var KeyMetadata: KMSKey? }
-private struct ClientTags: Decodable { var Tags: [KMSTag]?; var NextMarker: String?; var Truncated: Bool? }
 private struct ClientKeyIdOutput: Decodable { var KeyId: String? }
 private struct ClientEmpty: Decodable {}

@@ -27,6 +27,9 @@ struct ScanArguments: ParsableArguments {
     @Flag(name: .customLong("evaluate-disabled-keys"), help: "Judge disabled keys like enabled ones.")
     var evaluateDisabledKeys = false
 
+    @Option(name: .customLong("policy"), help: "A JSON file of policy rules per account, Region, alias or tag (see Docs/custom-policies.md); replaces --max-rotation-period-days and --evaluate-disabled-keys.")
+    var policyFile: String?
+
     @Option(help: "KMS calls in flight per Region (1-64).")
     var concurrency: Int = 8
 
@@ -49,6 +52,10 @@ struct ScanArguments: ParsableArguments {
     var listKeysPageSize: Int = 1000
 
     func validate() throws {
+        if policyFile != nil, maxRotationPeriodDays != nil || evaluateDisabledKeys {
+            throw ValidationError("--policy sets every policy: put the maximum period and disabled keys in the file's default instead of "
+                                  + "--max-rotation-period-days / --evaluate-disabled-keys.")
+        }
         if let days = maxRotationPeriodDays, !RotationPolicy.allowedRotationPeriodDays.contains(days) {
             throw ValidationError("--max-rotation-period-days must be between 90 and 2560 (the periods KMS accepts); got \(days).")
         }
@@ -86,6 +93,28 @@ struct ScanArguments: ParsableArguments {
     /// The policy the flags describe.
     var policy: RotationPolicy { RotationPolicy(maximumRotationPeriodDays: maxRotationPeriodDays, evaluateDisabledKeys: evaluateDisabledKeys) }
 
+    /// The policies: the `--policy` file's rules, or the one policy the flags describe.
+    /// - Throws: `ValidationError` (exit 64) naming the file and the rule at fault.
+    func policies() throws -> PolicyResolver {
+        guard let policyFile else { return PolicyResolver(policy) }
+        return try Self.loadPolicyFile(policyFile)
+    }
+
+    /// Reads a policy file before anything is scanned, so a typo fails fast (exit 64).
+    static func loadPolicyFile(_ path: String) throws -> PolicyResolver {
+        let data: Data
+        do {
+            data = try Data(contentsOf: URL(fileURLWithPath: path))
+        } catch {
+            throw ValidationError("cannot read --policy \(path): \(error.localizedDescription)")
+        }
+        do {
+            return try PolicyResolver(policyFile: data)
+        } catch {
+            throw ValidationError("--policy \(path): \(error)")
+        }
+    }
+
     /// A logger on standard error: debug with `--verbose`, warnings otherwise. Every line passes
     /// ``SafeLogHandler`` (control characters made visible, secrets removed).
     func makeLogger() -> Logger {
@@ -107,6 +136,7 @@ struct ScanArguments: ParsableArguments {
     func scan(environment: [String: String]) async throws -> Outcome {
         let logger = makeLogger()
         let suppressionList = try suppressions.map(Self.loadSuppressions)
+        let policies = try policies()
         let setup: ScanSetup
         do {
             setup = demo
@@ -128,7 +158,7 @@ struct ScanArguments: ParsableArguments {
                 throw ValidationError("--suppressions \(suppressions ?? ""): \(error)")
             }
         }
-        let options = RotationChecker.ScanOptions(regions: setup.regions, policy: policy, concurrencyPerRegion: concurrency,
+        let options = RotationChecker.ScanOptions(regions: setup.regions, policy: policies, concurrencyPerRegion: concurrency,
                                                   listKeysPageSize: listKeysPageSize, now: setup.now)
         let showProgress = Terminal.isTTY(Terminal.standardError) && !verbose
         let limiters = setup.limiters

@@ -179,7 +179,7 @@ public struct MultiAccountScan: Sendable {
         }
         try Task.checkCancellation()
         let result = collected.current
-        return RotationReport(findings: result.findings, errors: result.errors, policy: options.scan.policy,
+        return RotationReport(findings: result.findings, errors: result.errors, policy: options.scan.policy.defaultPolicy,
                               regions: options.scan.regions, generatedAt: options.scan.now())
     }
 

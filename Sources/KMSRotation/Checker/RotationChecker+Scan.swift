@@ -6,8 +6,9 @@ extension RotationChecker {
     public struct ScanOptions: Sendable {
         /// The Regions to scan (see ``KMSRegions`` for every Region where KMS runs in a partition).
         public var regions: [String]
-        /// The policy the keys are judged by.
-        public var policy: RotationPolicy
+        /// Which policy judges each key: one for all (`.cis`, `PolicyResolver(RotationPolicy(…))`), or rules
+        /// per account, Region, alias and tag.
+        public var policy: PolicyResolver
         /// How many KMS calls run at once within one Region, ListKeys and ListAliases pages included
         /// (default 8; KMS allows 2000 DescribeKey and 1000 GetKeyRotationStatus per second per account
         /// and Region).
@@ -28,7 +29,7 @@ extension RotationChecker {
         public var now: @Sendable () -> Date
 
         /// Creates scan options.
-        public init(regions: [String], policy: RotationPolicy = .cis, concurrencyPerRegion: Int = 8, concurrentRegions: Int = 8,
+        public init(regions: [String], policy: PolicyResolver = .cis, concurrencyPerRegion: Int = 8, concurrentRegions: Int = 8,
                     listKeysPageSize: Int = 1000, listAliasesPageSize: Int = 100,
                     maximumPagesPerListing: Int = KMSPaginator<KeyListEntry>.defaultMaximumPages,
                     now: @escaping @Sendable () -> Date = { Date() }) {
@@ -87,7 +88,7 @@ extension RotationChecker {
         }
         try Task.checkCancellation()
         let result = collected.current
-        return RotationReport(findings: result.findings, errors: result.errors, policy: options.policy, regions: options.regions, generatedAt: options.now())
+        return RotationReport(findings: result.findings, errors: result.errors, policy: options.policy.defaultPolicy, regions: options.regions, generatedAt: options.now())
     }
 
     // MARK: - The scan
@@ -175,7 +176,8 @@ extension RotationChecker {
         }
     }
 
-    /// Describes one key, fetches the evidence its verdict needs, and judges it. `nil` only on cancellation.
+    /// Describes one key, fetches the evidence its verdict needs, and judges it by the policy its rule
+    /// names. `nil` only on cancellation.
     private func judge(keyId: String, keyArn: String?, client: KMSClient, limiter: CallLimiter,
                        aliases: @Sendable () async -> [String: [String]]) async -> RotationFinding? {
         let key: KMSKey
@@ -184,10 +186,12 @@ extension RotationChecker {
         } catch {
             if Self.isCancellation(error) { return nil }
             let names = await aliases()[keyId] ?? []
-            return options.policy.evaluateUndescribedKey(keyId: keyId, keyArn: keyArn, error: EvidenceError(error, operation: "DescribeKey"), aliases: names)
+            let policy = options.policy.defaultPolicy
+            return policy.evaluateUndescribedKey(keyId: keyId, keyArn: keyArn, error: EvidenceError(error, operation: "DescribeKey"), aliases: names)
         }
+        // Whether the status is needed does not depend on the policy: only the key's kind and state decide.
         var evidence = RotationEvidence.notGathered
-        if options.policy.needsRotationStatus(for: key) {
+        if options.policy.defaultPolicy.needsRotationStatus(for: key) {
             do {
                 let keyRef = key.arn ?? key.keyId
                 evidence = .status(try await limiter.run { try await client.getKeyRotationStatus(keyId: keyRef) })
@@ -197,7 +201,50 @@ extension RotationChecker {
             }
         }
         let names = await aliases()[key.keyId] ?? []
-        return options.policy.evaluate(key: key, rotation: evidence, aliases: names, now: options.now())
+        var context = KeyContext(accountId: key.accountId, region: key.region, aliases: names)
+        if options.policy.needsTags(for: context) {
+            do {
+                let keyRef = key.arn ?? key.keyId
+                var tags: [String: String] = [:]
+                let pages = KMSPaginator(operation: "ListResourceTags", maximumPages: options.maximumPagesPerListing) { marker in
+                    try await limiter.run { try await client.listResourceTags(keyId: keyRef, limit: 50, marker: marker) }
+                }
+                for try await tag in pages { tags[tag.tagKey] = tag.tagValue }
+                context.tags = tags
+            } catch {
+                if Self.isCancellation(error) { return nil }
+                return judgeWithoutTags(key: key, evidence: evidence, context: context, error: EvidenceError(error, operation: "ListResourceTags"))
+            }
+        }
+        return Self.finding(key: key, evidence: evidence, context: context, resolver: options.policy, now: options.now())
+    }
+
+    /// A key judged by the rule its context selects, recording the rule when there are rules.
+    static func finding(key: KMSKey, evidence: RotationEvidence, context: KeyContext, resolver: PolicyResolver, now: Date) -> RotationFinding {
+        let rule = resolver.rule(for: context)
+        var finding = (rule?.policy ?? resolver.defaultPolicy).evaluate(key: key, rotation: evidence, aliases: context.aliases, now: now)
+        if !resolver.isSinglePolicy { finding.policyRule = rule?.name ?? "default" }
+        finding.tags = context.tags
+        return finding
+    }
+
+    /// A key whose tags could not be read: judged as usual when every rule that might cover it gives the same
+    /// verdict, else `INSUFFICIENT_DATA` with the tag call's failure.
+    private func judgeWithoutTags(key: KMSKey, evidence: RotationEvidence, context: KeyContext, error: EvidenceError) -> RotationFinding {
+        let now = options.now()
+        let candidates = options.policy.candidates(for: context)
+        let verdicts = candidates.map { rule in
+            ((rule?.policy ?? options.policy.defaultPolicy).decide(key: key, rotation: evidence), rule)
+        }
+        if let first = verdicts.first, verdicts.allSatisfy({ $0.0.reason == first.0.reason }) {
+            var finding = RotationFinding(first.0, key: key, aliases: context.aliases, now: now)
+            finding.policyRule = first.1?.name ?? "default"
+            return finding
+        }
+        var finding = RotationFinding(RotationDecision.tagsUnreadable(key: key, policy: options.policy.defaultPolicy, error: error),
+                                      key: key, aliases: context.aliases, now: now)
+        finding.policyRule = candidates.map { $0?.name ?? "default" }.joined(separator: " | ")
+        return finding
     }
 
     /// ``judge(keyId:keyArn:client:limiter:aliases:)``, again while the evidence failed only on transient

@@ -69,6 +69,26 @@ extension KMSClient {
         KMSPaginator(operation: "ListAliases") { marker in try await self.listAliases(keyId: keyId, limit: pageSize, marker: marker) }
     }
 
+    /// Lists a key's tags (one page).
+    /// - Parameters:
+    ///   - keyId: A key ID or ARN.
+    ///   - limit: Page size (1–50 per the API reference).
+    ///   - marker: The previous page's `nextMarker`.
+    /// - Returns: The page.
+    package func listResourceTags(keyId: String, limit: Int? = nil, marker: String? = nil) async throws -> KMSPage<KMSTag> {
+        let output: ListResourceTagsOutput = try await send("ListResourceTags", KeyPageInput(KeyId: keyId, Limit: limit, Marker: marker))
+        return KMSPage(items: output.Tags ?? [], nextMarker: output.NextMarker, truncated: output.Truncated ?? false)
+    }
+
+    /// Every tag of a key, page by page.
+    /// - Parameters:
+    ///   - keyId: A key ID or ARN.
+    ///   - pageSize: The `Limit` of each call.
+    /// - Returns: A sequence of tags.
+    package func allResourceTags(keyId: String, pageSize: Int = 50) -> KMSPaginator<KMSTag> {
+        KMSPaginator(operation: "ListResourceTags") { marker in try await self.listResourceTags(keyId: keyId, limit: pageSize, marker: marker) }
+    }
+
     /// Lists a key's completed rotations (one page).
     /// - Parameters:
     ///   - keyId: A key ID or ARN.
@@ -142,5 +162,6 @@ struct EnableKeyRotationInput: Encodable { var KeyId: String; var RotationPeriod
 struct ListKeysOutput: Decodable { var Keys: [KeyListEntry]?; var NextMarker: String?; var Truncated: Bool? }
 struct DescribeKeyOutput: Decodable { var KeyMetadata: KMSKey? }
 struct ListAliasesOutput: Decodable { var Aliases: [KMSAlias]?; var NextMarker: String?; var Truncated: Bool? }
+struct ListResourceTagsOutput: Decodable { var Tags: [KMSTag]?; var NextMarker: String?; var Truncated: Bool? }
 struct ListKeyRotationsOutput: Decodable { var Rotations: [KeyRotationEntry]?; var NextMarker: String?; var Truncated: Bool? }
 struct EmptyOutput: Decodable {}

@@ -63,3 +63,19 @@ public struct KeyListEntry: Sendable, Hashable, Codable {
 
     enum CodingKeys: String, CodingKey { case keyId = "KeyId", keyArn = "KeyArn" }
 }
+
+/// A resource tag on a key (`Tag`); both members are required by the model.
+public struct KMSTag: Sendable, Hashable, Codable {
+    /// The tag key.
+    public var tagKey: String
+    /// The tag value.
+    public var tagValue: String
+
+    /// Creates a tag.
+    public init(tagKey: String, tagValue: String) {
+        self.tagKey = tagKey
+        self.tagValue = tagValue
+    }
+
+    enum CodingKeys: String, CodingKey { case tagKey = "TagKey", tagValue = "TagValue" }
+}

@@ -150,6 +150,9 @@ extension FindingReason {
             }
             return "The key is disabled and does not rotate while disabled; \(stored)."
         case .accessDenied, .throttled, .serviceError:
+            if let error = facts.error, error.operation == "ListResourceTags" {
+                return "Could not read the key's tags (\(error.code): \(error.message)), and a policy rule that reads tags could change its verdict."
+            }
             if let error = facts.error { return "Could not read the rotation status: \(error.code): \(error.message)" }
             if facts.rotation != nil { return "GetKeyRotationStatus answered without KeyRotationEnabled; the verdict cannot be reached." }
             return "The rotation status was not gathered, so the verdict cannot be reached; GetKeyRotationStatus is needed for this key."

@@ -71,3 +71,12 @@ public struct RotationDecision: Sendable, Hashable {
         }
     }
 }
+
+extension RotationDecision {
+    /// The key's tags could not be read, and a policy rule that reads tags could change its verdict.
+    static func tagsUnreadable(key: KMSKey, policy: RotationPolicy, error: EvidenceError) -> RotationDecision {
+        var facts = Facts(key: key, policy: policy)
+        facts.error = error
+        return RotationDecision(reason: error.reason, facts: facts)
+    }
+}

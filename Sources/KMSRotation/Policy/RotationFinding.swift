@@ -32,6 +32,11 @@ public struct RotationFinding: Sendable, Hashable, Codable {
     public var remediation: Remediation?
     /// The accepted exception this finding is under, if any (see `SuppressionList`).
     public var suppression: AppliedSuppression?
+    /// The policy rule that judged the key (``PolicyRule/name``, or `default`); `nil` when one policy judges
+    /// every key.
+    public var policyRule: String?
+    /// The key's tags, when a policy rule needed them.
+    public var tags: [String: String]?
 
     /// Whether an accepted exception covers this finding.
     public var isSuppressed: Bool { suppression != nil }
@@ -184,6 +189,7 @@ public struct RotationFinding: Sendable, Hashable, Codable {
 
     enum CodingKeys: String, CodingKey {
         case keyArn, keyId, accountId, region, aliases, compliance, reason, message, key, rotation, error, remediation, suppression
+        case policyRule, tags
     }
 
     public init(from decoder: any Decoder) throws {
@@ -205,6 +211,8 @@ public struct RotationFinding: Sendable, Hashable, Codable {
         error = try c.decodeIfPresent(EvidenceError.self, forKey: .error)
         remediation = try c.decodeIfPresent(Remediation.self, forKey: .remediation)
         suppression = try c.decodeIfPresent(AppliedSuppression.self, forKey: .suppression)
+        policyRule = try c.decodeIfPresent(String.self, forKey: .policyRule)
+        tags = try c.decodeIfPresent([String: String].self, forKey: .tags)
     }
 
     public func encode(to encoder: any Encoder) throws {
@@ -223,6 +231,9 @@ public struct RotationFinding: Sendable, Hashable, Codable {
         try c.encode(remediation, forKey: .remediation)
         // Written only when present, so reports without suppressions keep DESIGN.md's exact shape.
         try c.encodeIfPresent(suppression, forKey: .suppression)
+        // Likewise only with policy rules.
+        try c.encodeIfPresent(policyRule, forKey: .policyRule)
+        try c.encodeIfPresent(tags, forKey: .tags)
     }
 }
 

@@ -69,7 +69,8 @@ struct ASFFFormatter: ReportFormatter {
             ("kms-rotation/primaryKeyArn", finding.key.primaryKeyArn),
             ("kms-rotation/rotationPeriodInDays", finding.rotation?.rotationPeriodInDays.map(String.init)),
             ("kms-rotation/remediationCommand", finding.remediation?.command),
-        ]
+            ("kms-rotation/policyRule", finding.policyRule),
+        ] + (finding.tags ?? [:]).sorted { $0.key < $1.key }.prefix(20).map { ("kms-rotation/tag/\($0.key)", $0.value) }
         let kmsDetails = JSONValue.object([
             "AWSAccountId": .optional(finding.accountId),
             "KeyId": .string(finding.keyId),

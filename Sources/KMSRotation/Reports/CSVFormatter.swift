@@ -11,7 +11,7 @@ struct CSVFormatter: ReportFormatter {
     static let header = [
         "region", "accountId", "keyId", "keyArn", "aliases", "compliance", "reason", "keySpec", "keyManager", "keyState",
         "origin", "multiRegionKeyType", "rotationEnabled", "rotationPeriodInDays", "nextRotationDate", "remediationCommand",
-        "message", "suppression",
+        "message", "suppression", "policyRule",
     ]
 
     func render(_ report: RotationReport, options: RenderOptions) throws -> String {
@@ -24,7 +24,7 @@ struct CSVFormatter: ReportFormatter {
                 finding.key.multiRegionKeyType?.rawValue, finding.rotation?.enabled.map(String.init),
                 finding.rotation?.rotationPeriodInDays.map(String.init),
                 finding.rotation?.nextRotationDate.map(ISO8601.string(from:)), finding.remediation?.command, finding.message,
-                finding.suppression?.justification,
+                finding.suppression?.justification, finding.policyRule,
             ]
             lines.append(row.map { Self.field($0 ?? "") }.joined(separator: ","))
         }

@@ -98,6 +98,7 @@ struct JUnitFormatter: ReportFormatter {
             }
             var lines = ["Key: \(finding.resourceIdentifier)", "Reason: \(finding.reason.rawValue) (\(finding.reason.title))"]
             if !finding.aliases.isEmpty { lines.append("Aliases: \(finding.aliases.joined(separator: ", "))") }
+            if let rule = finding.policyRule { lines.append("Policy rule: \(rule)") }
             if let error = finding.error { lines.append("Evidence error: \(error.description)") }
             if let remediation = finding.remediation {
                 lines.append("Fix: \(remediation.command)")

@@ -113,6 +113,7 @@ struct MarkdownFormatter: ReportFormatter {
         }
         out.append("- **Reason:** \(code(finding.reason.rawValue)): \(text(finding.reason.title))")
         out.append("- **Finding:** \(text(finding.message))")
+        if let rule = finding.policyRule { out.append("- **Policy rule:** \(code(rule))") }
         if let remediation = finding.remediation {
             out.append("- **Fix:** \(text(remediation.action.rawValue)) on \(code(remediation.keyArn))")
             if let note = remediation.note { out.append("- **Note:** \(text(note))") }

@@ -91,6 +91,8 @@ struct OCSFFormatter: ReportFormatter {
                 "request_id": .optional(error.requestId),
             ])
         }
+        if let policyRule = finding.policyRule { details["policy_rule"] = .string(policyRule) }
+        if let tags = finding.tags { details["tags"] = .dictionary(tags.mapValues(JSONValue.string)) }
         if let remediationCommand = finding.remediation?.command {
             details["remediation_command"] = .string(remediationCommand)
         }

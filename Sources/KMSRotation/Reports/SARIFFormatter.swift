@@ -133,6 +133,8 @@ struct SARIFFormatter: ReportFormatter {
                 "aliases": .strings(finding.aliases),
                 "remediationCommand": .optional(finding.remediation?.command),
                 "evidenceError": .optional(finding.error?.description),
+                "policyRule": .optional(finding.policyRule),
+                "tags": finding.tags.map { JSONValue.dictionary($0.mapValues(JSONValue.string)) },
             ]),
         ])
     }

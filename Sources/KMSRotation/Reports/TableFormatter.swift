@@ -88,7 +88,7 @@ struct TableFormatter: ReportFormatter {
             finding.key.keyManager?.rawValue ?? "-",
             finding.key.keyState?.rawValue ?? "-",
             finding.compliance.rawValue,
-            finding.isSuppressed ? "\(finding.reason.rawValue) (suppressed)" : finding.reason.rawValue,
+            finding.reason.rawValue + (finding.isSuppressed ? " (suppressed)" : "") + (finding.policyRule.map { " [\($0)]" } ?? ""),
         ].map(TextSanitizer.singleLine)
     }
 

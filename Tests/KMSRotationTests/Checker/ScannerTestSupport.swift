@@ -17,9 +17,9 @@ let scanCredentials = StaticCredentialProvider(AWSCredentials(accessKeyId: "AKID
 let demoKeyCounts = ["us-east-1": 21, "eu-west-1": 5, "ap-southeast-2": 4]
 
 /// A scanner whose clients talk to `transport` (an InMemoryKMS, or a wrapper around one) and never sleep.
-func makeScanner(_ transport: any HTTPTransport, regions: [String], policy: RotationPolicy = .cis, concurrencyPerRegion: Int = 8,
-                 concurrentRegions: Int = 8, listKeysPageSize: Int = 1000, sleeps: SleepLog? = nil) -> RotationChecker {
-    let options = RotationChecker.ScanOptions(regions: regions, policy: policy, concurrencyPerRegion: concurrencyPerRegion,
+func makeScanner(_ transport: any HTTPTransport, regions: [String], policy: RotationPolicy = .cis, policies: PolicyResolver? = nil,
+                 concurrencyPerRegion: Int = 8, concurrentRegions: Int = 8, listKeysPageSize: Int = 1000, sleeps: SleepLog? = nil) -> RotationChecker {
+    let options = RotationChecker.ScanOptions(regions: regions, policy: policies ?? PolicyResolver(policy), concurrencyPerRegion: concurrencyPerRegion,
                                               concurrentRegions: concurrentRegions, listKeysPageSize: listKeysPageSize,
                                               now: { SampleAccount.referenceDate })
     let noSleep: RetryingExecutor.Sleeper = { _ in }

@@ -12,7 +12,7 @@ struct RemediationTests {
     }
 
     static func audit(_ kms: InMemoryKMS, policy: RotationPolicy = .cis, regions: [String] = SampleAccount.enabledRegions) async throws -> RotationReport {
-        try await RotationChecker(options: .init(regions: regions, policy: policy, now: { SampleAccount.referenceDate }),
+        try await RotationChecker(options: .init(regions: regions, policy: PolicyResolver(policy), now: { SampleAccount.referenceDate }),
                                   clientFactory: factory(kms)).report()
     }
 
