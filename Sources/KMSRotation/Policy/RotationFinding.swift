@@ -32,6 +32,8 @@ public struct RotationFinding: Sendable, Hashable, Codable {
     public var remediation: Remediation?
     /// The accepted exception this finding is under, if any (see ``SuppressionList``).
     public var suppression: AppliedSuppression?
+    /// Where the key is declared, for findings judged from infrastructure as code; `nil` for live keys.
+    public var location: FindingLocation?
 
     /// Whether an accepted exception covers this finding.
     public var isSuppressed: Bool { suppression != nil }
@@ -183,7 +185,7 @@ public struct RotationFinding: Sendable, Hashable, Codable {
     }
 
     enum CodingKeys: String, CodingKey {
-        case keyArn, keyId, accountId, region, aliases, compliance, reason, message, key, rotation, error, remediation, suppression
+        case keyArn, keyId, accountId, region, aliases, compliance, reason, message, key, rotation, error, remediation, suppression, location
     }
 
     public init(from decoder: any Decoder) throws {
@@ -205,6 +207,7 @@ public struct RotationFinding: Sendable, Hashable, Codable {
         error = try c.decodeIfPresent(EvidenceError.self, forKey: .error)
         remediation = try c.decodeIfPresent(Remediation.self, forKey: .remediation)
         suppression = try c.decodeIfPresent(AppliedSuppression.self, forKey: .suppression)
+        location = try c.decodeIfPresent(FindingLocation.self, forKey: .location)
     }
 
     public func encode(to encoder: any Encoder) throws {
@@ -223,6 +226,8 @@ public struct RotationFinding: Sendable, Hashable, Codable {
         try c.encode(remediation, forKey: .remediation)
         // Written only when present, so reports without suppressions keep DESIGN.md's exact shape.
         try c.encodeIfPresent(suppression, forKey: .suppression)
+        // Likewise only for findings judged from infrastructure as code.
+        try c.encodeIfPresent(location, forKey: .location)
     }
 }
 

@@ -42,6 +42,10 @@ extension FindingReason {
             "The key is being created or updated; its verdict can be reached once the change completes."
         case .unrecognizedKeyMetadata:
             "The key's state, origin, manager or spec is missing or a value this library does not know yet, so the key is not judged."
+        case .primaryKeyElsewhere:
+            "The multi-Region replica shares the rotation setting of its primary key, which is not declared in the files read; the primary is judged where it is declared."
+        case .unresolvedValue:
+            "A value the verdict depends on is known only after apply, or comes from an intrinsic function or parameter that cannot be resolved before deploy, so the verdict cannot be reached from the file."
         }
     }
 
@@ -58,6 +62,8 @@ extension FindingReason {
                 "No automatic rotation is possible: rotate on demand (RotateKeyOnDemand, for imported key material after importing new material) or manually by creating a new key and moving the alias."
             case .keyDisabled:
                 "If the key comes back into service, make sure automatic rotation is enabled when it is re-enabled."
+            case .primaryKeyElsewhere:
+                "Check the primary key's template or plan (or audit the deployed key with kms-rotation audit)."
             default:
                 "No action needed for this control."
             }
@@ -71,6 +77,8 @@ extension FindingReason {
                 "Scan again once the key has finished being created or updated."
             case .unrecognizedKeyMetadata:
                 "Check the key by hand, and update kms-rotation if AWS has added a new value."
+            case .unresolvedValue:
+                "Set the attribute to a literal (or give the parameter a Default), or audit the key once deployed with kms-rotation audit."
             default:
                 "Scan again; if the error persists, check the network path and the KMS endpoint."
             }
