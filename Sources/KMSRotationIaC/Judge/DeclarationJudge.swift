@@ -204,7 +204,8 @@ struct DeclarationJudge {
             return attributes[attribute]?.why.map { $0.hasPrefix(name) ? $0 : "\(name): \($0)" } ?? "\(name) is not known before deploy"
         }
         let possible = Set(results.map(\.finding.reason.rawValue)).sorted().joined(separator: ", ")
-        var message = "The verdict depends on \(Self.unique(whys).joined(separator: "; ")); it could be any of \(possible)."
+        var message = "A value the verdict depends on is not known before deploy: \(Self.unique(whys).joined(separator: "; ")). "
+            + "Possible verdicts: \(possible)."
         if !declaration.notes.isEmpty { message += " " + declaration.notes.joined(separator: " ") }
         let first = named.first
         let position = first.flatMap { attributes[$0]?.position }
