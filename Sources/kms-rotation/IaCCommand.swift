@@ -37,11 +37,23 @@ struct IaCCommand: ParsableCommand {
     @Flag(name: .customLong("sarif-problems-only"), help: "SARIF: list only NON_COMPLIANT and INSUFFICIENT_DATA results (for GitHub code scanning).")
     var sarifProblemsOnly = false
 
+    @Option(name: .customLong("region"), help: "ASFF only: the Security Hub Region to import into (nothing undeployed has a Region).")
+    var securityHubRegion: String?
+
+    @Option(name: .customLong("account-id"), help: "ASFF only: the account the findings are imported under.")
+    var accountId: String?
+
     func validate() throws {
         if let days = maxRotationPeriodDays, !RotationPolicy.allowedRotationPeriodDays.contains(days) {
             throw ValidationError("--max-rotation-period-days must be between 90 and 2560 (the periods KMS accepts); got \(days).")
         }
         if paths.isEmpty { throw ValidationError("give at least one plan, template or directory.") }
+        if let accountId, accountId.count != 12 || !accountId.allSatisfy({ $0.isASCII && $0.isNumber }) {
+            throw ValidationError("--account-id must be 12 digits; got '\(accountId)'.")
+        }
+        if let securityHubRegion {
+            do { try EndpointResolver.validateRegion(securityHubRegion) } catch { throw ValidationError("--region: \(error)") }
+        }
     }
 
     func run() throws {
@@ -88,8 +100,14 @@ struct IaCCommand: ParsableCommand {
         let toFile = output != nil
         let renderOptions = RenderOptions(color: !toFile && Terminal.wantsColor(fd: Terminal.standardOutput, environment: environment),
                                           terminalWidth: toFile ? nil : Terminal.width(fd: Terminal.standardOutput),
-                                          sarifProblemsOnly: sarifProblemsOnly)
-        let text = try ReportRenderer().render(report, as: format ?? .table, options: renderOptions)
+                                          sarifProblemsOnly: sarifProblemsOnly, securityHubRegion: securityHubRegion,
+                                          fallbackAccountId: accountId)
+        let text: String
+        do {
+            text = try ReportRenderer().render(report, as: format ?? .table, options: renderOptions)
+        } catch let error as ReportRenderingError {
+            throw ValidationError("\(error) (for IaC findings: --region and --account-id)")
+        }
         do {
             if let output {
                 try OutputFile.write(Data(text.utf8), to: output)
