@@ -31,7 +31,7 @@ def kms_rotation(binary: str, path: str, max_days: int | None) -> dict[str, tupl
 
 def checkov(binary: str, path: str) -> dict[str, str]:
     framework = "terraform_plan" if "/terraform/" in path else "cloudformation"
-    out = subprocess.run([binary, "-f", path, "--framework", framework, "--check", "CKV_AWS_7", "-o", "json", "--quiet", "--compact"],
+    out = subprocess.run([binary, "-f", path, "--framework", framework, "--check", "CKV_AWS_7", "-o", "json", "--compact"],
                          cwd=ROOT, capture_output=True, text=True)
     text = out.stdout.strip()
     if not text:

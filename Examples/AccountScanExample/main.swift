@@ -8,7 +8,7 @@ import KMSRotation
 let credentials = CredentialProviderChain.default(environment: ProcessInfo.processInfo.environment,
                                                   files: try SharedConfigFiles.live, transport: URLSessionTransport())
 let checker = RotationChecker(options: .init(regions: ["us-east-1", "eu-west-1"])) { region in
-    try KMSClient(region: region, credentialProvider: credentials)
+    try KMSClient(AWSClientConfiguration(region: region, credentialProvider: credentials))
 }
 for await finding in checker.findings() where finding.compliance == .nonCompliant {
     print(finding.keyArn ?? finding.keyId, finding.remediation?.command ?? finding.message)

@@ -39,16 +39,16 @@ struct AccountSelection: ParsableArguments {
             throw ValidationError("--external-id applies only with --role-arn or --organization.")
         }
         do {
-            if let roleName { try IAMRoleARN.validateRoleName(roleName) }
-            if let roleArn { _ = try IAMRoleARN(parsing: roleArn) }
-        } catch let error as IAMRoleARN.ParseError {
+            if let roleName { try ARN.validateRoleName(roleName) }
+            if let roleArn { _ = try ARN(iamRole: roleArn) }
+        } catch let error as ARN.ParseError {
             throw ValidationError(error.message)
         }
         if let externalId {
             do {
                 try STSClient.validateAssumeRole(roleArn: "arn:aws:iam::000000000000:role/x", roleSessionName: AssumeRoleCredentialProvider.defaultSessionName,
                                                  durationSeconds: nil, externalId: externalId)
-            } catch let error as STSError {
+            } catch let error as AWSServiceError {
                 throw ValidationError("--external-id: \(error.message)")
             }
         }
@@ -97,10 +97,7 @@ struct AccountSelection: ParsableArguments {
         }
         let accounts: [OrganizationAccount]
         do {
-            let organizations = try OrganizationsClient(
-                region: live.stsRegion, endpoint: live.organizationsEndpoint?.url, useFIPS: live.configuration.useFIPSEndpoint,
-                useDualStack: live.configuration.useDualStackEndpoint, credentialProvider: live.callerCredentials, transport: live.transport,
-                retryStrategy: live.retryStrategy, logger: logger)
+            let organizations = try OrganizationsClient(live.caller.with(region: live.stsRegion), endpoint: live.organizationsEndpoint?.url)
             accounts = try await organizations.allAccounts()
         } catch {
             throw SetupError("cannot list the organization's accounts (organizations:ListAccounts, as \(identity.arn)): \(error)")
@@ -126,9 +123,7 @@ struct AccountSelection: ParsableArguments {
 extension AccountSelection {
     static func makeSTS(_ live: LiveAccess, logger: Logger) throws -> STSClient {
         do {
-            return try STSClient(region: live.stsRegion, endpoint: live.stsEndpoint?.url, useFIPS: live.configuration.useFIPSEndpoint,
-                                 useDualStack: live.configuration.useDualStackEndpoint, credentialProvider: live.callerCredentials,
-                                 transport: live.transport, retryStrategy: live.retryStrategy, logger: logger)
+            return try STSClient(live.caller.with(region: live.stsRegion), endpoint: live.stsEndpoint?.url)
         } catch {
             throw SetupError("STS endpoint\(live.stsEndpoint.map { " (from \($0.source))" } ?? ""): \(error)")
         }
@@ -162,37 +157,32 @@ extension AccountSelection {
     }
 }
 
-/// What a live (not demo) setup knows that a multi-account scan also needs: the caller's credentials,
-/// the transport and retry settings, where STS and Organizations are, and how to make a KMS client
-/// with other credentials.
+/// What a live (not demo) setup knows that a multi-account scan also needs: the caller's client
+/// configuration (credentials, transport, retries, endpoint variant, logger), where STS and Organizations
+/// are, and how to make a KMS client with other credentials.
 struct LiveAccess: Sendable {
     var configuration: AWSConfiguration
+    /// The caller's identity and everything else every client of the run shares.
+    var caller: AWSClientConfiguration
     /// STS is called in the configured Region, else in the partition's main Region (us-east-1 for aws).
     var stsRegion: String
     var stsEndpoint: ConfiguredEndpoint?
     var organizationsEndpoint: ConfiguredEndpoint?
-    var callerCredentials: any CredentialProvider
-    var transport: any HTTPTransport
-    var retryStrategy: RetryStrategy
     var kmsClient: @Sendable (_ credentials: any CredentialProvider, _ region: String) throws -> KMSClient
 
     init(environment: [String: String], files: SharedConfigFiles, profile: String?, configuration: AWSConfiguration, regions: [String],
-         credentials: any CredentialProvider, transport: any HTTPTransport, retryStrategy: RetryStrategy, kmsEndpoint: String?,
-         limiters: RateLimiterRegistry?, patience: RetryPatience?, logger: Logger) throws {
+         caller: AWSClientConfiguration, kmsEndpoint: String?, limiters: RateLimiterRegistry?) throws {
         self.configuration = configuration
+        self.caller = caller
         self.stsRegion = configuration.region ?? EndpointResolver().partition(for: regions.first ?? "us-east-1").implicitGlobalRegion
         self.stsEndpoint = try AWSConfiguration.endpointURL(forService: "STS", environment: environment, files: files, profile: profile)
         self.organizationsEndpoint = try AWSConfiguration.endpointURL(forService: "Organizations", environment: environment, files: files, profile: profile)
-        self.callerCredentials = credentials
-        self.transport = transport
-        self.retryStrategy = retryStrategy
-        let useFIPS = configuration.useFIPSEndpoint, useDualStack = configuration.useDualStackEndpoint
         self.kmsClient = { credentials, region in
             // Each account's quota is its own: one limiter per account and Region.
             let account = (credentials as? AssumeRoleCredentialProvider)?.accountId ?? "caller"
-            return try KMSClient(region: region, endpoint: kmsEndpoint, useFIPS: useFIPS, useDualStack: useDualStack, credentialProvider: credentials,
-                                 transport: transport, retryStrategy: retryStrategy, logger: logger,
-                                 rateLimiter: limiters?.limiter(account: account, region: region, service: "kms"), retryPatience: patience)
+            var configuration = caller.with(region: region).with(credentialProvider: credentials)
+            configuration.rateLimiter = limiters?.limiter(account: account, region: region, service: "kms")
+            return try KMSClient(configuration, endpoint: kmsEndpoint)
         }
     }
 }

@@ -88,17 +88,14 @@ struct ScanSetup: Sendable {
         // Scan-wide: throttled calls and failed listing pages are retried until this deadline (adaptive mode).
         let patience: RetryPatience? = adaptive ? .for(pacing.maxWait) : nil
         let useLimiter = adaptive || pacing.maxRequestsPerSecond != nil
-        let useFIPS = configuration.useFIPSEndpoint, useDualStack = configuration.useDualStackEndpoint
-        var setup = ScanSetup(regions: regions, now: { Date() }) { region in
-            try KMSClient(region: region, endpoint: endpoint, useFIPS: useFIPS, useDualStack: useDualStack, credentialProvider: credentials,
-                          transport: transport, retryStrategy: strategy, logger: logger,
-                          rateLimiter: useLimiter ? limiters.limiter(account: "caller", region: region, service: "kms") : nil,
-                          retryPatience: patience)
-        }
+        let caller = AWSClientConfiguration(region: regions[0], credentialProvider: credentials, transport: transport,
+                                            useFIPS: configuration.useFIPSEndpoint, useDualStack: configuration.useDualStackEndpoint,
+                                            retryStrategy: strategy, retryPatience: patience, logger: logger)
+        let live = try LiveAccess(environment: environment, files: files, profile: profile, configuration: configuration, regions: regions,
+                                  caller: caller, kmsEndpoint: endpoint, limiters: useLimiter ? limiters : nil)
+        var setup = ScanSetup(regions: regions, now: { Date() }) { region in try live.kmsClient(credentials, region) }
         setup.limiters = limiters
-        setup.live = try LiveAccess(environment: environment, files: files, profile: profile, configuration: configuration, regions: regions,
-                                    credentials: credentials, transport: transport, retryStrategy: strategy, kmsEndpoint: endpoint,
-                                    limiters: useLimiter ? limiters : nil, patience: patience, logger: logger)
+        setup.live = live
         return setup
     }
 
@@ -111,8 +108,8 @@ struct ScanSetup: Sendable {
         let regions = requested.isEmpty ? all : requested
         let credentials = StaticCredentialProvider(AWSCredentials(accessKeyId: "AKIDDEMOACCOUNT", secretAccessKey: "demo-secret-not-used-for-anything"))
         return ScanSetup(regions: regions, now: { SampleAccount.referenceDate }) { region in
-            try KMSClient(region: region, credentialProvider: credentials, transport: kms, sleeper: { _ in }, logger: logger,
-                          now: { SampleAccount.referenceDate })
+            try KMSClient(AWSClientConfiguration(region: region, credentialProvider: credentials, transport: kms, logger: logger,
+                                                 sleeper: { _ in }, now: { SampleAccount.referenceDate }))
         }
     }
 }

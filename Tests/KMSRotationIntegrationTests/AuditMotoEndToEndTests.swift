@@ -16,8 +16,8 @@ struct AuditMotoEndToEndTests {
     /// Seeds us-east-1 with 130 keys of several kinds and eu-west-1 with 6, through the library's client.
     static func seed(_ moto: MotoServer) async throws -> Seeded {
         var seeded = Seeded()
-        let east = try KMSClient(region: "us-east-1", endpoint: moto.endpoint, credentialProvider: credentials, transport: URLSessionTransport())
-        let west = try KMSClient(region: "eu-west-1", endpoint: moto.endpoint, credentialProvider: credentials, transport: URLSessionTransport())
+        let east = try KMSClient(AWSClientConfiguration(region: "us-east-1", credentialProvider: credentials, transport: URLSessionTransport()), endpoint: moto.endpoint)
+        let west = try KMSClient(AWSClientConfiguration(region: "eu-west-1", credentialProvider: credentials, transport: URLSessionTransport()), endpoint: moto.endpoint)
         for index in 0..<130 {
             let arn: String
             switch index % 10 {
@@ -92,7 +92,7 @@ struct AuditMotoEndToEndTests {
         // maximum-period rule is tested against the in-memory KMS and the demo, not here.
 
         // A Region with only compliant keys exits 0; an empty Region exits 0 too.
-        let south = try KMSClient(region: "ap-south-1", endpoint: moto.endpoint, credentialProvider: Self.credentials, transport: URLSessionTransport())
+        let south = try KMSClient(AWSClientConfiguration(region: "ap-south-1", credentialProvider: Self.credentials, transport: URLSessionTransport()), endpoint: moto.endpoint)
         let good = try await south.createKey()
         try await south.enableKeyRotation(keyId: good.keyId)
         let clean = try CLIBinary.run(["audit", "--region", "ap-south-1", "--format", "csv"], environment: moto.clientEnvironment)
@@ -106,7 +106,7 @@ struct AuditMotoEndToEndTests {
     func verboseLogHasNoSecrets() async throws {
         let moto = try await MotoServer()
         defer { moto.stop() }
-        let east = try KMSClient(region: "us-east-1", endpoint: moto.endpoint, credentialProvider: Self.credentials, transport: URLSessionTransport())
+        let east = try KMSClient(AWSClientConfiguration(region: "us-east-1", credentialProvider: Self.credentials, transport: URLSessionTransport()), endpoint: moto.endpoint)
         _ = try await east.createKey()
         var environment = moto.clientEnvironment
         environment["AWS_SESSION_TOKEN"] = "session-token-that-must-never-be-printed"
@@ -125,7 +125,7 @@ struct AuditMotoEndToEndTests {
         defer { moto.stop() }
         var expected: [String: FindingReason] = [:]
         for region in ["us-east-1", "ap-southeast-3", "sa-east-1"] {
-            let kms = try KMSClient(region: region, endpoint: moto.endpoint, credentialProvider: Self.credentials, transport: URLSessionTransport())
+            let kms = try KMSClient(AWSClientConfiguration(region: region, credentialProvider: Self.credentials, transport: URLSessionTransport()), endpoint: moto.endpoint)
             let key = try await kms.createKey(description: "in \(region)")
             expected[try #require(key.arn)] = .rotationDisabled
         }

@@ -9,7 +9,7 @@ struct KMSClientMotoTests {
     static let credentials = StaticCredentialProvider(AWSCredentials(accessKeyId: "AKIDMOTOTEST", secretAccessKey: "moto-secret-key-for-tests"))
 
     func client(_ moto: MotoServer, region: String = "us-east-1") throws -> KMSClient {
-        try KMSClient(region: region, endpoint: moto.endpoint, credentialProvider: Self.credentials, transport: URLSessionTransport())
+        try KMSClient(AWSClientConfiguration(region: region, credentialProvider: Self.credentials, transport: URLSessionTransport()), endpoint: moto.endpoint)
     }
 
     /// Runs `aws kms …` against the same server and parses its JSON output.
@@ -109,7 +109,7 @@ struct KMSClientMotoTests {
         #expect(try await kms.allKeyRotations(keyId: created[0], pageSize: 1).collect().count == 3)
     }
 
-    @Test("Errors come back as typed KMSErrors; Regions are separate")
+    @Test("Errors come back as typed AWSServiceErrors; Regions are separate")
     func errors() async throws {
         let moto = try await MotoServer()
         defer { moto.stop() }
@@ -117,7 +117,7 @@ struct KMSClientMotoTests {
         do {
             _ = try await kms.describeKey(keyId: "00000000-0000-0000-0000-000000000000")
             Issue.record("should throw")
-        } catch let error as KMSError {
+        } catch let error as AWSServiceError {
             #expect(error.code == .notFound)
             #expect(error.httpStatus == 400)
             #expect(error.requestId?.isEmpty == false)

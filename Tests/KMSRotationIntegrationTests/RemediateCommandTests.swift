@@ -64,7 +64,7 @@ struct RemediateMotoTests {
         let moto = try await MotoServer()
         defer { moto.stop() }
         let credentials = StaticCredentialProvider(AWSCredentials(accessKeyId: "AKIDMOTOTEST", secretAccessKey: "moto-secret-key-for-tests"))
-        let kms = try KMSClient(region: "us-east-1", endpoint: moto.endpoint, credentialProvider: credentials, transport: URLSessionTransport())
+        let kms = try KMSClient(AWSClientConfiguration(region: "us-east-1", credentialProvider: credentials, transport: URLSessionTransport()), endpoint: moto.endpoint)
         var off: [String] = []
         for index in 0..<3 { off.append(try await kms.createKey(description: "off \(index)").keyId) }
         let on = try await kms.createKey(description: "on").keyId

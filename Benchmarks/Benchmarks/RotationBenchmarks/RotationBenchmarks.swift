@@ -33,7 +33,7 @@ let benchmarks: @Sendable () -> Void = {
         let kms = SampleAccount.large(keysPerRegion: 1_000)
         let provider = StaticCredentialProvider(credentials)
         let checker = RotationChecker(options: .init(regions: SampleAccount.enabledRegions)) { region in
-            try KMSClient(region: region, credentialProvider: provider, transport: kms, sleeper: { _ in })
+            try KMSClient(AWSClientConfiguration(region: region, credentialProvider: provider, transport: kms, sleeper: { _ in }))
         }
         benchmark.startMeasurement()
         let report = try await checker.report()

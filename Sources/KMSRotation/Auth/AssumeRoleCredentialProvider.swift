@@ -9,9 +9,10 @@ import Foundation
 ///
 /// ```swift
 /// let caller = CredentialProviderChain.default(environment: env, files: files, transport: transport)
-/// let sts = try STSClient(region: "eu-west-1", credentialProvider: caller, transport: transport)
+/// let configuration = AWSClientConfiguration(region: "eu-west-1", credentialProvider: caller)
+/// let sts = try STSClient(configuration)
 /// let role = AssumeRoleCredentialProvider(roleArn: "arn:aws:iam::444455556666:role/KMSAudit", sts: sts)
-/// let kms = try KMSClient(region: "eu-west-1", credentialProvider: role, transport: transport)
+/// let kms = try KMSClient(configuration.with(credentialProvider: role))
 /// ```
 ///
 /// By default the credentials are cached (a ``CachedCredentialProvider``): `AssumeRole` is called on
@@ -19,7 +20,7 @@ import Foundation
 /// signs with expired credentials, and concurrent requests share one call. Pass `refreshMargin: nil`
 /// for a provider that calls `AssumeRole` every time.
 ///
-/// Errors are thrown unchanged so that callers can tell why: ``STSError`` (`AccessDenied` when the
+/// Errors are thrown unchanged so that callers can tell why: ``AWSServiceError`` (`AccessDenied` when the
 /// role does not exist or does not trust the caller, or the external ID is wrong), ``TransportError``,
 /// or the source provider's error. Nothing this provider prints or throws contains a credential or the
 /// external ID: the external ID is registered with ``SecretScrubber`` when the provider is created, so
@@ -73,11 +74,11 @@ public struct AssumeRoleCredentialProvider: CredentialProvider, CustomStringConv
     }
 
     /// The ID of the account that owns the role, when ``roleArn`` is a valid role ARN.
-    public var accountId: String? { (try? IAMRoleARN(parsing: roleArn))?.accountId }
+    public var accountId: String? { (try? ARN(iamRole: roleArn))?.accountId }
 
     /// Returns the role's credentials: the cached ones while they are fresh, else new ones from `AssumeRole`.
     /// - Returns: Temporary credentials, with their expiration and the role's account.
-    /// - Throws: ``STSError``, ``TransportError``, or the source provider's error.
+    /// - Throws: ``AWSServiceError``, ``TransportError``, or the source provider's error.
     public func credentials() async throws -> AWSCredentials {
         if let cache { return try await cache.credentials() }
         return try await fetcher.credentials()

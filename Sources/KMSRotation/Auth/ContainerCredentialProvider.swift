@@ -81,7 +81,7 @@ public struct ContainerCredentialProvider: CredentialProvider, CustomStringConve
                 let document = try CredentialsDocument.decode(response.body, provider: name, source: "the response of \(origin)")
                 return try document.credentials(provider: name, source: "the response of \(origin)")
             }
-            let detail = response.body.isEmpty ? "" : ": \(KMSError.excerpt(response.body))"
+            let detail = response.body.isEmpty ? "" : ": \(AWSServiceError.excerpt(response.body))"
             lastFailure = "\(origin) returned HTTP \(response.status)\(detail)"
             if response.status < 500 { break }
         }

@@ -17,14 +17,15 @@ import Logging
 /// any account or Region could not be scanned.
 ///
 /// ```swift
-/// let organizations = try OrganizationsClient(region: "us-east-1", credentialProvider: caller)
-/// let sts = try STSClient(region: "us-east-1", credentialProvider: caller)
+/// let configuration = AWSClientConfiguration(region: "us-east-1", credentialProvider: caller)
+/// let organizations = try OrganizationsClient(configuration)
+/// let sts = try STSClient(configuration)
 /// let me = try await sts.getCallerIdentity()
 /// let targets = MultiAccountScan.organizationTargets(accounts: try await organizations.allAccounts(),
 ///                                                     roleName: "KMSAudit", partition: me.partition ?? "aws",
 ///                                                     callerAccountId: me.account)
 /// let scan = MultiAccountScan(targets: targets, options: .init(scan: .init(regions: ["us-east-1"])), sts: sts) { credentials, region in
-///     try KMSClient(region: region, credentialProvider: credentials)
+///     try KMSClient(configuration.with(region: region).with(credentialProvider: credentials))
 /// }
 /// let report = try await scan.report()
 /// ```
@@ -48,8 +49,8 @@ public struct MultiAccountScan: Sendable {
         /// The account reached through a role (the account is the role's).
         /// - Parameter role: The role to assume.
         /// - Returns: The target.
-        public static func role(_ role: IAMRoleARN) -> Target {
-            Target(accountId: role.accountId, roleArn: role.description)
+        public static func role(_ role: ARN) -> Target {
+            Target(accountId: role.accountId ?? "", roleArn: role.description)
         }
 
         /// The caller's own account, scanned with the caller's credentials (no role).
@@ -142,7 +143,7 @@ public struct MultiAccountScan: Sendable {
         return accounts.filter { $0.isActive && seen.insert($0.id).inserted }.map { account in
             account.id == callerAccountId
                 ? .callerAccount(account.id)
-                : .role(IAMRoleARN(partition: partition, accountId: account.id, roleName: roleName))
+                : .role(ARN.iamRole(partition: partition, accountId: account.id, roleName: roleName))
         }
     }
 
@@ -207,7 +208,7 @@ public struct MultiAccountScan: Sendable {
                 _ = try await role.credentials()
             } catch {
                 if RotationChecker.isCancellation(error) { return }
-                let scanError = ScanError(region: sts.region, operation: "AssumeRole", code: Self.code(of: error), message: Self.message(of: error), accountId: accountId)
+                let scanError = ScanError(region: sts.region, accountId: accountId, operation: "AssumeRole", error)
                 logger.debug("account not scanned", metadata: ["account": "\(accountId)", "error": "\(scanError.code)"])
                 collected.withLock { $0.errors.append(scanError) }
                 update(accountId, ScanProgress(regionsTotal: regionCount, regionsDone: regionCount))
@@ -215,7 +216,7 @@ public struct MultiAccountScan: Sendable {
             }
             credentials = role
         } else {
-            credentials = sts.credentialProvider
+            credentials = sts.configuration.credentialProvider
         }
         logger.debug("scanning account", metadata: ["account": "\(accountId)"])
         let factory = clientFactory
@@ -229,24 +230,6 @@ public struct MultiAccountScan: Sendable {
         collected.withLock {
             $0.findings += report.findings
             $0.errors += errors
-        }
-    }
-
-    static func code(of error: any Error) -> String {
-        switch error {
-        case let error as STSError: error.code.rawValue
-        case let error as OrganizationsError: error.code.rawValue
-        case let error as CredentialProviderError: "CredentialProviderError.\(error.kind)"
-        case is CredentialChainError: "CredentialChainError"
-        default: RotationChecker.code(of: error)
-        }
-    }
-
-    static func message(of error: any Error) -> String {
-        switch error {
-        case let error as STSError: error.message
-        case let error as OrganizationsError: error.message
-        default: RotationChecker.message(of: error)
         }
     }
 }

@@ -126,7 +126,7 @@ extension RotationChecker {
             client = try await clientFactory(region)
         } catch {
             if Self.isCancellation(error) { return }
-            emit(.scanError(ScanError(region: region, operation: "CreateClient", code: Self.code(of: error), message: Self.message(of: error))))
+            emit(.scanError(ScanError(region: region, operation: "CreateClient", error)))
             return
         }
         logger.debug("scanning region", metadata: ["region": "\(region)"])
@@ -184,7 +184,7 @@ extension RotationChecker {
                 } catch {
                     await group.waitForAll()
                     if !Self.isCancellation(error) {
-                        emit(.scanError(ScanError(region: region, operation: "ListKeys", code: Self.code(of: error), message: Self.message(of: error))))
+                        emit(.scanError(ScanError(region: region, operation: "ListKeys", error)))
                     }
                     return false
                 }
@@ -193,7 +193,7 @@ extension RotationChecker {
             }
             // A Region that cannot be listed (not enabled, denied) fails ListAliases the same way: one error is enough.
             if listed, case .failure(let error) = await aliasTask.value, !Self.isCancellation(error) {
-                emit(.scanError(ScanError(region: region, operation: "ListAliases", code: Self.code(of: error), message: Self.message(of: error))))
+                emit(.scanError(ScanError(region: region, operation: "ListAliases", error)))
             }
         } onCancel: {
             aliasTask.cancel()
@@ -258,22 +258,6 @@ extension RotationChecker {
         if error is CancellationError { return true }
         if let transport = error as? TransportError, transport.kind == .cancelled { return true }
         return Task.isCancelled
-    }
-
-    static func code(of error: any Error) -> String {
-        switch error {
-        case let error as KMSError: error.code.rawValue
-        case let error as TransportError: "TransportError.\(error.kind)"
-        default: String(describing: type(of: error))
-        }
-    }
-
-    static func message(of error: any Error) -> String {
-        switch error {
-        case let error as KMSError: error.message
-        case let error as TransportError: error.message
-        default: String(describing: error)
-        }
     }
 }
 

@@ -6,13 +6,13 @@ extension KMSClient {
 
     /// Lists the keys of the account in this client's Region (one page).
     ///
-    /// An answer without `Keys` is an error (``KMSError/Code/invalidResponse``), never an empty page: KMS
+    /// An answer without `Keys` is an error (``AWSServiceError/Code/invalidResponse``), never an empty page: KMS
     /// sends `"Keys": []` for a Region without keys, so a missing list means something else answered.
     /// - Parameters:
     ///   - limit: Page size, 1–1000 (KMS's default is 100).
     ///   - marker: The `nextMarker` of the previous page.
     /// - Returns: The page.
-    /// - Throws: ``KMSError``, ``TransportError``, or a credentials error.
+    /// - Throws: ``AWSServiceError``, ``TransportError``, or a credentials error.
     public func listKeys(limit: Int? = nil, marker: String? = nil) async throws -> KMSPage<KeyListEntry> {
         let output: ListKeysOutput = try await send("ListKeys", PageInput(Limit: limit, Marker: marker))
         guard let keys = output.Keys else { throw Self.missingMember("Keys", operation: "ListKeys") }
@@ -29,11 +29,11 @@ extension KMSClient {
     /// Describes a key.
     /// - Parameter keyId: A key ID, key ARN, alias name (`alias/…`) or alias ARN.
     /// - Returns: The key's metadata.
-    /// - Throws: ``KMSError`` (`NotFoundException`, `InvalidArnException`, …), ``TransportError``.
+    /// - Throws: ``AWSServiceError`` (`NotFoundException`, `InvalidArnException`, …), ``TransportError``.
     public func describeKey(keyId: String) async throws -> KMSKey {
         let output: DescribeKeyOutput = try await send("DescribeKey", KeyIdInput(KeyId: keyId))
         guard let metadata = output.KeyMetadata else {
-            throw KMSError(code: .invalidResponse, message: "DescribeKey answered without KeyMetadata", operation: "DescribeKey")
+            throw AWSServiceError(service: "kms", code: .invalidResponse, message: "DescribeKey answered without KeyMetadata", operation: "DescribeKey")
         }
         return metadata
     }
@@ -41,14 +41,14 @@ extension KMSClient {
     /// Reads a key's automatic rotation status.
     /// - Parameter keyId: A key ID, or a key ARN for another account's key.
     /// - Returns: The status (shared with the primary for a multi-Region replica).
-    /// - Throws: ``KMSError``, ``TransportError``.
+    /// - Throws: ``AWSServiceError``, ``TransportError``.
     public func getKeyRotationStatus(keyId: String) async throws -> KeyRotationStatus {
         try await send("GetKeyRotationStatus", KeyIdInput(KeyId: keyId))
     }
 
     /// Lists aliases (one page): all of the Region, or those of one key.
     ///
-    /// An answer without `Aliases` is an error (``KMSError/Code/invalidResponse``), never an empty page.
+    /// An answer without `Aliases` is an error (``AWSServiceError/Code/invalidResponse``), never an empty page.
     /// - Parameters:
     ///   - keyId: Only aliases of this key; `nil` for all (including `aws/…` aliases with no target).
     ///   - limit: Page size (1–100 per the API reference).
@@ -116,7 +116,7 @@ extension KMSClient {
     /// - Parameters:
     ///   - keyId: A key ID or ARN in this account (rotation cannot be changed cross-account).
     ///   - rotationPeriodInDays: 90–2560; `nil` for KMS's default (365).
-    /// - Throws: ``KMSError`` (`UnsupportedOperationException` for keys that cannot rotate,
+    /// - Throws: ``AWSServiceError`` (`UnsupportedOperationException` for keys that cannot rotate,
     ///   `DisabledException`, `KMSInvalidStateException`), ``TransportError``.
     public func enableKeyRotation(keyId: String, rotationPeriodInDays: Int? = nil) async throws {
         let _: EmptyOutput = try await send("EnableKeyRotation", EnableKeyRotationInput(KeyId: keyId, RotationPeriodInDays: rotationPeriodInDays))
@@ -124,7 +124,7 @@ extension KMSClient {
 
     /// Turns off automatic rotation.
     /// - Parameter keyId: A key ID or ARN in this account.
-    /// - Throws: ``KMSError``, ``TransportError``.
+    /// - Throws: ``AWSServiceError``, ``TransportError``.
     public func disableKeyRotation(keyId: String) async throws {
         let _: EmptyOutput = try await send("DisableKeyRotation", KeyIdInput(KeyId: keyId))
     }
@@ -132,7 +132,7 @@ extension KMSClient {
     /// Starts an on-demand rotation (25 per key, ever: `LimitExceededException` is never retried).
     /// - Parameter keyId: A key ID or ARN in this account.
     /// - Returns: The key ID KMS reports.
-    /// - Throws: ``KMSError`` (`LimitExceededException`, `ConflictException`, …), ``TransportError``.
+    /// - Throws: ``AWSServiceError`` (`LimitExceededException`, `ConflictException`, …), ``TransportError``.
     @discardableResult
     public func rotateKeyOnDemand(keyId: String) async throws -> String? {
         let output: KeyIdOutput = try await send("RotateKeyOnDemand", KeyIdInput(KeyId: keyId))
@@ -153,7 +153,7 @@ extension KMSClient {
         let input = CreateKeyInput(KeySpec: keySpec, KeyUsage: keyUsage, Origin: origin, Description: description, MultiRegion: multiRegion, Tags: tags.isEmpty ? nil : tags)
         let output: DescribeKeyOutput = try await send("CreateKey", input)
         guard let metadata = output.KeyMetadata else {
-            throw KMSError(code: .invalidResponse, message: "CreateKey answered without KeyMetadata", operation: "CreateKey")
+            throw AWSServiceError(service: "kms", code: .invalidResponse, message: "CreateKey answered without KeyMetadata", operation: "CreateKey")
         }
         return metadata
     }
@@ -185,26 +185,26 @@ extension KMSClient {
 
 extension KMSClient {
     /// Refuses a 2xx answer that cannot be a result: JSON nested deeper than ``JSONNesting/maximumDepth``
-    /// (``KMSError/Code/invalidResponse``, naming the cap), or an AWS error body (`__type`, or an
+    /// (``AWSServiceError/Code/invalidResponse``, naming the cap), or an AWS error body (`__type`, or an
     /// `X-Amzn-Errortype` header) served with a success status, which becomes that error, so that an
     /// error is never read as an empty result.
     /// - Parameters:
     ///   - response: The 2xx answer.
     ///   - operation: The operation it answers.
-    /// - Throws: ``KMSError``.
+    /// - Throws: ``AWSServiceError``.
     static func checkAnswer(_ response: HTTPResponse, operation: String) throws {
         if JSONNesting.isTooDeep(response.body) {
-            throw KMSError(code: .invalidResponse, message: "Could not read the \(operation) answer: \(JSONNesting.tooDeepDescription)",
+            throw AWSServiceError(service: "kms", code: .invalidResponse, message: "Could not read the \(operation) answer: \(JSONNesting.tooDeepDescription)",
                            httpStatus: response.status, requestId: response.headers["x-amzn-RequestId"], operation: operation)
         }
         if JSONNesting.isErrorAnswer(response) {
-            throw KMSError.decode(from: response, operation: operation)
+            throw AWSServiceError.decodeJSON(service: "kms", from: response, operation: operation)
         }
     }
 
     /// The error for an answer that lacks the member the operation exists to return.
-    static func missingMember(_ member: String, operation: String) -> KMSError {
-        KMSError(code: .invalidResponse, message: "\(operation) answered without \(member); the answer is not read as an empty result", operation: operation)
+    static func missingMember(_ member: String, operation: String) -> AWSServiceError {
+        AWSServiceError(service: "kms", code: .invalidResponse, message: "\(operation) answered without \(member); the answer is not read as an empty result", operation: operation)
     }
 }
 

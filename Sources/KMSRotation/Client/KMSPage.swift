@@ -20,9 +20,9 @@ extension KMSPage: Equatable where Element: Equatable {}
 /// Every item of a paginated KMS operation, fetched page by page as it is iterated.
 ///
 /// Pages follow `Marker`/`NextMarker` while `Truncated` is true. A service that says `Truncated` without a
-/// `NextMarker`, or repeats a marker, would loop forever: the sequence throws ``KMSError/Code/invalidResponse``
+/// `NextMarker`, or repeats a marker, would loop forever: the sequence throws ``AWSServiceError/Code/invalidResponse``
 /// instead. A service whose marker changes forever is stopped by the page cap: after `maximumPages` pages
-/// the sequence throws ``KMSError/Code/paginationCapExceeded`` (the items already returned stay valid).
+/// the sequence throws ``AWSServiceError/Code/paginationCapExceeded`` (the items already returned stay valid).
 public struct KMSPaginator<Element: Sendable>: AsyncSequence, Sendable {
     public typealias Failure = any Error
     let fetch: @Sendable (_ marker: String?) async throws -> KMSPage<Element>
@@ -38,7 +38,7 @@ public struct KMSPaginator<Element: Sendable>: AsyncSequence, Sendable {
     /// - Parameters:
     ///   - operation: The operation name, for errors.
     ///   - maximumPages: The most pages fetched before the sequence throws
-    ///     ``KMSError/Code/paginationCapExceeded``. Default ``defaultMaximumPages``.
+    ///     ``AWSServiceError/Code/paginationCapExceeded``. Default ``defaultMaximumPages``.
     ///   - fetch: Fetches the page after `marker` (`nil` for the first).
     public init(operation: String, maximumPages: Int = KMSPaginator.defaultMaximumPages,
                 fetch: @escaping @Sendable (_ marker: String?) async throws -> KMSPage<Element>) {
@@ -75,7 +75,7 @@ public struct KMSPaginator<Element: Sendable>: AsyncSequence, Sendable {
                 guard !finished else { return nil }
                 try Task.checkCancellation()
                 guard pagesFetched < paginator.maximumPages else {
-                    throw KMSError(code: .paginationCapExceeded,
+                    throw AWSServiceError(service: "kms", code: .paginationCapExceeded,
                                    message: "Stopped after \(paginator.maximumPages) pages, the cap on pages per listing (the service kept answering Truncated with a new NextMarker); the items listed before the cap were kept",
                                    operation: paginator.operation)
                 }
@@ -85,10 +85,10 @@ public struct KMSPaginator<Element: Sendable>: AsyncSequence, Sendable {
                 index = 0
                 if page.truncated {
                     guard let next = page.nextMarker, !next.isEmpty else {
-                        throw KMSError(code: .invalidResponse, message: "Truncated page without NextMarker", operation: paginator.operation)
+                        throw AWSServiceError(service: "kms", code: .invalidResponse, message: "Truncated page without NextMarker", operation: paginator.operation)
                     }
                     guard seenMarkers.insert(next).inserted else {
-                        throw KMSError(code: .invalidResponse, message: "NextMarker repeated; stopping to avoid an endless loop", operation: paginator.operation)
+                        throw AWSServiceError(service: "kms", code: .invalidResponse, message: "NextMarker repeated; stopping to avoid an endless loop", operation: paginator.operation)
                     }
                     marker = next
                 } else {
@@ -101,8 +101,8 @@ public struct KMSPaginator<Element: Sendable>: AsyncSequence, Sendable {
     }
 }
 
-extension KMSError.Code {
+extension AWSServiceError.Code {
     /// Library-defined: a listing reached its cap on pages (``KMSPaginator/defaultMaximumPages`` unless
     /// configured) while the service still answered `Truncated` with a new marker.
-    public static let paginationCapExceeded: KMSError.Code = "PaginationCapExceeded"
+    public static let paginationCapExceeded: AWSServiceError.Code = "PaginationCapExceeded"
 }

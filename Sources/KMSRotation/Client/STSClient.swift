@@ -7,12 +7,12 @@ import Logging
 /// Requests use the AWS Query protocol: `POST /`, a form-encoded body
 /// (`Action=AssumeRole&Version=2011-06-15&…`), SigV4 with signing name `sts`, answers in XML. They go
 /// through the same layers as ``KMSClient``: credentials → signing → retries (standard mode, plus
-/// STS's `IDPCommunicationError`) → error decoding (``STSError``) → ``HTTPTransport``.
+/// STS's `IDPCommunicationError`) → error decoding (``AWSServiceError``) → ``HTTPTransport``.
 ///
 /// ```swift
-/// let sts = try STSClient(region: "eu-west-1", credentialProvider: CredentialProviderChain.default(…))
-/// let role = try await sts.assumeRole(roleArn: "arn:aws:iam::111122223333:role/Audit", roleSessionName: "audit")
-/// let kms = try KMSClient(region: "eu-west-1", credentialProvider: StaticCredentialProvider(role.credentials))
+/// let caller = AWSClientConfiguration(region: "eu-west-1", credentialProvider: CredentialProviderChain.default())
+/// let role = try await STSClient(caller).assumeRole(roleArn: "arn:aws:iam::111122223333:role/Audit", roleSessionName: "audit")
+/// let kms = try KMSClient(caller.with(credentialProvider: StaticCredentialProvider(role.credentials)))
 /// ```
 /// Most callers want ``AssumeRoleCredentialProvider``, which caches and refreshes the role's credentials.
 ///
@@ -20,13 +20,11 @@ import Logging
 /// a credential. The credentials it returns print redacted.
 public struct STSClient: Sendable {
     /// The Region requests are sent to and signed for.
-    public let region: String
+    public var region: String { caller.signingRegion }
     /// The endpoint requests are sent to.
-    public let endpoint: URL
-    /// The caller's credentials: the identity that calls `AssumeRole`.
-    public var credentialProvider: any CredentialProvider { caller.credentialProvider }
-    /// The HTTP boundary.
-    public var transport: any HTTPTransport { caller.transport }
+    public var endpoint: URL { caller.endpoint }
+    /// What the client was built from; its credentials are the identity that calls `AssumeRole`.
+    public var configuration: AWSClientConfiguration { caller.configuration }
 
     /// The API version sent with every request.
     public static let apiVersion = "2011-06-15"
@@ -40,33 +38,15 @@ public struct STSClient: Sendable {
 
     /// Creates a client.
     /// - Parameters:
-    ///   - region: The Region, e.g. `us-east-1`; STS is called at its regional endpoint.
+    ///   - configuration: The caller's identity, transport, retries, endpoint variant, logger and clocks; STS
+    ///     is called at the Region's regional endpoint.
     ///   - endpoint: A custom endpoint (`AWS_ENDPOINT_URL_STS`, moto, LocalStack); `nil` resolves the
     ///     Region's endpoint. Plain `http://` is accepted for loopback hosts only.
-    ///   - useFIPS: Use the FIPS endpoint.
-    ///   - useDualStack: Use the dual-stack endpoint.
-    ///   - credentialProvider: The caller's credentials.
-    ///   - transport: The HTTP transport; a ``URLSessionTransport`` by default.
-    ///   - retryStrategy: The retry policy; ``RetryStrategy/standard`` by default.
-    ///   - retryQuota: A retry token bucket to share with other clients; a new one by default.
-    ///   - sleeper: How to wait between retries (inject one in tests).
-    ///   - requestTimeout: How long one attempt may take.
-    ///   - logger: Where to log; nothing is logged by default.
-    ///   - now: The clock used for signing.
     /// - Throws: ``EndpointError`` for an invalid Region or endpoint.
-    public init(
-        region: String, endpoint: String? = nil, useFIPS: Bool = false, useDualStack: Bool = false,
-        credentialProvider: any CredentialProvider, transport: any HTTPTransport = URLSessionTransport(),
-        retryStrategy: RetryStrategy = .standard, retryQuota: RetryQuota? = nil,
-        sleeper: @escaping RetryingExecutor.Sleeper = RetryingExecutor.taskSleeper, requestTimeout: Duration? = .seconds(30),
-        logger: Logger = Logger(label: "kms-rotation", factory: { _ in SwiftLogNoOpLogHandler() }),
-        now: @escaping @Sendable () -> Date = { Date() }
-    ) throws {
-        self.region = region
-        self.endpoint = try EndpointResolver().resolveSTS(region: region, useFIPS: useFIPS, useDualStack: useDualStack, customEndpoint: endpoint)
-        self.caller = SignedServiceCaller(service: "sts", signingRegion: region, endpoint: self.endpoint, credentialProvider: credentialProvider,
-                                          transport: transport, retryStrategy: retryStrategy, retryQuota: retryQuota, sleeper: sleeper,
-                                          requestTimeout: requestTimeout, logger: logger, now: now)
+    public init(_ configuration: AWSClientConfiguration, endpoint: String? = nil) throws {
+        let url = try EndpointResolver().resolveSTS(region: configuration.region, useFIPS: configuration.useFIPS,
+                                                    useDualStack: configuration.useDualStack, customEndpoint: endpoint)
+        self.caller = SignedServiceCaller(service: "sts", signingRegion: configuration.region, endpoint: url, configuration: configuration)
     }
 
     // MARK: - Operations
@@ -80,8 +60,8 @@ public struct STSClient: Sendable {
     ///   - externalId: The external ID the role's trust policy requires, if any (2–1224 characters of
     ///     `[A-Za-z0-9_+=,.@:/-]`).
     /// - Returns: The credentials (with their expiration and account) and the assumed-role identity.
-    /// - Throws: ``STSError`` (``STSError/Code/validationError`` before any request for invalid input;
-    ///   `AccessDenied`, `RegionDisabledException`, … from STS; ``STSError/Code/invalidResponse`` for an
+    /// - Throws: ``AWSServiceError`` (``AWSServiceError/Code/validationError`` before any request for invalid input;
+    ///   `AccessDenied`, `RegionDisabledException`, … from STS; ``AWSServiceError/Code/invalidResponse`` for an
     ///   answer that cannot be read), ``TransportError``, or the caller's credential error.
     public func assumeRole(roleArn: String, roleSessionName: String, durationSeconds: Int? = nil, externalId: String? = nil) async throws -> AssumedRoleCredentials {
         try Self.validateAssumeRole(roleArn: roleArn, roleSessionName: roleSessionName, durationSeconds: durationSeconds, externalId: externalId)
@@ -94,12 +74,12 @@ public struct STSClient: Sendable {
 
     /// Returns the caller's identity: account, ARN and user ID. Needs no IAM permission.
     /// - Returns: The identity.
-    /// - Throws: ``STSError``, ``TransportError``, or the caller's credential error.
+    /// - Throws: ``AWSServiceError``, ``TransportError``, or the caller's credential error.
     public func getCallerIdentity() async throws -> CallerIdentity {
         let document = try await send("GetCallerIdentity", [])
         guard let result = document.path(["GetCallerIdentityResult"]),
               let account = result.child("Account")?.text, !account.isEmpty else {
-            throw STSError(code: .invalidResponse, message: "Could not read the GetCallerIdentity answer: no GetCallerIdentityResult/Account element", operation: "GetCallerIdentity")
+            throw AWSServiceError(service: "sts", code: .invalidResponse, message: "Could not read the GetCallerIdentity answer: no GetCallerIdentityResult/Account element", operation: "GetCallerIdentity")
         }
         return CallerIdentity(account: account, arn: result.child("Arn")?.text ?? "", userId: result.child("UserId")?.text ?? "")
     }
@@ -109,28 +89,28 @@ public struct STSClient: Sendable {
     /// Checks `AssumeRole` input against the STS API model's constraints, so that a typo fails at once
     /// with a clear message instead of a round trip.
     /// - Parameters:
-    ///   - roleArn: Must be an IAM role ARN (see ``IAMRoleARN``).
+    ///   - roleArn: Must be an IAM role ARN (see ``ARN``).
     ///   - roleSessionName: 2–64 characters of `[A-Za-z0-9_+=,.@-]`.
     ///   - durationSeconds: 900–43200, or `nil`.
     ///   - externalId: 2–1224 characters of `[A-Za-z0-9_+=,.@:/-]`, or `nil`. Never quoted in the message.
-    /// - Throws: ``STSError`` with code ``STSError/Code/validationError``.
+    /// - Throws: ``AWSServiceError`` with code ``AWSServiceError/Code/validationError``.
     public static func validateAssumeRole(roleArn: String, roleSessionName: String, durationSeconds: Int?, externalId: String?) throws {
         do {
-            _ = try IAMRoleARN(parsing: roleArn)
-        } catch let error as IAMRoleARN.ParseError {
-            throw STSError(code: .validationError, message: error.message, operation: "AssumeRole")
+            _ = try ARN(iamRole: roleArn)
+        } catch let error as ARN.ParseError {
+            throw AWSServiceError(service: "sts", code: .validationError, message: error.message, operation: "AssumeRole")
         }
         let sessionCharacters = Set("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_+=,.@-")
         guard (2...64).contains(roleSessionName.count), roleSessionName.allSatisfy(sessionCharacters.contains) else {
-            throw STSError(code: .validationError, message: "The role session name must be 2 to 64 characters of letters, digits and _+=,.@-.", operation: "AssumeRole")
+            throw AWSServiceError(service: "sts", code: .validationError, message: "The role session name must be 2 to 64 characters of letters, digits and _+=,.@-.", operation: "AssumeRole")
         }
         if let durationSeconds, !(minimumDurationSeconds...maximumDurationSeconds).contains(durationSeconds) {
-            throw STSError(code: .validationError, message: "The session duration must be between \(minimumDurationSeconds) and \(maximumDurationSeconds) seconds; got \(durationSeconds).", operation: "AssumeRole")
+            throw AWSServiceError(service: "sts", code: .validationError, message: "The session duration must be between \(minimumDurationSeconds) and \(maximumDurationSeconds) seconds; got \(durationSeconds).", operation: "AssumeRole")
         }
         if let externalId {
             let externalCharacters = sessionCharacters.union(":/")
             guard (2...1224).contains(externalId.count), externalId.allSatisfy(externalCharacters.contains) else {
-                throw STSError(code: .validationError, message: "The external ID must be 2 to 1224 characters of letters, digits and _+=,.@:/-.", operation: "AssumeRole")
+                throw AWSServiceError(service: "sts", code: .validationError, message: "The external ID must be 2 to 1224 characters of letters, digits and _+=,.@:/-.", operation: "AssumeRole")
             }
         }
     }
@@ -150,28 +130,22 @@ public struct STSClient: Sendable {
             operation: action,
             headers: ["Content-Type": "application/x-www-form-urlencoded; charset=utf-8"],
             body: Self.formBody(action: action, parameters),
-            classifier: Self.classify(error:operation:),
-            decodeError: { STSError.decode(from: $0, operation: action) })
+            decodeError: { AWSServiceError.decodeQuery(service: "sts", from: $0, operation: action) })
         do {
             return try XMLDocumentNode.read(response.body)
         } catch {
             // Not quoted: a successful answer that failed to parse may still hold a secret key.
             let contentType = response.headers["Content-Type"] ?? "no content type"
-            throw STSError(code: .invalidResponse, message: "Could not read the \(action) answer: HTTP \(response.status) with a body of \(response.body.count) bytes; \(error) (\(contentType))",
+            throw AWSServiceError(service: "sts", code: .invalidResponse, message: "Could not read the \(action) answer: HTTP \(response.status) with a body of \(response.body.count) bytes; \(error) (\(contentType))",
                            httpStatus: response.status, requestId: response.headers["x-amzn-RequestId"], operation: action)
         }
     }
 
-    /// The standard classification, plus STS's `IDPCommunicationError` (botocore's `_retry.json`).
-    static func classify(error: any Error, operation: String) -> RetryDecision {
-        if let error = error as? STSError, error.code.rawValue == "IDPCommunicationError" { return .retry(kind: .transient) }
-        return RetryStrategy.classify(error: error, operation: operation)
-    }
 
     /// Reads `AssumeRoleResponse/AssumeRoleResult`. Error messages name the missing element, never a value.
     static func assumeRoleResult(from document: XMLDocumentNode, roleArn: String) throws -> AssumedRoleCredentials {
-        func fail(_ what: String) -> STSError {
-            STSError(code: .invalidResponse, message: "Could not read the AssumeRole answer: \(what)", operation: "AssumeRole")
+        func fail(_ what: String) -> AWSServiceError {
+            AWSServiceError(service: "sts", code: .invalidResponse, message: "Could not read the AssumeRole answer: \(what)", operation: "AssumeRole")
         }
         guard let result = document.path(["AssumeRoleResult"]) else { throw fail("no AssumeRoleResult element") }
         guard let credentials = result.child("Credentials") else { throw fail("no AssumeRoleResult/Credentials element") }
@@ -187,7 +161,7 @@ public struct STSClient: Sendable {
             throw fail("Credentials/Expiration is not an ISO 8601 date-time")
         }
         let assumedRoleArn = result.path(["AssumedRoleUser", "Arn"])?.text
-        let accountId = assumedRoleArn.flatMap { KMSKey.arnComponent(4, of: $0) } ?? (try? IAMRoleARN(parsing: roleArn))?.accountId
+        let accountId = assumedRoleArn.flatMap { ARN($0)?.accountId } ?? (try? ARN(iamRole: roleArn))?.accountId
         return AssumedRoleCredentials(
             credentials: AWSCredentials(accessKeyId: accessKeyId, secretAccessKey: secretAccessKey, sessionToken: sessionToken,
                                         expiration: expiration, accountId: accountId),
@@ -233,7 +207,7 @@ public struct CallerIdentity: Sendable, Hashable, CustomStringConvertible {
     }
 
     /// The partition of ``arn`` (`aws`, `aws-cn`, …), when it is an ARN.
-    public var partition: String? { KMSKey.arnComponent(1, of: arn) }
+    public var partition: String? { ARN(arn)?.partition }
 
     /// `arn (account)`.
     public var description: String { "\(arn) (account \(account))" }

@@ -16,26 +16,22 @@ struct SignedServiceCaller: Sendable {
     let service: String
     let signingRegion: String
     let endpoint: URL
-    let credentialProvider: any CredentialProvider
-    let transport: any HTTPTransport
+    let configuration: AWSClientConfiguration
     let executor: RetryingExecutor
-    let requestTimeout: Duration?
-    let logger: Logger
-    let now: @Sendable () -> Date
     let clockSkew = LockedValue<TimeInterval>(0)
 
-    init(service: String, signingRegion: String, endpoint: URL, credentialProvider: any CredentialProvider, transport: any HTTPTransport,
-         retryStrategy: RetryStrategy, retryQuota: RetryQuota?, sleeper: @escaping RetryingExecutor.Sleeper, requestTimeout: Duration?,
-         logger: Logger, now: @escaping @Sendable () -> Date, rateLimiter: AdaptiveRateLimiter? = nil, patience: RetryPatience? = nil) {
+    var credentialProvider: any CredentialProvider { configuration.credentialProvider }
+    var transport: any HTTPTransport { configuration.transport }
+    var logger: Logger { configuration.logger }
+    var now: @Sendable () -> Date { configuration.now }
+
+    init(service: String, signingRegion: String, endpoint: URL, configuration: AWSClientConfiguration) {
         self.service = service
         self.signingRegion = signingRegion
         self.endpoint = endpoint
-        self.credentialProvider = credentialProvider
-        self.transport = transport
-        self.executor = RetryingExecutor(strategy: retryStrategy, quota: retryQuota, sleeper: sleeper, rateLimiter: rateLimiter, patience: patience)
-        self.requestTimeout = requestTimeout
-        self.logger = logger
-        self.now = now
+        self.configuration = configuration
+        self.executor = RetryingExecutor(strategy: configuration.retryStrategy, quota: configuration.retryQuota, sleeper: configuration.sleeper,
+                                         rateLimiter: configuration.rateLimiter, patience: configuration.retryPatience)
     }
 
     /// Sends one operation with retries and returns the successful (2xx) answer.
@@ -43,21 +39,19 @@ struct SignedServiceCaller: Sendable {
     ///   - operation: The operation name, for retry classification and logs.
     ///   - headers: The protocol headers (`Content-Type`, `X-Amz-Target`).
     ///   - body: The request body.
-    ///   - classifier: Retry classification; the standard one when `nil`.
     ///   - decodeError: Turns a non-2xx answer into the service's error.
     /// - Returns: The 2xx answer.
     /// - Throws: What `decodeError` returns for the last attempt, a ``TransportError``, or the
     ///   credential provider's error.
     func send(operation: String, headers: HTTPHeaders, body: Data,
-              classifier: (@Sendable (_ error: any Error, _ operation: String) -> RetryDecision)? = nil,
               decodeError: @escaping @Sendable (HTTPResponse) -> any Error) async throws -> HTTPResponse {
         let logger = self.logger
         let service = self.service
         let region = self.signingRegion
-        return try await executor.execute(operation: operation, classifier: classifier, onEvent: { event in
+        return try await executor.execute(operation: operation, onEvent: { event in
             logger.debug("\(service) attempt", metadata: [
                 "operation": "\(operation)", "region": "\(region)", "attempt": "\(event.attempt)",
-                "outcome": "\(KMSClient.summary(of: event.outcome))",
+                "outcome": "\(Self.summary(of: event.outcome))",
             ])
         }) { _ in
             try await attempt(operation: operation, headers: headers, body: body, decodeError: decodeError)
@@ -69,9 +63,9 @@ struct SignedServiceCaller: Sendable {
     private func attempt(operation: String, headers: HTTPHeaders, body: Data,
                          decodeError: @Sendable (HTTPResponse) -> any Error) async throws -> HTTPResponse {
         let credentials = try await credentialProvider.credentials()
-        var request = HTTPRequest(method: "POST", url: endpoint, headers: headers, body: body, timeout: requestTimeout)
-        request.headers["User-Agent"] = KMSClient.userAgent
-        request.headers["Host"] = KMSClient.hostHeader(for: endpoint)
+        var request = HTTPRequest(method: "POST", url: endpoint, headers: headers, body: body, timeout: configuration.requestTimeout)
+        request.headers["User-Agent"] = Self.userAgent
+        request.headers["Host"] = Self.hostHeader(for: endpoint)
         let signer = SigV4Signer(service: service, region: signingRegion)
         var resynced = false
         while true {
@@ -79,7 +73,7 @@ struct SignedServiceCaller: Sendable {
             let response = try await transport.send(signed)
             if response.isSuccess { return response }
             let error = decodeError(response)
-            if !resynced, Self.isClockSkewError(error), let serverDate = response.headers["Date"].flatMap(KMSClient.parseHTTPDate) {
+            if !resynced, Self.isClockSkewError(error), let serverDate = response.headers["Date"].flatMap(Self.parseHTTPDate) {
                 resynced = true
                 let skew = serverDate.timeIntervalSince(now())
                 clockSkew.withLock { $0 = skew }
@@ -92,15 +86,41 @@ struct SignedServiceCaller: Sendable {
 
     /// Whether an error answer says the request's time is too far from the server's.
     static func isClockSkewError(_ error: any Error) -> Bool {
-        guard let classifiable = error as? any RetryClassifiable, let code = classifiable.retryCode else { return false }
-        switch code {
-        case "RequestExpired", "RequestTimeTooSkewed", "RequestInTheFuture":
-            return true
-        case "InvalidSignatureException", "SignatureDoesNotMatch":
-            let text = String(describing: error)
-            return text.localizedCaseInsensitiveContains("expired") || text.localizedCaseInsensitiveContains("skew")
-        default:
+        guard let classifiable = error as? any RetryClassifiable, let code = classifiable.retryCode.flatMap(AWSErrorCodes.sanitized) else {
             return false
         }
+        if AWSErrorCodes.clockSkew.contains(code) { return true }
+        guard AWSErrorCodes.clockSkewWhenMessageSaysSo.contains(code) else { return false }
+        let text = String(describing: error)
+        return text.localizedCaseInsensitiveContains("expired") || text.localizedCaseInsensitiveContains("skew")
+    }
+
+    /// The user agent sent with every request.
+    static let userAgent = "swift-kms-rotation/\(KMSRotationVersion.current)"
+
+    static func summary(of outcome: RetryEvent.Outcome) -> String {
+        switch outcome {
+        case .succeeded: "succeeded"
+        case .willRetry(let kind, let delay, let error): "retrying (\(kind)) in \(delay) after \(error)"
+        case .failed(let reason, let error): "failed (\(reason)): \(error)"
+        }
+    }
+
+    static func hostHeader(for url: URL) -> String {
+        let host = url.host ?? ""
+        let bracketed = host.contains(":") && !host.hasPrefix("[") ? "[\(host)]" : host
+        if let port = url.port, !(url.scheme == "https" && port == 443) && !(url.scheme == "http" && port == 80) {
+            return "\(bracketed):\(port)"
+        }
+        return bracketed
+    }
+
+    /// Parses an HTTP `Date` header (RFC 7231 IMF-fixdate, e.g. `Sun, 06 Nov 1994 08:49:37 GMT`).
+    static func parseHTTPDate(_ text: String) -> Date? {
+        let formatter = DateFormatter()
+        formatter.locale = Locale(identifier: "en_US_POSIX")
+        formatter.timeZone = TimeZone(identifier: "GMT")
+        formatter.dateFormat = "EEE, dd MMM yyyy HH:mm:ss zzz"
+        return formatter.date(from: text)
     }
 }

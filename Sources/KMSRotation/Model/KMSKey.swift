@@ -185,17 +185,10 @@ extension KMSKey {
     public var primaryKeyArn: String? { multiRegionConfiguration?.primaryKey?.arn }
 
     /// The Region of the key, read from its ARN.
-    public var region: String? { arn.flatMap { KMSKey.arnComponent(3, of: $0) } }
+    public var region: String? { arn.flatMap { ARN($0)?.region } }
 
     /// The owning account: `AWSAccountId`, or the account in the ARN.
-    public var accountId: String? { awsAccountId ?? arn.flatMap { KMSKey.arnComponent(4, of: $0) } }
-
-    /// The `n`th colon-separated field of an ARN (`arn:partition:service:region:account:resource`), or nil.
-    static func arnComponent(_ index: Int, of arn: String) -> String? {
-        let parts = arn.split(separator: ":", maxSplits: 5, omittingEmptySubsequences: false)
-        guard parts.count == 6, parts[0] == "arn", index < parts.count, !parts[index].isEmpty else { return nil }
-        return String(parts[index])
-    }
+    public var accountId: String? { awsAccountId ?? arn.flatMap { ARN($0)?.accountId } }
 }
 
 /// The primary and replicas of a multi-Region key (`MultiRegionConfiguration`).

@@ -22,27 +22,14 @@ public struct EvidenceError: Error, Sendable, Hashable, Codable, CustomStringCon
     }
 
     /// The finding reason this error maps to: ``FindingReason/accessDenied``, ``FindingReason/throttled`` or
-    /// ``FindingReason/serviceError``.
+    /// ``FindingReason/serviceError``, from the same table of AWS error codes that decides retries.
     public var reason: FindingReason {
-        if Self.accessDeniedCodes.contains(code) { return .accessDenied }
-        if Self.throttlingCodes.contains(code) { return .throttled }
-        return .serviceError
+        switch AWSErrorCodes.kind(of: code, operation: operation) {
+        case .accessDenied: .accessDenied
+        case .throttling: .throttled
+        case .transient, nil: .serviceError
+        }
     }
-
-    /// Error codes that mean the caller is not allowed (IAM, SCP, key policy, invalid or expired token).
-    public static let accessDeniedCodes: Set<String> = [
-        "AccessDeniedException", "AccessDenied", "UnauthorizedOperation", "UnrecognizedClientException",
-        "InvalidClientTokenId", "ExpiredToken", "ExpiredTokenException", "NotAuthorized", "InvalidSignatureException",
-        "SignatureDoesNotMatch", "IncompleteSignature", "MissingAuthenticationToken",
-    ]
-
-    /// Error codes that mean the request was throttled (the AWS SDKs' standard-mode throttling list).
-    public static let throttlingCodes: Set<String> = [
-        "Throttling", "ThrottlingException", "ThrottledException", "RequestThrottledException", "TooManyRequestsException",
-        "ProvisionedThroughputExceededException", "TransactionInProgressException", "RequestLimitExceeded",
-        "BandwidthLimitExceeded", "LimitExceededException", "RequestThrottled", "SlowDown", "PriorRequestNotComplete",
-        "EC2ThrottledException",
-    ]
 
     public var description: String {
         var text = "\(operation) failed: \(code): \(message)"

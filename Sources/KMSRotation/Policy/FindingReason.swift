@@ -70,32 +70,6 @@ public enum FindingReason: String, Sendable, Hashable, Codable, CaseIterable, Cu
         }
     }
 
-    /// A one-line, human title for the reason (used as the SARIF rule name and in tables).
-    public var title: String {
-        switch self {
-        case .rotationEnabled: "Automatic rotation is enabled"
-        case .rotationDisabled: "Automatic rotation is disabled"
-        case .rotationPeriodTooLong: "Rotation period exceeds the policy maximum"
-        case .awsManagedKey: "AWS managed key (rotated yearly by AWS)"
-        case .asymmetricKey: "Asymmetric key (automatic rotation unsupported)"
-        case .hmacKey: "HMAC key (automatic rotation unsupported)"
-        case .importedKeyMaterial: "Imported key material (automatic rotation unsupported)"
-        case .customKeyStore: "Custom key store key (automatic rotation unsupported)"
-        case .keyDisabled: "Key is disabled"
-        case .pendingDeletion: "Key is pending deletion"
-        case .pendingReplicaDeletion: "Replica is pending deletion"
-        case .pendingImport: "Key material is pending import"
-        case .keyUnavailable: "Key is unavailable (custom key store disconnected)"
-        case .unsupportedKeySpec: "Key spec without automatic rotation"
-        case .accessDenied: "Access denied while gathering evidence"
-        case .throttled: "Throttled while gathering evidence"
-        case .serviceError: "Service error while gathering evidence"
-        case .keyStateTransitional: "Key is being created or updated"
-        case .unrecognizedKeyMetadata: "Key metadata missing or not recognised"
-        case .primaryKeyElsewhere: "Replica whose primary key is declared elsewhere"
-        case .unresolvedValue: "Value unknown before deploy"
-        }
-    }
-
+    /// The code.
     public var description: String { rawValue }
 }

@@ -1,21 +1,119 @@
 import Foundation
 
 // The decision table. Every rule here is documented, with its AWS source, in Docs/decision-table.md;
-// Tests/KMSRotationTests/Policy/DecisionTableTests.swift pins each row.
+// Tests/KMSRotationTests/Policy/DecisionTableTests.swift pins each row. The rules decide; the words are
+// FindingReason+Text.swift's.
 extension RotationPolicy {
+    /// Decides one key. Pure: no I/O, no clock, no prose.
+    ///
+    /// The rules, first match wins:
+    /// 1. AWS managed → `awsManagedKey`; an unknown or missing manager → `unrecognizedKeyMetadata`.
+    /// 2. Out of service whatever its kind: pending deletion, pending replica deletion, pending import,
+    ///    unavailable.
+    /// 3. Kinds KMS cannot rotate: HMAC, asymmetric, an unknown spec, imported material, a custom key store;
+    ///    a missing spec or an unknown or missing origin → `unrecognizedKeyMetadata`.
+    /// 4. Creating or updating → `keyStateTransitional`; an unknown or missing state → `unrecognizedKeyMetadata`.
+    /// 5. Disabled (unless the policy judges disabled keys) → `keyDisabled`, the stored setting kept.
+    /// 6. The rotation status: not gathered, failed, or incomplete → INSUFFICIENT_DATA; off →
+    ///    `rotationDisabled`; a period above the maximum → `rotationPeriodTooLong`; else `rotationEnabled`.
+    /// - Parameters:
+    ///   - key: The key, as DescribeKey described it.
+    ///   - rotation: The GetKeyRotationStatus answer, its failure, or `.notGathered` when
+    ///     ``needsRotationStatus(for:)`` said the verdict does not need it.
+    /// - Returns: The decision.
+    public func decide(key: KMSKey, rotation: RotationEvidence) -> RotationDecision {
+        var facts = RotationDecision.Facts(key: key, policy: self)
+        switch rotation {
+        case .status(let status): facts.rotation = status; facts.rotationStatusGathered = true
+        case .failed: facts.rotationStatusGathered = true
+        case .notGathered: break
+        }
+        func decision(_ reason: FindingReason, remediation: Remediation? = nil) -> RotationDecision {
+            RotationDecision(reason: reason, facts: facts, remediation: remediation)
+        }
+        func unrecognized(_ field: String, _ value: String?) -> RotationDecision {
+            facts.unrecognizedField = field
+            facts.unrecognizedValue = value
+            return decision(.unrecognizedKeyMetadata)
+        }
+
+        // 1. Who manages the key. AWS managed keys rotate yearly by AWS; some deny GetKeyRotationStatus.
+        switch key.keyManager {
+        case .aws: return decision(.awsManagedKey)
+        case .customer: break
+        case .unknown(let value): return unrecognized("KeyManager", value)
+        case nil: return unrecognized("KeyManager", nil)
+        }
+        // 2. States that take the key out of service whatever its kind (they explain more than the kind does).
+        let state = KeyStateRule(key.keyState)
+        if case .outOfService(let reason) = state { return decision(reason) }
+        // 3. What kind of key: only SYMMETRIC_DEFAULT keys with KMS-generated material rotate automatically.
+        guard let spec = key.effectiveKeySpec else { return unrecognized("KeySpec", nil) }
+        if spec.isHMAC { return decision(.hmacKey) }
+        if spec.isAsymmetric { return decision(.asymmetricKey) }
+        if !spec.isSymmetricEncryption { return decision(.unsupportedKeySpec) }
+        switch key.origin {
+        case .awsKMS: break
+        case .external: return decision(.importedKeyMaterial)
+        case .awsCloudHSM, .externalKeyStore: return decision(.customKeyStore)
+        case .unknown(let value): return unrecognized("Origin", value)
+        case nil: return unrecognized("Origin", nil)
+        }
+        // 4. The remaining states of a rotatable key.
+        let disabled: Bool
+        switch state {
+        case .inService(let isDisabled): disabled = isDisabled
+        case .transitional: return decision(.keyStateTransitional)
+        case .unrecognized(let value): return unrecognized("KeyState", value)
+        case .outOfService(let reason): return decision(reason)
+        }
+        // 5. A disabled key does not rotate; the status call only gathers its stored setting, so its failure
+        // is recorded and never turns the verdict into INSUFFICIENT_DATA.
+        if disabled && !evaluateDisabledKeys {
+            if case .failed(let error) = rotation { facts.error = error }
+            return decision(.keyDisabled)
+        }
+        // 6. The rotation status.
+        let status: KeyRotationStatus
+        switch rotation {
+        case .notGathered: return decision(.serviceError)
+        case .failed(let error):
+            facts.error = error
+            return decision(error.reason)
+        case .status(let answer): status = answer
+        }
+        guard let enabled = status.keyRotationEnabled else { return decision(.serviceError) }
+        guard enabled else {
+            // Set the maximum only when it is stricter than AWS's default, to keep the command minimal.
+            let period = maximumRotationPeriodDays.flatMap { $0 < KeyRotationStatus.defaultRotationPeriodInDays ? $0 : nil }
+            return decision(.rotationDisabled, remediation: remediationTarget(for: key, period: period))
+        }
+        let period = status.rotationPeriodInDays ?? KeyRotationStatus.defaultRotationPeriodInDays
+        facts.rotationPeriodInDays = period
+        if let maximum = maximumRotationPeriodDays, period > maximum {
+            // Calling EnableKeyRotation again with a period changes the period.
+            return decision(.rotationPeriodTooLong, remediation: remediationTarget(for: key, period: maximum))
+        }
+        return decision(.rotationEnabled)
+    }
+
     /// Whether the verdict on this key uses its GetKeyRotationStatus answer.
     ///
     /// A scanner calls GetKeyRotationStatus only when this is `true`: never for AWS managed keys (some
     /// deny the call), keys KMS cannot rotate, or keys being deleted. Disabled keys are asked, because the
     /// stored flag is kept as evidence and tells whether rotation resumes when the key is re-enabled.
     /// - Parameter key: The key, as DescribeKey described it.
-    /// - Returns: `true` when ``evaluate(key:rotation:aliases:now:)`` reads the rotation status.
+    /// - Returns: `true` when ``decide(key:rotation:)`` reads the rotation status.
     public func needsRotationStatus(for key: KMSKey) -> Bool {
-        if case .rotationStatus = classify(key) { return true }
-        return false
+        // Without the status the table stops at rule 5 (keyDisabled) or rule 6 (serviceError, "not
+        // gathered") exactly for the keys whose verdict reads it; rules 1-4 never read it.
+        switch decide(key: key, rotation: .notGathered).reason {
+        case .keyDisabled, .serviceError: true
+        default: false
+        }
     }
 
-    /// Judges one key. Pure: no I/O, no clock but `now`.
+    /// Judges one key: ``decide(key:rotation:)``, rendered as a finding. Pure: no I/O, no clock but `now`.
     /// - Parameters:
     ///   - key: The key, as DescribeKey described it.
     ///   - rotation: The GetKeyRotationStatus answer or its failure; `.notGathered` when the policy said it
@@ -24,41 +122,7 @@ extension RotationPolicy {
     ///   - now: The time of the evaluation (used in messages about the next rotation).
     /// - Returns: Exactly one finding.
     public func evaluate(key: KMSKey, rotation: RotationEvidence, aliases: [String] = [], now: Date) -> RotationFinding {
-        let summary = RotationFinding.KeySummary(key)
-        func finding(_ reason: FindingReason, _ message: String, rotation status: KeyRotationStatus? = nil,
-                     error: EvidenceError? = nil, remediation: Remediation? = nil) -> RotationFinding {
-            RotationFinding(keyArn: key.arn, keyId: key.keyId, accountId: key.accountId, region: key.region, aliases: aliases,
-                            reason: reason, message: message, key: summary, rotation: status.map(RotationFinding.RotationSummary.init),
-                            error: error, remediation: remediation)
-        }
-        let storedStatus: KeyRotationStatus? = if case .status(let status) = rotation { status } else { nil }
-
-        switch classify(key) {
-        case .verdict(let reason, let message):
-            return finding(reason, message, rotation: storedStatus)
-        case .rotationStatus(let disabled) where disabled && !evaluateDisabledKeys:
-            // The verdict is keyDisabled whatever the status says: the call only gathers evidence (the stored
-            // flag), so its failure is recorded on the finding and never turns it into INSUFFICIENT_DATA.
-            switch rotation {
-            case .status(let status) where status.keyRotationEnabled != nil:
-                return judge(key: key, status: status, keyIsDisabled: true, now: now, finding: finding)
-            case .failed(let error):
-                return finding(.keyDisabled, "The key is disabled and does not rotate while disabled; its stored rotation setting could not be read "
-                               + "(\(error.code)): check it before re-enabling the key.", error: error)
-            case .status, .notGathered:
-                return finding(.keyDisabled, "The key is disabled and does not rotate while disabled; its stored rotation setting was not read.",
-                               rotation: storedStatus)
-            }
-        case .rotationStatus(let disabled):
-            switch rotation {
-            case .notGathered:
-                return finding(.serviceError, "The rotation status was not gathered, so the verdict cannot be reached; GetKeyRotationStatus is needed for this key.")
-            case .failed(let error):
-                return finding(error.reason, "Could not read the rotation status: \(error.code): \(error.message)", error: error)
-            case .status(let status):
-                return judge(key: key, status: status, keyIsDisabled: disabled, now: now, finding: finding)
-            }
-        }
+        RotationFinding(decide(key: key, rotation: rotation), key: key, aliases: aliases, now: now)
     }
 
     /// Judges a key that ListKeys returned but DescribeKey could not describe: always `INSUFFICIENT_DATA`.
@@ -69,134 +133,45 @@ extension RotationPolicy {
     ///   - aliases: The key's aliases.
     /// - Returns: One finding, so that the key is never dropped.
     public func evaluateUndescribedKey(keyId: String, keyArn: String?, error: EvidenceError, aliases: [String] = []) -> RotationFinding {
-        RotationFinding(keyArn: keyArn, keyId: keyId, accountId: keyArn.flatMap { KMSKey.arnComponent(4, of: $0) },
-                        region: keyArn.flatMap { KMSKey.arnComponent(3, of: $0) }, aliases: aliases, reason: error.reason,
-                        message: "Could not describe the key: \(error.code): \(error.message)", key: .init(), error: error)
+        let arn = keyArn.flatMap(ARN.init)
+        return RotationFinding(keyArn: keyArn, keyId: keyId, accountId: arn?.accountId, region: arn?.region, aliases: aliases,
+                               reason: error.reason, message: FindingReason.undescribedKeyMessage(error), key: .init(), error: error)
     }
 
-    // MARK: - The table
-
-    private enum Classification {
-        /// The verdict follows from the metadata alone.
-        case verdict(FindingReason, String)
-        /// The verdict needs the rotation status; `keyIsDisabled` when the key is judged despite being disabled.
-        case rotationStatus(keyIsDisabled: Bool)
-    }
-
-    private func classify(_ key: KMSKey) -> Classification {
-        // 1. Who manages the key. AWS managed keys rotate yearly by AWS; some deny GetKeyRotationStatus.
-        switch key.keyManager {
-        case .aws:
-            return .verdict(.awsManagedKey, "AWS managed key: AWS rotates it every year and the schedule cannot be changed.")
-        case .customer:
-            break
-        case .unknown(let value):
-            return .verdict(.unrecognizedKeyMetadata, "KeyManager '\(value)' is not one this library knows; check the key by hand.")
-        case nil:
-            return .verdict(.unrecognizedKeyMetadata, "DescribeKey returned no KeyManager; the verdict cannot be reached.")
-        }
-
-        // 2. States that take the key out of service whatever its kind (they explain more than the kind does).
-        switch key.keyState {
-        case .pendingDeletion:
-            return .verdict(.pendingDeletion, "The key is scheduled for deletion and does not rotate; cancelling the deletion restores its rotation setting.")
-        case .pendingReplicaDeletion:
-            return .verdict(.pendingReplicaDeletion, "The multi-Region replica is scheduled for deletion and does not rotate.")
-        case .pendingImport:
-            return .verdict(.pendingImport, "The key has no key material yet (imported material pending); it cannot be used or rotated until material is imported.")
-        case .unavailable:
-            return .verdict(.keyUnavailable, "The key is unavailable because its custom key store is disconnected; it cannot be used or rotated.")
-        default:
-            break
-        }
-
-        // 3. What kind of key: only SYMMETRIC_DEFAULT keys with KMS-generated material rotate automatically.
-        guard let spec = key.effectiveKeySpec else {
-            return .verdict(.unrecognizedKeyMetadata, "DescribeKey returned no KeySpec; the verdict cannot be reached.")
-        }
-        if spec.isHMAC {
-            return .verdict(.hmacKey, "HMAC keys do not support automatic rotation; rotate manually by creating a new key and moving the alias.")
-        }
-        if spec.isAsymmetric {
-            return .verdict(.asymmetricKey, "Asymmetric keys (\(spec.rawValue)) do not support automatic rotation; rotate manually by creating a new key and moving the alias.")
-        }
-        if !spec.isSymmetricEncryption {
-            return .verdict(.unsupportedKeySpec, "Key spec \(spec.rawValue) is not one this library knows; KMS documents automatic rotation for SYMMETRIC_DEFAULT keys only.")
-        }
-        switch key.origin {
-        case .awsKMS:
-            break
-        case .external:
-            return .verdict(.importedKeyMaterial, "Imported key material cannot rotate automatically; import new material and call RotateKeyOnDemand, or rotate manually.")
-        case .awsCloudHSM, .externalKeyStore:
-            return .verdict(.customKeyStore, "Keys in a custom key store (\(key.origin?.rawValue ?? "")) do not support automatic rotation; rotate manually.")
-        case .unknown(let value):
-            return .verdict(.unrecognizedKeyMetadata, "Origin '\(value)' is not one this library knows; check the key by hand.")
-        case nil:
-            return .verdict(.unrecognizedKeyMetadata, "DescribeKey returned no Origin; the verdict cannot be reached.")
-        }
-
-        // 4. The remaining states of a rotatable key.
-        switch key.keyState {
-        case .enabled:
-            return .rotationStatus(keyIsDisabled: false)
-        case .disabled:
-            return .rotationStatus(keyIsDisabled: true)
-        case .creating, .updating:
-            return .verdict(.keyStateTransitional, "The key is in state \(key.keyState?.rawValue ?? ""); evaluate it again when the change completes.")
-        case .unknown(let value):
-            return .verdict(.unrecognizedKeyMetadata, "Key state '\(value)' is not one this library knows; check the key by hand.")
-        case nil:
-            return .verdict(.unrecognizedKeyMetadata, "DescribeKey returned no KeyState; the verdict cannot be reached.")
-        case .pendingDeletion, .pendingReplicaDeletion, .pendingImport, .unavailable:
-            preconditionFailure("handled above")
-        }
-    }
-
-    private func judge(key: KMSKey, status: KeyRotationStatus, keyIsDisabled: Bool, now: Date,
-                       finding: (FindingReason, String, KeyRotationStatus?, EvidenceError?, Remediation?) -> RotationFinding) -> RotationFinding {
-        guard let enabled = status.keyRotationEnabled else {
-            return finding(.serviceError, "GetKeyRotationStatus answered without KeyRotationEnabled; the verdict cannot be reached.", status, nil, nil)
-        }
-        if keyIsDisabled && !evaluateDisabledKeys {
-            let stored = enabled
-                ? "its rotation setting is on and resumes when the key is re-enabled"
-                : "its rotation setting is off: enable rotation when you re-enable the key"
-            return finding(.keyDisabled, "The key is disabled and does not rotate while disabled; \(stored).", status, nil, nil)
-        }
-        let replicaNote = key.isMultiRegionReplica ? " (a multi-Region replica shares its primary's rotation setting)" : ""
-        guard enabled else {
-            // Set the maximum only when it is stricter than AWS's default, to keep the command minimal.
-            let period = maximumRotationPeriodDays.flatMap { $0 < KeyRotationStatus.defaultRotationPeriodInDays ? $0 : nil }
-            let remediation = makeRemediation(for: key, period: period, keyIsDisabled: keyIsDisabled)
-            var message = "Automatic rotation is disabled\(replicaNote); enable it"
-            if key.isMultiRegionReplica { message += " on the primary key \(key.primaryKeyArn ?? "(unknown)")" }
-            if keyIsDisabled { message += " after re-enabling the key (KMS refuses rotation changes on disabled keys)" }
-            return finding(.rotationDisabled, message + ".", status, nil, remediation)
-        }
-        let period = status.rotationPeriodInDays ?? KeyRotationStatus.defaultRotationPeriodInDays
-        if let maximum = maximumRotationPeriodDays, period > maximum {
-            // Calling EnableKeyRotation again with a period changes the period.
-            let remediation = makeRemediation(for: key, period: maximum, keyIsDisabled: keyIsDisabled)
-            return finding(.rotationPeriodTooLong, "Rotation is enabled every \(period) days\(replicaNote), longer than the policy's maximum of \(maximum) days.", status, nil, remediation)
-        }
-        var message = "Automatic rotation is enabled every \(period) days\(replicaNote)"
-        if let next = status.nextRotationDate {
-            let days = Int((next.timeIntervalSince(now) / 86_400).rounded(.down))
-            message += days >= 0 ? "; next rotation in \(days) days" : "; the scheduled rotation is \(-days) days overdue"
-        }
-        return finding(.rotationEnabled, message + ".", status, nil, nil)
-    }
-
-    private func makeRemediation(for key: KMSKey, period: Int?, keyIsDisabled: Bool) -> Remediation? {
-        let note = keyIsDisabled ? "The key is disabled: enable it (aws kms enable-key) before enabling rotation." : nil
+    /// Where the fix of a non-compliant key goes: the key itself, or the primary of a multi-Region replica.
+    private func remediationTarget(for key: KMSKey, period: Int?) -> Remediation? {
         if key.isMultiRegionReplica {
             guard let primary = key.primaryKeyArn else { return nil }
-            let region = key.multiRegionConfiguration?.primaryKey?.region ?? KMSKey.arnComponent(3, of: primary)
-            return Remediation(action: .enableKeyRotation, keyArn: primary, region: region, rotationPeriodInDays: period,
-                               note: note ?? "Rotation of a multi-Region key is set on its primary and shared with every replica.")
+            let region = key.multiRegionConfiguration?.primaryKey?.region ?? ARN(primary)?.region
+            return Remediation(action: .enableKeyRotation, keyArn: primary, region: region, rotationPeriodInDays: period)
         }
         // --key-id accepts a key ID too, when DescribeKey gave no ARN.
-        return Remediation(action: .enableKeyRotation, keyArn: key.arn ?? key.keyId, region: key.region, rotationPeriodInDays: period, note: note)
+        return Remediation(action: .enableKeyRotation, keyArn: key.arn ?? key.keyId, region: key.region, rotationPeriodInDays: period)
+    }
+}
+
+/// What a key's state means to the table, decided once.
+private enum KeyStateRule {
+    /// A state that takes the key out of service whatever its kind.
+    case outOfService(FindingReason)
+    /// Enabled or disabled: the key's kind and rotation status decide.
+    case inService(disabled: Bool)
+    /// Creating or updating.
+    case transitional
+    /// A state this library does not know, or none (`nil`).
+    case unrecognized(String?)
+
+    init(_ state: KeyState?) {
+        switch state {
+        case .pendingDeletion: self = .outOfService(.pendingDeletion)
+        case .pendingReplicaDeletion: self = .outOfService(.pendingReplicaDeletion)
+        case .pendingImport: self = .outOfService(.pendingImport)
+        case .unavailable: self = .outOfService(.keyUnavailable)
+        case .enabled: self = .inService(disabled: false)
+        case .disabled: self = .inService(disabled: true)
+        case .creating, .updating: self = .transitional
+        case .unknown(let value): self = .unrecognized(value)
+        case nil: self = .unrecognized(nil)
+        }
     }
 }

@@ -90,8 +90,8 @@ public struct Suppression: Sendable, Hashable, Codable {
             throw DecodingError.dataCorruptedError(forKey: .region, in: c, debugDescription: "'\(region)' is not a Region name")
         }
         if let keyArn, accountId != nil || region != nil {
-            let arn = KMSARN(keyArn)
-            if let accountId, arn?.accountID != accountId {
+            let arn = ARN(keyArn)
+            if let accountId, arn?.accountId != accountId {
                 throw DecodingError.dataCorruptedError(forKey: .accountId, in: c, debugDescription: "accountId \(accountId) contradicts keyArn (leave it out: the ARN names the account)")
             }
             if let region, arn?.region != region {

@@ -103,7 +103,7 @@ public struct RemediationExecutor: Sendable {
     private func apply(_ action: RemediationPlan.Action) async -> Result {
         let time = now()
         if let accountId {
-            guard let arn = KMSARN(action.keyArn), arn.keyID != nil, arn.accountID == accountId else {
+            guard let arn = ARN(action.keyArn), arn.kmsKeyId != nil, arn.accountId == accountId else {
                 let error = EvidenceError(operation: "EnableKeyRotation", code: "OutOfScope",
                                           message: "not changed: \(action.keyArn) is not a key of account \(accountId)")
                 return Result(action: action, outcome: .failed, after: nil, error: error, time: time)

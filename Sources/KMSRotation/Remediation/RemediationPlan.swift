@@ -86,13 +86,13 @@ public struct RemediationPlan: Sendable, Hashable, Codable {
             }
             // Only a well-formed key ARN in the audited account is ever changed: a replica whose primary
             // lives in another account is fixed there, by whoever audits that account.
-            guard let target = KMSARN(remediation.keyArn), target.keyID != nil else {
+            guard let target = ARN(remediation.keyArn), target.kmsKeyId != nil else {
                 skipped.append(Skipped(key: name, reason: finding.reason, why: "the key ARN to change is not a valid KMS key ARN"))
                 continue
             }
-            if let audited = finding.accountId ?? finding.keyArn.flatMap(KMSARN.init)?.accountID, audited != target.accountID {
+            if let audited = finding.accountId ?? finding.keyArn.flatMap(ARN.init)?.accountId, audited != target.accountId {
                 skipped.append(Skipped(key: name, reason: finding.reason,
-                                       why: "primary in account \(target.accountID): fix it there (rotation is set on the primary and shared by its replicas)"))
+                                       why: "primary in account \(target.accountId ?? "unknown"): fix it there (rotation is set on the primary and shared by its replicas)"))
                 continue
             }
             let period = rotationPeriodInDays ?? remediation.rotationPeriodInDays

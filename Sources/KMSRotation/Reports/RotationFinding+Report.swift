@@ -16,7 +16,7 @@ extension RotationFinding {
     }
 
     /// The AWS partition (`aws`, `aws-cn`, `aws-us-gov`), from the key ARN.
-    var partition: String? { keyArn.flatMap { KMSKey.arnComponent(1, of: $0) } }
+    var partition: String? { keyArn.flatMap { ARN($0)?.partition } }
 
     /// An identifier of this key under control 3.6 that stays the same across scans, so that a later
     /// scan updates the same finding (Security Hub, OCSF lakes) instead of adding one.

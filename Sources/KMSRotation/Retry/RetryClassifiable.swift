@@ -5,7 +5,7 @@
 /// compares it.
 ///
 /// ```swift
-/// struct KMSError: RetryClassifiable {
+/// struct ProxyError: RetryClassifiable {
 ///     var code: String
 ///     var status: Int
 ///     var retryCode: String? { code }

@@ -11,7 +11,7 @@ import Foundation
 /// ```swift
 /// let output = try await executor.execute(operation: "ListKeys") { attempt in
 ///     let response = try await transport.send(try signer.sign(request))
-///     guard response.isSuccess else { throw KMSError(response) }   // KMSError: RetryClassifiable
+///     guard response.isSuccess else { throw AWSServiceError.decodeJSON(service: "kms", from: response, operation: "ListKeys") }
 ///     return try decode(ListKeysOutput.self, from: response.body)
 /// }
 /// ```
@@ -21,7 +21,7 @@ import Foundation
 /// injected, so tests run without waiting.
 public struct RetryingExecutor: Sendable {
     /// Waits for a duration; throws `CancellationError` when the task is cancelled meanwhile.
-    public typealias Sleeper = @Sendable (Duration) async throws -> Void
+    public typealias Sleeper = AWSClientConfiguration.Sleeper
 
     /// The default sleeper: `Task.sleep(for:)`.
     public static let taskSleeper: Sleeper = { duration in try await Task.sleep(for: duration) }

@@ -4,8 +4,8 @@ import KMSRotation
 /// Turns key declarations into findings with the library's one decision table.
 ///
 /// Each declaration becomes the `KMSKey` and `KeyRotationStatus` that DescribeKey and
-/// GetKeyRotationStatus would report once deployed, and ``RotationChecker/evaluate(key:rotation:aliases:policy:now:)``
-/// judges it. A value not known before deploy is tried at every value that can change the verdict (its
+/// GetKeyRotationStatus would report once deployed; the library's pure `RotationPolicy.decide` judges it and
+/// `RotationFinding(_:key:now:)` renders the finding, as for a live key. A value not known before deploy is tried at every value that can change the verdict (its
 /// candidates: both branches of an `Fn::If`, a parameter's `AllowedValues`, or every class of value for
 /// one known only after apply): when every try gives the same verdict, that is the verdict; otherwise the
 /// finding is `INSUFFICIENT_DATA` (`unresolvedValue`) and names the attributes it turned on.
@@ -51,14 +51,14 @@ struct DeclarationJudge {
             if combinations.count > Self.maximumCombinations { break }
         }
         let settled = attributes.compactMapValues { $0.isSettled ? $0.candidates?.first ?? nil : nil }
-        var results: [(values: [KeyAttribute: ScalarValue?], finding: RotationFinding)] = []
+        var results: [(values: [KeyAttribute: ScalarValue?], judged: Judged)] = []
         for combination in combinations.prefix(Self.maximumCombinations) {
             var values: [KeyAttribute: ScalarValue?] = settled.mapValues { Optional($0) }
             values.merge(combination) { _, new in new }
             results.append((values, evaluate(values, declaration: declaration, source: source)))
         }
-        let reasons = Set(results.map(\.finding.reason))
-        guard reasons.count == 1, var finding = results.first?.finding else {
+        let reasons = Set(results.map(\.judged.reason))
+        guard reasons.count == 1, var finding = results.first?.judged.finding else {
             return unresolved(declaration, attributes: attributes, open: open, results: results)
         }
         decorate(&finding, declaration: declaration, source: source, attributes: attributes)
@@ -67,7 +67,7 @@ struct DeclarationJudge {
 
     // MARK: - Building the key
 
-    private func evaluate(_ values: [KeyAttribute: ScalarValue?], declaration: KeyDeclaration, source: KeyDeclaration) -> RotationFinding {
+    private func evaluate(_ values: [KeyAttribute: ScalarValue?], declaration: KeyDeclaration, source: KeyDeclaration) -> Judged {
         func value(_ attribute: KeyAttribute) -> ScalarValue? { values[attribute] ?? nil }
         let enabled = value(.enabled)?.bool ?? true
         var origin = value(.origin).map { KeyOrigin(rawValue: $0.text) } ?? .awsKMS
@@ -85,7 +85,16 @@ struct DeclarationJudge {
                          xksKeyConfiguration: value(.xksKey).map { XksKeyConfiguration(id: $0.text) })
         let status = KeyRotationStatus(keyRotationEnabled: value(.rotationEnabled)?.bool ?? false,
                                        rotationPeriodInDays: value(.rotationPeriod)?.int)
-        return RotationChecker.evaluate(key: key, rotation: .status(status), policy: policy, now: Self.evaluationDate)
+        return Judged(key: key, decision: policy.decide(key: key, rotation: .status(status)))
+    }
+
+    /// One try: the key as it would be described, and the table's decision on it.
+    private struct Judged {
+        var key: KMSKey
+        var decision: RotationDecision
+        var reason: FindingReason { decision.reason }
+        /// The finding the library renders from the decision (messages live in one place, FindingText).
+        var finding: RotationFinding { RotationFinding(decision, key: key, now: DeclarationJudge.evaluationDate) }
     }
 
     /// The values an attribute known only after apply is tried at: one of each class the table tells apart.
@@ -187,13 +196,13 @@ struct DeclarationJudge {
     }
 
     private func unresolved(_ declaration: KeyDeclaration, attributes: [KeyAttribute: AttributeValue], open: [KeyAttribute],
-                            results: [(values: [KeyAttribute: ScalarValue?], finding: RotationFinding)]) -> RotationFinding {
+                            results: [(values: [KeyAttribute: ScalarValue?], judged: Judged)]) -> RotationFinding {
         // An attribute matters when two tries that differ only in it reach different verdicts.
         let mattering = open.filter { attribute in
             var groups: [String: Set<FindingReason>] = [:]
             for result in results {
                 let others = open.filter { $0 != attribute }.map { "\(result.values[$0].map { $0?.text ?? "-" } ?? "-")" }.joined(separator: "|")
-                groups[others, default: []].insert(result.finding.reason)
+                groups[others, default: []].insert(result.judged.reason)
             }
             return groups.values.contains { $0.count > 1 }
         }
@@ -203,7 +212,7 @@ struct DeclarationJudge {
             let name = dialect.name(of: attribute, replica: declaration.kind != .terraformKey)
             return attributes[attribute]?.why.map { $0.hasPrefix(name) ? $0 : "\(name): \($0)" } ?? "\(name) is not known before deploy"
         }
-        let possible = Set(results.map(\.finding.reason.rawValue)).sorted().joined(separator: ", ")
+        let possible = Set(results.map(\.judged.reason.rawValue)).sorted().joined(separator: ", ")
         var message = "A value the verdict depends on is not known before deploy: \(Self.unique(whys).joined(separator: "; ")). "
             + "Possible verdicts: \(possible)."
         if !declaration.notes.isEmpty { message += " " + declaration.notes.joined(separator: " ") }

@@ -22,7 +22,7 @@ struct AssumeRoleCredentialProviderTests {
             return HTTPResponse(status: 200, body: Data(STSFixtures.assumeRoleXML(accessKeyId: "ASIACALL\(call)", expiration: expiration).utf8))
         }
         let recorded: any HTTPTransport = recorder.map { transport.recording(into: $0) } ?? transport
-        return try STSClient(region: "us-east-1", credentialProvider: STSFixtures.caller, transport: recorded, sleeper: { _ in }, now: { clock.now })
+        return try STSClient(AWSClientConfiguration(region: "us-east-1", credentialProvider: STSFixtures.caller, transport: recorded, sleeper: { _ in }, now: { clock.now }))
     }
 
     @Test("Credentials are cached, shared by concurrent callers, and refreshed 5 minutes before expiry")
@@ -69,8 +69,8 @@ struct AssumeRoleCredentialProviderTests {
     func errors() async throws {
         let denied = try STSFixtures.client(MockTransport.always(STSFixtures.xml(status: 403, STSFixtures.errorXML(code: "AccessDenied", message: "no trust"))))
         let provider = AssumeRoleCredentialProvider(roleArn: "arn:aws:iam::444455556666:role/Audit", sts: denied)
-        let error = try await #require(throws: STSError.self) { try await provider.credentials() }
-        #expect(error.code == .accessDenied)
+        let error = try await #require(throws: AWSServiceError.self) { try await provider.credentials() }
+        #expect(error.code == .stsAccessDenied)
 
         let unreachable = try STSFixtures.client(MockTransport.failing(TransportError(.invalidRequest, "no route")))
         let other = AssumeRoleCredentialProvider(roleArn: "arn:aws:iam::444455556666:role/Audit", sts: unreachable)

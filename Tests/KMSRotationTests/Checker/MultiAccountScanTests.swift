@@ -67,7 +67,7 @@ final class FakeOrganization: HTTPTransport, @unchecked Sendable {
         }, uniquingKeysWith: { first, _ in first })
         let roleArn = parameters["RoleArn"] ?? ""
         lock.withLock { assumed.append(roleArn) }
-        let account = (try? IAMRoleARN(parsing: roleArn))?.accountId ?? ""
+        let account = (try? ARN(iamRole: roleArn))?.accountId ?? ""
         if denied.contains(account) || accounts[account] == nil {
             let message = "User: arn:aws:iam::\(Self.callerAccount):user/auditor is not authorized to perform: sts:AssumeRole on resource: \(roleArn)"
             return HTTPResponse(status: 403, body: Data(STSFixtures.errorXML(code: "AccessDenied", message: message).utf8))
@@ -80,19 +80,17 @@ final class FakeOrganization: HTTPTransport, @unchecked Sendable {
 struct MultiAccountScanTests {
     static func scan(_ org: FakeOrganization, targets: [MultiAccountScan.Target], regions: [String] = ["us-east-1", "eu-west-1"],
                      concurrentAccounts: Int = 4, logs: CapturedLogs? = nil, externalId: String? = nil) throws -> MultiAccountScan {
-        let sts = try STSClient(region: "eu-west-1", credentialProvider: STSFixtures.caller, transport: org, sleeper: { _ in },
-                                now: { SampleAccount.referenceDate })
+        let sts = try STSClient(AWSClientConfiguration(region: "eu-west-1", credentialProvider: STSFixtures.caller, transport: org, sleeper: { _ in }, now: { SampleAccount.referenceDate }))
         let options = MultiAccountScan.Options(scan: .init(regions: regions, now: { SampleAccount.referenceDate }),
                                                concurrentAccounts: concurrentAccounts, externalId: externalId)
         let logger = logs?.logger ?? Logger(label: "quiet", factory: { _ in SwiftLogNoOpLogHandler() })
         return MultiAccountScan(targets: targets, options: options, sts: sts, logger: logger) { credentials, region in
-            try KMSClient(region: region, credentialProvider: credentials, transport: org, sleeper: { _ in }, logger: logger,
-                          now: { SampleAccount.referenceDate })
+            try KMSClient(AWSClientConfiguration(region: region, credentialProvider: credentials, transport: org, logger: logger, sleeper: { _ in }, now: { SampleAccount.referenceDate }))
         }
     }
 
     static func role(_ account: String) -> MultiAccountScan.Target {
-        .role(IAMRoleARN(partition: "aws", accountId: account, roleName: "KMSAudit"))
+        .role(ARN.iamRole(partition: "aws", accountId: account, roleName: "KMSAudit"))
     }
 
     @Test("Organization targets: ACTIVE accounts only, each once; the caller's account without a role")

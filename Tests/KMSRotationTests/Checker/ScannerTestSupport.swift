@@ -25,13 +25,13 @@ func makeScanner(_ transport: any HTTPTransport, regions: [String], policy: Rota
     let noSleep: RetryingExecutor.Sleeper = { _ in }
     let sleeper = sleeps?.sleeper ?? noSleep
     return RotationChecker(options: options) { region in
-        try KMSClient(region: region, credentialProvider: scanCredentials, transport: transport, sleeper: sleeper)
+        try KMSClient(AWSClientConfiguration(region: region, credentialProvider: scanCredentials, transport: transport, sleeper: sleeper))
     }
 }
 
 /// A client for reading the KMS directly (outside the scan), e.g. to compute expected verdicts.
 func directClient(_ kms: InMemoryKMS, region: String) throws -> KMSClient {
-    try KMSClient(region: region, credentialProvider: scanCredentials, transport: kms, sleeper: { _ in })
+    try KMSClient(AWSClientConfiguration(region: region, credentialProvider: scanCredentials, transport: kms, sleeper: { _ in }))
 }
 
 /// What the policy says about every key of the given Regions, computed key by key from DescribeKey,

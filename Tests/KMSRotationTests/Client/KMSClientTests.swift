@@ -41,8 +41,7 @@ final class CapturedLogs: @unchecked Sendable {
 
 func makeClient(_ transport: any HTTPTransport, sleeps: SleepLog = SleepLog(), logs: CapturedLogs? = nil,
                 now: @escaping @Sendable () -> Date = { Date(timeIntervalSince1970: 1_795_000_000) }) throws -> KMSClient {
-    try KMSClient(region: "us-east-1", credentialProvider: clientCredentials, transport: transport, sleeper: sleeps.sleeper,
-                  logger: logs?.logger ?? Logger(label: "quiet", factory: { _ in SwiftLogNoOpLogHandler() }), now: now)
+    try KMSClient(AWSClientConfiguration(region: "us-east-1", credentialProvider: clientCredentials, transport: transport, logger: logs?.logger ?? Logger(label: "quiet", factory: { _ in SwiftLogNoOpLogHandler() }), sleeper: sleeps.sleeper, now: now))
 }
 
 @Suite("KMSClient")
@@ -89,7 +88,7 @@ struct KMSClientTests {
         do {
             _ = try await client.describeKey(keyId: "x")
             Issue.record("should throw")
-        } catch let error as KMSError {
+        } catch let error as AWSServiceError {
             #expect(error.code.rawValue == code)
             #expect(error.message == message)
             #expect(error.httpStatus == status)
@@ -101,7 +100,7 @@ struct KMSClientTests {
     func errorTypeHeader() {
         let response = HTTPResponse(status: 400, headers: ["X-Amzn-Errortype": "ThrottlingException:extra", "x-amzn-RequestId": "req-1"],
                                     body: Data(#"{"__type":"Other","message":"Rate exceeded"}"#.utf8))
-        let error = KMSError.decode(from: response, operation: "ListKeys")
+        let error = AWSServiceError.decodeJSON(service: "kms", from: response, operation: "ListKeys")
         #expect(error.code == .throttling)
         #expect(error.requestId == "req-1")
         #expect(error.description == "ListKeys: ThrottlingException: Rate exceeded (HTTP 400, request req-1)")
@@ -119,7 +118,7 @@ struct KMSClientTests {
         do {
             _ = try await client.listKeys()
             Issue.record("should throw")
-        } catch let error as KMSError {
+        } catch let error as AWSServiceError {
             #expect(error.code == .invalidResponse)
             #expect(error.httpStatus == 403)
             #expect(error.message.contains("HTTP 403"))
@@ -134,12 +133,12 @@ struct KMSClientTests {
         do {
             _ = try await client.describeKey(keyId: "x")
             Issue.record("should throw")
-        } catch let error as KMSError {
+        } catch let error as AWSServiceError {
             #expect(error.code == .invalidResponse)
             #expect(error.message.contains("KeyId"), "\(error.message)")
         }
         let missing = try makeClient(MockTransport.json("{}"))
-        await #expect(throws: KMSError.self) { try await missing.describeKey(keyId: "x") }
+        await #expect(throws: AWSServiceError.self) { try await missing.describeKey(keyId: "x") }
     }
 
     @Test("Retryable answers are retried with backoff; the last error is thrown unwrapped")
@@ -162,7 +161,7 @@ struct KMSClientTests {
         do {
             _ = try await failing.listKeys()
             Issue.record("should throw")
-        } catch let error as KMSError {
+        } catch let error as AWSServiceError {
             #expect(error.code == .dependencyTimeout)
         }
     }
@@ -171,7 +170,7 @@ struct KMSClientTests {
     func onDemandLimitNotRetried() async throws {
         let recorder = RequestRecorder()
         let client = try makeClient(MockTransport.json(status: 400, #"{"__type":"LimitExceededException","message":"25 per key"}"#).recording(into: recorder))
-        await #expect(throws: KMSError.self) { try await client.rotateKeyOnDemand(keyId: "k") }
+        await #expect(throws: AWSServiceError.self) { try await client.rotateKeyOnDemand(keyId: "k") }
         #expect(await recorder.count == 1)
     }
 
@@ -205,9 +204,9 @@ struct KMSClientTests {
         #expect(markers == [nil, "m1", "m2"])
 
         let noMarker = try makeClient(MockTransport.json(#"{"Keys":[{"KeyId":"a"}],"Truncated":true}"#))
-        await #expect(throws: KMSError.self) { try await noMarker.allKeys().collect() }
+        await #expect(throws: AWSServiceError.self) { try await noMarker.allKeys().collect() }
         let repeating = try makeClient(MockTransport.json(#"{"Keys":[{"KeyId":"a"}],"NextMarker":"same","Truncated":true}"#))
-        await #expect(throws: KMSError.self) { try await repeating.allKeys().collect() }
+        await #expect(throws: AWSServiceError.self) { try await repeating.allKeys().collect() }
     }
 
     @Test("Transport failures surface as TransportError after retries")
@@ -232,23 +231,22 @@ struct KMSClientTests {
         for secret in [clientSecret, clientToken] {
             #expect(!logs.text.contains(secret))
             #expect(!errorText.contains(secret))
-            #expect(!String(describing: client.credentialProvider).contains(secret))
+            #expect(!String(describing: client.configuration.credentialProvider).contains(secret))
         }
         #expect(!logs.text.contains("AWS4-HMAC-SHA256"))
     }
 
     @Test("Invalid Regions and insecure endpoints are refused at construction")
     func endpointValidation() {
-        #expect(throws: EndpointError.self) { try KMSClient(region: "us-east-1/evil", credentialProvider: clientCredentials) }
-        #expect(throws: EndpointError.self) { try KMSClient(region: "us-east-1", endpoint: "http://kms.example.com", credentialProvider: clientCredentials) }
-        #expect(throws: Never.self) { try KMSClient(region: "us-east-1", endpoint: "http://127.0.0.1:5000", credentialProvider: clientCredentials) }
+        #expect(throws: EndpointError.self) { try KMSClient(AWSClientConfiguration(region: "us-east-1/evil", credentialProvider: clientCredentials)) }
+        #expect(throws: EndpointError.self) { try KMSClient(AWSClientConfiguration(region: "us-east-1", credentialProvider: clientCredentials), endpoint: "http://kms.example.com") }
+        #expect(throws: Never.self) { try KMSClient(AWSClientConfiguration(region: "us-east-1", credentialProvider: clientCredentials), endpoint: "http://127.0.0.1:5000") }
     }
 
     @Test("The Host header carries a non-default port")
     func hostHeader() async throws {
         let recorder = RequestRecorder()
-        let client = try KMSClient(region: "us-east-1", endpoint: "http://127.0.0.1:5123", credentialProvider: clientCredentials,
-                                   transport: MockTransport.json(#"{"Keys":[],"Truncated":false}"#).recording(into: recorder))
+        let client = try KMSClient(AWSClientConfiguration(region: "us-east-1", credentialProvider: clientCredentials, transport: MockTransport.json(#"{"Keys":[],"Truncated":false}"#).recording(into: recorder)), endpoint: "http://127.0.0.1:5123")
         _ = try await client.listKeys()
         #expect(await recorder.last?.headers["Host"] == "127.0.0.1:5123")
     }

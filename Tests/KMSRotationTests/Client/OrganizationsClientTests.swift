@@ -6,8 +6,7 @@ import KMSRotationTesting
 @Suite("OrganizationsClient")
 struct OrganizationsClientTests {
     static func client(_ transport: any HTTPTransport, region: String = "eu-west-1", endpoint: String? = nil, sleeps: SleepLog = SleepLog()) throws -> OrganizationsClient {
-        try OrganizationsClient(region: region, endpoint: endpoint, credentialProvider: STSFixtures.caller, transport: transport,
-                                sleeper: sleeps.sleeper, now: { STSFixtures.now })
+        try OrganizationsClient(AWSClientConfiguration(region: region, credentialProvider: STSFixtures.caller, transport: transport, sleeper: sleeps.sleeper, now: { STSFixtures.now }), endpoint: endpoint)
     }
 
     static func account(_ id: String, status: String? = "ACTIVE", state: String? = "ACTIVE") -> String {
@@ -59,7 +58,7 @@ struct OrganizationsClientTests {
             .json(#"{"Accounts":[],"NextToken":"same"}"#),
             .json(#"{"Accounts":[],"NextToken":"same"}"#),
         ])
-        let error = try await #require(throws: OrganizationsError.self) { try await Self.client(transport).allAccounts() }
+        let error = try await #require(throws: AWSServiceError.self) { try await Self.client(transport).allAccounts() }
         #expect(error.code == .invalidResponse)
     }
 
@@ -77,18 +76,18 @@ struct OrganizationsClientTests {
         let recorder = RequestRecorder()
         let notInUse = MockTransport.json(status: 400, #"{"__type":"AWSOrganizationsNotInUseException","Message":"Your account is not a member of an organization."}"#)
             .recording(into: recorder)
-        let error = try await #require(throws: OrganizationsError.self) { try await Self.client(notInUse).allAccounts() }
-        #expect(error.code == .notInUse)
+        let error = try await #require(throws: AWSServiceError.self) { try await Self.client(notInUse).allAccounts() }
+        #expect(error.code == .organizationsNotInUse)
         #expect(error.message == "Your account is not a member of an organization.")
         #expect(error.description == "ListAccounts: AWSOrganizationsNotInUseException: Your account is not a member of an organization. (HTTP 400)")
         #expect(await recorder.count == 1)
 
-        let html = try await #require(throws: OrganizationsError.self) {
+        let html = try await #require(throws: AWSServiceError.self) {
             try await Self.client(MockTransport.status(403, body: "<html>Forbidden</html>")).allAccounts()
         }
         #expect(html.code == .invalidResponse)
         #expect(html.message.contains("not Organizations JSON"), "\(html.message)")
-        let garbled = try await #require(throws: OrganizationsError.self) { try await Self.client(MockTransport.json(#"{"Accounts":[{"Name":"no id"}]}"#)).allAccounts() }
+        let garbled = try await #require(throws: AWSServiceError.self) { try await Self.client(MockTransport.json(#"{"Accounts":[{"Name":"no id"}]}"#)).allAccounts() }
         #expect(garbled.code == .invalidResponse)
         #expect(garbled.message.contains("Id"), "\(garbled.message)")
     }

@@ -52,8 +52,7 @@ enum STSFixtures {
 
     static func client(_ transport: any HTTPTransport, region: String = "us-east-1", endpoint: String? = nil, sleeps: SleepLog = SleepLog(),
                        logs: CapturedLogs? = nil) throws -> STSClient {
-        try STSClient(region: region, endpoint: endpoint, credentialProvider: caller, transport: transport, sleeper: sleeps.sleeper,
-                      logger: logs?.logger ?? Logger(label: "quiet", factory: { _ in SwiftLogNoOpLogHandler() }), now: { now })
+        try STSClient(AWSClientConfiguration(region: region, credentialProvider: caller, transport: transport, logger: logs?.logger ?? Logger(label: "quiet", factory: { _ in SwiftLogNoOpLogHandler() }), sleeper: sleeps.sleeper, now: { now }), endpoint: endpoint)
     }
 }
 
@@ -128,7 +127,7 @@ struct STSClientTests {
         #expect(String(decoding: try #require(await recorder.last).body, as: UTF8.self) == "Action=GetCallerIdentity&Version=2011-06-15")
     }
 
-    @Test("An error answer becomes an STSError with code, message, type and request ID; AccessDenied is not retried")
+    @Test("An error answer becomes an AWSServiceError with service, code, message and request ID; AccessDenied is not retried")
     func errorXML() async throws {
         let sleeps = SleepLog()
         let recorder = RequestRecorder()
@@ -138,10 +137,10 @@ struct STSClientTests {
         do {
             _ = try await sts.assumeRole(roleArn: "arn:aws:iam::444455556666:role/Audit", roleSessionName: "s1")
             Issue.record("should throw")
-        } catch let error as STSError {
-            #expect(error.code == .accessDenied)
+        } catch let error as AWSServiceError {
+            #expect(error.code == .stsAccessDenied)
             #expect(error.message == message)
-            #expect(error.faultType == "Sender")
+            #expect(error.service == "sts")
             #expect(error.httpStatus == 403)
             #expect(error.requestId == "0f1e2d3c-request")
             #expect(error.operation == "AssumeRole")
@@ -168,7 +167,7 @@ struct STSClientTests {
 
         let response = HTTPResponse(status: 400, headers: ["x-amzn-RequestId": "from-header"],
                                     body: Data(STSFixtures.errorXML(code: "ExpiredTokenException", message: "expired").utf8))
-        let error = STSError.decode(from: response, operation: "AssumeRole")
+        let error = AWSServiceError.decodeQuery(service: "sts", from: response, operation: "AssumeRole")
         #expect(error.code == .expiredToken)
         #expect(error.requestId == "from-header")
     }
@@ -186,7 +185,7 @@ struct STSClientTests {
         do {
             _ = try await sts.assumeRole(roleArn: "arn:aws:iam::444455556666:role/Audit", roleSessionName: "s1")
             Issue.record("should throw")
-        } catch let error as STSError {
+        } catch let error as AWSServiceError {
             #expect(error.code == .invalidResponse)
             #expect(error.httpStatus == status)
             #expect(error.message.contains("HTTP \(status)"), "\(error.message)")
@@ -209,7 +208,7 @@ struct STSClientTests {
         do {
             _ = try await sts.assumeRole(roleArn: "arn:aws:iam::444455556666:role/Audit", roleSessionName: "s1")
             Issue.record("should throw")
-        } catch let error as STSError {
+        } catch let error as AWSServiceError {
             #expect(error.code == .invalidResponse)
             #expect(error.message.hasPrefix("Could not read the AssumeRole answer"), "\(error.message)")
             for text in [error.message, error.description, String(reflecting: error)] {
@@ -236,7 +235,7 @@ struct STSClientTests {
         do {
             _ = try await sts.assumeRole(roleArn: roleArn, roleSessionName: session, durationSeconds: duration, externalId: externalId)
             Issue.record("should throw")
-        } catch let error as STSError {
+        } catch let error as AWSServiceError {
             #expect(error.code == .validationError)
             #expect(error.message.contains(expected), "\(error.message)")
             if let externalId { #expect(!error.message.contains(externalId)) }
@@ -262,7 +261,7 @@ struct STSClientTests {
         #expect(conflicting.kind == .conflictingOptions)
         let global = try #require(throws: EndpointError.self) { try resolver.resolveSTS(region: "aws-global") }
         #expect(global.kind == .invalidRegion)
-        #expect(throws: EndpointError.self) { try STSClient(region: "us-east-1", endpoint: "http://10.0.0.1", credentialProvider: STSFixtures.caller) }
+        #expect(throws: EndpointError.self) { try STSClient(AWSClientConfiguration(region: "us-east-1", credentialProvider: STSFixtures.caller), endpoint: "http://10.0.0.1") }
     }
 
     @Test("Nothing the client logs, throws or prints contains a credential")

@@ -12,12 +12,11 @@ struct SignedServiceCallerTests {
                                    body: Data("<ErrorResponse><Error><Type>Sender</Type><Code>RequestExpired</Code><Message>Request has expired.</Message></Error></ErrorResponse>".utf8))
         let transport = MockTransport.sequence([.response(expired), .status(200, body: "<ok/>"), .status(200, body: "<ok/>")]).recording(into: recorder)
         let caller = SignedServiceCaller(service: "sts", signingRegion: "us-east-1", endpoint: URL(string: "https://sts.us-east-1.amazonaws.com")!,
-                                         credentialProvider: clientCredentials, transport: transport, retryStrategy: .standard, retryQuota: nil,
-                                         sleeper: { _ in }, requestTimeout: nil, logger: .init(label: "test"),
-                                         now: { Date(timeIntervalSince1970: 1_795_000_000) })
+                                         configuration: AWSClientConfiguration(region: "us-east-1", credentialProvider: clientCredentials, transport: transport,
+                                                                               requestTimeout: nil, sleeper: { _ in }, now: { Date(timeIntervalSince1970: 1_795_000_000) }))
         for _ in 0..<2 {
             _ = try await caller.send(operation: "AssumeRole", headers: ["Content-Type": "application/x-www-form-urlencoded"], body: Data()) {
-                STSError.decode(from: $0, operation: "AssumeRole")
+                AWSServiceError.decodeQuery(service: "sts", from: $0, operation: "AssumeRole")
             }
         }
         let dates = await recorder.requests.map { $0.headers["X-Amz-Date"] ?? "" }
@@ -30,11 +29,10 @@ struct SignedServiceCallerTests {
         let mismatch = HTTPResponse(status: 403, headers: ["Date": "Wed, 18 Nov 2026 13:06:40 GMT"],
                                     body: Data(#"{"__type":"InvalidSignatureException","message":"The request signature we calculated does not match"}"#.utf8))
         let caller = SignedServiceCaller(service: "kms", signingRegion: "us-east-1", endpoint: URL(string: "https://kms.us-east-1.amazonaws.com")!,
-                                         credentialProvider: clientCredentials, transport: MockTransport.always(.response(mismatch)).recording(into: recorder),
-                                         retryStrategy: .standard, retryQuota: nil, sleeper: { _ in }, requestTimeout: nil, logger: .init(label: "test"),
-                                         now: { Date() })
-        await #expect(throws: KMSError.self) {
-            try await caller.send(operation: "ListKeys", headers: [:], body: Data("{}".utf8)) { KMSError.decode(from: $0, operation: "ListKeys") }
+                                         configuration: AWSClientConfiguration(region: "us-east-1", credentialProvider: clientCredentials, transport: MockTransport.always(.response(mismatch)).recording(into: recorder),
+                                                                               requestTimeout: nil, sleeper: { _ in }, now: { Date() }))
+        await #expect(throws: AWSServiceError.self) {
+            try await caller.send(operation: "ListKeys", headers: [:], body: Data("{}".utf8)) { AWSServiceError.decodeJSON(service: "kms", from: $0, operation: "ListKeys") }
         }
         #expect(await recorder.count == 1)
     }

@@ -17,7 +17,7 @@ struct BoundedFuzzRegressionTests {
         #expect(throws: XMLDocumentNode.ReadError.notUTF8) { try XMLDocumentNode.read(body) }
         #expect(XMLDocumentNode.parse(body) == nil)
         // The same path STS errors take.
-        #expect(STSError.decode(from: HTTPResponse(status: 403, body: body), operation: "AssumeRole").code == .invalidResponse)
+        #expect(AWSServiceError.decodeQuery(service: "sts", from: HTTPResponse(status: 403, body: body), operation: "AssumeRole").code == .invalidResponse)
     }
 
     /// Fuzz/STSXML.swift, crash-59677de0: a processing instruction without data (`<?xml-TPrsion?>`) in

@@ -21,7 +21,7 @@ struct BoundedPaginationTests {
             let error = try #require(report.errors.first)
             #expect(report.errors.count == 1)
             #expect(error.operation == "ListKeys")
-            #expect(error.code == KMSError.Code.paginationCapExceeded.rawValue)
+            #expect(error.code == AWSServiceError.Code.paginationCapExceeded.rawValue)
             #expect(error.message.contains("Stopped after 5 pages"))
             #expect(report.exitStatus == 4)
         }
@@ -35,7 +35,7 @@ struct BoundedPaginationTests {
             return KMSPage(items: [n], nextMarker: "m\(n)", truncated: true)
         }
         var items: [Int] = []
-        let error = await #expect(throws: KMSError.self) { for try await item in endless { items.append(item) } }
+        let error = await #expect(throws: AWSServiceError.self) { for try await item in endless { items.append(item) } }
         #expect(error?.code == .paginationCapExceeded)
         #expect(error?.operation == "ListAliases")
         #expect(items == [1, 2, 3])
@@ -52,10 +52,8 @@ struct BoundedPaginationTests {
     @Test("Organizations ListAccounts with a new token on every page stops at the cap")
     func endlessToken() async throws {
         try await BoundedHostileServer.with { server in
-            let organizations = try OrganizationsClient(region: "us-east-1", endpoint: try server.url("/organizations/endless-token").absoluteString,
-                                                        credentialProvider: BoundedSupport.credentials, transport: URLSessionTransport(),
-                                                        sleeper: BoundedSupport.noSleep, now: BoundedSupport.now)
-            let error = await #expect(throws: OrganizationsError.self) { try await organizations.allAccounts(maximumPages: 4) }
+            let organizations = try OrganizationsClient(AWSClientConfiguration(region: "us-east-1", credentialProvider: BoundedSupport.credentials, transport: URLSessionTransport(), sleeper: BoundedSupport.noSleep, now: BoundedSupport.now), endpoint: try server.url("/organizations/endless-token").absoluteString)
+            let error = await #expect(throws: AWSServiceError.self) { try await organizations.allAccounts(maximumPages: 4) }
             #expect(error?.code == .invalidResponse)
             #expect(error?.message.contains("Stopped after 4 pages") == true)
         }

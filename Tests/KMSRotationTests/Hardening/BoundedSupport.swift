@@ -11,8 +11,7 @@ enum BoundedSupport {
     static let noSleep: RetryingExecutor.Sleeper = { _ in }
 
     static func kms(_ server: BoundedHostileServer, scenario: String) throws -> KMSClient {
-        try KMSClient(region: "us-east-1", endpoint: try server.url("/kms/\(scenario)").absoluteString, credentialProvider: credentials,
-                      transport: URLSessionTransport(), sleeper: noSleep, now: now)
+        try KMSClient(AWSClientConfiguration(region: "us-east-1", credentialProvider: credentials, transport: URLSessionTransport(), sleeper: noSleep, now: now), endpoint: try server.url("/kms/\(scenario)").absoluteString)
     }
 
     static func scan(_ server: BoundedHostileServer, scenario: String, maximumPages: Int = KMSPaginator<KeyListEntry>.defaultMaximumPages) async throws -> RotationReport {

@@ -52,13 +52,11 @@ struct BoundedXMLTests {
         #expect(throws: XMLDocumentNode.ReadError.empty) { try XMLDocumentNode.read(Data()) }
     }
 
-    @Test("The deep answer from a loopback STS: GetCallerIdentity fails with STSError naming the cap")
+    @Test("The deep answer from a loopback STS: GetCallerIdentity fails with an AWSServiceError naming the cap")
     func deepAnswerOverTheWire() async throws {
         try await BoundedHostileServer.with { server in
-            let sts = try STSClient(region: "us-east-1", endpoint: try server.url("/sts/deep-xml").absoluteString,
-                                    credentialProvider: BoundedSupport.credentials, transport: URLSessionTransport(),
-                                    sleeper: BoundedSupport.noSleep, now: BoundedSupport.now)
-            let error = await #expect(throws: STSError.self) { try await sts.getCallerIdentity() }
+            let sts = try STSClient(AWSClientConfiguration(region: "us-east-1", credentialProvider: BoundedSupport.credentials, transport: URLSessionTransport(), sleeper: BoundedSupport.noSleep, now: BoundedSupport.now), endpoint: try server.url("/sts/deep-xml").absoluteString)
+            let error = await #expect(throws: AWSServiceError.self) { try await sts.getCallerIdentity() }
             #expect(error?.code == .invalidResponse)
             #expect(error?.message.contains("deeper than the cap of \(XMLDocumentNode.maximumDepth) levels") == true)
         }

@@ -52,8 +52,8 @@ import TestSupport
     func kmsEcho() async throws {
         try await Self.withServer { server in
             let provider = StaticCredentialProvider(Self.credentials)
-            let client = try KMSClient(region: "eu-west-1", endpoint: server.baseURL.absoluteString, credentialProvider: provider, transport: URLSessionTransport())
-            let error = try await #require(throws: KMSError.self) { _ = try await client.listKeys() }
+            let client = try KMSClient(AWSClientConfiguration(region: "eu-west-1", credentialProvider: provider, transport: URLSessionTransport()), endpoint: server.baseURL.absoluteString)
+            let error = try await #require(throws: AWSServiceError.self) { _ = try await client.listKeys() }
             let signature = try await server.lastSignature()
             #expect(signature.count == 64)
             #expect(error.code == .accessDenied)
@@ -64,7 +64,7 @@ import TestSupport
 
             let options = RotationChecker.ScanOptions(regions: ["us-east-1", "eu-west-1"], now: { AuthFixtures.now })
             let checker = RotationChecker(options: options) { region in
-                try KMSClient(region: region, endpoint: server.baseURL.absoluteString, credentialProvider: provider, transport: URLSessionTransport())
+                try KMSClient(AWSClientConfiguration(region: region, credentialProvider: provider, transport: URLSessionTransport()), endpoint: server.baseURL.absoluteString)
             }
             let report = try await checker.report()
             #expect(report.errors.count == 1, "eu-west-1 ListKeys is denied")
@@ -79,12 +79,11 @@ import TestSupport
     @Test("STS: an echoed form body (the external ID) and headers reach no error text and no report format")
     func stsEcho() async throws {
         try await Self.withServer { server in
-            let sts = try STSClient(region: "us-east-1", endpoint: server.baseURL.absoluteString,
-                                    credentialProvider: StaticCredentialProvider(Self.credentials), transport: URLSessionTransport())
+            let sts = try STSClient(AWSClientConfiguration(region: "us-east-1", credentialProvider: StaticCredentialProvider(Self.credentials), transport: URLSessionTransport()), endpoint: server.baseURL.absoluteString)
             let role = AssumeRoleCredentialProvider(roleArn: "arn:aws:iam::444455556666:role/Audit", externalId: Self.externalId, sts: sts, refreshMargin: nil)
-            let error = try await #require(throws: STSError.self) { _ = try await role.credentials() }
+            let error = try await #require(throws: AWSServiceError.self) { _ = try await role.credentials() }
             let signature = try await server.lastSignature()
-            #expect(error.code == .accessDenied)
+            #expect(error.code == .stsAccessDenied)
             #expect(error.message.contains("RoleArn=arn%3Aaws%3Aiam%3A%3A444455556666%3Arole%2FAudit"), "\(error.message.prefix(400))")
             Self.expectClean(Self.renderings(error) + [error.message], signature: signature)
             let scanError = ScanError(region: "us-east-1", operation: "AssumeRole", code: error.code.rawValue, message: error.message, accountId: "444455556666")
@@ -96,9 +95,8 @@ import TestSupport
     @Test("Organizations: an echoed request reaches no error text and no report format")
     func organizationsEcho() async throws {
         try await Self.withServer { server in
-            let client = try OrganizationsClient(region: "us-east-1", endpoint: server.baseURL.absoluteString,
-                                                 credentialProvider: StaticCredentialProvider(Self.credentials), transport: URLSessionTransport())
-            let error = try await #require(throws: OrganizationsError.self) { _ = try await client.listAccounts() }
+            let client = try OrganizationsClient(AWSClientConfiguration(region: "us-east-1", credentialProvider: StaticCredentialProvider(Self.credentials), transport: URLSessionTransport()), endpoint: server.baseURL.absoluteString)
+            let error = try await #require(throws: AWSServiceError.self) { _ = try await client.listAccounts() }
             let signature = try await server.lastSignature()
             #expect(error.code == .accessDenied)
             #expect(error.message.contains(SecretScrubber.marker))

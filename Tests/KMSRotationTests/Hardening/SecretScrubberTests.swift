@@ -133,9 +133,9 @@ import Testing
     @Test("Errors store scrubbed text however they are made, and keep their codes")
     func errorsScrubOnConstruction() {
         let message = "echo Authorization: \(Self.authorization)"
-        let kms = KMSError(code: .accessDenied, message: message, requestId: "0f4c1c7e-5d55-4c1e-9a38-3e3c4a7a1d2b")
-        var sts = STSError(code: .accessDenied, message: message)
-        let organizations = OrganizationsError(code: .accessDenied, message: message)
+        let kms = AWSServiceError(service: "kms", code: .accessDenied, message: message, requestId: "0f4c1c7e-5d55-4c1e-9a38-3e3c4a7a1d2b")
+        var sts = AWSServiceError(service: "sts", code: .accessDenied, message: message)
+        let organizations = AWSServiceError(service: "organizations", code: .accessDenied, message: message)
         let provider = CredentialProviderError.failed("container", message)
         sts.message = "assigned Signature=\(Self.signature)"
         for text in [kms.message, kms.description, sts.message, sts.description, organizations.message, organizations.description, provider.reason, provider.description] {
@@ -143,7 +143,7 @@ import Testing
         }
         #expect(kms.code == .accessDenied && sts.code == .accessDenied && organizations.code == .accessDenied)
         #expect(kms.requestId == "0f4c1c7e-5d55-4c1e-9a38-3e3c4a7a1d2b")
-        #expect(KMSError.sanitize("aws.protocoltests#AccessDeniedException:http://internal") == "AccessDeniedException")
+        #expect(AWSErrorCodes.sanitized("aws.protocoltests#AccessDeniedException:http://internal") == "AccessDeniedException")
         let evidence = EvidenceError(CredentialProviderError.failed("x", "Signature=\(Self.signature)"), operation: "DescribeKey")
         #expect(!evidence.message.contains(Self.signature))
     }
@@ -151,7 +151,7 @@ import Testing
     @Test("A non-JSON body excerpt is scrubbed before it is cut")
     func excerptIsScrubbed() {
         let body = "<html>" + String(repeating: "x", count: 150) + " X-Amz-Security-Token: \(Self.sessionToken)</html>"
-        let error = KMSError.decode(from: HTTPResponse(status: 502, headers: ["Content-Type": "text/html"], body: Data(body.utf8)))
+        let error = AWSServiceError.decodeJSON(service: "kms", from: HTTPResponse(status: 502, headers: ["Content-Type": "text/html"], body: Data(body.utf8)))
         #expect(error.code == .invalidResponse)
         #expect(!error.message.contains(String(Self.sessionToken.prefix(24))), "\(error.message)")
     }

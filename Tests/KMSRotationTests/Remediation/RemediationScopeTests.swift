@@ -70,8 +70,7 @@ struct RemediationScopeTests {
         outside.actions[0].keyArn = "arn:aws:kms:us-east-1:999988887777:key/1234abcd-12ab-34cd-56ef-1234567890ab"
         let recorder = RequestRecorder()
         let results = try await RemediationExecutor(accountId: "111122223333") { region in
-            try KMSClient(region: region, credentialProvider: RemediationTests.credentials, transport: MockTransport.recording(kms, into: recorder),
-                          sleeper: { _ in }, now: { SampleAccount.referenceDate })
+            try KMSClient(AWSClientConfiguration(region: region, credentialProvider: RemediationTests.credentials, transport: MockTransport.recording(kms, into: recorder), sleeper: { _ in }, now: { SampleAccount.referenceDate }))
         }.apply(outside)
         #expect(results[0].outcome == .failed)
         #expect(results[0].error?.code == "OutOfScope")

@@ -1,5 +1,5 @@
 import Testing
-import KMSRotation
+@testable import KMSRotation
 
 @Suite("Retry classification")
 struct RetryClassificationTests {
@@ -36,9 +36,9 @@ struct RetryClassificationTests {
 
     @Test("the code lists match the standard retry mode")
     func lists() {
-        #expect(RetryStrategy.throttlingErrorCodes == Set(Self.throttlingCodes))
-        #expect(RetryStrategy.transientErrorCodes.union(RetryStrategy.kmsRetryableErrorCodes) == Set(Self.transientCodes))
-        #expect(RetryStrategy.transientStatusCodes == [500, 502, 503, 504])
+        #expect(AWSErrorCodes.throttling == Set(Self.throttlingCodes))
+        #expect(AWSErrorCodes.transient == Set(Self.transientCodes))
+        #expect(AWSErrorCodes.transientStatusCodes == [500, 502, 503, 504])
     }
 
     /// Every code and status of botocore's `_retry.json` (reference/retry-config.json) that applies to
@@ -128,5 +128,35 @@ struct RetryClassificationTests {
         #expect(RetryDecision.doNotRetry.description == "doNotRetry")
         #expect(RetryDecision.retry(kind: .timeout).description == "retry(timeout)")
         #expect(!RetryDecision.doNotRetry.isRetryable)
+    }
+
+    /// Retry and evidence classification read one table: a code retried as throttling is a `throttled`
+    /// verdict, one retried as transient is a `serviceError`, and no code is both.
+    @Test("Retry and evidence classification agree on every code", arguments: throttlingCodes + transientCodes + finalCodes)
+    func oneTable(code: String) {
+        let evidence = EvidenceError(operation: "DescribeKey", code: code, message: "")
+        switch RetryStrategy.classify(httpStatus: 400, errorCode: code, operation: "DescribeKey") {
+        case .retry(kind: .throttling): #expect(evidence.reason == .throttled)
+        case .retry: #expect(evidence.reason == .serviceError)
+        case .doNotRetry: #expect(evidence.reason != .throttled)
+        }
+        #expect(AWSErrorCodes.throttling.isDisjoint(with: AWSErrorCodes.transient))
+        #expect(AWSErrorCodes.accessDenied.isDisjoint(with: AWSErrorCodes.transient.union(AWSErrorCodes.throttling)))
+    }
+
+    @Test("PriorRequestNotComplete is transient everywhere (it was throttling to evidence and transient to retry)")
+    func priorRequestNotComplete() {
+        #expect(RetryStrategy.classify(httpStatus: 400, errorCode: "PriorRequestNotComplete", operation: "ListKeys") == .retry(kind: .transient))
+        #expect(EvidenceError(operation: "GetKeyRotationStatus", code: "PriorRequestNotComplete", message: "").reason == .serviceError)
+    }
+
+    @Test("Service-specific transient codes: STS IDPCommunicationError, Organizations ServiceException")
+    func serviceSpecific() {
+        let sts = AWSServiceError(service: "sts", code: "IDPCommunicationError", message: "", httpStatus: 400)
+        let organizations = AWSServiceError(service: "organizations", code: .serviceException, message: "", httpStatus: 400)
+        let kms = AWSServiceError(service: "kms", code: "IDPCommunicationError", message: "", httpStatus: 400)
+        #expect(RetryStrategy.classify(error: sts, operation: "AssumeRoleWithWebIdentity") == .retry(kind: .transient))
+        #expect(RetryStrategy.classify(error: organizations, operation: "ListAccounts") == .retry(kind: .transient))
+        #expect(RetryStrategy.classify(error: kms, operation: "ListKeys") == .doNotRetry)
     }
 }

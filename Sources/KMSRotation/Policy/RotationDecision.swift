@@ -1,0 +1,73 @@
+/// What the decision table decided about one key, before any prose: the reason, the facts the verdict
+/// rests on, and what to change. ``RotationPolicy/decide(key:rotation:)`` makes it; ``RotationFinding``
+/// renders it (``FindingReason`` holds every text).
+///
+/// A decision has no clock and no message, so tools that want their own wording, or a verdict for a key
+/// described some other way (an IaC template), can use it as it is:
+/// ```swift
+/// let decision = RotationPolicy.cis.decide(key: key, rotation: .status(status))
+/// if decision.reason.compliance == .nonCompliant { fix(decision.remediation) }
+/// ```
+public struct RotationDecision: Sendable, Hashable {
+    /// Why the key has its verdict; its ``FindingReason/compliance`` is the verdict.
+    public var reason: FindingReason
+    /// What the verdict rests on.
+    public var facts: Facts
+    /// The change that fixes a non-compliant key (on the primary for a multi-Region replica); `nil` for
+    /// every other verdict, and for a replica whose primary is unknown.
+    public var remediation: Remediation?
+
+    /// Creates a decision.
+    /// - Parameters:
+    ///   - reason: The reason.
+    ///   - facts: The facts.
+    ///   - remediation: The fix, for a non-compliant key.
+    public init(reason: FindingReason, facts: Facts, remediation: Remediation? = nil) {
+        self.reason = reason
+        self.facts = facts
+        self.remediation = remediation
+    }
+
+    /// The facts a verdict rests on: what a message, a report or another tool needs to explain it.
+    public struct Facts: Sendable, Hashable {
+        /// The metadata field that is missing or has a value this library does not know (`KeyManager`,
+        /// `KeyState`, `KeySpec`, `Origin`), for ``FindingReason/unrecognizedKeyMetadata``.
+        public var unrecognizedField: String?
+        /// That field's value; `nil` when it was missing.
+        public var unrecognizedValue: String?
+        /// The key spec, state and origin as AWS spelled them.
+        public var keySpec: String?, keyState: String?, origin: String?
+        /// Whether the key is disabled.
+        public var keyIsDisabled: Bool
+        /// Whether the key is a multi-Region replica (its rotation is its primary's).
+        public var isMultiRegionReplica: Bool
+        /// The primary key of a replica, when known.
+        public var primaryKeyArn: String?
+        /// The GetKeyRotationStatus answer, when it was read: the stored setting of a disabled key, the
+        /// setting of every other judged key.
+        public var rotation: KeyRotationStatus?
+        /// The failure of the call the verdict needed, when it failed.
+        public var error: EvidenceError?
+        /// Whether GetKeyRotationStatus was called for this key.
+        public var rotationStatusGathered: Bool
+        /// The rotation period in effect (365 when KMS did not say), for a key with rotation on.
+        public var rotationPeriodInDays: Int?
+        /// The policy's maximum period.
+        public var maximumRotationPeriodDays: Int?
+
+        /// Facts with nothing known yet but the key's own metadata.
+        /// - Parameters:
+        ///   - key: The key.
+        ///   - policy: The policy it is judged by.
+        public init(key: KMSKey, policy: RotationPolicy) {
+            keySpec = key.effectiveKeySpec?.rawValue
+            keyState = key.keyState?.rawValue
+            origin = key.origin?.rawValue
+            keyIsDisabled = key.keyState == .disabled
+            isMultiRegionReplica = key.isMultiRegionReplica
+            primaryKeyArn = key.primaryKeyArn
+            rotationStatusGathered = false
+            maximumRotationPeriodDays = policy.maximumRotationPeriodDays
+        }
+    }
+}
