@@ -97,7 +97,8 @@ public struct IaCDocument: Sendable {
     // MARK: - Reading
 
     private static func malformed(_ error: SyntaxError, path: String, what: String) -> IaCError {
-        IaCError(kind: .malformed, file: path, line: error.position?.line, column: error.position?.column, message: "\(what): \(error.message)")
+        IaCError(kind: .malformed, file: path, line: error.position?.line, column: error.position?.column,
+                 message: "\(what): \(error.message)")
     }
 
     /// Whether the start of a file that failed to parse says it meant to be a plan or a template, so that
@@ -174,7 +175,8 @@ public struct IaCDocument: Sendable {
             throw IaCError(kind: .tooLarge, file: path, message: "a YAML file larger than \(maximumTemplateBytes >> 20) MiB")
         }
         guard let text = String(data: data, encoding: .utf8) else {
-            throw IaCError(kind: .notInfrastructureAsCode, file: path, message: "not a Terraform plan or CloudFormation template (not UTF-8 text)")
+            throw IaCError(kind: .notInfrastructureAsCode, file: path,
+                           message: "not a Terraform plan or CloudFormation template (not UTF-8 text)")
         }
         let root: TreeNode?
         do {

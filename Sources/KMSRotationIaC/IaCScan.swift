@@ -76,7 +76,9 @@ public struct IaCScan: Sendable {
         let errors = failures.map { failure in
             ScanError(region: failure.file, operation: failure.file.hasSuffix(".json") ? "ReadPlanOrTemplate" : "ReadTemplate",
                       code: failure.kind.description,
-                      message: failure.line.map { "line \($0)\(failure.column.map { ", column \($0)" } ?? ""): \(failure.message)" } ?? failure.message)
+                      message: failure.line.map { line in
+                          "line \(line)\(failure.column.map { ", column \($0)" } ?? ""): \(failure.message)"
+                      } ?? failure.message)
         }
         return RotationReport(findings: findings(policy: policy), errors: errors, policy: policy, regions: [], generatedAt: generatedAt)
     }
@@ -104,7 +106,9 @@ public struct IaCScan: Sendable {
                     if !skippedDirectories.contains(name) { visit(child, depth: depth + 1) }
                 } else if type == .typeRegular {
                     let fileExtension = (name as NSString).pathExtension.lowercased()
-                    guard extensions.contains(fileExtension), !knownNonIaCFiles.contains(name), !name.hasSuffix(".assets.json") else { continue }
+                    guard extensions.contains(fileExtension), !knownNonIaCFiles.contains(name), !name.hasSuffix(".assets.json") else {
+                        continue
+                    }
                     result.append(child)
                 }
             }

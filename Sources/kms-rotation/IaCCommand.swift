@@ -34,7 +34,8 @@ struct IaCCommand: ParsableCommand {
     @Option(help: "A JSON file of accepted exceptions (keyId = the logical ID or resource address); see Docs/suppressions.md.")
     var suppressions: String?
 
-    @Flag(name: .customLong("sarif-problems-only"), help: "SARIF: list only NON_COMPLIANT and INSUFFICIENT_DATA results (for GitHub code scanning).")
+    @Flag(name: .customLong("sarif-problems-only"),
+          help: "SARIF: list only NON_COMPLIANT and INSUFFICIENT_DATA results (for GitHub code scanning).")
     var sarifProblemsOnly = false
 
     @Option(name: .customLong("region"), help: "ASFF only: the Security Hub Region to import into (nothing undeployed has a Region).")
@@ -72,7 +73,9 @@ struct IaCCommand: ParsableCommand {
             Terminal.writeError("kms-rotation: error: \(failure)\n")
         }
         guard !scan.documents.isEmpty else {
-            let what = scan.failures.isEmpty ? "no Terraform plan or CloudFormation template found in \(paths.joined(separator: " "))" : "nothing could be read"
+            let what = scan.failures.isEmpty
+                ? "no Terraform plan or CloudFormation template found in \(paths.joined(separator: " "))"
+                : "nothing could be read"
             Terminal.writeError("kms-rotation: \(what)\n")
             throw ExitCode(1)
         }
@@ -90,10 +93,13 @@ struct IaCCommand: ParsableCommand {
             }
             report = outcome.report
             for expired in outcome.expired {
-                Terminal.writeError("kms-rotation: warning: suppression for \(ScanArguments.describe(expired)) expired on \(expired.expires?.formatted(.iso8601) ?? "?"); its finding counts again\n")
+                let day = expired.expires?.formatted(.iso8601) ?? "?"
+                Terminal.writeError("kms-rotation: warning: suppression for \(ScanArguments.describe(expired)) expired on \(day); "
+                                    + "its finding counts again\n")
             }
             for unused in outcome.unused {
-                Terminal.writeError("kms-rotation: warning: suppression for \(ScanArguments.describe(unused)) matched no NON_COMPLIANT or INSUFFICIENT_DATA finding\n")
+                Terminal.writeError("kms-rotation: warning: suppression for \(ScanArguments.describe(unused)) "
+                                    + "matched no NON_COMPLIANT or INSUFFICIENT_DATA finding\n")
             }
         }
 

@@ -31,7 +31,9 @@ enum IaCFixture {
 
     /// A Terraform plan whose `resource_changes` create the given instances.
     /// - Parameter instances: address, type, `after` values, `after_unknown` names, configuration expressions.
-    static func plan(_ instances: [(address: String, type: String, after: [String: Any], unknown: [String], configured: [String: Any]?)]) -> String {
+    typealias Instance = (address: String, type: String, after: [String: Any], unknown: [String], configured: [String: Any]?)
+
+    static func plan(_ instances: [Instance]) -> String {
         var changes: [[String: Any]] = []
         var configResources: [[String: Any]] = []
         for instance in instances {
@@ -72,7 +74,9 @@ enum IaCFixture {
 
     static func finding(_ text: String, path: String = "test.yaml", policy: RotationPolicy = .cis) throws -> RotationFinding {
         let all = try findings(text, path: path, policy: policy)
-        guard all.count == 1, let only = all.first else { throw IaCError(kind: .malformed, file: path, message: "expected one finding, got \(all.count)") }
+        guard all.count == 1, let only = all.first else {
+            throw IaCError(kind: .malformed, file: path, message: "expected one finding, got \(all.count)")
+        }
         return only
     }
 }

@@ -238,7 +238,8 @@ enum LargePlan {
         var index = 0
         while written < megabytes << 20 {
             let entry = #"{"address":"aws_ssm_parameter.p\#(index)","mode":"managed","type":"aws_ssm_parameter","name":"p\#(index)","#
-                + #""change":{"actions":["create"],"before":null,"after":{"value":"\#(filler)","tags":{"a":"b"}},"after_unknown":{"arn":true}}},"#
+                + #""change":{"actions":["create"],"before":null,"after":{"value":"\#(filler)","tags":{"a":"b"}},"#
+                + #""after_unknown":{"arn":true}}},"#
             let data = Data(entry.utf8)
             try handle.write(contentsOf: data)
             written += data.count

@@ -57,7 +57,8 @@ struct LocationAndReportTests {
         #expect(text.contains("\"attribute\" : \"EnableKeyRotation\""))
         let decoded = try JSONDecoder().decode(RotationReport.self, from: Data(text.utf8))
         #expect(decoded.findings == report.findings)
-        let live = RotationFinding(keyArn: nil, keyId: "k", accountId: nil, region: nil, reason: .rotationEnabled, message: "m", key: .init())
+        let live = RotationFinding(keyArn: nil, keyId: "k", accountId: nil, region: nil, reason: .rotationEnabled, message: "m",
+                                   key: .init())
         let liveText = try ReportRenderer().render(RotationReport(findings: [live], generatedAt: Date(timeIntervalSince1970: 0)), as: .json,
                                                    options: RenderOptions())
         #expect(!liveText.contains("\"location\""))
@@ -82,7 +83,8 @@ struct LocationAndReportTests {
         #expect(Set(fingerprints).count == fingerprints.count)
     }
 
-    @Test(.enabled(if: ExternalTool.isCI || ExternalTool.hasJSONSchema, "python3 with jsonschema is not installed: skipped (set CI=1 to fail instead)"))
+    @Test(.enabled(if: ExternalTool.isCI || ExternalTool.hasJSONSchema,
+                   "python3 with jsonschema is not installed: skipped (set CI=1 to fail instead)"))
     func sarifValidatesAgainstTheSchema() throws {
         guard ExternalTool.hasJSONSchema else {
             Issue.record("python3 with jsonschema is required when CI is set (pip install jsonschema)")

@@ -8,8 +8,9 @@ struct IaCCommandTests {
 
     func run(_ arguments: [String]) throws -> (status: Int32, stdout: String, stderr: String) {
         // Relative paths, as a CI job in the repository root passes them.
-        try CLIBinary.runCommand("/bin/sh", ["-c", "cd \"$0\" && bin=\"$1\" && shift && exec \"$bin\" iac \"$@\"", Self.root.path, try #require(CLIBinary.path)] + arguments,
-                                 environment: ["SOURCE_DATE_EPOCH": "1700000000"])
+        let script = "cd \"$0\" && bin=\"$1\" && shift && exec \"$bin\" iac \"$@\""
+        return try CLIBinary.runCommand("/bin/sh", ["-c", script, Self.root.path, try #require(CLIBinary.path)] + arguments,
+                                        environment: ["SOURCE_DATE_EPOCH": "1700000000"])
     }
 
     @Test("Examples/iac: exit 3, every key in the table, fixes as attributes")
@@ -49,8 +50,9 @@ struct IaCCommandTests {
         #expect(strict.stdout.contains("rotationPeriodTooLong"))
         let file = FileManager.default.temporaryDirectory.appending(path: "iac-suppressions-\(UUID().uuidString).json")
         defer { try? FileManager.default.removeItem(at: file) }
-        try Data(#"{"suppressions": [{"keyId": "UnrotatedKey", "justification": "t"}, {"keyId": "RotationOffKey", "justification": "t"}]}"#.utf8)
-            .write(to: file)
+        let list = #"{"suppressions": [{"keyId": "UnrotatedKey", "justification": "t"}, "#
+            + #"{"keyId": "RotationOffKey", "justification": "u"}]}"#
+        try Data(list.utf8).write(to: file)
         let suppressed = try run(["Examples/iac/cloudformation/rotation.yaml", "--suppressions", file.path])
         #expect(suppressed.status == 0, "\(suppressed.stdout)\(suppressed.stderr)")
         #expect(suppressed.stdout.contains("2 suppressed"))
@@ -91,7 +93,8 @@ struct IaCCommandTests {
         let without = try run(["Examples/iac/cloudformation/rotation.yaml", "--format", "asff"])
         #expect(without.status == 64)
         #expect(without.stderr.contains("--region and --account-id"))
-        let with = try run(["Examples/iac/cloudformation/rotation.yaml", "--format", "asff", "--region", "us-east-1", "--account-id", "111122223333"])
+        let with = try run(["Examples/iac/cloudformation/rotation.yaml", "--format", "asff",
+                            "--region", "us-east-1", "--account-id", "111122223333"])
         #expect(with.status == 3)
         #expect(with.stdout.contains("\"Findings\""))
     }

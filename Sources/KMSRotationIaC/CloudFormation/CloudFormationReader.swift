@@ -55,7 +55,9 @@ struct CloudFormationReader {
                 result.append(declaration)
                 continue
             }
-            let names: [KeyAttribute] = kind == .cloudFormationReplica ? [.enabled] : [.rotationEnabled, .rotationPeriod, .keySpec, .origin, .enabled]
+            let names: [KeyAttribute] = kind == .cloudFormationReplica
+                ? [.enabled]
+                : [.rotationEnabled, .rotationPeriod, .keySpec, .origin, .enabled]
             for attribute in names {
                 let name = dialect.name(of: attribute)
                 guard let property = properties?.member(name) else { continue }
@@ -172,17 +174,21 @@ struct CloudFormationReader {
         if target == "AWS::NoValue" { return .absent }
         if let parameter = parameters[target] {
             if let defaultNode = parameter["Default"], let value = ScalarValue(defaultNode) {
-                return AttributeValue(candidates: [value], note: "judged on the Default of parameter \(target) (\(value))", position: node.position)
+                return AttributeValue(candidates: [value], note: "judged on the Default of parameter \(target) (\(value))",
+                                      position: node.position)
             }
             let allowed = parameter["AllowedValues"]?.elements.compactMap(ScalarValue.init) ?? []
             if !allowed.isEmpty {
-                return AttributeValue(candidates: allowed, why: "parameter \(target) has no Default (its AllowedValues are \(allowed.map(\.description).joined(separator: ", ")))",
+                let listed = allowed.map(\.description).joined(separator: ", ")
+                return AttributeValue(candidates: allowed, why: "parameter \(target) has no Default (its AllowedValues are \(listed))",
                                       position: node.position)
             }
             return .unknown("!Ref \(target) names a parameter without a Default", at: node.position)
         }
         if target.hasPrefix("AWS::") { return .unknown("!Ref \(target) is known only at deploy", at: node.position) }
-        if resourceTypes[target] != nil { return .unknown("!Ref \(target) is a resource's physical ID, known only at deploy", at: node.position) }
+        if resourceTypes[target] != nil {
+            return .unknown("!Ref \(target) is a resource's physical ID, known only at deploy", at: node.position)
+        }
         return .unknown("!Ref \(target) names nothing in the template", at: node.position)
     }
 

@@ -5,7 +5,8 @@ import KMSRotation
 ///
 /// Each declaration becomes the `KMSKey` and `KeyRotationStatus` that DescribeKey and
 /// GetKeyRotationStatus would report once deployed; the library's pure `RotationPolicy.decide` judges it and
-/// `RotationFinding(_:key:now:)` renders the finding, as for a live key. A value not known before deploy is tried at every value that can change the verdict (its
+/// `RotationFinding(_:key:now:)` renders the finding, as for a live key. A value not known before deploy
+/// is tried at every value that can change the verdict (its
 /// candidates: both branches of an `Fn::If`, a parameter's `AllowedValues`, or every class of value for
 /// one known only after apply): when every try gives the same verdict, that is the verdict; otherwise the
 /// finding is `INSUFFICIENT_DATA` (`unresolvedValue`) and names the attributes it turned on.
@@ -76,7 +77,8 @@ struct DeclarationJudge {
         if customKeyStore != nil { origin = value(.xksKey) != nil ? .externalKeyStore : .awsCloudHSM }
         var multiRegion: MultiRegionConfiguration?
         if declaration.kind.isReplica {
-            multiRegion = MultiRegionConfiguration(multiRegionKeyType: .replica, primaryKey: MultiRegionKey(arn: source.arn ?? source.id, region: nil))
+            multiRegion = MultiRegionConfiguration(multiRegionKeyType: .replica,
+                                                   primaryKey: MultiRegionKey(arn: source.arn ?? source.id, region: nil))
         }
         let key = KMSKey(keyId: declaration.id, enabled: enabled, keyState: enabled ? .enabled : .disabled, origin: origin,
                          customKeyStoreId: customKeyStore, keyManager: .customer,
@@ -201,7 +203,9 @@ struct DeclarationJudge {
         let mattering = open.filter { attribute in
             var groups: [String: Set<FindingReason>] = [:]
             for result in results {
-                let others = open.filter { $0 != attribute }.map { "\(result.values[$0].map { $0?.text ?? "-" } ?? "-")" }.joined(separator: "|")
+                let others = open.filter { $0 != attribute }
+                    .map { "\(result.values[$0].map { $0?.text ?? "-" } ?? "-")" }
+                    .joined(separator: "|")
                 groups[others, default: []].insert(result.judged.reason)
             }
             return groups.values.contains { $0.count > 1 }
@@ -223,10 +227,12 @@ struct DeclarationJudge {
             return candidates[0]?.text
         }
         let spec: KeySpec? = attributes[.keySpec]?.isSettled == true ? KeySpec(rawValue: settled(.keySpec) ?? "SYMMETRIC_DEFAULT") : nil
-        var finding = RotationFinding(keyArn: nil, keyId: declaration.id, accountId: nil, region: nil, reason: .unresolvedValue, message: message,
+        var finding = RotationFinding(keyArn: nil, keyId: declaration.id, accountId: nil, region: nil, reason: .unresolvedValue,
+                                      message: message,
                                       key: .init(keySpec: spec, keyManager: .customer,
                                                  multiRegionKeyType: replica ? .replica : nil))
-        finding.location = location(declaration, attribute: first.map { dialect.name(of: $0, replica: declaration.kind != .terraformKey) }, at: position)
+        let name = first.map { dialect.name(of: $0, replica: declaration.kind != .terraformKey) }
+        finding.location = location(declaration, attribute: name, at: position)
         return finding
     }
 
@@ -236,7 +242,8 @@ struct DeclarationJudge {
         case .declared(let id): "\(id) (not a key in this file)"
         case nil: "(not set)"
         }
-        var message = "A multi-Region replica shares the rotation setting of its primary key, \(description), which is not declared in this file: "
+        var message = "A multi-Region replica shares the rotation setting of its primary key, \(description), "
+            + "which is not declared in this file: "
             + "rotation is set on the primary and judged where the primary is declared."
         if !declaration.notes.isEmpty { message += " " + declaration.notes.joined(separator: " ") }
         let enabled = declaration.attribute(.enabled)

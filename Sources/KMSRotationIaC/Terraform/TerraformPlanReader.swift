@@ -58,7 +58,11 @@ struct TerraformPlanReader {
                 }
             case "configuration":
                 try scanner.forEachMember(depth: 1) { scanner, key, _ in
-                    if key == "root_module" { try readConfigModule(&scanner, prefix: "", depth: 2) } else { try scanner.skipValue(depth: 2) }
+                    if key == "root_module" {
+                        try readConfigModule(&scanner, prefix: "", depth: 2)
+                    } else {
+                        try scanner.skipValue(depth: 2)
+                    }
                 }
             default:
                 try scanner.skipValue(depth: 1)
@@ -178,7 +182,9 @@ struct TerraformPlanReader {
         let kind = ResourceKind(rawValue: instance.type ?? "") ?? .terraformKey
         var declaration = KeyDeclaration(id: instance.address, kind: kind, position: instance.position)
         let config = configured[Self.configAddress(instance.address)]
-        let names: [KeyAttribute] = kind.isReplica ? [.enabled] : [.rotationEnabled, .rotationPeriod, .keySpec, .enabled, .customKeyStore, .xksKey]
+        let names: [KeyAttribute] = kind.isReplica
+            ? [.enabled]
+            : [.rotationEnabled, .rotationPeriod, .keySpec, .enabled, .customKeyStore, .xksKey]
         for attribute in names {
             // aws_kms_key says is_enabled; the other three types say enabled.
             let name = Dialect.terraform.name(of: attribute, replica: kind != .terraformKey)
