@@ -15,6 +15,7 @@ public struct IaCError: Error, Sendable, Hashable, CustomStringConvertible {
         /// The file is neither a Terraform plan nor a CloudFormation template: it is skipped.
         public static let notInfrastructureAsCode = Kind(code: "notInfrastructureAsCode")
 
+        /// The category's name (`malformed`, `notInfrastructureAsCode`, …).
         public var description: String { code }
     }
 
@@ -38,6 +39,7 @@ public struct IaCError: Error, Sendable, Hashable, CustomStringConvertible {
         self.message = message
     }
 
+    /// `file:line:column: message`, the line and column when known.
     public var description: String {
         var prefix = file
         if let line {
