@@ -66,8 +66,9 @@ public struct IaCScan: Sendable {
     }
 
     /// A report of every finding, ready for any output format. A file that failed is a scan error (its
-    /// `region` is the file, its `operation` `ReadTemplate` or `ReadPlan`, its `code` the error kind), so
-    /// the report's exit status is 4 when nothing is non-compliant but a file could not be read.
+    /// `region` is the file, its `operation` `ReadTemplate` or `ReadPlanOrTemplate`, its `code` the error
+    /// kind), so the report's outcome is `incomplete` (exit status 4) when nothing is non-compliant but a
+    /// file could not be read.
     /// - Parameters:
     ///   - policy: The policy.
     ///   - generatedAt: The report's time.

@@ -67,7 +67,7 @@ struct AccountSelection: ParsableArguments {
             return try await scan(live, options: options, logger: logger, progress: progress)
         } catch let error as SetupError {
             Terminal.writeError("kms-rotation: \(error)\n")
-            throw ExitCode(1)
+            throw ExitCode(ExitStatus.failure)
         }
     }
 
@@ -76,16 +76,13 @@ struct AccountSelection: ParsableArguments {
         let sts = try Self.makeSTS(live, logger: logger)
 
         if let roleArn {
+            // One account through one role, merged like every multi-account scan: the role is the scan's
+            // own identity (assumed once up front, so a role that cannot be assumed stops the run).
             let role = try await assumedRole(roleArn, sts: sts)
-            let account = role.accountId
-            let checker = RotationChecker(options: options, logger: logger) { region in try live.kmsClient(role, region) }
-            let report = try await checker.report(progress: progress)
-            let errors = report.errors.map { error -> ScanError in
-                var error = error
-                error.accountId = error.accountId ?? account
-                return error
-            }
-            return RotationReport(findings: report.findings, errors: errors, policy: report.policy, regions: report.regions, generatedAt: report.generatedAt)
+            let roleSTS = try STSClient(sts.configuration.with(credentialProvider: role), endpoint: live.stsEndpoint?.url)
+            let scan = MultiAccountScan(targets: [.callerAccount(role.accountId ?? "")], options: MultiAccountScan.Options(scan: options),
+                                        sts: roleSTS, logger: logger) { credentials, region in try live.kmsClient(credentials, region) }
+            return try await scan.report(progress: progress)
         }
 
         guard let roleName else { throw SetupError("--organization requires --role-name") }
@@ -152,7 +149,7 @@ extension AccountSelection {
             return { region in try live.kmsClient(role, region) }
         } catch let error as SetupError {
             Terminal.writeError("kms-rotation: \(error)\n")
-            throw ExitCode(1)
+            throw ExitCode(ExitStatus.failure)
         }
     }
 }

@@ -30,7 +30,8 @@ struct AuditCommand: AsyncParsableCommand {
         // machines ask for a format explicitly.
         let chosen = format ?? .table
         let renderOptions = RenderOptions(color: !toFile && Terminal.wantsColor(fd: Terminal.standardOutput, environment: environment),
-                                          terminalWidth: toFile ? nil : Terminal.width(fd: Terminal.standardOutput))
+                                          terminalWidth: toFile ? nil : Terminal.width(fd: Terminal.standardOutput),
+                                          exitStatus: ExitStatus.of(report.outcome))
         let text = try ReportRenderer().render(report, as: chosen, options: renderOptions)
         do {
             if let output {
@@ -43,10 +44,10 @@ struct AuditCommand: AsyncParsableCommand {
             // descriptor is an error: the report was not delivered.
             guard error.isBrokenPipe else {
                 Terminal.writeError("kms-rotation: \(error)\n")
-                throw ExitCode(1)
+                throw ExitCode(ExitStatus.failure)
             }
         }
-        throw ExitCode(report.exitStatus)
+        throw ExitCode(ExitStatus.of(report.outcome))
     }
 }
 

@@ -77,7 +77,7 @@ struct IaCCommand: ParsableCommand {
                 ? "no Terraform plan or CloudFormation template found in \(paths.joined(separator: " "))"
                 : "nothing could be read"
             Terminal.writeError("kms-rotation: \(what)\n")
-            throw ExitCode(1)
+            throw ExitCode(ExitStatus.failure)
         }
 
         let policy = RotationPolicy(maximumRotationPeriodDays: maxRotationPeriodDays, evaluateDisabledKeys: evaluateDisabledKeys)
@@ -107,7 +107,7 @@ struct IaCCommand: ParsableCommand {
         let renderOptions = RenderOptions(color: !toFile && Terminal.wantsColor(fd: Terminal.standardOutput, environment: environment),
                                           terminalWidth: toFile ? nil : Terminal.width(fd: Terminal.standardOutput),
                                           sarifProblemsOnly: sarifProblemsOnly, securityHubRegion: securityHubRegion,
-                                          fallbackAccountId: accountId)
+                                          fallbackAccountId: accountId, exitStatus: ExitStatus.of(report.outcome))
         let text: String
         do {
             text = try ReportRenderer().render(report, as: format ?? .table, options: renderOptions)
@@ -123,9 +123,9 @@ struct IaCCommand: ParsableCommand {
         } catch {
             guard error.isBrokenPipe else {
                 Terminal.writeError("kms-rotation: \(error)\n")
-                throw ExitCode(1)
+                throw ExitCode(ExitStatus.failure)
             }
         }
-        throw ExitCode(report.exitStatus)
+        throw ExitCode(ExitStatus.of(report.outcome))
     }
 }

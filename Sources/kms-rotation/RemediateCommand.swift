@@ -87,7 +87,7 @@ struct RemediateCommand: AsyncParsableCommand {
             }
         } catch {
             Terminal.writeError("kms-rotation: \(error); nothing was changed\n")
-            throw ExitCode(1)
+            throw ExitCode(ExitStatus.failure)
         }
         let factory = try await scan.accounts.changeClientFactory(setup: outcome.setup, logger: outcome.logger)
         // remediate audits one account; the executor refuses any key outside it, behind the plan's own check.
@@ -103,13 +103,13 @@ struct RemediateCommand: AsyncParsableCommand {
                 changes (listed above); the others were not made.
 
                 """)
-            throw ExitCode(1)
+            throw ExitCode(ExitStatus.failure)
         }
         do {
             try write(plan: plan, results: results)
         } catch let error as OutputError where !error.isBrokenPipe {
             Terminal.writeError("kms-rotation: \(error) (the changes were made\(changeLog.map { " and logged to \($0)" } ?? ""))\n")
-            throw ExitCode(1)
+            throw ExitCode(ExitStatus.failure)
         } catch is OutputError {}
         throw ExitCode(Self.exitStatus(report: report, plan: plan, results: results))
     }
@@ -118,9 +118,9 @@ struct RemediateCommand: AsyncParsableCommand {
     static func exitStatus(report: RotationReport, plan: RemediationPlan, results: [RemediationExecutor.Result]?) -> Int32 {
         let fixed = Set((results ?? []).filter { $0.outcome == .applied }.flatMap(\.action.fixes))
         let open = report.findings.filter { !$0.isSuppressed }
-        if open.contains(where: { $0.compliance == .nonCompliant && !fixed.contains($0.keyArn ?? $0.keyId) }) { return 3 }
-        if open.contains(where: { $0.compliance == .insufficientData }) || !report.errors.isEmpty { return 4 }
-        return 0
+        if open.contains(where: { $0.compliance == .nonCompliant && !fixed.contains($0.keyArn ?? $0.keyId) }) { return ExitStatus.nonCompliant }
+        if open.contains(where: { $0.compliance == .insufficientData }) || !report.errors.isEmpty { return ExitStatus.incomplete }
+        return ExitStatus.passed
     }
 
     /// Prints the plan; a reader that went away ends the run quietly, any other failure exits 1.
@@ -129,9 +129,9 @@ struct RemediateCommand: AsyncParsableCommand {
             try write(plan: plan, results: nil)
         } catch let error as OutputError where !error.isBrokenPipe {
             Terminal.writeError("kms-rotation: \(error)\n")
-            throw ExitCode(1)
+            throw ExitCode(ExitStatus.failure)
         } catch is OutputError {
-            throw ExitCode(0)
+            throw ExitCode(ExitStatus.passed)
         }
     }
 

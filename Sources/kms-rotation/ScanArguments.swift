@@ -117,7 +117,7 @@ struct ScanArguments: ParsableArguments {
             throw error
         } catch {
             Terminal.writeError("kms-rotation: \(error)\n")
-            throw ExitCode(1)
+            throw ExitCode(ExitStatus.failure)
         }
 
         if let suppressionList {

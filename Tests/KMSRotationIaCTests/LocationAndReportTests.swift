@@ -122,7 +122,7 @@ struct LocationAndReportTests {
         #expect(throws: ReportRenderingError.self) { try ReportRenderer().render(report, as: .asff, options: RenderOptions()) }
     }
 
-    @Test("Suppressions match a logical ID or a resource address, and change the exit status")
+    @Test("Suppressions match a logical ID or a resource address, and change the outcome")
     func suppressions() throws {
         let plan = IaCFixture.plan([
             ("aws_kms_key.a", "aws_kms_key", ["enable_key_rotation": false], [], nil),
@@ -131,7 +131,7 @@ struct LocationAndReportTests {
         let template = IaCFixture.key(["EnableKeyRotation: false"])
         let findings = try IaCFixture.findings(plan, path: "plan.json") + IaCFixture.findings(template, path: "t.yaml")
         let report = RotationReport(findings: findings, generatedAt: Date(timeIntervalSince1970: 0))
-        #expect(report.exitStatus == 3)
+        #expect(report.outcome == .nonCompliant)
         let list = try SuppressionList.decode(Data("""
             {"suppressions": [
               {"keyId": "aws_kms_key.a", "justification": "legacy"},
@@ -142,10 +142,10 @@ struct LocationAndReportTests {
         let outcome = try list.apply(to: report, now: Date(timeIntervalSince1970: 0))
         #expect(outcome.report.suppressedCount == 3)
         #expect(outcome.unused.isEmpty)
-        #expect(outcome.report.exitStatus == 0)
+        #expect(outcome.report.outcome == .passed)
     }
 
-    @Test("A file that failed is a scan error: exit status 4 when nothing is non-compliant")
+    @Test("A file that failed is a scan error: the outcome is incomplete when nothing is non-compliant")
     func failuresInReport() throws {
         var scan = IaCScan()
         scan.documents = [try IaCDocument(data: Data(IaCFixture.key(["EnableKeyRotation: true"]).utf8), path: "ok.yaml")]
@@ -153,6 +153,6 @@ struct LocationAndReportTests {
         let report = scan.report(generatedAt: Date(timeIntervalSince1970: 0))
         #expect(report.errors.count == 1)
         #expect(report.errors.first?.message.contains("line 3") == true)
-        #expect(report.exitStatus == 4)
+        #expect(report.outcome == .incomplete)
     }
 }

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 import KMSRotation
+import KMSRotationTesting
 
 /// The real `kms-rotation` binary against moto_server over URLSessionTransport: two Regions, more than
 /// 100 keys in one, ListKeys paged at a small Limit through the test hook, JSON parsed, exit status checked.

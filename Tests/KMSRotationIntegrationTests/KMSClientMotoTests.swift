@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 import KMSRotation
+import KMSRotationTesting
 
 /// Every KMSClient operation over URLSessionTransport with real SigV4 headers against moto_server, with
 /// the AWS CLI as a second, independent client of the same server.

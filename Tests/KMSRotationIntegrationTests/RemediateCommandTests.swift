@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 import KMSRotation
+import KMSRotationTesting
 
 /// `kms-rotation remediate`, run as users run it.
 @Suite("kms-rotation remediate", .enabled(if: CLIBinary.path != nil, "kms-rotation binary not built"), .serialized)

@@ -1,23 +1,23 @@
 import Foundation
 
 /// A custom endpoint configured for one service, and where it was configured.
-public struct ConfiguredEndpoint: Sendable, Hashable, CustomStringConvertible {
+package struct ConfiguredEndpoint: Sendable, Hashable, CustomStringConvertible {
     /// The endpoint URL as written, not validated (``EndpointResolver`` validates it).
-    public var url: String
+    package var url: String
     /// Where it came from ("environment variable AWS_ENDPOINT_URL_STS"), for messages.
-    public var source: String
+    package var source: String
 
     /// Creates a configured endpoint.
     /// - Parameters:
     ///   - url: The endpoint URL as written.
     ///   - source: Where it was configured.
-    public init(url: String, source: String) {
+    package init(url: String, source: String) {
         self.url = url
         self.source = source
     }
 
     /// `url (from source)`.
-    public var description: String { "\(url) (from \(source))" }
+    package var description: String { "\(url) (from \(source))" }
 }
 
 extension AWSConfiguration {
@@ -43,7 +43,7 @@ extension AWSConfiguration {
     /// - Returns: The configured endpoint, or `nil` to use the service's standard endpoint.
     /// - Throws: ``AWSConfigurationError`` when `AWS_IGNORE_CONFIGURED_ENDPOINT_URLS` or
     ///   `ignore_configured_endpoint_urls` is neither `true` nor `false`.
-    public static func endpointURL(
+    package static func endpointURL(
         forService serviceId: String, environment: [String: String], files: SharedConfigFiles, profile: String? = nil
     ) throws -> ConfiguredEndpoint? {
         let env = RedactedEnvironment(environment)

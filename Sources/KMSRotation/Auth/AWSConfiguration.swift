@@ -14,30 +14,30 @@ import Foundation
 ///   / `use_fips_endpoint`, `AWS_USE_DUALSTACK_ENDPOINT` / `use_dualstack_endpoint`, `AWS_MAX_ATTEMPTS` /
 ///   `max_attempts` (a positive integer), `AWS_RETRY_MODE` / `retry_mode` (`legacy`, `standard` or
 ///   `adaptive`).
-public struct AWSConfiguration: Sendable, Hashable {
+package struct AWSConfiguration: Sendable, Hashable {
     /// The profile the settings were read from.
-    public var profile: String
+    package var profile: String
     /// The region, or `nil` when nothing sets one.
-    public var region: String?
+    package var region: String?
     /// Where ``region`` came from ("environment variable AWS_REGION", "profile dev"), for messages.
-    public var regionSource: String?
+    package var regionSource: String?
     /// The custom KMS endpoint URL as written, not validated; `nil` for the standard endpoint.
-    public var endpointURL: String?
+    package var endpointURL: String?
     /// Where ``endpointURL`` came from ("environment variable AWS_ENDPOINT_URL_KMS",
     /// "services section local of profile dev"), for messages.
-    public var endpointURLSource: String?
+    package var endpointURLSource: String?
     /// Whether to use the FIPS endpoint.
-    public var useFIPSEndpoint: Bool
+    package var useFIPSEndpoint: Bool
     /// Whether to use the dual-stack (IPv4 and IPv6) endpoint.
-    public var useDualStackEndpoint: Bool
+    package var useDualStackEndpoint: Bool
     /// The total number of attempts per request (first try included), or `nil` for the retry
     /// strategy's default.
-    public var maxAttempts: Int?
+    package var maxAttempts: Int?
     /// The retry mode, lower case: `legacy`, `standard` or `adaptive`; `nil` for the default.
-    public var retryMode: String?
+    package var retryMode: String?
 
     /// The retry modes the AWS SDKs define.
-    public static let retryModes: Set<String> = ["legacy", "standard", "adaptive"]
+    package static let retryModes: Set<String> = ["legacy", "standard", "adaptive"]
 
     /// Creates a configuration from values.
     /// - Parameters:
@@ -50,7 +50,7 @@ public struct AWSConfiguration: Sendable, Hashable {
     ///   - useDualStackEndpoint: Whether to use the dual-stack endpoint.
     ///   - maxAttempts: The total number of attempts per request.
     ///   - retryMode: The retry mode.
-    public init(
+    package init(
         profile: String = "default",
         region: String? = nil,
         regionSource: String? = nil,
@@ -80,7 +80,7 @@ public struct AWSConfiguration: Sendable, Hashable {
     ///     `default`. A profile that neither file defines simply contributes no settings.
     /// - Returns: The resolved configuration.
     /// - Throws: ``AWSConfigurationError`` naming the variable or setting whose value is invalid.
-    public static func resolve(environment: [String: String], files: SharedConfigFiles, profile: String? = nil) throws -> AWSConfiguration {
+    package static func resolve(environment: [String: String], files: SharedConfigFiles, profile: String? = nil) throws -> AWSConfiguration {
         let env = RedactedEnvironment(environment)
         let profileName = profile ?? SharedConfigFiles.profileName(environment: environment)
         let section = files.profile(profileName) ?? SharedConfigFiles.Section()

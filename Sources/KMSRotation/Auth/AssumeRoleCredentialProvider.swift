@@ -38,13 +38,13 @@ public struct AssumeRoleCredentialProvider: CredentialProvider, CustomStringConv
     /// The role assumed.
     public let roleArn: String
     /// The session name.
-    public let roleSessionName: String
+    package let roleSessionName: String
     /// The session length requested, in seconds.
-    public let durationSeconds: Int
+    package let durationSeconds: Int
     /// How long before expiry the credentials are refreshed; `nil` when they are not cached.
-    public let refreshMargin: TimeInterval?
+    package let refreshMargin: TimeInterval?
     /// The STS client, with the source credentials.
-    public let sts: STSClient
+    package let sts: STSClient
     private let fetcher: Fetcher
     private let cache: CachedCredentialProvider?
 

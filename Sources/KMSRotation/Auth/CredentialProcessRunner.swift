@@ -68,22 +68,22 @@ public protocol CredentialProcessRunner: Sendable {
 /// terminates while commands run can stop them with ``terminateRunningCommands()``.
 ///
 /// The command inherits this process's environment unless one is given.
-public struct SubprocessCredentialProcessRunner: CredentialProcessRunner, CustomStringConvertible, CustomReflectable {
+package struct SubprocessCredentialProcessRunner: CredentialProcessRunner, CustomStringConvertible, CustomReflectable {
     /// The default time limit: 60 seconds.
-    public static let defaultTimeout: Duration = .seconds(60)
+    package static let defaultTimeout: Duration = .seconds(60)
     /// The default cap on standard output: 1 MiB (a credentials document is under 4 KiB).
-    public static let defaultMaximumOutputBytes = 1 << 20
+    package static let defaultMaximumOutputBytes = 1 << 20
     /// How much of standard error is kept by default: 64 KiB.
-    public static let defaultMaximumErrorBytes = 64 << 10
+    package static let defaultMaximumErrorBytes = 64 << 10
 
     /// The environment of the command, or `nil` to inherit this process's.
-    public var environment: [String: String]?
+    package var environment: [String: String]?
     /// How long the command may run.
-    public var timeout: Duration
+    package var timeout: Duration
     /// The most bytes the command may write to standard output.
-    public var maximumOutputBytes: Int
+    package var maximumOutputBytes: Int
     /// How many bytes of standard error are kept (the rest is read and dropped).
-    public var maximumErrorBytes: Int
+    package var maximumErrorBytes: Int
 
     /// Creates a runner.
     /// - Parameters:
@@ -91,7 +91,7 @@ public struct SubprocessCredentialProcessRunner: CredentialProcessRunner, Custom
     ///   - timeout: How long the command may run; ``defaultTimeout`` by default.
     ///   - maximumOutputBytes: The cap on standard output; ``defaultMaximumOutputBytes`` by default.
     ///   - maximumErrorBytes: How much of standard error is kept; ``defaultMaximumErrorBytes`` by default.
-    public init(environment: [String: String]? = nil, timeout: Duration = SubprocessCredentialProcessRunner.defaultTimeout,
+    package init(environment: [String: String]? = nil, timeout: Duration = SubprocessCredentialProcessRunner.defaultTimeout,
                 maximumOutputBytes: Int = SubprocessCredentialProcessRunner.defaultMaximumOutputBytes,
                 maximumErrorBytes: Int = SubprocessCredentialProcessRunner.defaultMaximumErrorBytes) {
         self.environment = environment
@@ -106,7 +106,7 @@ public struct SubprocessCredentialProcessRunner: CredentialProcessRunner, Custom
     /// - Throws: ``CredentialProviderError`` when the line cannot be split, the program cannot be found
     ///   or started, or a limit was exceeded; `CancellationError` when the task is cancelled (the
     ///   command's process group is killed first).
-    public func run(_ command: String) async throws -> CredentialProcessOutput {
+    package func run(_ command: String) async throws -> CredentialProcessOutput {
         let arguments: [String]
         do {
             arguments = try Self.splitCommand(command)
@@ -140,7 +140,7 @@ public struct SubprocessCredentialProcessRunner: CredentialProcessRunner, Custom
     /// program that is being terminated: call it from a `SIGTERM`/`SIGINT` handler (a
     /// `DispatchSourceSignal`) before exiting, so no helper is orphaned. The runs fail with
     /// `CancellationError`.
-    public static func terminateRunningCommands() {
+    package static func terminateRunningCommands() {
         terminateRunningCommands(where: { _ in true })
     }
 
@@ -158,12 +158,12 @@ public struct SubprocessCredentialProcessRunner: CredentialProcessRunner, Custom
     }
 
     /// The settings only; an injected environment may hold secrets and is never shown.
-    public var description: String {
+    package var description: String {
         "SubprocessCredentialProcessRunner(timeout: \(timeout), maximumOutputBytes: \(maximumOutputBytes), maximumErrorBytes: \(maximumErrorBytes))"
     }
 
     /// The settings and, when set, the environment's size only.
-    public var customMirror: Mirror {
+    package var customMirror: Mirror {
         Mirror(self, children: [
             "environment": environment.map { RedactedEnvironment($0) } as Any, "timeout": timeout,
             "maximumOutputBytes": maximumOutputBytes, "maximumErrorBytes": maximumErrorBytes,
@@ -175,11 +175,11 @@ public struct SubprocessCredentialProcessRunner: CredentialProcessRunner, Custom
 
 extension SubprocessCredentialProcessRunner {
     /// A command line that `shlex.split` would refuse.
-    public struct CommandLineError: Error, Sendable, Hashable, CustomStringConvertible {
+    package struct CommandLineError: Error, Sendable, Hashable, CustomStringConvertible {
         /// `No closing quotation` or `No escaped character`, as Python says.
-        public var reason: String
+        package var reason: String
         /// The reason.
-        public var description: String { reason }
+        package var description: String { reason }
     }
 
     /// Splits a command line into words exactly as Python's `shlex.split(command)` (POSIX mode, no
@@ -187,7 +187,7 @@ extension SubprocessCredentialProcessRunner {
     /// - Parameter command: The command line.
     /// - Returns: The words; `[]` for a blank line.
     /// - Throws: ``CommandLineError`` for an unclosed quote or a trailing backslash.
-    public static func splitCommand(_ command: String) throws -> [String] {
+    package static func splitCommand(_ command: String) throws -> [String] {
         enum State { case unquoted, single, double }
         var words: [String] = []
         var word = String.UnicodeScalarView()

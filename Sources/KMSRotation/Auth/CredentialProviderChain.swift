@@ -59,7 +59,7 @@ public struct CredentialProviderChain: CredentialProvider, CustomStringConvertib
     ///   - files: The shared config files.
     ///   - transport: The transport for the container and IMDS endpoints.
     ///   - profile: A profile chosen explicitly (the CLI's `--profile`), or `nil`.
-    ///   - processRunner: Runs `credential_process` commands.
+    ///   - processRunner: Runs `credential_process` commands; `nil` runs them as botocore does.
     ///   - now: The clock of the cache.
     /// - Returns: The cached chain.
     public static func `default`(
@@ -67,7 +67,7 @@ public struct CredentialProviderChain: CredentialProvider, CustomStringConvertib
         files: SharedConfigFiles,
         transport: any HTTPTransport,
         profile: String? = nil,
-        processRunner: any CredentialProcessRunner = SubprocessCredentialProcessRunner(),
+        processRunner: (any CredentialProcessRunner)? = nil,
         now: @escaping @Sendable () -> Date = { Date() }
     ) -> CachedCredentialProvider {
         let env = RedactedEnvironment(environment)

@@ -30,15 +30,14 @@ public struct ProfileCredentialProvider: CredentialProvider, CustomStringConvert
     ///   - profile: The profile name; `nil` means `default`, which may be absent without error.
     ///     Pass `AWS_PROFILE` or the CLI's `--profile` here: a named profile that does not exist fails.
     ///   - files: The parsed shared files.
-    ///   - processRunner: Runs `credential_process` commands; the default, a
-    ///     ``SubprocessCredentialProcessRunner``, runs them as botocore does (split like `shlex.split`, no
+    ///   - processRunner: Runs `credential_process` commands; `nil`, the default, runs them as botocore does (split like `shlex.split`, no
     ///     shell), with a 60-second time limit and a 1 MiB cap on standard output.
-    public init(profile: String? = nil, files: SharedConfigFiles, processRunner: any CredentialProcessRunner = SubprocessCredentialProcessRunner()) {
+    public init(profile: String? = nil, files: SharedConfigFiles, processRunner: (any CredentialProcessRunner)? = nil) {
         self.profile = profile ?? "default"
         self.isExplicitProfile = profile != nil
         self.name = "profile \(self.profile)"
         self.files = files
-        self.runner = processRunner
+        self.runner = processRunner ?? SubprocessCredentialProcessRunner()
     }
 
     /// Returns the profile's credentials.

@@ -23,24 +23,24 @@ import Foundation
 public struct SharedConfigFiles: Sendable, Hashable, CustomStringConvertible, CustomDebugStringConvertible, CustomReflectable {
     /// One section of a shared file: its properties and, for properties written as a nested block,
     /// their sub-properties.
-    public struct Section: Sendable, Hashable {
+    package struct Section: Sendable, Hashable {
         /// Property names (lower-cased) to values. A nested block's property has the value `""`.
-        public internal(set) var properties: [String: String]
+        package internal(set) var properties: [String: String]
         /// Nested blocks: property name to its sub-properties (`kms` → [`endpoint_url`: …]).
-        public internal(set) var subProperties: [String: [String: String]]
+        package internal(set) var subProperties: [String: [String: String]]
 
         /// Creates a section.
         /// - Parameters:
         ///   - properties: Property names (lower case) to values.
         ///   - subProperties: Nested blocks by property name.
-        public init(properties: [String: String] = [:], subProperties: [String: [String: String]] = [:]) {
+        package init(properties: [String: String] = [:], subProperties: [String: [String: String]] = [:]) {
             self.properties = properties
             self.subProperties = subProperties
         }
 
         /// The value of a property (name compared case-insensitively), or `nil` when absent or empty.
         /// - Parameter key: The property name.
-        public subscript(key: String) -> String? {
+        package subscript(key: String) -> String? {
             guard let value = properties[key.lowercased()], !value.isEmpty else { return nil }
             return value
         }
@@ -56,43 +56,43 @@ public struct SharedConfigFiles: Sendable, Hashable, CustomStringConvertible, Cu
 
     /// A shared file that could not be read or parsed. Names the file and line, never the line's text,
     /// which may hold a secret key.
-    public struct ParseError: Error, Sendable, Hashable, CustomStringConvertible {
+    package struct ParseError: Error, Sendable, Hashable, CustomStringConvertible {
         /// The file's path, or "credentials" / "config" for text not read from disk.
-        public var file: String
+        package var file: String
         /// The 1-based line number, or `nil` when the whole file could not be read.
-        public var line: Int?
+        package var line: Int?
         /// What is wrong.
-        public var reason: String
+        package var reason: String
 
         /// Creates a parse error.
         /// - Parameters:
         ///   - file: The file's path.
         ///   - line: The 1-based line, if the error is on one line.
         ///   - reason: What is wrong, without the line's content.
-        public init(file: String, line: Int?, reason: String) {
+        package init(file: String, line: Int?, reason: String) {
             self.file = file
             self.line = line
             self.reason = reason
         }
 
         /// `file:line: reason`.
-        public var description: String {
+        package var description: String {
             if let line { return "\(file):\(line): \(reason)" }
             return "\(file): \(reason)"
         }
     }
 
     /// Profiles of the credentials file, by name.
-    public internal(set) var credentialsProfiles: [String: Section]
+    package internal(set) var credentialsProfiles: [String: Section]
     /// Profiles of the config file, by name (without the `profile ` prefix).
-    public internal(set) var configProfiles: [String: Section]
+    package internal(set) var configProfiles: [String: Section]
     /// `[services name]` sections of the config file, by name; each service's settings are the
     /// sub-properties under its service ID (`kms`).
-    public internal(set) var services: [String: Section]
+    package internal(set) var services: [String: Section]
     /// The path the credentials file was read from (whether or not it existed), if any.
-    public internal(set) var credentialsFilePath: String?
+    package internal(set) var credentialsFilePath: String?
     /// The path the config file was read from (whether or not it existed), if any.
-    public internal(set) var configFilePath: String?
+    package internal(set) var configFilePath: String?
 
     /// No files: no profiles and no services.
     public static let empty = SharedConfigFiles()
@@ -149,13 +149,14 @@ public struct SharedConfigFiles: Sendable, Hashable, CustomStringConvertible, Cu
     /// that does not exist is treated as empty, as the AWS CLI does.
     /// - Parameters:
     ///   - environment: The environment variables to read (inject them; see ``live``).
-    ///   - readFile: Reads a file, returning `nil` when it does not exist. The default reads the disk.
+    ///   - readFile: Reads a file, returning `nil` when it does not exist; `nil` reads the disk.
     /// - Returns: The parsed files.
-    /// - Throws: ``ParseError`` when a file exists but cannot be read or parsed.
+    /// - Throws: An error naming the file (and line) when a file exists but cannot be read or parsed.
     public static func load(
         environment: [String: String],
-        readFile: (String) throws -> Data? = SharedConfigFiles.readFileIfPresent
+        readFile: ((String) throws -> Data?)? = nil
     ) throws -> SharedConfigFiles {
+        let readFile = readFile ?? SharedConfigFiles.readFileIfPresent
         let env = RedactedEnvironment(environment)
         let home = env["HOME"]
         let credentialsPath = expand(env["AWS_SHARED_CREDENTIALS_FILE"], home: home) ?? home.map { "\($0)/.aws/credentials" }
@@ -183,7 +184,7 @@ public struct SharedConfigFiles: Sendable, Hashable, CustomStringConvertible, Cu
     }
 
     /// The shared files named by this process's environment.
-    /// - Throws: ``ParseError`` when a file exists but cannot be read or parsed.
+    /// - Throws: An error naming the file (and line) when a file exists but cannot be read or parsed.
     public static var live: SharedConfigFiles {
         get throws { try load(environment: ProcessInfo.processInfo.environment) }
     }
@@ -191,7 +192,7 @@ public struct SharedConfigFiles: Sendable, Hashable, CustomStringConvertible, Cu
     /// The profile an environment selects: `AWS_PROFILE`, else `default`.
     /// - Parameter environment: The environment variables.
     /// - Returns: The profile name.
-    public static func profileName(environment: [String: String]) -> String {
+    package static func profileName(environment: [String: String]) -> String {
         RedactedEnvironment(environment)["AWS_PROFILE"] ?? "default"
     }
 
@@ -199,7 +200,7 @@ public struct SharedConfigFiles: Sendable, Hashable, CustomStringConvertible, Cu
     /// credentials file wins, as in botocore).
     /// - Parameter name: The profile name (`default`, `dev`).
     /// - Returns: The merged section, or `nil` when neither file has the profile.
-    public func profile(_ name: String) -> Section? {
+    package func profile(_ name: String) -> Section? {
         switch (configProfiles[name], credentialsProfiles[name]) {
         case (nil, nil): return nil
         case let (config?, nil): return config
@@ -211,7 +212,7 @@ public struct SharedConfigFiles: Sendable, Hashable, CustomStringConvertible, Cu
     /// Whether either file has the profile.
     /// - Parameter name: The profile name.
     /// - Returns: `true` when the credentials or the config file defines it.
-    public func hasProfile(_ name: String) -> Bool {
+    package func hasProfile(_ name: String) -> Bool {
         credentialsProfiles[name] != nil || configProfiles[name] != nil
     }
 
@@ -219,7 +220,7 @@ public struct SharedConfigFiles: Sendable, Hashable, CustomStringConvertible, Cu
     /// - Parameter path: The file's path.
     /// - Returns: Its bytes, or `nil` when there is no file at `path`.
     /// - Throws: The underlying error when the file exists but cannot be read.
-    public static func readFileIfPresent(_ path: String) throws -> Data? {
+    package static func readFileIfPresent(_ path: String) throws -> Data? {
         guard FileManager.default.fileExists(atPath: path) else { return nil }
         // FileHandle, not Data(contentsOf:): the latter refuses character devices, and people point
         // AWS_CONFIG_FILE at /dev/null to mean "no config", as the AWS CLI allows.

@@ -10,14 +10,14 @@ import Foundation
 ///
 /// Signing is deterministic for a given request, credentials and date, which is what makes the
 /// published test vectors reproducible: tests pin the date.
-public struct SigV4Signer: Sendable, Hashable {
+package struct SigV4Signer: Sendable, Hashable {
     /// The signing name of the service (`kms`).
-    public var service: String
+    package var service: String
     /// The region that appears in the credential scope (`us-east-1`).
-    public var region: String
+    package var region: String
     /// Whether ``sign(_:credentials:date:)`` adds `X-Amz-Content-Sha256`. S3 requires it; KMS does not,
     /// so it is off by default to keep requests identical to what the AWS SDKs send.
-    public var addsContentSHA256Header: Bool
+    package var addsContentSHA256Header: Bool
 
     /// The algorithm name that starts the string to sign and the `Authorization` header.
     static let algorithm = "AWS4-HMAC-SHA256"
@@ -34,7 +34,7 @@ public struct SigV4Signer: Sendable, Hashable {
     ///   - service: The signing name of the service, for example `kms`.
     ///   - region: The region of the endpoint, for example `us-east-1`.
     ///   - addsContentSHA256Header: Whether to add an `X-Amz-Content-Sha256` header (default `false`).
-    public init(service: String, region: String, addsContentSHA256Header: Bool = false) {
+    package init(service: String, region: String, addsContentSHA256Header: Bool = false) {
         self.service = service
         self.region = region
         self.addsContentSHA256Header = addsContentSHA256Header
@@ -51,7 +51,7 @@ public struct SigV4Signer: Sendable, Hashable {
     ///   - credentials: The credentials to sign with.
     ///   - date: The signing time; AWS rejects requests more than 15 minutes away from its clock.
     /// - Returns: The request with the signing headers added.
-    public func sign(_ request: HTTPRequest, credentials: AWSCredentials, date: Date) -> HTTPRequest {
+    package func sign(_ request: HTTPRequest, credentials: AWSCredentials, date: Date) -> HTTPRequest {
         var signed = request
         let timestamp = SigV4Signer.timestamp(date)
         signed.headers["Authorization"] = nil
@@ -78,7 +78,7 @@ public struct SigV4Signer: Sendable, Hashable {
     /// - Parameter request: The request, with every header that is to be signed already present.
     /// - Returns: Method, canonical URI, canonical query, canonical headers, signed headers and the hex
     ///   SHA-256 of the body, separated by newlines.
-    public func canonicalRequest(_ request: HTTPRequest) -> String {
+    package func canonicalRequest(_ request: HTTPRequest) -> String {
         let headers = SigV4Signer.signableHeaders(request.headers)
         let canonicalHeaders = headers.map { "\($0.name):\($0.value)\n" }.joined()
         return [
@@ -97,7 +97,7 @@ public struct SigV4Signer: Sendable, Hashable {
     ///   - date: The signing time.
     /// - Returns: The algorithm, timestamp, credential scope and hex SHA-256 of the canonical request,
     ///   separated by newlines.
-    public func stringToSign(canonicalRequest: String, date: Date) -> String {
+    package func stringToSign(canonicalRequest: String, date: Date) -> String {
         [
             SigV4Signer.algorithm,
             SigV4Signer.timestamp(date),
@@ -109,7 +109,7 @@ public struct SigV4Signer: Sendable, Hashable {
     /// The credential scope: `yyyyMMdd/region/service/aws4_request`.
     /// - Parameter date: The signing time.
     /// - Returns: The scope string.
-    public func credentialScope(date: Date) -> String {
+    package func credentialScope(date: Date) -> String {
         "\(SigV4Signer.timestamp(date).prefix(8))/\(region)/\(service)/aws4_request"
     }
 

@@ -13,7 +13,7 @@ import Logging
 /// Failures stay local: an account whose role cannot be assumed becomes one ``ScanError`` (operation
 /// `AssumeRole`, the STS Region, that account's ID) and the other accounts are scanned. Regions that
 /// fail inside an account are reported as usual, with the account's ID added. The report's
-/// ``RotationReport/exitStatus`` is therefore 3 when any account has a non-compliant key, else 4 when
+/// ``RotationReport/outcome`` is therefore `nonCompliant` when any account has a non-compliant key, else `incomplete` when
 /// any account or Region could not be scanned.
 ///
 /// ```swift
@@ -174,19 +174,8 @@ public struct MultiAccountScan: Sendable {
         }
         progress?(ScanProgress(regionsTotal: total))
 
-        await withTaskGroup(of: Void.self) { group in
-            var pending = targets[...]
-            func startNext() {
-                guard let target = pending.popFirst() else { return }
-                group.addTask {
-                    await self.scan(target, regionCount: regionCount, collected: collected, update: update)
-                }
-            }
-            for _ in 0..<max(1, options.concurrentAccounts) { startNext() }
-            while await group.next() != nil {
-                if Task.isCancelled { group.cancelAll(); continue }
-                startNext()
-            }
+        await targets.concurrentForEach(maxConcurrentTasks: options.concurrentAccounts) { target in
+            await self.scan(target, regionCount: regionCount, collected: collected, update: update)
         }
         try Task.checkCancellation()
         let result = collected.current

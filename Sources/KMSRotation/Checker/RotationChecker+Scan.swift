@@ -102,20 +102,9 @@ extension RotationChecker {
             progress.withLock { change(&$0); emit(.progress($0)) }
         }
         emit(.progress(progress.current))
-        await withTaskGroup(of: Void.self) { group in
-            var pending = regions[...]
-            func startNext() {
-                guard let region = pending.popFirst() else { return }
-                group.addTask {
-                    await self.scan(region: region, emit: emit, progress: report)
-                    report { $0.regionsDone += 1 }
-                }
-            }
-            for _ in 0..<max(1, options.concurrentRegions) { startNext() }
-            while await group.next() != nil {
-                if Task.isCancelled { group.cancelAll(); continue }
-                startNext()
-            }
+        await regions.concurrentForEach(maxConcurrentTasks: options.concurrentRegions) { region in
+            await self.scan(region: region, emit: emit, progress: report)
+            report { $0.regionsDone += 1 }
         }
     }
 
@@ -134,69 +123,55 @@ extension RotationChecker {
         // Every call of the Region (listings included) takes one of concurrencyPerRegion slots.
         let limiter = CallLimiter(limit: options.concurrencyPerRegion)
 
-        // One ListAliases walk per Region, concurrently with the key listing; findings wait for it.
-        let aliasPageSize = options.listAliasesPageSize
-        let maximumPages = options.maximumPagesPerListing
-        let aliasTask = Task { () -> Result<[String: [String]], any Error> in
-            do {
-                var byKey: [String: [String]] = [:]
-                let pages = KMSPaginator(operation: "ListAliases", maximumPages: maximumPages) { marker in
-                    try await limiter.run { try await client.listAliases(limit: aliasPageSize, marker: marker) }
-                }
-                for try await alias in pages {
-                    guard let target = alias.targetKeyId, let name = alias.aliasName else { continue }
-                    byKey[target, default: []].append(name)
-                }
-                return .success(byKey)
-            } catch {
-                return .failure(error)
+        // One ListAliases walk per Region, concurrently with the key listing: both are children of this
+        // task, so cancelling the scan cancels both. Every finding waits for the walk's one result.
+        let aliases = SharedResult<Result<[String: [String]], any Error>>()
+        let lookup: @Sendable () async -> [String: [String]] = { (try? await aliases.get().get()) ?? [:] }
+        async let aliasWalk: Void = aliases.set(await walkAliases(client: client, limiter: limiter))
+
+        var listed = true
+        do {
+            let pageSize = options.listKeysPageSize
+            let pages = KMSPaginator(operation: "ListKeys", maximumPages: options.maximumPagesPerListing) { marker in
+                try await limiter.run { try await client.listKeys(limit: pageSize, marker: marker) }
             }
+            let keys = pages.compactMap { entry -> (id: String, arn: String?)? in
+                guard let keyId = entry.keyId ?? entry.keyArn else { return nil }
+                progress { $0.keysListed += 1 }
+                return (keyId, entry.keyArn)
+            }
+            try await keys.concurrentForEach(maxConcurrentTasks: options.concurrencyPerRegion) { key in
+                guard let finding = await self.judgePatiently(keyId: key.id, keyArn: key.arn, client: client, limiter: limiter,
+                                                              aliases: lookup) else { return }
+                emit(.finding(finding))
+                progress { $0.keysEvaluated += 1 }
+            }
+        } catch {
+            listed = false
+            if !Self.isCancellation(error) { emit(.scanError(ScanError(region: region, operation: "ListKeys", error))) }
         }
-        // Cancellation of this scan reaches the unstructured alias task through this handler. Every key
-        // task awaits the same alias walk (a Task's value can be awaited any number of times).
-        await withTaskCancellationHandler {
-            let aliases: @Sendable () async -> [String: [String]] = { (try? await aliasTask.value.get()) ?? [:] }
-            let listed = await withTaskGroup(of: Void.self) { group -> Bool in
-                var inFlight = 0
-                do {
-                    let pageSize = options.listKeysPageSize
-                    let pages = KMSPaginator(operation: "ListKeys", maximumPages: maximumPages) { marker in
-                        try await limiter.run { try await client.listKeys(limit: pageSize, marker: marker) }
-                    }
-                    for try await entry in pages {
-                        guard let keyId = entry.keyId ?? entry.keyArn else { continue }
-                        progress { $0.keysListed += 1 }
-                        if inFlight >= max(1, options.concurrencyPerRegion) {
-                            await group.next()
-                            inFlight -= 1
-                        }
-                        // The paginator checks only between pages: without this, a cancelled scan would still
-                        // start a (doomed, but signed and sent) evaluation for every key left on the page.
-                        try Task.checkCancellation()
-                        inFlight += 1
-                        group.addTask {
-                            guard let finding = await self.judgePatiently(keyId: keyId, keyArn: entry.keyArn, client: client, limiter: limiter,
-                                                                          aliases: aliases) else { return }
-                            emit(.finding(finding))
-                            progress { $0.keysEvaluated += 1 }
-                        }
-                    }
-                } catch {
-                    await group.waitForAll()
-                    if !Self.isCancellation(error) {
-                        emit(.scanError(ScanError(region: region, operation: "ListKeys", error)))
-                    }
-                    return false
-                }
-                await group.waitForAll()
-                return true
+        await aliasWalk
+        // A Region that cannot be listed (not enabled, denied) fails ListAliases the same way: one error is enough.
+        if listed, case .failure(let error) = await aliases.get(), !Self.isCancellation(error) {
+            emit(.scanError(ScanError(region: region, operation: "ListAliases", error)))
+        }
+    }
+
+    /// The Region's aliases by target key ID, from one ListAliases walk.
+    private func walkAliases(client: KMSClient, limiter: CallLimiter) async -> Result<[String: [String]], any Error> {
+        do {
+            var byKey: [String: [String]] = [:]
+            let pageSize = options.listAliasesPageSize
+            let pages = KMSPaginator(operation: "ListAliases", maximumPages: options.maximumPagesPerListing) { marker in
+                try await limiter.run { try await client.listAliases(limit: pageSize, marker: marker) }
             }
-            // A Region that cannot be listed (not enabled, denied) fails ListAliases the same way: one error is enough.
-            if listed, case .failure(let error) = await aliasTask.value, !Self.isCancellation(error) {
-                emit(.scanError(ScanError(region: region, operation: "ListAliases", error)))
+            for try await alias in pages {
+                guard let target = alias.targetKeyId, let name = alias.aliasName else { continue }
+                byKey[target, default: []].append(name)
             }
-        } onCancel: {
-            aliasTask.cancel()
+            return .success(byKey)
+        } catch {
+            return .failure(error)
         }
     }
 

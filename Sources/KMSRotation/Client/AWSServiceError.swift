@@ -16,8 +16,9 @@ import Foundation
 /// an external ID) cannot make this error, its description or any report built from it show a credential.
 public struct AWSServiceError: Error, Sendable, Hashable, CustomStringConvertible {
     /// An AWS error code. New codes need no library release: compare with the static members, or with
-    /// `AWSServiceError.Code("SomeNewException")`. The members are grouped by the service that sends them;
-    /// a spelling shared by several services is listed once.
+    /// `AWSServiceError.Code("SomeNewException")`. The members are the codes a caller of this library
+    /// branches on; ``AWSServiceError/isThrottling`` and ``AWSServiceError/isAccessDenied`` cover every
+    /// service's spellings of those two.
     public struct Code: RawRepresentable, Sendable, Hashable, CustomStringConvertible, ExpressibleByStringLiteral {
         /// The code as the service spells it.
         public var rawValue: String
@@ -81,7 +82,7 @@ public struct AWSServiceError: Error, Sendable, Hashable, CustomStringConvertibl
 
 extension AWSServiceError: RetryClassifiable {
     /// The error code, for the retry classifier.
-    public var retryCode: String? { code.rawValue }
+    package var retryCode: String? { code.rawValue }
 }
 
 // MARK: - Codes
@@ -94,7 +95,7 @@ extension AWSServiceError.Code {
     /// The session token has expired (KMS, STS).
     public static let expiredToken: Self = "ExpiredTokenException"
     /// The access key ID is not known to AWS (KMS, STS).
-    public static let invalidClientTokenId: Self = "InvalidClientTokenId"
+    package static let invalidClientTokenId: Self = "InvalidClientTokenId"
     /// Library-defined: the answer was not one this library can read (an HTML page from a proxy, a truncated
     /// body, a response missing a required member).
     public static let invalidResponse: Self = "InvalidResponse"
@@ -111,33 +112,33 @@ extension AWSServiceError.Code {
     /// AWS managed).
     public static let unsupportedOperation: Self = "UnsupportedOperationException"
     /// KMS: the ARN is malformed.
-    public static let invalidArn: Self = "InvalidArnException"
+    package static let invalidArn: Self = "InvalidArnException"
     /// KMS: the pagination marker is not valid.
-    public static let invalidMarker: Self = "InvalidMarkerException"
+    package static let invalidMarker: Self = "InvalidMarkerException"
     /// KMS: a quota was exceeded (for RotateKeyOnDemand: 25 per key, never retried).
-    public static let limitExceeded: Self = "LimitExceededException"
+    package static let limitExceeded: Self = "LimitExceededException"
     /// KMS: an automatic rotation is in progress or due within 20 minutes.
-    public static let conflict: Self = "ConflictException"
+    package static let conflict: Self = "ConflictException"
     /// KMS: the alias or resource already exists.
-    public static let alreadyExists: Self = "AlreadyExistsException"
+    package static let alreadyExists: Self = "AlreadyExistsException"
     /// KMS failed internally; retried.
-    public static let internalError: Self = "KMSInternalException"
+    package static let internalError: Self = "KMSInternalException"
     /// KMS: a dependency timed out; retried.
-    public static let dependencyTimeout: Self = "DependencyTimeoutException"
+    package static let dependencyTimeout: Self = "DependencyTimeoutException"
     /// KMS: the key is temporarily unavailable; retried.
-    public static let keyUnavailable: Self = "KeyUnavailableException"
+    package static let keyUnavailable: Self = "KeyUnavailableException"
     /// KMS: the request rate quota was exceeded; retried with backoff.
     public static let throttling: Self = "ThrottlingException"
     /// KMS: the credentials are not valid in this Region (often an opt-in Region that is not enabled).
-    public static let unrecognizedClient: Self = "UnrecognizedClientException"
+    package static let unrecognizedClient: Self = "UnrecognizedClientException"
     /// KMS: the request's date is more than 15 minutes off; the client resyncs its clock once.
-    public static let requestExpired: Self = "RequestExpired"
+    package static let requestExpired: Self = "RequestExpired"
     /// KMS: the signature does not match (wrong secret, or a clock-skewed "Signature expired").
-    public static let invalidSignature: Self = "InvalidSignatureException"
+    package static let invalidSignature: Self = "InvalidSignatureException"
     /// KMS: an input is invalid.
-    public static let validation: Self = "ValidationException"
+    package static let validation: Self = "ValidationException"
     /// KMS: the service is unavailable; retried.
-    public static let serviceUnavailable: Self = "ServiceUnavailable"
+    package static let serviceUnavailable: Self = "ServiceUnavailable"
 
     // STS (Query protocol spellings)
 
@@ -145,28 +146,28 @@ extension AWSServiceError.Code {
     /// a wrong external ID, or `sts:AssumeRole` denied).
     public static let stsAccessDenied: Self = "AccessDenied"
     /// STS: STS is not activated in this Region for the account (IAM console, Account settings).
-    public static let regionDisabled: Self = "RegionDisabledException"
+    package static let regionDisabled: Self = "RegionDisabledException"
     /// STS: the session policy is malformed.
-    public static let malformedPolicyDocument: Self = "MalformedPolicyDocument"
+    package static let malformedPolicyDocument: Self = "MalformedPolicyDocument"
     /// STS: session policies and tags are too large.
-    public static let packedPolicyTooLarge: Self = "PackedPolicyTooLarge"
+    package static let packedPolicyTooLarge: Self = "PackedPolicyTooLarge"
     /// STS: the request signature does not match (wrong secret key, clock skew).
-    public static let signatureDoesNotMatch: Self = "SignatureDoesNotMatch"
+    package static let signatureDoesNotMatch: Self = "SignatureDoesNotMatch"
     /// STS: a parameter is invalid (session name, a duration longer than the role allows, external ID).
-    public static let validationError: Self = "ValidationError"
+    package static let validationError: Self = "ValidationError"
     /// STS: the request rate was too high.
-    public static let stsThrottling: Self = "Throttling"
+    package static let stsThrottling: Self = "Throttling"
 
     // Organizations
 
     /// Organizations: the caller's account is not a member of an organization.
     public static let organizationsNotInUse: Self = "AWSOrganizationsNotInUseException"
     /// Organizations: a parameter is invalid (a bad `NextToken`).
-    public static let invalidInput: Self = "InvalidInputException"
+    package static let invalidInput: Self = "InvalidInputException"
     /// Organizations failed; retried.
-    public static let serviceException: Self = "ServiceException"
+    package static let serviceException: Self = "ServiceException"
     /// Organizations: the request rate was too high; retried.
-    public static let tooManyRequests: Self = "TooManyRequestsException"
+    package static let tooManyRequests: Self = "TooManyRequestsException"
 }
 
 // MARK: - Decoding

@@ -69,26 +69,6 @@ extension KMSClient {
         KMSPaginator(operation: "ListAliases") { marker in try await self.listAliases(keyId: keyId, limit: pageSize, marker: marker) }
     }
 
-    /// Lists a key's tags (one page).
-    /// - Parameters:
-    ///   - keyId: A key ID or ARN.
-    ///   - limit: Page size (1–50 per the API reference).
-    ///   - marker: The previous page's `nextMarker`.
-    /// - Returns: The page.
-    public func listResourceTags(keyId: String, limit: Int? = nil, marker: String? = nil) async throws -> KMSPage<KMSTag> {
-        let output: ListResourceTagsOutput = try await send("ListResourceTags", KeyPageInput(KeyId: keyId, Limit: limit, Marker: marker))
-        return KMSPage(items: output.Tags ?? [], nextMarker: output.NextMarker, truncated: output.Truncated ?? false)
-    }
-
-    /// Every tag of a key, page by page.
-    /// - Parameters:
-    ///   - keyId: A key ID or ARN.
-    ///   - pageSize: The `Limit` of each call.
-    /// - Returns: A sequence of tags.
-    public func allResourceTags(keyId: String, pageSize: Int = 50) -> KMSPaginator<KMSTag> {
-        KMSPaginator(operation: "ListResourceTags") { marker in try await self.listResourceTags(keyId: keyId, limit: pageSize, marker: marker) }
-    }
-
     /// Lists a key's completed rotations (one page).
     /// - Parameters:
     ///   - keyId: A key ID or ARN.
@@ -96,7 +76,7 @@ extension KMSClient {
     ///   - limit: Page size, 1–1000.
     ///   - marker: The previous page's `nextMarker`.
     /// - Returns: The page.
-    public func listKeyRotations(keyId: String, includeKeyMaterial: String? = nil, limit: Int? = nil, marker: String? = nil) async throws -> KMSPage<KeyRotationEntry> {
+    package func listKeyRotations(keyId: String, includeKeyMaterial: String? = nil, limit: Int? = nil, marker: String? = nil) async throws -> KMSPage<KeyRotationEntry> {
         let output: ListKeyRotationsOutput = try await send("ListKeyRotations", ListKeyRotationsInput(KeyId: keyId, IncludeKeyMaterial: includeKeyMaterial, Limit: limit, Marker: marker))
         return KMSPage(items: output.Rotations ?? [], nextMarker: output.NextMarker, truncated: output.Truncated ?? false)
     }
@@ -106,7 +86,7 @@ extension KMSClient {
     ///   - keyId: A key ID or ARN.
     ///   - pageSize: The `Limit` of each call.
     /// - Returns: A sequence of rotations.
-    public func allKeyRotations(keyId: String, pageSize: Int = 1000) -> KMSPaginator<KeyRotationEntry> {
+    package func allKeyRotations(keyId: String, pageSize: Int = 1000) -> KMSPaginator<KeyRotationEntry> {
         KMSPaginator(operation: "ListKeyRotations") { marker in try await self.listKeyRotations(keyId: keyId, limit: pageSize, marker: marker) }
     }
 
@@ -120,64 +100,6 @@ extension KMSClient {
     ///   `DisabledException`, `KMSInvalidStateException`), ``TransportError``.
     public func enableKeyRotation(keyId: String, rotationPeriodInDays: Int? = nil) async throws {
         let _: EmptyOutput = try await send("EnableKeyRotation", EnableKeyRotationInput(KeyId: keyId, RotationPeriodInDays: rotationPeriodInDays))
-    }
-
-    /// Turns off automatic rotation.
-    /// - Parameter keyId: A key ID or ARN in this account.
-    /// - Throws: ``AWSServiceError``, ``TransportError``.
-    public func disableKeyRotation(keyId: String) async throws {
-        let _: EmptyOutput = try await send("DisableKeyRotation", KeyIdInput(KeyId: keyId))
-    }
-
-    /// Starts an on-demand rotation (25 per key, ever: `LimitExceededException` is never retried).
-    /// - Parameter keyId: A key ID or ARN in this account.
-    /// - Returns: The key ID KMS reports.
-    /// - Throws: ``AWSServiceError`` (`LimitExceededException`, `ConflictException`, …), ``TransportError``.
-    @discardableResult
-    public func rotateKeyOnDemand(keyId: String) async throws -> String? {
-        let output: KeyIdOutput = try await send("RotateKeyOnDemand", KeyIdInput(KeyId: keyId))
-        return output.KeyId
-    }
-
-    /// Creates a key (used to seed test servers and by examples).
-    /// - Parameters:
-    ///   - keySpec: The key spec (`SYMMETRIC_DEFAULT` by default).
-    ///   - keyUsage: The key usage; `nil` for KMS's default for the spec.
-    ///   - origin: The origin; `nil` for `AWS_KMS`.
-    ///   - description: A description.
-    ///   - multiRegion: Whether to create a multi-Region primary key.
-    ///   - tags: Tags to set.
-    /// - Returns: The new key's metadata.
-    public func createKey(keySpec: KeySpec = .symmetricDefault, keyUsage: KeyUsage? = nil, origin: KeyOrigin? = nil, description: String? = nil,
-                          multiRegion: Bool? = nil, tags: [KMSTag] = []) async throws -> KMSKey {
-        let input = CreateKeyInput(KeySpec: keySpec, KeyUsage: keyUsage, Origin: origin, Description: description, MultiRegion: multiRegion, Tags: tags.isEmpty ? nil : tags)
-        let output: DescribeKeyOutput = try await send("CreateKey", input)
-        guard let metadata = output.KeyMetadata else {
-            throw AWSServiceError(service: "kms", code: .invalidResponse, message: "CreateKey answered without KeyMetadata", operation: "CreateKey")
-        }
-        return metadata
-    }
-
-    /// Creates an alias for a key.
-    /// - Parameters:
-    ///   - aliasName: `alias/…`.
-    ///   - targetKeyId: The key ID or ARN.
-    public func createAlias(aliasName: String, targetKeyId: String) async throws {
-        let _: EmptyOutput = try await send("CreateAlias", CreateAliasInput(AliasName: aliasName, TargetKeyId: targetKeyId))
-    }
-
-    /// Disables a key.
-    /// - Parameter keyId: A key ID or ARN.
-    public func disableKey(keyId: String) async throws {
-        let _: EmptyOutput = try await send("DisableKey", KeyIdInput(KeyId: keyId))
-    }
-
-    /// Schedules a key for deletion.
-    /// - Parameters:
-    ///   - keyId: A key ID or ARN.
-    ///   - pendingWindowInDays: 7–30.
-    public func scheduleKeyDeletion(keyId: String, pendingWindowInDays: Int? = nil) async throws {
-        let _: EmptyOutput = try await send("ScheduleKeyDeletion", ScheduleKeyDeletionInput(KeyId: keyId, PendingWindowInDays: pendingWindowInDays))
     }
 }
 
@@ -216,21 +138,9 @@ struct KeyPageInput: Encodable { var KeyId: String; var Limit: Int?; var Marker:
 struct ListAliasesInput: Encodable { var KeyId: String?; var Limit: Int?; var Marker: String? }
 struct ListKeyRotationsInput: Encodable { var KeyId: String; var IncludeKeyMaterial: String?; var Limit: Int?; var Marker: String? }
 struct EnableKeyRotationInput: Encodable { var KeyId: String; var RotationPeriodInDays: Int? }
-struct ScheduleKeyDeletionInput: Encodable { var KeyId: String; var PendingWindowInDays: Int? }
-struct CreateAliasInput: Encodable { var AliasName: String; var TargetKeyId: String }
-struct CreateKeyInput: Encodable {
-    var KeySpec: KMSRotation.KeySpec?
-    var KeyUsage: KMSRotation.KeyUsage?
-    var Origin: KeyOrigin?
-    var Description: String?
-    var MultiRegion: Bool?
-    var Tags: [KMSTag]?
-}
 
 struct ListKeysOutput: Decodable { var Keys: [KeyListEntry]?; var NextMarker: String?; var Truncated: Bool? }
 struct DescribeKeyOutput: Decodable { var KeyMetadata: KMSKey? }
 struct ListAliasesOutput: Decodable { var Aliases: [KMSAlias]?; var NextMarker: String?; var Truncated: Bool? }
-struct ListResourceTagsOutput: Decodable { var Tags: [KMSTag]?; var NextMarker: String?; var Truncated: Bool? }
 struct ListKeyRotationsOutput: Decodable { var Rotations: [KeyRotationEntry]?; var NextMarker: String?; var Truncated: Bool? }
-struct KeyIdOutput: Decodable { var KeyId: String? }
 struct EmptyOutput: Decodable {}

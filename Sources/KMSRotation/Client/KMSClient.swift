@@ -37,7 +37,7 @@ public struct KMSClient: Sendable {
     }
 
     /// Sends one operation: encodes the input, signs, retries, decodes the output or the error.
-    func send<Input: Encodable, Output: Decodable>(_ operation: String, _ input: Input) async throws -> Output {
+    package func send<Input: Encodable, Output: Decodable>(_ operation: String, _ input: Input) async throws -> Output {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys]  // deterministic bodies: reproducible signatures and logs
         let body = try encoder.encode(input)

@@ -8,7 +8,7 @@ public struct KMSPage<Element: Sendable>: Sendable {
     public var truncated: Bool
 
     /// Creates a page.
-    public init(items: [Element], nextMarker: String?, truncated: Bool) {
+    package init(items: [Element], nextMarker: String?, truncated: Bool) {
         self.items = items
         self.nextMarker = nextMarker
         self.truncated = truncated
@@ -40,7 +40,7 @@ public struct KMSPaginator<Element: Sendable>: AsyncSequence, Sendable {
     ///   - maximumPages: The most pages fetched before the sequence throws
     ///     ``AWSServiceError/Code/paginationCapExceeded``. Default ``defaultMaximumPages``.
     ///   - fetch: Fetches the page after `marker` (`nil` for the first).
-    public init(operation: String, maximumPages: Int = KMSPaginator.defaultMaximumPages,
+    package init(operation: String, maximumPages: Int = KMSPaginator.defaultMaximumPages,
                 fetch: @escaping @Sendable (_ marker: String?) async throws -> KMSPage<Element>) {
         self.operation = operation
         self.maximumPages = Swift.max(1, maximumPages)

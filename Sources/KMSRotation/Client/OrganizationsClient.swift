@@ -15,7 +15,7 @@ import Logging
 /// ```
 public struct OrganizationsClient: Sendable {
     /// The endpoint and the Region requests are signed for.
-    public var endpoint: ServiceEndpoint { ServiceEndpoint(url: caller.endpoint, signingRegion: caller.signingRegion) }
+    package var endpoint: ServiceEndpoint { ServiceEndpoint(url: caller.endpoint, signingRegion: caller.signingRegion) }
     /// What the client was built from; its credentials must be the management account's or a delegated
     /// administrator's.
     public var configuration: AWSClientConfiguration { caller.configuration }

@@ -27,12 +27,12 @@ public struct STSClient: Sendable {
     public var configuration: AWSClientConfiguration { caller.configuration }
 
     /// The API version sent with every request.
-    public static let apiVersion = "2011-06-15"
+    package static let apiVersion = "2011-06-15"
     /// The shortest session `AssumeRole` grants, in seconds (15 minutes).
-    public static let minimumDurationSeconds = 900
+    package static let minimumDurationSeconds = 900
     /// The longest session `AssumeRole` grants, in seconds (12 hours; the role's `MaxSessionDuration`
     /// may be shorter, and role chaining limits it to 1 hour).
-    public static let maximumDurationSeconds = 43_200
+    package static let maximumDurationSeconds = 43_200
 
     let caller: SignedServiceCaller
 
@@ -94,7 +94,7 @@ public struct STSClient: Sendable {
     ///   - durationSeconds: 900–43200, or `nil`.
     ///   - externalId: 2–1224 characters of `[A-Za-z0-9_+=,.@:/-]`, or `nil`. Never quoted in the message.
     /// - Throws: ``AWSServiceError`` with code ``AWSServiceError/Code/validationError``.
-    public static func validateAssumeRole(roleArn: String, roleSessionName: String, durationSeconds: Int?, externalId: String?) throws {
+    package static func validateAssumeRole(roleArn: String, roleSessionName: String, durationSeconds: Int?, externalId: String?) throws {
         do {
             _ = try ARN(iamRole: roleArn)
         } catch let error as ARN.ParseError {
@@ -180,7 +180,7 @@ public struct AssumedRoleCredentials: Sendable, Hashable, CustomStringConvertibl
     public var assumedRoleId: String?
 
     /// Creates a result.
-    public init(credentials: AWSCredentials, assumedRoleArn: String?, assumedRoleId: String?) {
+    package init(credentials: AWSCredentials, assumedRoleArn: String?, assumedRoleId: String?) {
         self.credentials = credentials
         self.assumedRoleArn = assumedRoleArn
         self.assumedRoleId = assumedRoleId
@@ -200,7 +200,7 @@ public struct CallerIdentity: Sendable, Hashable, CustomStringConvertible {
     public var userId: String
 
     /// Creates an identity.
-    public init(account: String, arn: String, userId: String) {
+    package init(account: String, arn: String, userId: String) {
         self.account = account
         self.arn = arn
         self.userId = userId

@@ -12,18 +12,18 @@ public struct EndpointError: Error, Sendable, Hashable, CustomStringConvertible 
         fileprivate let code: Code
 
         /// The region name is empty, malformed, or a pseudo-region (`us-east-1-fips`, `aws-global`).
-        public static let invalidRegion = Kind(code: .invalidRegion)
+        package static let invalidRegion = Kind(code: .invalidRegion)
         /// FIPS was requested in a partition without FIPS endpoints.
-        public static let fipsNotSupported = Kind(code: .fipsNotSupported)
+        package static let fipsNotSupported = Kind(code: .fipsNotSupported)
         /// Dual-stack was requested in a partition without dual-stack endpoints.
-        public static let dualStackNotSupported = Kind(code: .dualStackNotSupported)
+        package static let dualStackNotSupported = Kind(code: .dualStackNotSupported)
         /// A custom endpoint was combined with FIPS or dual-stack, which the endpoint rules forbid.
-        public static let conflictingOptions = Kind(code: .conflictingOptions)
+        package static let conflictingOptions = Kind(code: .conflictingOptions)
         /// The custom endpoint is not an absolute `http`/`https` URL with a host and nothing else
         /// (no user information, query or fragment).
-        public static let invalidEndpoint = Kind(code: .invalidEndpoint)
+        package static let invalidEndpoint = Kind(code: .invalidEndpoint)
         /// The custom endpoint uses plain `http://` for a host that is not loopback.
-        public static let insecureEndpoint = Kind(code: .insecureEndpoint)
+        package static let insecureEndpoint = Kind(code: .insecureEndpoint)
 
         /// The kind's name, for example `insecureEndpoint`; stable and safe for logs.
         public var description: String { code.rawValue }
@@ -38,7 +38,7 @@ public struct EndpointError: Error, Sendable, Hashable, CustomStringConvertible 
     /// - Parameters:
     ///   - kind: The kind of failure.
     ///   - message: The details.
-    public init(_ kind: Kind, _ message: String) {
+    package init(_ kind: Kind, _ message: String) {
         self.kind = kind
         self.message = message
     }

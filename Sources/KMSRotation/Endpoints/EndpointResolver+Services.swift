@@ -3,23 +3,23 @@ import Foundation
 /// An endpoint and the Region requests to it are signed for. They differ for global services:
 /// AWS Organizations in the `aws` partition is `organizations.us-east-1.amazonaws.com`, signed for
 /// `us-east-1`, whatever Region the caller is configured for.
-public struct ServiceEndpoint: Sendable, Hashable, CustomStringConvertible {
+package struct ServiceEndpoint: Sendable, Hashable, CustomStringConvertible {
     /// The endpoint URL.
-    public var url: URL
+    package var url: URL
     /// The Region in the SigV4 credential scope.
-    public var signingRegion: String
+    package var signingRegion: String
 
     /// Creates a service endpoint.
     /// - Parameters:
     ///   - url: The endpoint URL.
     ///   - signingRegion: The Region requests are signed for.
-    public init(url: URL, signingRegion: String) {
+    package init(url: URL, signingRegion: String) {
         self.url = url
         self.signingRegion = signingRegion
     }
 
     /// `url (signed for region)`.
-    public var description: String { "\(url.absoluteString) (signed for \(signingRegion))" }
+    package var description: String { "\(url.absoluteString) (signed for \(signingRegion))" }
 }
 
 // The rules below follow botocore's endpoint rule sets (`sts/2011-06-15/endpoint-rule-set-1.json`,
@@ -45,7 +45,7 @@ extension EndpointResolver {
     ///   - customEndpoint: `AWS_ENDPOINT_URL_STS` or `AWS_ENDPOINT_URL`, if set.
     /// - Returns: The endpoint URL.
     /// - Throws: ``EndpointError``, as ``resolve(region:useFIPS:useDualStack:customEndpoint:)``.
-    public func resolveSTS(region: String, useFIPS: Bool = false, useDualStack: Bool = false, customEndpoint: String? = nil) throws -> URL {
+    package func resolveSTS(region: String, useFIPS: Bool = false, useDualStack: Bool = false, customEndpoint: String? = nil) throws -> URL {
         try Self.validateRegion(region)
         if let customEndpoint {
             try Self.refuseVariants(useFIPS: useFIPS, useDualStack: useDualStack)
@@ -79,7 +79,7 @@ extension EndpointResolver {
     ///   - customEndpoint: `AWS_ENDPOINT_URL_ORGANIZATIONS` or `AWS_ENDPOINT_URL`, if set.
     /// - Returns: The endpoint and the Region to sign for.
     /// - Throws: ``EndpointError``, as ``resolve(region:useFIPS:useDualStack:customEndpoint:)``.
-    public func resolveOrganizations(region: String, useFIPS: Bool = false, useDualStack: Bool = false, customEndpoint: String? = nil) throws -> ServiceEndpoint {
+    package func resolveOrganizations(region: String, useFIPS: Bool = false, useDualStack: Bool = false, customEndpoint: String? = nil) throws -> ServiceEndpoint {
         try Self.validateRegion(region)
         if let customEndpoint {
             try Self.refuseVariants(useFIPS: useFIPS, useDualStack: useDualStack)

@@ -8,7 +8,7 @@ extension EndpointResolver {
     /// (`aws-global`) are refused because KMS has no endpoint of that name.
     /// - Parameter region: The candidate region name.
     /// - Throws: ``EndpointError`` of kind ``EndpointError/Kind/invalidRegion``, saying what is wrong.
-    public static func validateRegion(_ region: String) throws {
+    package static func validateRegion(_ region: String) throws {
         guard !region.isEmpty else {
             throw EndpointError(.invalidRegion, "The region name is empty; set a region such as 'us-east-1'.")
         }
@@ -57,7 +57,7 @@ extension EndpointResolver {
     /// - Returns: The endpoint as a URL.
     /// - Throws: ``EndpointError`` of kind ``EndpointError/Kind/invalidEndpoint`` or
     ///   ``EndpointError/Kind/insecureEndpoint``.
-    public static func validateCustomEndpoint(_ endpoint: String) throws -> URL {
+    package static func validateCustomEndpoint(_ endpoint: String) throws -> URL {
         guard !endpoint.isEmpty else {
             throw EndpointError(.invalidEndpoint, "The custom endpoint is empty.")
         }
@@ -129,7 +129,7 @@ extension EndpointResolver {
     /// can change.
     /// - Parameter host: A host as it appears in a URL.
     /// - Returns: `true` for a loopback host.
-    public static func isLoopbackHost(_ host: String) -> Bool {
+    package static func isLoopbackHost(_ host: String) -> Bool {
         if host.lowercased() == "localhost" { return true }
         if isIPv4Loopback(host) { return true }
         var address = Substring(host)

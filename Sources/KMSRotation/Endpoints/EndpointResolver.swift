@@ -18,13 +18,13 @@ import Foundation
 /// let url = try EndpointResolver().resolve(region: "eu-west-1", useFIPS: true)
 /// // https://kms-fips.eu-west-1.amazonaws.com
 /// ```
-public struct EndpointResolver: Sendable, Hashable {
+package struct EndpointResolver: Sendable, Hashable {
     /// The partitions regions are looked up in.
-    public let partitions: [Partition]
+    package let partitions: [Partition]
 
     /// Creates a resolver.
     /// - Parameter partitions: The partitions to resolve regions in; the built-in ones by default.
-    public init(partitions: [Partition] = Partition.all) {
+    package init(partitions: [Partition] = Partition.all) {
         self.partitions = partitions
     }
 
@@ -32,7 +32,7 @@ public struct EndpointResolver: Sendable, Hashable {
     /// whose pattern matches, then `aws`.
     /// - Parameter region: A region name.
     /// - Returns: The partition the region belongs to.
-    public func partition(for region: String) -> Partition {
+    package func partition(for region: String) -> Partition {
         Partition.forRegion(region, in: partitions)
     }
 
@@ -50,7 +50,7 @@ public struct EndpointResolver: Sendable, Hashable {
     ///   ``EndpointError/Kind/fipsNotSupported``, ``EndpointError/Kind/dualStackNotSupported``,
     ///   ``EndpointError/Kind/conflictingOptions``, ``EndpointError/Kind/invalidEndpoint`` or
     ///   ``EndpointError/Kind/insecureEndpoint``.
-    public func resolve(
+    package func resolve(
         region: String,
         useFIPS: Bool = false,
         useDualStack: Bool = false,

@@ -16,21 +16,21 @@
 /// with `UnrecognizedClientException`, which the scanner reports per region.
 public enum KMSRegions {
     /// One region where KMS runs.
-    public struct Entry: Sendable, Hashable {
+    package struct Entry: Sendable, Hashable {
         /// The region name, for example `eu-west-1`.
-        public let name: String
+        package let name: String
         /// The identifier of the region's partition, for example `aws`.
-        public let partitionID: String
+        package let partitionID: String
         /// The FIPS endpoint host listed for this region, for example `kms-fips.eu-west-1.amazonaws.com`;
         /// `nil` when `endpoints.json` lists none.
-        public let fipsHostname: String?
+        package let fipsHostname: String?
 
         /// Creates an entry.
         /// - Parameters:
         ///   - name: The region name.
         ///   - partitionID: The partition identifier.
         ///   - fipsHostname: The listed FIPS host, if any.
-        public init(name: String, partitionID: String, fipsHostname: String?) {
+        package init(name: String, partitionID: String, fipsHostname: String?) {
             self.name = name
             self.partitionID = partitionID
             self.fipsHostname = fipsHostname
@@ -38,7 +38,7 @@ public enum KMSRegions {
     }
 
     /// Every region where KMS runs, all partitions, grouped by partition and sorted by name.
-    public static var all: [Entry] { EndpointsData.kmsRegions }
+    package static var all: [Entry] { EndpointsData.kmsRegions }
 
     /// The names of the regions where KMS runs in one partition, sorted.
     /// - Parameter partitionID: A partition identifier such as `aws` or `aws-cn`.
@@ -50,7 +50,7 @@ public enum KMSRegions {
     /// The KMS entry of a region.
     /// - Parameter region: A region name.
     /// - Returns: The entry, or `nil` when KMS is not listed in that region.
-    public static func entry(for region: String) -> Entry? {
+    package static func entry(for region: String) -> Entry? {
         all.first { $0.name == region }
     }
 
@@ -64,7 +64,7 @@ public enum KMSRegions {
     /// The FIPS host `endpoints.json` lists for a region.
     /// - Parameter region: A region name.
     /// - Returns: The host name, or `nil` when none is listed.
-    public static func fipsHostname(for region: String) -> String? {
+    package static func fipsHostname(for region: String) -> String? {
         entry(for: region)?.fipsHostname
     }
 }

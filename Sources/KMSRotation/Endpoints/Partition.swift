@@ -5,43 +5,43 @@
 /// `partitions.json` by `Scripts/generate-endpoints-data.py`; nothing is loaded at run time. Build your
 /// own value only to describe a partition this library does not know yet, and pass it to
 /// ``EndpointResolver/init(partitions:)``.
-public struct Partition: Sendable, Hashable, Identifiable, CustomStringConvertible {
+package struct Partition: Sendable, Hashable, Identifiable, CustomStringConvertible {
     /// A region listed for a partition in `partitions.json`.
     ///
     /// The list includes each partition's global pseudo-region (`aws-global`, `aws-cn-global`, ...),
     /// which global services use for signing; KMS is regional and does not run there (see ``KMSRegions``).
-    public struct Region: Sendable, Hashable {
+    package struct Region: Sendable, Hashable {
         /// The region name, for example `eu-west-1`.
-        public let name: String
+        package let name: String
         /// The human-readable name, for example `Europe (Ireland)`.
-        public let description: String
+        package let description: String
 
         /// Creates a region entry.
         /// - Parameters:
         ///   - name: The region name.
         ///   - description: The human-readable name.
-        public init(name: String, description: String) {
+        package init(name: String, description: String) {
             self.name = name
             self.description = description
         }
     }
 
     /// The partition identifier, also the second field of ARNs (`arn:aws-cn:...`).
-    public let id: String
+    package let id: String
     /// The regular expression, as written in `partitions.json`, that region names of this partition match.
-    public let regionRegex: String
+    package let regionRegex: String
     /// The DNS suffix of standard and FIPS endpoints, for example `amazonaws.com`.
-    public let dnsSuffix: String
+    package let dnsSuffix: String
     /// The DNS suffix of dual-stack (IPv4 and IPv6) endpoints, for example `api.aws`.
-    public let dualStackDnsSuffix: String
+    package let dualStackDnsSuffix: String
     /// Whether the partition's endpoint rules offer FIPS endpoints (`kms-fips.…`).
-    public let supportsFIPS: Bool
+    package let supportsFIPS: Bool
     /// Whether the partition's endpoint rules offer dual-stack endpoints.
-    public let supportsDualStack: Bool
+    package let supportsDualStack: Bool
     /// The region global services of this partition sign for, for example `us-east-1`.
-    public let implicitGlobalRegion: String
+    package let implicitGlobalRegion: String
     /// The regions `partitions.json` lists for this partition, sorted by name.
-    public let regions: [Region]
+    package let regions: [Region]
 
     /// Creates a partition description.
     /// - Parameters:
@@ -53,7 +53,7 @@ public struct Partition: Sendable, Hashable, Identifiable, CustomStringConvertib
     ///   - supportsDualStack: Whether dual-stack endpoints exist.
     ///   - implicitGlobalRegion: The signing region of global services.
     ///   - regions: The known regions.
-    public init(
+    package init(
         id: String,
         regionRegex: String,
         dnsSuffix: String,
@@ -74,12 +74,12 @@ public struct Partition: Sendable, Hashable, Identifiable, CustomStringConvertib
     }
 
     /// The partition identifier.
-    public var description: String { id }
+    package var description: String { id }
 
     /// Whether `region` is one of this partition's listed ``regions``.
     /// - Parameter region: A region name.
     /// - Returns: `true` when the name is listed exactly.
-    public func lists(region: String) -> Bool {
+    package func lists(region: String) -> Bool {
         regions.contains { $0.name == region }
     }
 
@@ -89,7 +89,7 @@ public struct Partition: Sendable, Hashable, Identifiable, CustomStringConvertib
     /// its partition by this match.
     /// - Parameter region: A region name.
     /// - Returns: `true` when the whole name matches; `false` also when the expression does not compile.
-    public func matchesPattern(region: String) -> Bool {
+    package func matchesPattern(region: String) -> Bool {
         guard let regex = try? Regex(regionRegex) else { return false }
         let ascii = regex.asciiOnlyWordCharacters().asciiOnlyDigits().asciiOnlyWhitespace()
         return (try? ascii.wholeMatch(in: region)) != nil
@@ -98,29 +98,29 @@ public struct Partition: Sendable, Hashable, Identifiable, CustomStringConvertib
 
 extension Partition {
     /// Every built-in partition, in the order of `partitions.json`.
-    public static var all: [Partition] { EndpointsData.partitions }
+    package static var all: [Partition] { EndpointsData.partitions }
 
     /// The commercial partition, `aws`.
-    public static var aws: Partition { named("aws")! }
+    package static var aws: Partition { named("aws")! }
     /// The China partition, `aws-cn`.
-    public static var awsCN: Partition { named("aws-cn")! }
+    package static var awsCN: Partition { named("aws-cn")! }
     /// The AWS GovCloud (US) partition, `aws-us-gov`.
-    public static var awsUSGov: Partition { named("aws-us-gov")! }
+    package static var awsUSGov: Partition { named("aws-us-gov")! }
     /// The US ISO East/West partition, `aws-iso`.
-    public static var awsISO: Partition { named("aws-iso")! }
+    package static var awsISO: Partition { named("aws-iso")! }
     /// The US ISOB partition, `aws-iso-b`.
-    public static var awsISOB: Partition { named("aws-iso-b")! }
+    package static var awsISOB: Partition { named("aws-iso-b")! }
     /// The EU ISOE partition, `aws-iso-e`.
-    public static var awsISOE: Partition { named("aws-iso-e")! }
+    package static var awsISOE: Partition { named("aws-iso-e")! }
     /// The US ISOF partition, `aws-iso-f`.
-    public static var awsISOF: Partition { named("aws-iso-f")! }
+    package static var awsISOF: Partition { named("aws-iso-f")! }
     /// The AWS European Sovereign Cloud partition, `aws-eusc`.
-    public static var awsEUSC: Partition { named("aws-eusc")! }
+    package static var awsEUSC: Partition { named("aws-eusc")! }
 
     /// The built-in partition with this identifier.
     /// - Parameter id: A partition identifier such as `aws-us-gov`.
     /// - Returns: The partition, or `nil` when no built-in partition has this identifier.
-    public static func named(_ id: String) -> Partition? {
+    package static func named(_ id: String) -> Partition? {
         all.first { $0.id == id }
     }
 
@@ -131,7 +131,7 @@ extension Partition {
     /// ``EndpointResolver`` to build endpoints.
     /// - Parameter region: A region name such as `cn-north-1`.
     /// - Returns: The partition of the region, `aws` when nothing matches.
-    public static func forRegion(_ region: String) -> Partition {
+    package static func forRegion(_ region: String) -> Partition {
         forRegion(region, in: all)
     }
 

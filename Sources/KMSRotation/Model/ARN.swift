@@ -22,7 +22,7 @@ public struct ARN: Sendable, Hashable, Codable, LosslessStringConvertible {
         /// What is wrong, for people.
         public var message: String
         /// Creates an error.
-        public init(_ message: String) { self.message = message }
+        package init(_ message: String) { self.message = message }
         /// What is wrong, for people.
         public var description: String { message }
     }
@@ -102,7 +102,7 @@ public struct ARN: Sendable, Hashable, Codable, LosslessStringConvertible {
     }
 
     /// The alias name with its `alias/` prefix when this is a well-formed KMS alias ARN, else `nil`.
-    public var kmsAliasName: String? {
+    package var kmsAliasName: String? {
         guard isWellFormedKMS, resource.hasPrefix("alias/") else { return nil }
         let name = resource.dropFirst("alias/".count)
         guard !name.isEmpty, name.unicodeScalars.allSatisfy(Self.isAliasCharacter) else { return nil }
@@ -110,7 +110,7 @@ public struct ARN: Sendable, Hashable, Codable, LosslessStringConvertible {
     }
 
     /// Whether this is a well-formed KMS key ARN of a multi-Region key (`mrk-…`).
-    public var isMultiRegionKey: Bool { kmsKeyId?.hasPrefix("mrk-") ?? false }
+    package var isMultiRegionKey: Bool { kmsKeyId?.hasPrefix("mrk-") ?? false }
 
     private var isWellFormedKMS: Bool {
         service == "kms" && partition.unicodeScalars.allSatisfy({ ("a"..."z").contains($0) || $0 == "-" })
@@ -173,7 +173,7 @@ public struct ARN: Sendable, Hashable, Codable, LosslessStringConvertible {
     /// preceded by a path (`path/to/Name`, at most 512 characters in all, no empty segment).
     /// - Parameter name: The role name, with its path if any.
     /// - Throws: ``ParseError`` saying what is wrong.
-    public static func validateRoleName(_ name: String) throws {
+    package static func validateRoleName(_ name: String) throws {
         let allowed = Set("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_+=,.@-")
         let segments = name.split(separator: "/", omittingEmptySubsequences: false)
         guard let last = segments.last, !name.isEmpty, name.count <= 512 + 64,
@@ -186,7 +186,7 @@ public struct ARN: Sendable, Hashable, Codable, LosslessStringConvertible {
     /// Whether a string is a 12-digit account ID.
     /// - Parameter text: The candidate.
     /// - Returns: `true` for exactly 12 ASCII digits.
-    public static func isAccountId(_ text: String) -> Bool {
+    package static func isAccountId(_ text: String) -> Bool {
         text.utf8.count == 12 && text.utf8.allSatisfy { (UInt8(ascii: "0")...UInt8(ascii: "9")).contains($0) }
     }
 

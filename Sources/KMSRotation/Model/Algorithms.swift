@@ -1,12 +1,12 @@
 /// An encryption algorithm a KMS key supports (`EncryptionAlgorithms`).
-public enum EncryptionAlgorithmSpec: OpenEnum {
+package enum EncryptionAlgorithmSpec: OpenEnum {
     case symmetricDefault, rsaesOaepSha1, rsaesOaepSha256, sm2pke
     /// A value this library does not model yet, kept verbatim.
     case unknown(String)
 
-    public static let knownCases: [EncryptionAlgorithmSpec] = [.symmetricDefault, .rsaesOaepSha1, .rsaesOaepSha256, .sm2pke]
+    package static let knownCases: [EncryptionAlgorithmSpec] = [.symmetricDefault, .rsaesOaepSha1, .rsaesOaepSha256, .sm2pke]
 
-    public var rawValue: String {
+    package var rawValue: String {
         switch self {
         case .symmetricDefault: "SYMMETRIC_DEFAULT"
         case .rsaesOaepSha1: "RSAES_OAEP_SHA_1"
@@ -18,7 +18,7 @@ public enum EncryptionAlgorithmSpec: OpenEnum {
 }
 
 /// A signing algorithm a KMS key supports (`SigningAlgorithms`).
-public enum SigningAlgorithmSpec: OpenEnum {
+package enum SigningAlgorithmSpec: OpenEnum {
     case rsassaPssSha256, rsassaPssSha384, rsassaPssSha512
     case rsassaPkcs1V15Sha256, rsassaPkcs1V15Sha384, rsassaPkcs1V15Sha512
     case ecdsaSha256, ecdsaSha384, ecdsaSha512
@@ -26,9 +26,9 @@ public enum SigningAlgorithmSpec: OpenEnum {
     /// A value this library does not model yet, kept verbatim.
     case unknown(String)
 
-    public static let knownCases: [SigningAlgorithmSpec] = [.rsassaPssSha256, .rsassaPssSha384, .rsassaPssSha512, .rsassaPkcs1V15Sha256, .rsassaPkcs1V15Sha384, .rsassaPkcs1V15Sha512, .ecdsaSha256, .ecdsaSha384, .ecdsaSha512, .sm2dsa, .mlDsaShake256, .ed25519Sha512, .ed25519PhSha512]
+    package static let knownCases: [SigningAlgorithmSpec] = [.rsassaPssSha256, .rsassaPssSha384, .rsassaPssSha512, .rsassaPkcs1V15Sha256, .rsassaPkcs1V15Sha384, .rsassaPkcs1V15Sha512, .ecdsaSha256, .ecdsaSha384, .ecdsaSha512, .sm2dsa, .mlDsaShake256, .ed25519Sha512, .ed25519PhSha512]
 
-    public var rawValue: String {
+    package var rawValue: String {
         switch self {
         case .rsassaPssSha256: "RSASSA_PSS_SHA_256"
         case .rsassaPssSha384: "RSASSA_PSS_SHA_384"
@@ -49,14 +49,14 @@ public enum SigningAlgorithmSpec: OpenEnum {
 }
 
 /// A MAC algorithm an HMAC key supports (`MacAlgorithms`).
-public enum MacAlgorithmSpec: OpenEnum {
+package enum MacAlgorithmSpec: OpenEnum {
     case hmacSha224, hmacSha256, hmacSha384, hmacSha512
     /// A value this library does not model yet, kept verbatim.
     case unknown(String)
 
-    public static let knownCases: [MacAlgorithmSpec] = [.hmacSha224, .hmacSha256, .hmacSha384, .hmacSha512]
+    package static let knownCases: [MacAlgorithmSpec] = [.hmacSha224, .hmacSha256, .hmacSha384, .hmacSha512]
 
-    public var rawValue: String {
+    package var rawValue: String {
         switch self {
         case .hmacSha224: "HMAC_SHA_224"
         case .hmacSha256: "HMAC_SHA_256"
@@ -68,14 +68,14 @@ public enum MacAlgorithmSpec: OpenEnum {
 }
 
 /// A key agreement algorithm a KMS key supports (`KeyAgreementAlgorithms`).
-public enum KeyAgreementAlgorithmSpec: OpenEnum {
+package enum KeyAgreementAlgorithmSpec: OpenEnum {
     case ecdh
     /// A value this library does not model yet, kept verbatim.
     case unknown(String)
 
-    public static let knownCases: [KeyAgreementAlgorithmSpec] = [.ecdh]
+    package static let knownCases: [KeyAgreementAlgorithmSpec] = [.ecdh]
 
-    public var rawValue: String {
+    package var rawValue: String {
         switch self {
         case .ecdh: "ECDH"
         case .unknown(let value): value

@@ -1,12 +1,12 @@
 /// Whether imported key material expires (`ExpirationModel`).
-public enum ExpirationModel: OpenEnum {
+package enum ExpirationModel: OpenEnum {
     case keyMaterialExpires, keyMaterialDoesNotExpire
     /// A value this library does not model yet, kept verbatim.
     case unknown(String)
 
-    public static let knownCases: [ExpirationModel] = [.keyMaterialExpires, .keyMaterialDoesNotExpire]
+    package static let knownCases: [ExpirationModel] = [.keyMaterialExpires, .keyMaterialDoesNotExpire]
 
-    public var rawValue: String {
+    package var rawValue: String {
         switch self {
         case .keyMaterialExpires: "KEY_MATERIAL_EXPIRES"
         case .keyMaterialDoesNotExpire: "KEY_MATERIAL_DOES_NOT_EXPIRE"

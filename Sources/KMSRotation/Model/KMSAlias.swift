@@ -12,12 +12,12 @@ public struct KMSAlias: Sendable, Hashable, Codable {
     /// The key ID the alias points at; absent for predefined AWS aliases with no key yet.
     public var targetKeyId: String?
     /// When the alias was created.
-    public var creationDate: Date?
+    package var creationDate: Date?
     /// When the alias last changed target.
-    public var lastUpdatedDate: Date?
+    package var lastUpdatedDate: Date?
 
     /// Creates an alias entry.
-    public init(aliasName: String?, aliasArn: String? = nil, targetKeyId: String? = nil, creationDate: Date? = nil, lastUpdatedDate: Date? = nil) {
+    package init(aliasName: String?, aliasArn: String? = nil, targetKeyId: String? = nil, creationDate: Date? = nil, lastUpdatedDate: Date? = nil) {
         self.aliasName = aliasName
         self.aliasArn = aliasArn
         self.targetKeyId = targetKeyId
@@ -48,22 +48,6 @@ public struct KMSAlias: Sendable, Hashable, Codable {
     }
 }
 
-/// A resource tag on a key (`Tag`); both members are required by the model.
-public struct KMSTag: Sendable, Hashable, Codable {
-    /// The tag key.
-    public var tagKey: String
-    /// The tag value.
-    public var tagValue: String
-
-    /// Creates a tag.
-    public init(tagKey: String, tagValue: String) {
-        self.tagKey = tagKey
-        self.tagValue = tagValue
-    }
-
-    enum CodingKeys: String, CodingKey { case tagKey = "TagKey", tagValue = "TagValue" }
-}
-
 /// A key as ListKeys lists it (`KeyListEntry`): its ID and ARN only.
 public struct KeyListEntry: Sendable, Hashable, Codable {
     /// The key ID.
@@ -72,7 +56,7 @@ public struct KeyListEntry: Sendable, Hashable, Codable {
     public var keyArn: String?
 
     /// Creates a list entry.
-    public init(keyId: String?, keyArn: String?) {
+    package init(keyId: String?, keyArn: String?) {
         self.keyId = keyId
         self.keyArn = keyArn
     }

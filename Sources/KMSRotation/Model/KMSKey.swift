@@ -25,15 +25,15 @@ public struct KMSKey: Sendable, Hashable, Codable {
     /// When KMS deletes the key; present only while it is pending deletion.
     public var deletionDate: Date?
     /// When imported key material expires.
-    public var validTo: Date?
+    package var validTo: Date?
     /// Where the key material comes from.
     public var origin: KeyOrigin?
     /// The custom key store that holds the key.
     public var customKeyStoreId: String?
     /// The CloudHSM cluster of a CloudHSM key store key.
-    public var cloudHsmClusterId: String?
+    package var cloudHsmClusterId: String?
     /// Whether imported key material expires.
-    public var expirationModel: ExpirationModel?
+    package var expirationModel: ExpirationModel?
     /// Who manages the key.
     public var keyManager: KeyManager?
     /// Deprecated by AWS in favour of ``keySpec``; kept because older responses carry only this.
@@ -41,13 +41,13 @@ public struct KMSKey: Sendable, Hashable, Codable {
     /// The type of key material.
     public var keySpec: KeySpec?
     /// Encryption algorithms the key supports.
-    public var encryptionAlgorithms: [EncryptionAlgorithmSpec]?
+    package var encryptionAlgorithms: [EncryptionAlgorithmSpec]?
     /// Signing algorithms the key supports.
-    public var signingAlgorithms: [SigningAlgorithmSpec]?
+    package var signingAlgorithms: [SigningAlgorithmSpec]?
     /// Key agreement algorithms the key supports.
-    public var keyAgreementAlgorithms: [KeyAgreementAlgorithmSpec]?
+    package var keyAgreementAlgorithms: [KeyAgreementAlgorithmSpec]?
     /// MAC algorithms the key supports.
-    public var macAlgorithms: [MacAlgorithmSpec]?
+    package var macAlgorithms: [MacAlgorithmSpec]?
     /// Whether this is a multi-Region key.
     public var multiRegion: Bool?
     /// The primary and replicas of a multi-Region key.
@@ -55,21 +55,20 @@ public struct KMSKey: Sendable, Hashable, Codable {
     /// The waiting period of a replica pending deletion; present only in state `PendingReplicaDeletion`.
     public var pendingDeletionWindowInDays: Int?
     /// The external key of an external key store key.
-    public var xksKeyConfiguration: XksKeyConfiguration?
+    package var xksKeyConfiguration: XksKeyConfiguration?
     /// The identifier of the current key material (64 hex characters).
-    public var currentKeyMaterialId: String?
+    package var currentKeyMaterialId: String?
 
     /// Creates key metadata; every member but the key ID is optional, as in the service model.
+    ///
+    /// The members the verdict never reads (validity, CloudHSM cluster, algorithm lists, XKS configuration,
+    /// key material ID) are decoded and kept, but are not part of the public API.
     public init(
         keyId: String, arn: String? = nil, awsAccountId: String? = nil, creationDate: Date? = nil, enabled: Bool? = nil,
         description: String? = nil, keyUsage: KeyUsage? = nil, keyState: KeyState? = nil, deletionDate: Date? = nil,
-        validTo: Date? = nil, origin: KeyOrigin? = nil, customKeyStoreId: String? = nil, cloudHsmClusterId: String? = nil,
-        expirationModel: ExpirationModel? = nil, keyManager: KeyManager? = nil, customerMasterKeySpec: KeySpec? = nil,
-        keySpec: KeySpec? = nil, encryptionAlgorithms: [EncryptionAlgorithmSpec]? = nil,
-        signingAlgorithms: [SigningAlgorithmSpec]? = nil, keyAgreementAlgorithms: [KeyAgreementAlgorithmSpec]? = nil,
-        macAlgorithms: [MacAlgorithmSpec]? = nil, multiRegion: Bool? = nil,
-        multiRegionConfiguration: MultiRegionConfiguration? = nil, pendingDeletionWindowInDays: Int? = nil,
-        xksKeyConfiguration: XksKeyConfiguration? = nil, currentKeyMaterialId: String? = nil
+        origin: KeyOrigin? = nil, customKeyStoreId: String? = nil, keyManager: KeyManager? = nil, customerMasterKeySpec: KeySpec? = nil,
+        keySpec: KeySpec? = nil, multiRegion: Bool? = nil, multiRegionConfiguration: MultiRegionConfiguration? = nil,
+        pendingDeletionWindowInDays: Int? = nil
     ) {
         self.keyId = keyId
         self.arn = arn
@@ -80,23 +79,14 @@ public struct KMSKey: Sendable, Hashable, Codable {
         self.keyUsage = keyUsage
         self.keyState = keyState
         self.deletionDate = deletionDate
-        self.validTo = validTo
         self.origin = origin
         self.customKeyStoreId = customKeyStoreId
-        self.cloudHsmClusterId = cloudHsmClusterId
-        self.expirationModel = expirationModel
         self.keyManager = keyManager
         self.customerMasterKeySpec = customerMasterKeySpec
         self.keySpec = keySpec
-        self.encryptionAlgorithms = encryptionAlgorithms
-        self.signingAlgorithms = signingAlgorithms
-        self.keyAgreementAlgorithms = keyAgreementAlgorithms
-        self.macAlgorithms = macAlgorithms
         self.multiRegion = multiRegion
         self.multiRegionConfiguration = multiRegionConfiguration
         self.pendingDeletionWindowInDays = pendingDeletionWindowInDays
-        self.xksKeyConfiguration = xksKeyConfiguration
-        self.currentKeyMaterialId = currentKeyMaterialId
     }
 
     enum CodingKeys: String, CodingKey {
@@ -229,12 +219,12 @@ public struct MultiRegionKey: Sendable, Hashable, Codable {
 }
 
 /// The external key behind an external key store key (`XksKeyConfigurationType`).
-public struct XksKeyConfiguration: Sendable, Hashable, Codable {
+package struct XksKeyConfiguration: Sendable, Hashable, Codable {
     /// The ID of the external key in the external key manager.
-    public var id: String?
+    package var id: String?
 
     /// Creates an XKS key configuration.
-    public init(id: String?) { self.id = id }
+    package init(id: String?) { self.id = id }
 
     enum CodingKeys: String, CodingKey { case id = "Id" }
 }

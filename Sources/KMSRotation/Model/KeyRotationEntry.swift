@@ -1,28 +1,28 @@
 import Foundation
 
 /// One completed rotation of a key, as ListKeyRotations reports it (`RotationsListEntry`).
-public struct KeyRotationEntry: Sendable, Hashable, Codable {
+package struct KeyRotationEntry: Sendable, Hashable, Codable {
     /// The key ARN or ID.
-    public var keyId: String?
+    package var keyId: String?
     /// The identifier of the key material (64 hex characters).
-    public var keyMaterialId: String?
+    package var keyMaterialId: String?
     /// The description of imported key material.
-    public var keyMaterialDescription: String?
+    package var keyMaterialDescription: String?
     /// Whether imported key material is imported or pending import.
-    public var importState: ImportState?
+    package var importState: ImportState?
     /// The state of the key material.
-    public var keyMaterialState: KeyMaterialState?
+    package var keyMaterialState: KeyMaterialState?
     /// Whether imported key material expires.
-    public var expirationModel: ExpirationModel?
+    package var expirationModel: ExpirationModel?
     /// When imported key material expires.
-    public var validTo: Date?
+    package var validTo: Date?
     /// When the rotation happened.
-    public var rotationDate: Date?
+    package var rotationDate: Date?
     /// Whether the rotation was automatic or on demand.
-    public var rotationType: RotationType?
+    package var rotationType: RotationType?
 
     /// Creates a rotation entry.
-    public init(keyId: String? = nil, keyMaterialId: String? = nil, keyMaterialDescription: String? = nil, importState: ImportState? = nil,
+    package init(keyId: String? = nil, keyMaterialId: String? = nil, keyMaterialDescription: String? = nil, importState: ImportState? = nil,
                 keyMaterialState: KeyMaterialState? = nil, expirationModel: ExpirationModel? = nil, validTo: Date? = nil,
                 rotationDate: Date? = nil, rotationType: RotationType? = nil) {
         self.keyId = keyId
@@ -42,7 +42,7 @@ public struct KeyRotationEntry: Sendable, Hashable, Codable {
         case validTo = "ValidTo", rotationDate = "RotationDate", rotationType = "RotationType"
     }
 
-    public init(from decoder: any Decoder) throws {
+    package init(from decoder: any Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self)
         keyId = try c.decodeIfPresent(String.self, forKey: .keyId)
         keyMaterialId = try c.decodeIfPresent(String.self, forKey: .keyMaterialId)
@@ -55,7 +55,7 @@ public struct KeyRotationEntry: Sendable, Hashable, Codable {
         rotationType = try c.decodeIfPresent(RotationType.self, forKey: .rotationType)
     }
 
-    public func encode(to encoder: any Encoder) throws {
+    package func encode(to encoder: any Encoder) throws {
         var c = encoder.container(keyedBy: CodingKeys.self)
         try c.encodeIfPresent(keyId, forKey: .keyId)
         try c.encodeIfPresent(keyMaterialId, forKey: .keyMaterialId)
@@ -70,14 +70,14 @@ public struct KeyRotationEntry: Sendable, Hashable, Codable {
 }
 
 /// Whether imported key material has been imported (`ImportState`).
-public enum ImportState: OpenEnum {
+package enum ImportState: OpenEnum {
     case imported, pendingImport
     /// A value this library does not model yet, kept verbatim.
     case unknown(String)
 
-    public static let knownCases: [ImportState] = [.imported, .pendingImport]
+    package static let knownCases: [ImportState] = [.imported, .pendingImport]
 
-    public var rawValue: String {
+    package var rawValue: String {
         switch self {
         case .imported: "IMPORTED"
         case .pendingImport: "PENDING_IMPORT"
@@ -87,14 +87,14 @@ public enum ImportState: OpenEnum {
 }
 
 /// The state of one version of key material (`KeyMaterialState`).
-public enum KeyMaterialState: OpenEnum {
+package enum KeyMaterialState: OpenEnum {
     case nonCurrent, current, pendingRotation, pendingMultiRegionImportAndRotation
     /// A value this library does not model yet, kept verbatim.
     case unknown(String)
 
-    public static let knownCases: [KeyMaterialState] = [.nonCurrent, .current, .pendingRotation, .pendingMultiRegionImportAndRotation]
+    package static let knownCases: [KeyMaterialState] = [.nonCurrent, .current, .pendingRotation, .pendingMultiRegionImportAndRotation]
 
-    public var rawValue: String {
+    package var rawValue: String {
         switch self {
         case .nonCurrent: "NON_CURRENT"
         case .current: "CURRENT"
@@ -106,14 +106,14 @@ public enum KeyMaterialState: OpenEnum {
 }
 
 /// Whether a rotation was automatic or on demand (`RotationType`).
-public enum RotationType: OpenEnum {
+package enum RotationType: OpenEnum {
     case automatic, onDemand
     /// A value this library does not model yet, kept verbatim.
     case unknown(String)
 
-    public static let knownCases: [RotationType] = [.automatic, .onDemand]
+    package static let knownCases: [RotationType] = [.automatic, .onDemand]
 
-    public var rawValue: String {
+    package var rawValue: String {
         switch self {
         case .automatic: "AUTOMATIC"
         case .onDemand: "ON_DEMAND"

@@ -52,12 +52,12 @@ public struct OrganizationAccount: Sendable, Hashable, Codable {
     /// `State`, when the answer has it.
     public var state: State?
     /// How the account joined (`INVITED`, `CREATED`).
-    public var joinedMethod: String?
+    package var joinedMethod: String?
     /// When the account joined.
-    public var joinedTimestamp: Date?
+    package var joinedTimestamp: Date?
 
     /// Creates an account description.
-    public init(id: String, arn: String? = nil, name: String? = nil, status: Status? = nil, state: State? = nil,
+    package init(id: String, arn: String? = nil, name: String? = nil, status: Status? = nil, state: State? = nil,
                 joinedMethod: String? = nil, joinedTimestamp: Date? = nil) {
         self.id = id
         self.arn = arn

@@ -12,7 +12,7 @@ public struct RotationDecision: Sendable, Hashable {
     /// Why the key has its verdict; its ``FindingReason/compliance`` is the verdict.
     public var reason: FindingReason
     /// What the verdict rests on.
-    public var facts: Facts
+    package var facts: Facts
     /// The change that fixes a non-compliant key (on the primary for a multi-Region replica); `nil` for
     /// every other verdict, and for a replica whose primary is unknown.
     public var remediation: Remediation?
@@ -22,44 +22,44 @@ public struct RotationDecision: Sendable, Hashable {
     ///   - reason: The reason.
     ///   - facts: The facts.
     ///   - remediation: The fix, for a non-compliant key.
-    public init(reason: FindingReason, facts: Facts, remediation: Remediation? = nil) {
+    package init(reason: FindingReason, facts: Facts, remediation: Remediation? = nil) {
         self.reason = reason
         self.facts = facts
         self.remediation = remediation
     }
 
     /// The facts a verdict rests on: what a message, a report or another tool needs to explain it.
-    public struct Facts: Sendable, Hashable {
+    package struct Facts: Sendable, Hashable {
         /// The metadata field that is missing or has a value this library does not know (`KeyManager`,
         /// `KeyState`, `KeySpec`, `Origin`), for ``FindingReason/unrecognizedKeyMetadata``.
-        public var unrecognizedField: String?
+        package var unrecognizedField: String?
         /// That field's value; `nil` when it was missing.
-        public var unrecognizedValue: String?
+        package var unrecognizedValue: String?
         /// The key spec, state and origin as AWS spelled them.
-        public var keySpec: String?, keyState: String?, origin: String?
+        package var keySpec: String?, keyState: String?, origin: String?
         /// Whether the key is disabled.
-        public var keyIsDisabled: Bool
+        package var keyIsDisabled: Bool
         /// Whether the key is a multi-Region replica (its rotation is its primary's).
-        public var isMultiRegionReplica: Bool
+        package var isMultiRegionReplica: Bool
         /// The primary key of a replica, when known.
-        public var primaryKeyArn: String?
+        package var primaryKeyArn: String?
         /// The GetKeyRotationStatus answer, when it was read: the stored setting of a disabled key, the
         /// setting of every other judged key.
-        public var rotation: KeyRotationStatus?
+        package var rotation: KeyRotationStatus?
         /// The failure of the call the verdict needed, when it failed.
-        public var error: EvidenceError?
+        package var error: EvidenceError?
         /// Whether GetKeyRotationStatus was called for this key.
-        public var rotationStatusGathered: Bool
+        package var rotationStatusGathered: Bool
         /// The rotation period in effect (365 when KMS did not say), for a key with rotation on.
-        public var rotationPeriodInDays: Int?
+        package var rotationPeriodInDays: Int?
         /// The policy's maximum period.
-        public var maximumRotationPeriodDays: Int?
+        package var maximumRotationPeriodDays: Int?
 
         /// Facts with nothing known yet but the key's own metadata.
         /// - Parameters:
         ///   - key: The key.
         ///   - policy: The policy it is judged by.
-        public init(key: KMSKey, policy: RotationPolicy) {
+        package init(key: KMSKey, policy: RotationPolicy) {
             keySpec = key.effectiveKeySpec?.rawValue
             keyState = key.keyState?.rawValue
             origin = key.origin?.rawValue

@@ -13,26 +13,26 @@ import Foundation
 /// ``accountId`` and ``region`` it names. Where it leaves one out, the report must have exactly one
 /// account (or Region) for it to apply; otherwise ``SuppressionList/apply(to:now:)`` rejects the file.
 /// A key ARN names its own account and Region.
-public struct Suppression: Sendable, Hashable, Codable {
+package struct Suppression: Sendable, Hashable, Codable {
     /// The key ARN this suppression is for.
-    public var keyArn: String?
+    package var keyArn: String?
     /// The key ID this suppression is for, in ``accountId`` and ``region``.
-    public var keyId: String?
+    package var keyId: String?
     /// An alias (`alias/…`) of the key this suppression is for, in ``accountId`` and ``region``.
-    public var alias: String?
+    package var alias: String?
     /// The account a suppression by key ID or alias applies in; needed when the report spans accounts.
-    public var accountId: String?
+    package var accountId: String?
     /// The Region a suppression by key ID or alias applies in; needed when the report spans Regions.
-    public var region: String?
+    package var region: String?
     /// Only findings with this reason are suppressed; `nil` for any non-compliant or insufficient-data reason.
-    public var reason: FindingReason?
+    package var reason: FindingReason?
     /// Why the exception is accepted (a ticket, an owner); required.
-    public var justification: String
+    package var justification: String
     /// When the exception stops applying (the start of that day, UTC, for a bare date); `nil` for never.
-    public var expires: Date?
+    package var expires: Date?
 
     /// Creates a suppression.
-    public init(keyArn: String? = nil, keyId: String? = nil, alias: String? = nil, accountId: String? = nil, region: String? = nil,
+    package init(keyArn: String? = nil, keyId: String? = nil, alias: String? = nil, accountId: String? = nil, region: String? = nil,
                 reason: FindingReason? = nil, justification: String, expires: Date? = nil) {
         self.keyArn = keyArn
         self.keyId = keyId
@@ -47,7 +47,7 @@ public struct Suppression: Sendable, Hashable, Codable {
     /// Whether this suppression selects the finding (ignoring expiry).
     /// - Parameter finding: A finding.
     /// - Returns: `true` when every selector given matches, and the finding is one that may be suppressed.
-    public func matches(_ finding: RotationFinding) -> Bool {
+    package func matches(_ finding: RotationFinding) -> Bool {
         guard finding.compliance == .nonCompliant || finding.compliance == .insufficientData else { return false }
         if let keyArn, finding.keyArn != keyArn { return false }
         if let keyId, finding.keyId != keyId { return false }
@@ -59,7 +59,7 @@ public struct Suppression: Sendable, Hashable, Codable {
     }
 
     /// Whether the suppression has expired at `now`.
-    public func isExpired(at now: Date) -> Bool { expires.map { $0 <= now } ?? false }
+    package func isExpired(at now: Date) -> Bool { expires.map { $0 <= now } ?? false }
 
     /// Whether the suppression names its account and Region through a key ARN.
     var isScopedByARN: Bool { keyArn != nil }
@@ -76,7 +76,7 @@ public struct Suppression: Sendable, Hashable, Codable {
 
     enum CodingKeys: String, CodingKey { case keyArn, keyId, alias, accountId, region, reason, justification, expires }
 
-    public init(from decoder: any Decoder) throws {
+    package init(from decoder: any Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self)
         keyArn = try c.decodeIfPresent(String.self, forKey: .keyArn)
         keyId = try c.decodeIfPresent(String.self, forKey: .keyId)
@@ -119,7 +119,7 @@ public struct Suppression: Sendable, Hashable, Codable {
         }
     }
 
-    public func encode(to encoder: any Encoder) throws {
+    package func encode(to encoder: any Encoder) throws {
         var c = encoder.container(keyedBy: CodingKeys.self)
         try c.encodeIfPresent(keyArn, forKey: .keyArn)
         try c.encodeIfPresent(keyId, forKey: .keyId)
@@ -145,18 +145,18 @@ public struct Suppression: Sendable, Hashable, Codable {
 }
 
 /// A suppression file: `{"suppressions": [{"keyArn": "…", "reason": "rotationDisabled", "justification": "…", "expires": "2027-01-31"}]}`.
-public struct SuppressionList: Sendable, Hashable, Codable {
+package struct SuppressionList: Sendable, Hashable, Codable {
     /// The suppressions, in file order (the first that matches a finding applies).
-    public var suppressions: [Suppression]
+    package var suppressions: [Suppression]
 
     /// Creates a list.
-    public init(suppressions: [Suppression]) { self.suppressions = suppressions }
+    package init(suppressions: [Suppression]) { self.suppressions = suppressions }
 
     /// Reads a suppression file.
     /// - Parameter data: The file's JSON.
     /// - Returns: The list.
     /// - Throws: ``SuppressionListError`` naming the entry and what is wrong with it.
-    public static func decode(_ data: Data) throws -> SuppressionList {
+    package static func decode(_ data: Data) throws -> SuppressionList {
         do {
             return try JSONDecoder().decode(SuppressionList.self, from: data)
         } catch let error as DecodingError {
@@ -165,13 +165,13 @@ public struct SuppressionList: Sendable, Hashable, Codable {
     }
 
     /// What applying a list to a report did.
-    public struct Outcome: Sendable, Hashable {
+    package struct Outcome: Sendable, Hashable {
         /// The report with matching findings marked as suppressed.
-        public var report: RotationReport
+        package var report: RotationReport
         /// Suppressions that matched nothing (a typo, a deleted key, a key that is now compliant).
-        public var unused: [Suppression]
+        package var unused: [Suppression]
         /// Suppressions that matched a finding but have expired, so did not apply.
-        public var expired: [Suppression]
+        package var expired: [Suppression]
     }
 
     /// Checks, before a scan, that every suppression by key ID or alias names the account and Region it
@@ -181,7 +181,7 @@ public struct SuppressionList: Sendable, Hashable, Codable {
     ///     organization), which counts as several.
     ///   - regions: The Regions the audit covers.
     /// - Throws: ``SuppressionListError`` naming the first ambiguous entry.
-    public func validateScope(accountCount: Int?, regions: [String]) throws {
+    package func validateScope(accountCount: Int?, regions: [String]) throws {
         for (index, suppression) in suppressions.enumerated() {
             if let problem = suppression.scopeProblem(accountCount: accountCount, regionCount: Set(regions).count) {
                 throw SuppressionListError(message: "suppressions[\(index)]: \(problem)")
@@ -196,7 +196,7 @@ public struct SuppressionList: Sendable, Hashable, Codable {
     /// - Returns: The marked report and the suppressions that did nothing.
     /// - Throws: ``SuppressionListError`` when a suppression by key ID or alias leaves out an account or
     ///   Region and the report has more than one (see ``validateScope(accountCount:regions:)``).
-    public func apply(to report: RotationReport, now: Date) throws -> Outcome {
+    package func apply(to report: RotationReport, now: Date) throws -> Outcome {
         let accounts = Set(report.findings.compactMap(\.accountId) + report.errors.compactMap(\.accountId))
         let regions = Set(report.regions + report.findings.compactMap(\.region))
         try validateScope(accountCount: accounts.count, regions: Array(regions))
@@ -220,8 +220,8 @@ public struct SuppressionList: Sendable, Hashable, Codable {
 }
 
 /// A suppression file that cannot be used.
-public struct SuppressionListError: Error, Sendable, Hashable, CustomStringConvertible {
+package struct SuppressionListError: Error, Sendable, Hashable, CustomStringConvertible {
     /// What is wrong, and where.
-    public var message: String
-    public var description: String { "invalid suppression file: \(message)" }
+    package var message: String
+    package var description: String { "invalid suppression file: \(message)" }
 }

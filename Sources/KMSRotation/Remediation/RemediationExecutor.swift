@@ -5,11 +5,11 @@ import Foundation
 /// second per account and Region by default).
 ///
 /// Nothing here runs unless a caller asks: the CLI's `remediate` only plans unless given `--apply`.
-public struct RemediationExecutor: Sendable {
+package struct RemediationExecutor: Sendable {
     /// What happened to one action.
-    public struct Result: Sendable, Hashable, Codable {
+    package struct Result: Sendable, Hashable, Codable {
         /// How it ended.
-        public enum Outcome: String, Sendable, Hashable, Codable {
+        package enum Outcome: String, Sendable, Hashable, Codable {
             /// The change was made and GetKeyRotationStatus confirms it.
             case applied
             /// KMS refused or failed the change (see ``error``).
@@ -19,24 +19,24 @@ public struct RemediationExecutor: Sendable {
         }
 
         /// The action.
-        public var action: RemediationPlan.Action
+        package var action: RemediationPlan.Action
         /// How it ended.
-        public var outcome: Outcome
+        package var outcome: Outcome
         /// The rotation setting read back after the change.
-        public var after: RotationFinding.RotationSummary?
+        package var after: RotationFinding.RotationSummary?
         /// The error, when the change failed or could not be verified.
-        public var error: EvidenceError?
+        package var error: EvidenceError?
         /// When the change was attempted.
-        public var time: Date
+        package var time: Date
     }
 
     /// The recording of a result failed (the change log could not be written), so the executor stopped
     /// starting changes. ``results`` holds every change that was made or attempted before it stopped.
-    public struct Interrupted: Error, Sendable {
+    package struct Interrupted: Error, Sendable {
         /// The results of the actions that ran, in the plan's order.
-        public var results: [Result]
+        package var results: [Result]
         /// Why recording failed.
-        public var underlying: any Error
+        package var underlying: any Error
     }
 
     let clientFactory: @Sendable (_ region: String) async throws -> KMSClient
@@ -52,7 +52,7 @@ public struct RemediationExecutor: Sendable {
     ///     ``RemediationPlan``, which already skips such keys. `nil` checks nothing.
     ///   - now: The clock stamped on results.
     ///   - clientFactory: Makes the KMS client for a Region (credentials of the key's own account).
-    public init(concurrency: Int = 4, accountId: String? = nil, now: @escaping @Sendable () -> Date = { Date() },
+    package init(concurrency: Int = 4, accountId: String? = nil, now: @escaping @Sendable () -> Date = { Date() },
                 clientFactory: @escaping @Sendable (_ region: String) async throws -> KMSClient) {
         self.concurrency = max(1, concurrency)
         self.accountId = accountId
@@ -68,35 +68,21 @@ public struct RemediationExecutor: Sendable {
     /// - Returns: One result per action, in the plan's order.
     /// - Throws: ``Interrupted`` when `onResult` threw, with the results so far; `CancellationError` when
     ///   cancelled (actions already applied stay applied and were reported).
-    public func apply(_ plan: RemediationPlan, onResult: (@Sendable (Result) throws -> Void)? = nil) async throws -> [Result] {
-        var results = [Result?](repeating: nil, count: plan.actions.count)
-        var recordingError: (any Error)?
-        try await withThrowingTaskGroup(of: (Int, Result, (any Error)?).self) { group in
-            var next = 0
-            func start() {
-                guard next < plan.actions.count, recordingError == nil else { return }
-                let index = next, action = plan.actions[index]
-                next += 1
-                group.addTask {
-                    try Task.checkCancellation()
-                    let result = await self.apply(action)
-                    do {
-                        try onResult?(result)
-                        return (index, result, nil)
-                    } catch {
-                        return (index, result, error)
-                    }
-                }
+    package func apply(_ plan: RemediationPlan, onResult: (@Sendable (Result) throws -> Void)? = nil) async throws -> [Result] {
+        // Once recording a result fails, no further change is started; those in flight finish and are recorded.
+        let recordingError = LockedValue<(any Error)?>(nil)
+        let results = try await plan.actions.concurrentMap(maxConcurrentTasks: concurrency) { action -> Result? in
+            guard recordingError.current == nil else { return nil }
+            let result = await self.apply(action)
+            do {
+                try onResult?(result)
+            } catch {
+                recordingError.withLock { $0 = $0 ?? error }
             }
-            for _ in 0..<concurrency { start() }
-            while let (index, result, error) = try await group.next() {
-                results[index] = result
-                if let error, recordingError == nil { recordingError = error }
-                start()
-            }
+            return result
         }
         let done = results.compactMap { $0 }
-        if let recordingError { throw Interrupted(results: done, underlying: recordingError) }
+        if let failure = recordingError.current { throw Interrupted(results: done, underlying: failure) }
         return done
     }
 

@@ -7,26 +7,26 @@ import Foundation
 /// key must be enabled first, KMS refuses rotation changes on it), have no remediation, or would change a
 /// key outside the audited account (a replica whose primary is in another account) are listed in
 /// ``skipped`` with the reason, never dropped silently.
-public struct RemediationPlan: Sendable, Hashable, Codable {
+package struct RemediationPlan: Sendable, Hashable, Codable {
     /// One change: turn on automatic rotation (or change its period) on one key.
-    public struct Action: Sendable, Hashable, Codable {
+    package struct Action: Sendable, Hashable, Codable {
         /// The key to call `EnableKeyRotation` on (a replica's primary).
-        public var keyArn: String
+        package var keyArn: String
         /// The Region to call it in.
-        public var region: String
+        package var region: String
         /// The period to set; `nil` keeps KMS's default (365 days).
-        public var rotationPeriodInDays: Int?
+        package var rotationPeriodInDays: Int?
         /// Why: `rotationDisabled` or `rotationPeriodTooLong`.
-        public var reason: FindingReason
+        package var reason: FindingReason
         /// The findings this action fixes (the key, and replicas sharing its rotation), by ARN.
-        public var fixes: [String]
+        package var fixes: [String]
         /// The rotation setting before the change, as the scan saw it.
-        public var before: RotationFinding.RotationSummary?
+        package var before: RotationFinding.RotationSummary?
         /// The equivalent AWS CLI command.
-        public var command: String
+        package var command: String
 
         /// Creates an action.
-        public init(keyArn: String, region: String, rotationPeriodInDays: Int?, reason: FindingReason, fixes: [String], before: RotationFinding.RotationSummary?) {
+        package init(keyArn: String, region: String, rotationPeriodInDays: Int?, reason: FindingReason, fixes: [String], before: RotationFinding.RotationSummary?) {
             self.keyArn = keyArn
             self.region = region
             self.rotationPeriodInDays = rotationPeriodInDays
@@ -38,16 +38,16 @@ public struct RemediationPlan: Sendable, Hashable, Codable {
     }
 
     /// A non-compliant finding the plan does not change, and why.
-    public struct Skipped: Sendable, Hashable, Codable {
+    package struct Skipped: Sendable, Hashable, Codable {
         /// The key.
-        public var key: String
+        package var key: String
         /// The finding's reason.
-        public var reason: FindingReason
+        package var reason: FindingReason
         /// Why it is not changed.
-        public var why: String
+        package var why: String
 
         /// Creates a skipped entry.
-        public init(key: String, reason: FindingReason, why: String) {
+        package init(key: String, reason: FindingReason, why: String) {
             self.key = key
             self.reason = reason
             self.why = why
@@ -55,9 +55,9 @@ public struct RemediationPlan: Sendable, Hashable, Codable {
     }
 
     /// The changes, sorted by Region then key ARN.
-    public var actions: [Action]
+    package var actions: [Action]
     /// What is not changed, and why.
-    public var skipped: [Skipped]
+    package var skipped: [Skipped]
 
     /// Builds the plan for a report's `NON_COMPLIANT` findings.
     /// - Parameters:
@@ -65,7 +65,7 @@ public struct RemediationPlan: Sendable, Hashable, Codable {
     ///   - rotationPeriodInDays: A period to set on every changed key (90–2560), overriding each finding's
     ///     own remediation; `nil` keeps the finding's (the policy's maximum when stricter than 365, else
     ///     KMS's default).
-    public init(report: RotationReport, rotationPeriodInDays: Int? = nil) {
+    package init(report: RotationReport, rotationPeriodInDays: Int? = nil) {
         var byTarget: [String: Action] = [:]
         var skipped: [Skipped] = []
         for finding in report.findings where finding.compliance == .nonCompliant {

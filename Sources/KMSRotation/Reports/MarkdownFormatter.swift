@@ -27,7 +27,7 @@ struct MarkdownFormatter: ReportFormatter {
         }
         out.append("| **Total** | **\(report.summary.total)** |")
         out.append("")
-        out.append("**Outcome:** \(Self.outcome(report))")
+        out.append("**Outcome:** \(Self.outcome(report, exitStatus: options.exitStatus))")
 
         let groups = Dictionary(grouping: report.findings.filter { !$0.isSuppressed }, by: \.compliance)
         let suppressed = report.findings.filter(\.isSuppressed)
@@ -122,7 +122,7 @@ struct MarkdownFormatter: ReportFormatter {
         return out
     }
 
-    private static func outcome(_ report: RotationReport) -> String {
+    private static func outcome(_ report: RotationReport, exitStatus: Int32?) -> String {
         var parts: [String] = []
         let open = report.findings.filter { !$0.isSuppressed }
         let nonCompliant = open.count { $0.compliance == .nonCompliant }
@@ -133,7 +133,7 @@ struct MarkdownFormatter: ReportFormatter {
         let unscanned = Set(report.errors.map(\.region)).count
         if unscanned > 0 { parts.append("\(unscanned) \(unscanned == 1 ? "Region" : "Regions") not scanned") }
         let verdict = parts.isEmpty ? "every key passes or is out of scope" : parts.joined(separator: ", ")
-        return "\(verdict) (exit status \(report.exitStatus))."
+        return verdict + (exitStatus.map { " (exit status \($0))." } ?? ".")
     }
 
     private static func describe(_ error: EvidenceError) -> String {

@@ -30,6 +30,9 @@ public struct RenderOptions: Sendable, Hashable {
     public var securityHubRegion: String?
     /// The account ASFF uses for findings whose key ARN carries none (a key listed without an ARN).
     public var fallbackAccountId: String?
+    /// The exit status of the command that produced the report, which markdown's outcome line names (a
+    /// pull-request comment shows why the gate failed); `nil`, for a library caller, leaves it out.
+    public var exitStatus: Int32?
 
     /// Creates render options.
     /// - Parameters:
@@ -41,9 +44,10 @@ public struct RenderOptions: Sendable, Hashable {
     ///   - sarifArtifactURI: A repository-relative file SARIF results also point at.
     ///   - securityHubRegion: The Region of the Security Hub that imports ASFF findings.
     ///   - fallbackAccountId: The account ASFF uses for findings without one.
+    ///   - exitStatus: The exit status of the command that produced the report, for markdown.
     public init(color: Bool = false, terminalWidth: Int? = nil, toolVersion: String = KMSRotationVersion.current,
                 toolInformationURI: String? = nil, sarifProblemsOnly: Bool = false, sarifArtifactURI: String? = nil,
-                securityHubRegion: String? = nil, fallbackAccountId: String? = nil) {
+                securityHubRegion: String? = nil, fallbackAccountId: String? = nil, exitStatus: Int32? = nil) {
         self.color = color
         self.terminalWidth = terminalWidth
         self.toolVersion = toolVersion
@@ -52,5 +56,6 @@ public struct RenderOptions: Sendable, Hashable {
         self.sarifArtifactURI = sarifArtifactURI
         self.securityHubRegion = securityHubRegion
         self.fallbackAccountId = fallbackAccountId
+        self.exitStatus = exitStatus
     }
 }

@@ -43,13 +43,24 @@ public struct RotationReport: Sendable, Hashable, Codable {
         (a.region ?? "", a.keyArn ?? "", a.keyId) < (b.region ?? "", b.keyArn ?? "", b.keyId)
     }
 
-    /// The CLI's exit status for this report: 3 when an unsuppressed finding is `NON_COMPLIANT`; otherwise
-    /// 4 when an unsuppressed finding is `INSUFFICIENT_DATA` or a Region could not be scanned; otherwise 0.
-    public var exitStatus: Int32 {
+    /// What the report says as a whole, for a gate: a non-compliant key is open, else some key or Region
+    /// has no verdict, else every key passes or is out of scope. Suppressed findings do not count. (The CLI
+    /// maps it to its exit status: 3, 4, 0.)
+    public var outcome: Outcome {
         let open = findings.filter { !$0.isSuppressed }
-        if open.contains(where: { $0.compliance == .nonCompliant }) { return 3 }
-        if open.contains(where: { $0.compliance == .insufficientData }) || !errors.isEmpty { return 4 }
-        return 0
+        if open.contains(where: { $0.compliance == .nonCompliant }) { return .nonCompliant }
+        if open.contains(where: { $0.compliance == .insufficientData }) || !errors.isEmpty { return .incomplete }
+        return .passed
+    }
+
+    /// What a report says as a whole.
+    public enum Outcome: String, Sendable, Hashable, CaseIterable {
+        /// Every unsuppressed key passes or is out of scope, and every Region was scanned.
+        case passed
+        /// An unsuppressed key is `NON_COMPLIANT`.
+        case nonCompliant
+        /// No key is non-compliant, but a key is `INSUFFICIENT_DATA` or a Region could not be scanned.
+        case incomplete
     }
 
     /// The number of findings under an accepted exception.

@@ -27,17 +27,17 @@ public final class AdaptiveRateLimiter: Sendable {
         /// for the standard mode with `--max-requests-per-second`.
         public var adaptive: Bool = true
         /// The multiplicative decrease on throttling (0.7).
-        public var beta: Double = 0.7
+        package var beta: Double = 0.7
         /// The CUBIC scale constant (0.4).
-        public var scaleConstant: Double = 0.4
+        package var scaleConstant: Double = 0.4
         /// The lowest fill rate, in requests per second (0.5).
-        public var minimumFillRate: Double = 0.5
+        package var minimumFillRate: Double = 0.5
         /// The weight of the newest measurement in the smoothed sending rate (0.8).
-        public var smoothing: Double = 0.8
+        package var smoothing: Double = 0.8
         /// The width of a rate-measurement bucket, in seconds (0.5).
-        public var measurementInterval: Double = 0.5
+        package var measurementInterval: Double = 0.5
         /// The fill rate never exceeds this multiple of the measured sending rate (2).
-        public var maximumRateAdjustScale: Double = 2.0
+        package var maximumRateAdjustScale: Double = 2.0
 
         /// The AWS SDKs' adaptive mode, with an optional hard cap.
         /// - Parameters:
@@ -50,24 +50,24 @@ public final class AdaptiveRateLimiter: Sendable {
     }
 
     /// What the limiter is doing, for progress lines and logs.
-    public struct Snapshot: Sendable, Hashable {
+    package struct Snapshot: Sendable, Hashable {
         /// The rate requests are being sent at, smoothed, in requests per second.
-        public var measuredRate: Double
+        package var measuredRate: Double
         /// The bucket's fill rate, once limiting has started; `nil` before the first throttle.
-        public var fillRate: Double?
+        package var fillRate: Double?
         /// Throttling answers seen so far.
-        public var throttles: Int
+        package var throttles: Int
         /// Answers seen so far.
-        public var responses: Int
+        package var responses: Int
     }
 
     /// Seconds on a monotonic clock.
-    public typealias Clock = @Sendable () -> Double
+    package typealias Clock = @Sendable () -> Double
     /// Waits this many seconds; throws `CancellationError` when the task is cancelled meanwhile.
-    public typealias Sleeper = @Sendable (Double) async throws -> Void
+    package typealias Sleeper = @Sendable (Double) async throws -> Void
 
     /// `ContinuousClock`, in seconds since an arbitrary start.
-    public static let monotonicClock: Clock = {
+    package static let monotonicClock: Clock = {
         let elapsed = ContinuousClock.now - AdaptiveRateLimiter.origin
         return Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18
     }
@@ -75,7 +75,7 @@ public final class AdaptiveRateLimiter: Sendable {
     private static let origin = ContinuousClock.now
 
     /// `Task.sleep`.
-    public static let taskSleeper: Sleeper = { seconds in
+    package static let taskSleeper: Sleeper = { seconds in
         try await Task.sleep(for: .nanoseconds(Int64((seconds * 1e9).rounded(.up))))
     }
 
@@ -112,7 +112,7 @@ public final class AdaptiveRateLimiter: Sendable {
     ///   - configuration: The constants and the optional hard cap.
     ///   - clock: Seconds on a monotonic clock; ``monotonicClock`` by default.
     ///   - sleeper: How to wait; ``taskSleeper`` by default.
-    public init(configuration: Configuration = Configuration(), clock: @escaping Clock = AdaptiveRateLimiter.monotonicClock,
+    package init(configuration: Configuration = Configuration(), clock: @escaping Clock = AdaptiveRateLimiter.monotonicClock,
                 sleeper: @escaping Sleeper = AdaptiveRateLimiter.taskSleeper) {
         self.configuration = configuration
         self.clock = clock
@@ -123,14 +123,14 @@ public final class AdaptiveRateLimiter: Sendable {
     }
 
     /// What the limiter is doing now.
-    public var snapshot: Snapshot {
+    package var snapshot: Snapshot {
         state.withLock { Snapshot(measuredRate: $0.measuredRate, fillRate: $0.enabled ? $0.fillRate : nil, throttles: $0.throttles, responses: $0.responses) }
     }
 
     /// Waits until a request may be sent: a token from the bucket once throttling has been seen, and the
     /// hard cap's spacing when one is set.
     /// - Throws: `CancellationError` when the task is cancelled while waiting.
-    public func acquire() async throws {
+    package func acquire() async throws {
         while true {
             try Task.checkCancellation()
             let wait: Double = state.withLock { state in
@@ -157,7 +157,7 @@ public final class AdaptiveRateLimiter: Sendable {
     /// Records an answer: a throttling answer lowers the rate and starts limiting; any other answer lets it
     /// grow along the CUBIC curve.
     /// - Parameter throttled: Whether the answer was a throttling error.
-    public func record(throttled: Bool) {
+    package func record(throttled: Bool) {
         state.withLock { state in
             let now = clock()
             let measured = measure(&state, now: now)

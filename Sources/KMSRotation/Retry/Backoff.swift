@@ -3,23 +3,23 @@
 ///
 /// With the standard values (base 1 s, cap 20 s) the ceilings are 1, 2, 4, 8, 16, 20, 20, … seconds.
 /// The random source is injected so tests can pin it.
-public struct Backoff: Sendable {
+package struct Backoff: Sendable {
     /// A uniform random number in `0..<1` from the system generator.
-    public static let systemRandom: @Sendable () -> Double = { Double.random(in: 0..<1) }
+    package static let systemRandom: @Sendable () -> Double = { Double.random(in: 0..<1) }
 
     /// The ceiling of the first retry (1 s in standard mode).
-    public let base: Duration
+    package let base: Duration
     /// The largest ceiling (20 s in standard mode).
-    public let maxBackoff: Duration
+    package let maxBackoff: Duration
     /// The random source; values outside `0..<1` are clamped into it.
-    public let random: @Sendable () -> Double
+    package let random: @Sendable () -> Double
 
     /// Creates a backoff.
     /// - Parameters:
     ///   - base: The ceiling of the first retry.
     ///   - maxBackoff: The largest ceiling.
     ///   - random: A source of uniform random numbers in `0..<1`.
-    public init(
+    package init(
         base: Duration = .seconds(1),
         maxBackoff: Duration = .seconds(20),
         random: @escaping @Sendable () -> Double = Backoff.systemRandom
@@ -33,7 +33,7 @@ public struct Backoff: Sendable {
     /// - Parameter retry: Which retry this is, from 1 (the retry after the first attempt failed).
     ///   Values below 1 count as 1.
     /// - Returns: A delay in `0 ..< ceiling(forRetry:)`, never above ``maxBackoff``.
-    public func delay(forRetry retry: Int) -> Duration {
+    package func delay(forRetry retry: Int) -> Duration {
         let value = random()
         let jitter = value.isNaN ? 0 : min(max(value, 0), 1.0.nextDown)
         return ceiling(forRetry: retry) * jitter
@@ -42,7 +42,7 @@ public struct Backoff: Sendable {
     /// The largest delay a retry can get: `min(base × 2^(retry-1), maxBackoff)`.
     /// - Parameter retry: Which retry this is, from 1.
     /// - Returns: The ceiling.
-    public func ceiling(forRetry retry: Int) -> Duration {
+    package func ceiling(forRetry retry: Int) -> Duration {
         var ceiling = base
         var doublings = max(retry, 1) - 1
         // Doubling stops at the cap, so large retry numbers cannot overflow.

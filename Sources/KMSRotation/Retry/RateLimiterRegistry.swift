@@ -9,14 +9,14 @@ import Foundation
 /// let client = try KMSClient(AWSClientConfiguration(region: "eu-west-1", credentialProvider: credentials,
 ///                                                   rateLimiter: limiters.limiter(account: "111122223333", region: "eu-west-1", service: "kms")))
 /// ```
-public final class RateLimiterRegistry: Sendable {
+package final class RateLimiterRegistry: Sendable {
     /// The configuration every limiter gets.
-    public let configuration: AdaptiveRateLimiter.Configuration
+    package let configuration: AdaptiveRateLimiter.Configuration
     private let limiters = LockedValue<[String: AdaptiveRateLimiter]>([:])
 
     /// Creates a registry.
     /// - Parameter configuration: The configuration of every limiter it makes.
-    public init(configuration: AdaptiveRateLimiter.Configuration = .init()) {
+    package init(configuration: AdaptiveRateLimiter.Configuration = .init()) {
         self.configuration = configuration
     }
 
@@ -26,7 +26,7 @@ public final class RateLimiterRegistry: Sendable {
     ///   - region: The Region.
     ///   - service: The service, e.g. `kms`.
     /// - Returns: The same limiter for the same three values.
-    public func limiter(account: String, region: String, service: String) -> AdaptiveRateLimiter {
+    package func limiter(account: String, region: String, service: String) -> AdaptiveRateLimiter {
         limiters.withLock { limiters in
             let key = "\(account)\u{1F}\(region)\u{1F}\(service)"
             if let existing = limiters[key] { return existing }
@@ -37,7 +37,7 @@ public final class RateLimiterRegistry: Sendable {
     }
 
     /// The sum over every limiter: the rate being sent, and the throttling answers seen.
-    public var totals: (requestsPerSecond: Double, throttles: Int) {
+    package var totals: (requestsPerSecond: Double, throttles: Int) {
         let all = limiters.withLock { Array($0.values) }
         return all.reduce((0, 0)) { sum, limiter in
             let snapshot = limiter.snapshot

@@ -12,7 +12,7 @@
 ///     var httpStatus: Int? { status }
 /// }
 /// ```
-public protocol RetryClassifiable: Error {
+package protocol RetryClassifiable: Error {
     /// The AWS error code, for example `ThrottlingException`; `nil` when the response carried none.
     /// A `namespace#Code` or `Code:detail` spelling is accepted and sanitised.
     var retryCode: String? { get }

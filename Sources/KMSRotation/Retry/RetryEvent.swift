@@ -1,8 +1,8 @@
 /// What happened after one attempt of a request, reported by ``RetryingExecutor`` for logging and
 /// metrics: the attempt number, and whether the request succeeded, will be retried, or failed.
-public struct RetryEvent: Sendable {
+package struct RetryEvent: Sendable {
     /// Why a request stopped without succeeding.
-    public enum StopReason: String, Sendable, Hashable, CustomStringConvertible {
+    package enum StopReason: String, Sendable, Hashable, CustomStringConvertible {
         /// The error is final (``RetryDecision/doNotRetry``).
         case notRetryable
         /// The error was retryable, but the strategy's `maxAttempts` were all used.
@@ -15,11 +15,11 @@ public struct RetryEvent: Sendable {
         case deadlinePassed
 
         /// The reason's name, for example `quotaExhausted`.
-        public var description: String { rawValue }
+        package var description: String { rawValue }
     }
 
     /// What follows the attempt.
-    public enum Outcome: Sendable {
+    package enum Outcome: Sendable {
         /// The attempt succeeded; the request is done.
         case succeeded
         /// The attempt failed with a retryable error; the request is retried after `delay`.
@@ -29,25 +29,25 @@ public struct RetryEvent: Sendable {
     }
 
     /// The operation, for example `ListKeys`.
-    public let operation: String
+    package let operation: String
     /// The attempt this event is about, from 1; on the final event, the number of attempts made.
-    public let attempt: Int
+    package let attempt: Int
     /// What follows the attempt.
-    public let outcome: Outcome
+    package let outcome: Outcome
 
     /// Creates an event.
     /// - Parameters:
     ///   - operation: The operation.
     ///   - attempt: The attempt number, from 1.
     ///   - outcome: What follows the attempt.
-    public init(operation: String, attempt: Int, outcome: Outcome) {
+    package init(operation: String, attempt: Int, outcome: Outcome) {
         self.operation = operation
         self.attempt = attempt
         self.outcome = outcome
     }
 
     /// Whether this is the last event of the request (it succeeded or failed).
-    public var isFinal: Bool {
+    package var isFinal: Bool {
         if case .willRetry = outcome { return false }
         return true
     }

@@ -1,5 +1,5 @@
 /// Why a failed attempt may be retried; it sets what the retry costs from the ``RetryQuota``.
-public enum RetryKind: String, Sendable, Hashable, CaseIterable, CustomStringConvertible {
+package enum RetryKind: String, Sendable, Hashable, CaseIterable, CustomStringConvertible {
     /// A server or network hiccup: HTTP 500/502/503/504, a transient error code, a KMS internal or
     /// dependency error, a failed connection.
     case transient
@@ -10,5 +10,5 @@ public enum RetryKind: String, Sendable, Hashable, CaseIterable, CustomStringCon
     case timeout
 
     /// The kind's name (`transient`, `throttling`, `timeout`).
-    public var description: String { rawValue }
+    package var description: String { rawValue }
 }

@@ -7,20 +7,20 @@
 ///
 /// One ``RetryingExecutor`` owns one quota; give clients that should share a budget the same executor,
 /// or the same quota.
-public actor RetryQuota {
+package actor RetryQuota {
     /// The sizes of the bucket and its costs.
-    public struct Configuration: Sendable, Hashable {
+    package struct Configuration: Sendable, Hashable {
         /// The tokens in a full bucket, also its maximum (500 in standard mode).
-        public let initialTokens: Int
+        package let initialTokens: Int
         /// The tokens a retry after a transient or throttling error takes (5).
-        public let retryCost: Int
+        package let retryCost: Int
         /// The tokens a retry after a client-side timeout takes (10).
-        public let timeoutRetryCost: Int
+        package let timeoutRetryCost: Int
         /// The tokens a success on the first attempt adds back (1).
-        public let noRetrySuccessIncrement: Int
+        package let noRetrySuccessIncrement: Int
 
         /// The AWS SDKs' standard values: 500 tokens, retry cost 5, timeout cost 10, increment 1.
-        public static let standard = Configuration(
+        package static let standard = Configuration(
             unchecked: 500, retryCost: 5, timeoutRetryCost: 10, noRetrySuccessIncrement: 1
         )
 
@@ -31,7 +31,7 @@ public actor RetryQuota {
         ///   - timeoutRetryCost: The cost of a retry after a timeout; at least 0.
         ///   - noRetrySuccessIncrement: The tokens a first-attempt success adds back; at least 0.
         /// - Throws: ``RetryConfigurationError`` when a value is negative.
-        public init(
+        package init(
             initialTokens: Int = 500,
             retryCost: Int = 5,
             timeoutRetryCost: Int = 10,
@@ -59,19 +59,19 @@ public actor RetryQuota {
         /// The tokens a retry of this kind takes.
         /// - Parameter kind: Why the attempt failed.
         /// - Returns: ``timeoutRetryCost`` for a timeout, ``retryCost`` otherwise.
-        public func cost(of kind: RetryKind) -> Int {
+        package func cost(of kind: RetryKind) -> Int {
             kind == .timeout ? timeoutRetryCost : retryCost
         }
     }
 
     /// The bucket's sizes and costs.
-    public nonisolated let configuration: Configuration
+    package nonisolated let configuration: Configuration
     /// The tokens left in the bucket.
-    public private(set) var availableTokens: Int
+    package private(set) var availableTokens: Int
 
     /// Creates a full bucket.
     /// - Parameter configuration: The bucket's sizes and costs; the standard values by default.
-    public init(configuration: Configuration = .standard) {
+    package init(configuration: Configuration = .standard) {
         self.configuration = configuration
         self.availableTokens = configuration.initialTokens
     }
@@ -80,7 +80,7 @@ public actor RetryQuota {
     /// - Parameter kind: Why the attempt failed.
     /// - Returns: The tokens taken, to hand back to ``recordSuccess(retryCost:)``; `nil` when the
     ///   bucket holds too few and the request must not be retried.
-    public func acquire(for kind: RetryKind) -> Int? {
+    package func acquire(for kind: RetryKind) -> Int? {
         let cost = configuration.cost(of: kind)
         guard availableTokens >= cost else { return nil }
         availableTokens -= cost
@@ -90,7 +90,7 @@ public actor RetryQuota {
     /// Refills the bucket after a successful request.
     /// - Parameter retryCost: What the request's last retry took (from ``acquire(for:)``), or `nil`
     ///   when it succeeded on its first attempt, which adds ``Configuration/noRetrySuccessIncrement``.
-    public func recordSuccess(retryCost: Int?) {
+    package func recordSuccess(retryCost: Int?) {
         let refill = retryCost ?? configuration.noRetrySuccessIncrement
         availableTokens = min(configuration.initialTokens, availableTokens + refill)
     }

@@ -17,7 +17,7 @@ extension RetryStrategy {
     ///     `aws.namespace#Code` and `Code:detail` spellings are sanitised to `Code`.
     ///   - operation: The KMS operation, for example `ListKeys` (a `TrentService.` prefix is ignored).
     /// - Returns: ``RetryDecision/doNotRetry`` or ``RetryDecision/retry(kind:)``.
-    public static func classify(httpStatus: Int?, errorCode: String?, operation: String) -> RetryDecision {
+    package static func classify(httpStatus: Int?, errorCode: String?, operation: String) -> RetryDecision {
         classify(httpStatus: httpStatus, errorCode: errorCode, operation: operation, service: nil)
     }
 
@@ -48,7 +48,7 @@ extension RetryStrategy {
     ///   - error: The error the attempt threw.
     ///   - operation: The KMS operation, for example `RotateKeyOnDemand`.
     /// - Returns: ``RetryDecision/doNotRetry`` or ``RetryDecision/retry(kind:)``.
-    public static func classify(error: any Error, operation: String) -> RetryDecision {
+    package static func classify(error: any Error, operation: String) -> RetryDecision {
         switch error {
         case is CancellationError:
             return .doNotRetry

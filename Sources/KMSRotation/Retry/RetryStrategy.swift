@@ -17,7 +17,7 @@ public struct RetryStrategy: Sendable, Hashable {
     /// The largest backoff ceiling (20 s).
     public let maxBackoff: Duration
     /// The retry token bucket's sizes and costs.
-    public let quota: RetryQuota.Configuration
+    package let quota: RetryQuota.Configuration
 
     /// The AWS SDKs' standard mode: 3 attempts, base 1 s, cap 20 s, a 500-token retry quota.
     public static let standard = RetryStrategy(
@@ -34,14 +34,14 @@ public struct RetryStrategy: Sendable, Hashable {
     ///   - maxAttempts: The most attempts per request, the first one included; at least 1.
     ///   - baseDelay: The backoff ceiling of the first retry; not negative.
     ///   - maxBackoff: The largest backoff ceiling; at least `baseDelay`.
-    ///   - quota: The retry token bucket's sizes and costs.
     /// - Throws: ``RetryConfigurationError`` when a value is out of range.
-    public init(
-        maxAttempts: Int = 3,
-        baseDelay: Duration = .seconds(1),
-        maxBackoff: Duration = .seconds(20),
-        quota: RetryQuota.Configuration = .standard
-    ) throws {
+    public init(maxAttempts: Int = 3, baseDelay: Duration = .seconds(1), maxBackoff: Duration = .seconds(20)) throws {
+        try self.init(maxAttempts: maxAttempts, baseDelay: baseDelay, maxBackoff: maxBackoff, quota: .standard)
+    }
+
+    /// Creates a strategy with its own retry token bucket sizes and costs.
+    package init(maxAttempts: Int = 3, baseDelay: Duration = .seconds(1), maxBackoff: Duration = .seconds(20),
+                 quota: RetryQuota.Configuration) throws {
         guard maxAttempts >= 1 else {
             throw RetryConfigurationError(
                 setting: "maxAttempts",
@@ -70,7 +70,7 @@ public struct RetryStrategy: Sendable, Hashable {
     /// The backoff of this strategy.
     /// - Parameter random: A source of uniform random numbers in `0..<1`; the system generator by default.
     /// - Returns: A ``Backoff`` with this strategy's base and cap.
-    public func backoff(random: @escaping @Sendable () -> Double = Backoff.systemRandom) -> Backoff {
+    package func backoff(random: @escaping @Sendable () -> Double = Backoff.systemRandom) -> Backoff {
         Backoff(base: baseDelay, maxBackoff: maxBackoff, random: random)
     }
 }

@@ -19,25 +19,25 @@ import Foundation
 /// When the request fails, the error thrown is the last attempt's error, unwrapped. Cancellation
 /// while waiting to retry throws `CancellationError` at once. The sleeper and the random source are
 /// injected, so tests run without waiting.
-public struct RetryingExecutor: Sendable {
+package struct RetryingExecutor: Sendable {
     /// Waits for a duration; throws `CancellationError` when the task is cancelled meanwhile.
-    public typealias Sleeper = AWSClientConfiguration.Sleeper
+    package typealias Sleeper = AWSClientConfiguration.Sleeper
 
     /// The default sleeper: `Task.sleep(for:)`.
-    public static let taskSleeper: Sleeper = { duration in try await Task.sleep(for: duration) }
+    package static let taskSleeper: Sleeper = { duration in try await Task.sleep(for: duration) }
 
     /// The retry configuration.
-    public let strategy: RetryStrategy
+    package let strategy: RetryStrategy
     /// The retry token bucket, shared by every request run by this executor and its copies.
-    public let quota: RetryQuota
+    package let quota: RetryQuota
     /// The delays between attempts.
-    public let backoff: Backoff
+    package let backoff: Backoff
     /// The adaptive mode's client-side rate limiter, shared by every client of one account, Region and
     /// service; `nil` in standard mode.
-    public let rateLimiter: AdaptiveRateLimiter?
+    package let rateLimiter: AdaptiveRateLimiter?
     /// How long throttled requests (and failed listing pages) keep being retried; `nil` for the
     /// standard attempt limit only.
-    public let patience: RetryPatience?
+    package let patience: RetryPatience?
     private let sleeper: Sleeper
     private let random: @Sendable () -> Double
 
@@ -52,7 +52,7 @@ public struct RetryingExecutor: Sendable {
     ///     it. `nil` (standard mode) sends at once.
     ///   - patience: Retry throttling, and any retryable failure of a listing page, until its deadline
     ///     instead of stopping after `strategy.maxAttempts`; `nil` for the standard limit only.
-    public init(
+    package init(
         strategy: RetryStrategy = .standard,
         quota: RetryQuota? = nil,
         sleeper: @escaping Sleeper = RetryingExecutor.taskSleeper,
@@ -82,7 +82,7 @@ public struct RetryingExecutor: Sendable {
     /// - Throws: The last attempt's error, unwrapped, when it is not retryable or no attempts or
     ///   quota remain; `CancellationError` when the task is cancelled while waiting to retry; any
     ///   other error the sleeper throws.
-    public func execute<T>(
+    package func execute<T>(
         operation: String,
         classifier: (@Sendable (_ error: any Error, _ operation: String) -> RetryDecision)? = nil,
         onEvent: (@Sendable (RetryEvent) -> Void)? = nil,

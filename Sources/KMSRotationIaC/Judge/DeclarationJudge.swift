@@ -83,8 +83,7 @@ struct DeclarationJudge {
         let key = KMSKey(keyId: declaration.id, enabled: enabled, keyState: enabled ? .enabled : .disabled, origin: origin,
                          customKeyStoreId: customKeyStore, keyManager: .customer,
                          keySpec: value(.keySpec).map { KeySpec(rawValue: $0.text) } ?? .symmetricDefault,
-                         multiRegion: declaration.kind.isReplica ? true : nil, multiRegionConfiguration: multiRegion,
-                         xksKeyConfiguration: value(.xksKey).map { XksKeyConfiguration(id: $0.text) })
+                         multiRegion: declaration.kind.isReplica ? true : nil, multiRegionConfiguration: multiRegion)
         let status = KeyRotationStatus(keyRotationEnabled: value(.rotationEnabled)?.bool ?? false,
                                        rotationPeriodInDays: value(.rotationPeriod)?.int)
         return Judged(key: key, decision: policy.decide(key: key, rotation: .status(status)))

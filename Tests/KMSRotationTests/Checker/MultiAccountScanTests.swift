@@ -143,7 +143,7 @@ struct MultiAccountScanTests {
         let listing = try #require(report.errors.first { $0.operation == "ListKeys" })
         #expect(listing.accountId == "333333333333")
         #expect(listing.region == "us-east-1")
-        #expect(report.exitStatus == 3)
+        #expect(report.outcome == .nonCompliant)
         #expect(Set(org.assumedRoles) == ["arn:aws:iam::222222222222:role/KMSAudit", "arn:aws:iam::333333333333:role/KMSAudit",
                                           "arn:aws:iam::444444444444:role/KMSAudit"])
 
@@ -160,7 +160,7 @@ struct MultiAccountScanTests {
         let report = try await Self.scan(org, targets: [.callerAccount(FakeOrganization.callerAccount), Self.role("222222222222")], regions: ["us-east-1"]).report()
         #expect(report.summary.compliant == 1)
         #expect(report.errors.map(\.operation) == ["AssumeRole"])
-        #expect(report.exitStatus == 4)
+        #expect(report.outcome == .incomplete)
     }
 
     @Test("At most concurrentAccounts accounts are scanned at once; each account once")

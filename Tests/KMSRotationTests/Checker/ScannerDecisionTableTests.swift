@@ -76,7 +76,7 @@ struct PolicyCase: CustomTestStringConvertible, Sendable {
     let name: String
     let policy: RotationPolicy
     let changes: [String: [String: String]]
-    let exitStatus: Int32
+    let outcome: RotationReport.Outcome
     var testDescription: String { name }
 
     var verdicts: [String: [String: String]] {
@@ -85,14 +85,14 @@ struct PolicyCase: CustomTestStringConvertible, Sendable {
 }
 
 let policyCases = [
-    PolicyCase(name: "CIS", policy: .cis, changes: [:], exitStatus: 3),
+    PolicyCase(name: "CIS", policy: .cis, changes: [:], outcome: .nonCompliant),
     PolicyCase(name: "maximum period 365 days (row 20)", policy: RotationPolicy(maximumRotationPeriodDays: 365), changes: [
         "us-east-1": ["alias/archive": "NON_COMPLIANT rotationPeriodTooLong"],
         extraRegion: ["alias/slow-rotation": "NON_COMPLIANT rotationPeriodTooLong"],
-    ], exitStatus: 3),
+    ], outcome: .nonCompliant),
     PolicyCase(name: "disabled keys evaluated (row 17)", policy: RotationPolicy(evaluateDisabledKeys: true), changes: [
         "us-east-1": ["alias/retired-batch": "NON_COMPLIANT rotationDisabled", "alias/paused-reports": "COMPLIANT rotationEnabled"],
-    ], exitStatus: 3),
+    ], outcome: .nonCompliant),
 ]
 
 extension ScannerTests {
@@ -127,7 +127,7 @@ extension ScannerTests {
             #expect(report.findings.map(\.region) == report.findings.map(\.region).sorted { ($0 ?? "") < ($1 ?? "") })
             #expect(report.regions == decisionTableRegions.sorted())
             #expect(report.policy == policyCase.policy)
-            #expect(report.exitStatus == policyCase.exitStatus)
+            #expect(report.outcome == policyCase.outcome)
         }
 
         @Test("The CIS summary counts every verdict of the demo account plus the extra kinds")

@@ -35,7 +35,7 @@ extension ScannerTests {
             #expect(kms.callCount("ListKeys", region: "ap-east-1") == 1)
             #expect(kms.callCount("ListAliases", region: "ap-east-1") == 1)
             #expect(kms.callCount("DescribeKey", region: "ap-east-1") == 0)
-            #expect(report.exitStatus == 3, "the demo has NON_COMPLIANT keys: 3 wins over 4")
+            #expect(report.outcome == .nonCompliant, "the demo has NON_COMPLIANT keys: 3 wins over 4")
         }
 
         @Test("Exit status: 0 clean, 4 when only a Region failed, 4 when only INSUFFICIENT_DATA, 3 when NON_COMPLIANT")
@@ -51,25 +51,25 @@ extension ScannerTests {
             let clean = try await makeScanner(account(), regions: ["us-east-1"]).report()
             #expect(clean.summary.compliant == 1 && clean.summary.notApplicable == 2)
             #expect(clean.errors.isEmpty)
-            #expect(clean.exitStatus == 0)
+            #expect(clean.outcome == .passed)
 
             let withFailedRegion = try await makeScanner(account(), regions: ["us-east-1", "ap-east-1"]).report()
             #expect(withFailedRegion.summary.insufficientData == 0 && withFailedRegion.summary.nonCompliant == 0)
             #expect(withFailedRegion.errors.count == 1)
-            #expect(withFailedRegion.exitStatus == 4)
+            #expect(withFailedRegion.outcome == .incomplete)
 
             let denied = account()
             denied.denyOperation("GetKeyRotationStatus")
             let insufficient = try await makeScanner(denied, regions: ["us-east-1"]).report()
             #expect(insufficient.summary.insufficientData == 1 && insufficient.summary.nonCompliant == 0)
             #expect(insufficient.errors.isEmpty)
-            #expect(insufficient.exitStatus == 4)
+            #expect(insufficient.outcome == .incomplete)
 
             let failing = account()
             failing.addKey(.init(aliases: ["alias/bad"]), region: "us-east-1")
             let nonCompliant = try await makeScanner(failing, regions: ["us-east-1", "ap-east-1"]).report()
             #expect(nonCompliant.summary.nonCompliant == 1)
-            #expect(nonCompliant.exitStatus == 3)
+            #expect(nonCompliant.outcome == .nonCompliant)
         }
 
         @Test("AccessDenied on GetKeyRotationStatus for one key: that key INSUFFICIENT_DATA accessDenied, the others unaffected")
@@ -130,7 +130,7 @@ extension ScannerTests {
             var expectedVerdicts = verdictsByArn(clean)
             expectedVerdicts[legacyArn] = "INSUFFICIENT_DATA accessDenied"
             #expect(verdictsByArn(report) == expectedVerdicts)
-            #expect(report.exitStatus == 3, "the other NON_COMPLIANT keys remain")
+            #expect(report.outcome == .nonCompliant, "the other NON_COMPLIANT keys remain")
         }
 
         @Test("Persistent throttling of GetKeyRotationStatus: INSUFFICIENT_DATA throttled after 3 attempts per key; disabled keys stay keyDisabled")
@@ -169,7 +169,7 @@ extension ScannerTests {
             #expect(verdictsByArn(report) == expected)
             #expect(report.summary.insufficientData == 12)  // 11 + the replica being created
             #expect(report.summary.compliant == 0 && report.summary.nonCompliant == 0)
-            #expect(report.exitStatus == 4)
+            #expect(report.outcome == .incomplete)
         }
 
         // At most 2 faults: with 3 attempts per request, no single request can exhaust its attempts, whichever
@@ -191,7 +191,7 @@ extension ScannerTests {
 
             #expect(report.findings == clean.findings)
             #expect(report.errors.isEmpty)
-            #expect(report.exitStatus == 3)
+            #expect(report.outcome == .nonCompliant)
             #expect(kms.callCount(operation, region: "us-east-1") == cleanKMS.callCount(operation, region: "us-east-1") + first)
             #expect(kms.callLog.count { $0.errorCode == fault.code } == first)
             #expect(sleeps.all.count == first)

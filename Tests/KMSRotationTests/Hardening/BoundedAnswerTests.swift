@@ -23,7 +23,7 @@ struct BoundedAnswerTests {
                 #expect(error.code == "InvalidResponse")
                 #expect(error.message.contains("without Keys"))
             }
-            #expect(report.exitStatus == 4)
+            #expect(report.outcome == .incomplete)
         }
     }
 
@@ -35,7 +35,7 @@ struct BoundedAnswerTests {
             #expect(report.findings.first?.compliance == .compliant)
             #expect(report.errors.map(\.operation) == ["ListAliases"])
             #expect(report.errors.first?.message.contains("without Aliases") == true)
-            #expect(report.exitStatus == 4)
+            #expect(report.outcome == .incomplete)
         }
     }
 
@@ -51,7 +51,7 @@ struct BoundedAnswerTests {
             if scenario.hasSuffix("error-200") {
                 #expect(finding.reason == .accessDenied)
             }
-            #expect(report.exitStatus == 4)
+            #expect(report.outcome == .incomplete)
         }
     }
 
@@ -80,7 +80,7 @@ struct BoundedAnswerTests {
             #expect(error.operation == "ListKeys")
             #expect(error.code == "InvalidResponse")
             #expect(error.message.contains("deeper than the cap of \(JSONNesting.maximumDepth) levels"))
-            #expect(report.exitStatus == 4)
+            #expect(report.outcome == .incomplete)
         }
     }
 

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 import KMSRotation
+import KMSRotationTesting
 
 @Suite("Model decoding")
 struct ModelDecodingTests {

@@ -85,12 +85,12 @@ struct SuppressionTests {
     func exitStatus() throws {
         let finding = SampleReport.report.findings.first { $0.compliance == .nonCompliant }!
         let single = SampleReport.single(finding)
-        #expect(single.exitStatus == 3)
+        #expect(single.outcome == .nonCompliant)
         let suppressed = try SuppressionList(suppressions: [Suppression(keyId: finding.keyId, justification: "ok")]).apply(to: single, now: Self.now).report
-        #expect(suppressed.exitStatus == 0)
+        #expect(suppressed.outcome == .passed)
         let withError = try SuppressionList(suppressions: [Suppression(keyId: finding.keyId, justification: "ok")])
             .apply(to: SampleReport.single(finding, errors: SampleReport.report.errors), now: Self.now).report
-        #expect(withError.exitStatus == 4, "a Region that could not be scanned still counts")
+        #expect(withError.outcome == .incomplete, "a Region that could not be scanned still counts")
     }
 
     @Test("JSON: the suppression member appears only on suppressed findings and round-trips")

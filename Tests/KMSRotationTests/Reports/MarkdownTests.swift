@@ -48,4 +48,15 @@ import Testing
         #expect(MarkdownFormatter.text("a|b `c` *d* _e_ <img src=x> [l](u)\nnext") == "a\\|b \\`c\\` \\*d\\* \\_e\\_ \\<img src=x\\> \\[l\\](u) next")
         #expect(MarkdownFormatter.codeBlock("echo ```", language: "sh") == ["````sh", "echo ```", "````"])
     }
+
+    @Test("The outcome line names the exit status only when the caller passes one (the CLI does, a library caller need not)")
+    func exitStatusIsTheCallersToName() throws {
+        let withStatus = try SampleReport.render(.markdown)
+        #expect(withStatus.contains("(exit status 3)."))
+        var options = SampleReport.options
+        options.exitStatus = nil
+        let without = try SampleReport.render(.markdown, options: options)
+        #expect(!without.contains("exit status"))
+        #expect(without.contains("**Outcome:** "))
+    }
 }

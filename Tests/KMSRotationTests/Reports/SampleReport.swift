@@ -10,7 +10,7 @@ enum SampleReport {
     /// A maximum period, so that `rotationPeriodTooLong` appears too.
     static let policy = RotationPolicy(maximumRotationPeriodDays: 365)
     /// Pinned so that a version bump does not change the golden files.
-    static let options = RenderOptions(toolVersion: "0.1.0")
+    static let options = RenderOptions(toolVersion: "0.1.0", exitStatus: 3)
 
     static let accessDenied = EvidenceError(
         operation: "GetKeyRotationStatus", code: "AccessDeniedException",

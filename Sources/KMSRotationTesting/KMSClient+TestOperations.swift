@@ -1,0 +1,120 @@
+import Foundation
+import KMSRotation
+
+// KMS operations that set up test accounts (moto, the in-memory KMS) and that the library itself never
+// calls: an auditing library has no business creating, disabling or deleting keys.
+
+/// A resource tag on a key (`Tag`); both members are required by the model.
+public struct KMSTag: Sendable, Hashable, Codable {
+    /// The tag key.
+    public var tagKey: String
+    /// The tag value.
+    public var tagValue: String
+
+    /// Creates a tag.
+    public init(tagKey: String, tagValue: String) {
+        self.tagKey = tagKey
+        self.tagValue = tagValue
+    }
+
+    enum CodingKeys: String, CodingKey { case tagKey = "TagKey", tagValue = "TagValue" }
+}
+
+extension KMSClient {
+    /// Lists a key's tags (one page).
+    /// - Parameters:
+    ///   - keyId: A key ID or ARN.
+    ///   - limit: Page size (1–50 per the API reference).
+    ///   - marker: The previous page's `nextMarker`.
+    /// - Returns: The page.
+    public func listResourceTags(keyId: String, limit: Int? = nil, marker: String? = nil) async throws -> KMSPage<KMSTag> {
+        let output: ClientTags = try await send("ListResourceTags", ClientKeyPage(KeyId: keyId, Limit: limit, Marker: marker))
+        return KMSPage(items: output.Tags ?? [], nextMarker: output.NextMarker, truncated: output.Truncated ?? false)
+    }
+
+    /// Every tag of a key, page by page.
+    /// - Parameters:
+    ///   - keyId: A key ID or ARN.
+    ///   - pageSize: The `Limit` of each call.
+    /// - Returns: A sequence of tags.
+    public func allResourceTags(keyId: String, pageSize: Int = 50) -> KMSPaginator<KMSTag> {
+        KMSPaginator(operation: "ListResourceTags") { marker in try await self.listResourceTags(keyId: keyId, limit: pageSize, marker: marker) }
+    }
+
+    /// Turns off automatic rotation.
+    /// - Parameter keyId: A key ID or ARN in this account.
+    /// - Throws: ``AWSServiceError``, ``TransportError``.
+    public func disableKeyRotation(keyId: String) async throws {
+        let _: ClientEmpty = try await send("DisableKeyRotation", ClientKeyId(KeyId: keyId))
+    }
+
+    /// Starts an on-demand rotation (25 per key, ever: `LimitExceededException` is never retried).
+    /// - Parameter keyId: A key ID or ARN in this account.
+    /// - Returns: The key ID KMS reports.
+    /// - Throws: ``AWSServiceError`` (`LimitExceededException`, `ConflictException`, …), ``TransportError``.
+    @discardableResult
+    public func rotateKeyOnDemand(keyId: String) async throws -> String? {
+        let output: ClientKeyIdOutput = try await send("RotateKeyOnDemand", ClientKeyId(KeyId: keyId))
+        return output.KeyId
+    }
+
+    /// Creates a key (used to seed test servers).
+    /// - Parameters:
+    ///   - keySpec: The key spec (`SYMMETRIC_DEFAULT` by default).
+    ///   - keyUsage: The key usage; `nil` for KMS's default for the spec.
+    ///   - origin: The origin; `nil` for `AWS_KMS`.
+    ///   - description: A description.
+    ///   - multiRegion: Whether to create a multi-Region primary key.
+    ///   - tags: Tags to set.
+    /// - Returns: The new key's metadata.
+    public func createKey(keySpec: KeySpec = .symmetricDefault, keyUsage: KeyUsage? = nil, origin: KeyOrigin? = nil, description: String? = nil,
+                          multiRegion: Bool? = nil, tags: [KMSTag] = []) async throws -> KMSKey {
+        let input = ClientCreateKey(KeySpec: keySpec, KeyUsage: keyUsage, Origin: origin, Description: description, MultiRegion: multiRegion, Tags: tags.isEmpty ? nil : tags)
+        let output: ClientKeyMetadata = try await send("CreateKey", input)
+        guard let metadata = output.KeyMetadata else {
+            throw AWSServiceError(service: "kms", code: .invalidResponse, message: "CreateKey answered without KeyMetadata", operation: "CreateKey")
+        }
+        return metadata
+    }
+
+    /// Creates an alias for a key.
+    /// - Parameters:
+    ///   - aliasName: `alias/…`.
+    ///   - targetKeyId: The key ID or ARN.
+    public func createAlias(aliasName: String, targetKeyId: String) async throws {
+        let _: ClientEmpty = try await send("CreateAlias", ClientCreateAlias(AliasName: aliasName, TargetKeyId: targetKeyId))
+    }
+
+    /// Disables a key.
+    /// - Parameter keyId: A key ID or ARN.
+    public func disableKey(keyId: String) async throws {
+        let _: ClientEmpty = try await send("DisableKey", ClientKeyId(KeyId: keyId))
+    }
+
+    /// Schedules a key for deletion.
+    /// - Parameters:
+    ///   - keyId: A key ID or ARN.
+    ///   - pendingWindowInDays: 7–30.
+    public func scheduleKeyDeletion(keyId: String, pendingWindowInDays: Int? = nil) async throws {
+        let _: ClientEmpty = try await send("ScheduleKeyDeletion", ClientScheduleKeyDeletion(KeyId: keyId, PendingWindowInDays: pendingWindowInDays))
+    }
+}
+
+// MARK: - Wire shapes (private: InMemoryKMS has its own, server-side ones)
+
+private struct ClientKeyId: Encodable { var KeyId: String }
+private struct ClientKeyPage: Encodable { var KeyId: String; var Limit: Int?; var Marker: String? }
+private struct ClientScheduleKeyDeletion: Encodable { var KeyId: String; var PendingWindowInDays: Int? }
+private struct ClientCreateAlias: Encodable { var AliasName: String; var TargetKeyId: String }
+private struct ClientCreateKey: Encodable {
+    var KeySpec: KMSRotation.KeySpec?
+    var KeyUsage: KMSRotation.KeyUsage?
+    var Origin: KeyOrigin?
+    var Description: String?
+    var MultiRegion: Bool?
+    var Tags: [KMSTag]?
+}
+private struct ClientKeyMetadata: Decodable { var KeyMetadata: KMSKey? }
+private struct ClientTags: Decodable { var Tags: [KMSTag]?; var NextMarker: String?; var Truncated: Bool? }
+private struct ClientKeyIdOutput: Decodable { var KeyId: String? }
+private struct ClientEmpty: Decodable {}
