@@ -174,6 +174,11 @@ public struct IaCDocument: Sendable {
         guard data.count <= maximumTemplateBytes else {
             throw IaCError(kind: .tooLarge, file: path, message: "a YAML file larger than \(maximumTemplateBytes >> 20) MiB")
         }
+        if data.starts(with: [0x50, 0x4B, 0x03, 0x04]) {
+            // `terraform plan -out` writes a zip archive.
+            throw IaCError(kind: .notInfrastructureAsCode, file: path,
+                           message: "a binary Terraform plan: convert it with terraform show -json PLAN > plan.json")
+        }
         guard let text = String(data: data, encoding: .utf8) else {
             throw IaCError(kind: .notInfrastructureAsCode, file: path,
                            message: "not a Terraform plan or CloudFormation template (not UTF-8 text)")

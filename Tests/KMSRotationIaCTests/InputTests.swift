@@ -155,6 +155,8 @@ struct InputTests {
             let error = #expect(throws: IaCError.self) { try IaCDocument(data: Data(text.utf8), path: path) }
             #expect(error?.kind == .notInfrastructureAsCode, "\(path): \(String(describing: error))")
         }
+        let zip = #expect(throws: IaCError.self) { try IaCDocument(data: Data([0x50, 0x4B, 0x03, 0x04, 0x14, 0x00]), path: "plan.tfplan") }
+        #expect(zip?.message.contains("terraform show -json") == true)
     }
 
     @Test("Hostile input: deep nesting, alias bombs and huge strings end in errors, not crashes")
