@@ -45,19 +45,19 @@ public struct CredentialProviderChain: CredentialProvider, CustomStringConvertib
         throw CredentialChainError(attempts: attempts)
     }
 
-    /// The default chain, as the AWS SDKs build it (without the identity types this library does not
-    /// support), wrapped in a ``CachedCredentialProvider``:
+    /// The default chain, in botocore's order, wrapped in a ``CachedCredentialProvider``:
     /// 1. ``EnvironmentCredentialProvider`` (skipped when `profile` is given, as the AWS CLI skips it
     ///    for `--profile`: an explicit profile must win over exported keys);
-    /// 2. ``ProfileCredentialProvider`` for `profile`, else `AWS_PROFILE`, else `default`
-    ///    (static keys and `credential_process`);
+    /// 2. ``ProfileCredentialProvider`` for `profile`, else `AWS_PROFILE`, else `default`: assume-role
+    ///    profiles, web identity (`AWS_WEB_IDENTITY_TOKEN_FILE`, read only when `profile` is `nil`, or the
+    ///    profile's `web_identity_token_file`), IAM Identity Center, static keys, `credential_process`;
     /// 3. ``ContainerCredentialProvider``;
     /// 4. ``IMDSCredentialProvider``.
     /// - Parameters:
     ///   - environment: The environment variables (pass `ProcessInfo.processInfo.environment` in
     ///     production, a dictionary in tests).
     ///   - files: The shared config files.
-    ///   - transport: The transport for the container and IMDS endpoints.
+    ///   - transport: The transport for STS, IAM Identity Center, and the container and IMDS endpoints.
     ///   - profile: A profile chosen explicitly (the CLI's `--profile`), or `nil`.
     ///   - processRunner: Runs `credential_process` commands; `nil` runs them as botocore does.
     ///   - now: The clock of the cache.
@@ -75,7 +75,10 @@ public struct CredentialProviderChain: CredentialProvider, CustomStringConvertib
         if profile == nil {
             providers.append(EnvironmentCredentialProvider(environment: environment))
         }
-        providers.append(ProfileCredentialProvider(profile: profile ?? env["AWS_PROFILE"], files: files, processRunner: processRunner))
+        // The web identity variables are ignored for an explicit profile, as botocore ignores them.
+        providers.append(ProfileCredentialProvider(profile: profile ?? env["AWS_PROFILE"], files: files, processRunner: processRunner ?? SubprocessCredentialProcessRunner(),
+                                                   environment: environment, transport: transport, now: now,
+                                                   webIdentityFromEnvironment: profile == nil, mfaPrompt: .terminal))
         providers.append(ContainerCredentialProvider(environment: environment, transport: transport))
         providers.append(IMDSCredentialProvider(transport: transport, environment: environment))
         return CachedCredentialProvider(CredentialProviderChain(providers: providers), now: now)

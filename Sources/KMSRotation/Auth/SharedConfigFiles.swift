@@ -12,8 +12,8 @@ import Foundation
 ///   command as arguments.
 /// - In the credentials file every `[name]` section is a profile. In the config file profiles are
 ///   `[profile name]`; `[default]` and `[profile default]` both name `default` (when both exist,
-///   `[profile default]` wins, as in the other SDKs). `[services name]` sections are kept; `[sso-session
-///   name]` and any other section are ignored.
+///   `[profile default]` wins, as in the other SDKs). `[services name]` and `[sso-session name]` sections
+///   are kept; any other section is ignored.
 /// - Property names are case-insensitive (stored lower-cased, as botocore does); values are trimmed.
 /// - A property with an empty value followed by indented `key = value` lines holds sub-properties
 ///   (`kms =` then `  endpoint_url = …` in a services section); an indented line after a non-empty value
@@ -89,6 +89,8 @@ public struct SharedConfigFiles: Sendable, Hashable, CustomStringConvertible, Cu
     /// `[services name]` sections of the config file, by name; each service's settings are the
     /// sub-properties under its service ID (`kms`).
     package internal(set) var services: [String: Section]
+    /// `[sso-session name]` sections of the config file, by name (IAM Identity Center sign-in).
+    var ssoSessions: [String: Section] = [:]
     /// The path the credentials file was read from (whether or not it existed), if any.
     package internal(set) var credentialsFilePath: String?
     /// The path the config file was read from (whether or not it existed), if any.
@@ -134,8 +136,11 @@ public struct SharedConfigFiles: Sendable, Hashable, CustomStringConvertible, Cu
             } else if words.count == 2, words[0] == "services" {
                 let name = String(words[1])
                 services[name] = services[name].map { $0.overlaid(with: section) } ?? section
+            } else if words.count == 2, words[0] == "sso-session" {
+                let name = String(words[1])
+                ssoSessions[name] = ssoSessions[name].map { $0.overlaid(with: section) } ?? section
             }
-            // `[sso-session x]` and unknown sections are ignored: this library does not implement SSO.
+            // Unknown sections are ignored, as the SDKs ignore them.
         }
         if let chosenDefault = prefixedDefault ?? bareDefault {
             configProfiles["default"] = chosenDefault

@@ -1,0 +1,137 @@
+import Foundation
+import Logging
+
+/// The STS calls that sign-in needs beyond ``STSClient/assumeRole(roleArn:roleSessionName:durationSeconds:externalId:)``:
+/// `AssumeRole` with an MFA code, and `AssumeRoleWithWebIdentity`, which is sent unsigned as the AWS SDKs
+/// send it (the web identity token is the proof of identity; there are no source credentials).
+///
+/// Every ``STSClient`` that sign-in uses is made by
+/// ``makeSignInSTSClient(region:endpoint:useFIPS:useDualStack:credentialProvider:transport:now:)``,
+/// so a change to the client's initialiser has one place to follow.
+extension STSClient {
+    /// The one place sign-in constructs an ``STSClient``.
+    static func makeSignInSTSClient(
+        region: String, endpoint: String?, useFIPS: Bool, useDualStack: Bool,
+        credentialProvider: any CredentialProvider, transport: any HTTPTransport,
+        now: @escaping @Sendable () -> Date
+    ) throws -> STSClient {
+        try STSClient(
+            AWSClientConfiguration(
+                region: region, credentialProvider: credentialProvider, transport: transport, useFIPS: useFIPS,
+                useDualStack: useDualStack, now: now),
+            endpoint: endpoint)
+    }
+
+    /// `AssumeRole` with the optional MFA device and code (`SerialNumber`, `TokenCode`).
+    func assumeRole(
+        roleArn: String, roleSessionName: String, durationSeconds: Int?, externalId: String?,
+        serialNumber: String?, tokenCode: String?
+    ) async throws -> AssumedRoleCredentials {
+        guard serialNumber != nil || tokenCode != nil else {
+            return try await assumeRole(
+                roleArn: roleArn, roleSessionName: roleSessionName, durationSeconds: durationSeconds, externalId: externalId)
+        }
+        try Self.validateAssumeRole(
+            roleArn: roleArn, roleSessionName: roleSessionName, durationSeconds: durationSeconds, externalId: externalId)
+        var parameters = [("RoleArn", roleArn), ("RoleSessionName", roleSessionName)]
+        if let durationSeconds { parameters.append(("DurationSeconds", String(durationSeconds))) }
+        if let externalId { parameters.append(("ExternalId", externalId)) }
+        if let serialNumber { parameters.append(("SerialNumber", serialNumber)) }
+        if let tokenCode { parameters.append(("TokenCode", tokenCode)) }
+        let response = try await caller.send(
+            operation: "AssumeRole",
+            headers: ["Content-Type": "application/x-www-form-urlencoded; charset=utf-8"],
+            body: Self.formBody(action: "AssumeRole", parameters),
+            decodeError: { AWSServiceError.decodeQuery(service: "sts", from: $0, operation: "AssumeRole") })
+        let document: XMLDocumentNode
+        do {
+            document = try XMLDocumentNode.read(response.body)
+        } catch {
+            throw AWSServiceError(service: "sts", code: .invalidResponse, message: "Could not read the AssumeRole answer: \(error)", operation: "AssumeRole")
+        }
+        return try Self.assumeRoleResult(from: document, roleArn: roleArn)
+    }
+
+    /// `AssumeRoleWithWebIdentity`, unsigned: `POST` of the form body to the STS endpoint with no
+    /// `Authorization` header. Retried up to 3 attempts on a transport failure, a 5xx answer or
+    /// `IDPCommunicationError`, as the SDKs retry it.
+    /// - Throws: ``AWSServiceError`` (`InvalidIdentityToken`, `ExpiredTokenException`, `AccessDenied`, …) or ``TransportError``.
+    static func assumeRoleWithWebIdentity(
+        endpoint: URL, transport: any HTTPTransport, roleArn: String, roleSessionName: String,
+        webIdentityToken: String, durationSeconds: Int? = nil,
+        sleep: @Sendable (Duration) async throws -> Void = { try await Task.sleep(for: $0) }
+    )
+        async throws -> AssumedRoleCredentials
+    {
+        let operation = "AssumeRoleWithWebIdentity"
+        do {
+            _ = try ARN(iamRole: roleArn)
+        } catch let error as ARN.ParseError {
+            throw AWSServiceError(service: "sts", code: .validationError, message: error.message, operation: operation)
+        }
+        var parameters = [("RoleArn", roleArn), ("RoleSessionName", roleSessionName), ("WebIdentityToken", webIdentityToken)]
+        if let durationSeconds { parameters.append(("DurationSeconds", String(durationSeconds))) }
+        var request = HTTPRequest(
+            method: "POST", url: endpoint,
+            headers: [
+                "Content-Type": "application/x-www-form-urlencoded; charset=utf-8"
+            ], body: formBody(action: operation, parameters), timeout: .seconds(30))
+        request.headers["User-Agent"] = SignedServiceCaller.userAgent
+        request.headers["Host"] = SignedServiceCaller.hostHeader(for: endpoint)
+        var attempt = 0
+        while true {
+            attempt += 1
+            let retryable: any Error
+            do {
+                let response = try await transport.send(request)
+                if response.isSuccess {
+                    let document: XMLDocumentNode
+                    do {
+                        document = try XMLDocumentNode.read(response.body)
+                    } catch {
+                        throw AWSServiceError(service: "sts", code: .invalidResponse, message: "Could not read the \(operation) answer: \(error)", operation: operation)
+                    }
+                    return try webIdentityResult(from: document, roleArn: roleArn)
+                }
+                let error = AWSServiceError.decodeQuery(service: "sts", from: response, operation: operation)
+                guard response.status >= 500 || error.code.rawValue == "IDPCommunicationError" else { throw error }
+                retryable = error
+            } catch let error as TransportError {
+                retryable = error
+            }
+            if attempt >= 3 { throw retryable }
+            try await sleep(.milliseconds(100 * attempt * attempt))
+        }
+    }
+
+    /// Reads `AssumeRoleWithWebIdentityResponse/AssumeRoleWithWebIdentityResult`, which has the shape of
+    /// `AssumeRoleResult`. Error messages name the missing element, never a value.
+    static func webIdentityResult(from document: XMLDocumentNode, roleArn: String) throws -> AssumedRoleCredentials {
+        func fail(_ what: String) -> AWSServiceError {
+            AWSServiceError(service: "sts", code: .invalidResponse, message: "Could not read the AssumeRoleWithWebIdentity answer: \(what)",
+                operation: "AssumeRoleWithWebIdentity")
+        }
+        guard let result = document.path(["AssumeRoleWithWebIdentityResult"]) else {
+            throw fail("no AssumeRoleWithWebIdentityResult element")
+        }
+        guard let credentials = result.child("Credentials") else { throw fail("no Credentials element") }
+        func required(_ name: String) throws -> String {
+            guard let value = credentials.child(name)?.text, !value.isEmpty else { throw fail("no Credentials/\(name) element") }
+            return value
+        }
+        let accessKeyId = try required("AccessKeyId")
+        let secretAccessKey = try required("SecretAccessKey")
+        let sessionToken = try required("SessionToken")
+        guard let expiration = CredentialsDocument.parseISO8601(try required("Expiration")) else {
+            throw fail("Credentials/Expiration is not an ISO 8601 date-time")
+        }
+        let assumedRoleArn = result.path(["AssumedRoleUser", "Arn"])?.text
+        let accountId = assumedRoleArn.flatMap { ARN($0)?.accountId } ?? (try? ARN(iamRole: roleArn))?.accountId
+        return AssumedRoleCredentials(
+            credentials: AWSCredentials(
+                accessKeyId: accessKeyId, secretAccessKey: secretAccessKey, sessionToken: sessionToken,
+                expiration: expiration, accountId: accountId),
+            assumedRoleArn: assumedRoleArn,
+            assumedRoleId: result.path(["AssumedRoleUser", "AssumedRoleId"])?.text)
+    }
+}
