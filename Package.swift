@@ -11,12 +11,15 @@ let package = Package(
     products: [
         .library(name: "KMSRotation", targets: ["KMSRotation"]),
         .library(name: "KMSRotationTesting", targets: ["KMSRotationTesting"]),
+        .library(name: "KMSRotationIaC", targets: ["KMSRotationIaC"]),
         .executable(name: "kms-rotation", targets: ["kms-rotation"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-crypto.git", "3.12.3"..<"5.0.0"),
         .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
+        // YAML for CloudFormation templates: KMSRotationIaC only, so `import KMSRotation` never links it.
+        .package(url: "https://github.com/jpsim/Yams.git", from: "6.2.2"),
     ],
     targets: [
         .target(
@@ -32,10 +35,19 @@ let package = Package(
             dependencies: ["KMSRotation"],
             swiftSettings: strict
         ),
+        .target(
+            name: "KMSRotationIaC",
+            dependencies: [
+                "KMSRotation",
+                .product(name: "Yams", package: "Yams"),
+            ],
+            swiftSettings: strict
+        ),
         .executableTarget(
             name: "kms-rotation",
             dependencies: [
                 "KMSRotation",
+                "KMSRotationIaC",
                 "KMSRotationTesting",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
@@ -62,6 +74,12 @@ let package = Package(
         .testTarget(
             name: "KMSRotationTests",
             dependencies: ["KMSRotation", "KMSRotationTesting", "TestSupport"],
+            resources: [.copy("Fixtures")],
+            swiftSettings: strict
+        ),
+        .testTarget(
+            name: "KMSRotationIaCTests",
+            dependencies: ["KMSRotationIaC", "KMSRotation", "TestSupport"],
             resources: [.copy("Fixtures")],
             swiftSettings: strict
         ),

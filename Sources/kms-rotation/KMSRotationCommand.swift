@@ -37,6 +37,6 @@ struct KMSRotationCommand: AsyncParsableCommand {
         not run (no credentials, bad endpoint); 64 usage error.
         """,
         version: KMSRotationVersion.current,
-        subcommands: [AuditCommand.self, RemediateCommand.self]
+        subcommands: [AuditCommand.self, RemediateCommand.self, IaCCommand.self]
     )
 }

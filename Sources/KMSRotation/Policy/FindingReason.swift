@@ -46,6 +46,14 @@ public enum FindingReason: String, Sendable, Hashable, Codable, CaseIterable, Cu
     /// The key's state, origin or manager is missing or a value the library does not know yet: a person
     /// must look (an extension of DESIGN.md's list; see Docs/decision-table.md).
     case unrecognizedKeyMetadata
+    // Infrastructure as code only (KMSRotationIaC). Declared last so that the SARIF rule indexes of the
+    // codes above stay what they were.
+    /// NOT_APPLICABLE: a multi-Region replica whose primary key is not in the files read; rotation is
+    /// set on the primary and judged where the primary is declared.
+    case primaryKeyElsewhere
+    /// INSUFFICIENT_DATA: a value the verdict depends on is known only after apply (Terraform) or comes
+    /// from an intrinsic function that cannot be resolved before deploy (CloudFormation).
+    case unresolvedValue
 
     /// The verdict every finding with this reason has.
     public var compliance: Compliance {
@@ -55,9 +63,9 @@ public enum FindingReason: String, Sendable, Hashable, Codable, CaseIterable, Cu
         case .rotationDisabled, .rotationPeriodTooLong:
             return .nonCompliant
         case .awsManagedKey, .asymmetricKey, .hmacKey, .importedKeyMaterial, .customKeyStore, .keyDisabled,
-             .pendingDeletion, .pendingReplicaDeletion, .pendingImport, .keyUnavailable, .unsupportedKeySpec:
+             .pendingDeletion, .pendingReplicaDeletion, .pendingImport, .keyUnavailable, .unsupportedKeySpec, .primaryKeyElsewhere:
             return .notApplicable
-        case .accessDenied, .throttled, .serviceError, .keyStateTransitional, .unrecognizedKeyMetadata:
+        case .accessDenied, .throttled, .serviceError, .keyStateTransitional, .unrecognizedKeyMetadata, .unresolvedValue:
             return .insufficientData
         }
     }

@@ -26,6 +26,8 @@ extension FindingReason {
         case .serviceError: "Service error while gathering evidence"
         case .keyStateTransitional: "Key is being created or updated"
         case .unrecognizedKeyMetadata: "Key metadata missing or not recognised"
+        case .primaryKeyElsewhere: "Replica whose primary key is declared elsewhere"
+        case .unresolvedValue: "Value unknown before deploy"
         }
     }
 
@@ -73,6 +75,12 @@ extension FindingReason {
             "The key is being created or updated; its verdict can be reached once the change completes."
         case .unrecognizedKeyMetadata:
             "The key's state, origin, manager or spec is missing or a value this library does not know yet, so the key is not judged."
+        case .primaryKeyElsewhere:
+            "The multi-Region replica shares the rotation setting of its primary key, which is not declared in the files read; "
+                + "the primary is judged where it is declared."
+        case .unresolvedValue:
+            "A value the verdict depends on is known only after apply, or comes from an intrinsic function or parameter that cannot "
+                + "be resolved before deploy, so the verdict cannot be reached from the file."
         }
     }
 
@@ -101,6 +109,10 @@ extension FindingReason {
             "Check the key by hand, and update kms-rotation if AWS has added a new value."
         case .serviceError:
             "Scan again; if the error persists, check the network path and the KMS endpoint."
+        case .primaryKeyElsewhere:
+            "Check the primary key's template or plan (or audit the deployed key with kms-rotation audit)."
+        case .unresolvedValue:
+            "Set the attribute to a literal (or give the parameter a Default), or audit the key once deployed with kms-rotation audit."
         }
     }
 
@@ -164,6 +176,13 @@ extension FindingReason {
         case .rotationPeriodTooLong:
             return "Rotation is enabled every \(facts.rotationPeriodInDays ?? 0) days\(replicaNote), longer than the policy's maximum of "
                 + "\(facts.maximumRotationPeriodDays ?? 0) days."
+        case .primaryKeyElsewhere:
+            // Never decided for a live key (KMSRotationIaC writes its own message, naming the primary).
+            return "A multi-Region replica whose primary key, \(facts.primaryKeyArn ?? "(unknown)"), is declared elsewhere; "
+                + "rotation is set and judged on the primary."
+        case .unresolvedValue:
+            // Never decided for a live key (KMSRotationIaC writes its own message, naming the attribute).
+            return "A value the verdict depends on is not known before deploy."
         case .rotationEnabled:
             var message = "Automatic rotation is enabled every \(facts.rotationPeriodInDays ?? KeyRotationStatus.defaultRotationPeriodInDays) days\(replicaNote)"
             if let next = facts.rotation?.nextRotationDate {

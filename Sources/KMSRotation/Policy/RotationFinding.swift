@@ -37,6 +37,8 @@ public struct RotationFinding: Sendable, Hashable, Codable {
     public var policyRule: String?
     /// The key's tags, when a policy rule needed them.
     public var tags: [String: String]?
+    /// Where the key is declared, for findings judged from infrastructure as code; `nil` for live keys.
+    public var location: FindingLocation?
 
     /// Whether an accepted exception covers this finding.
     public var isSuppressed: Bool { suppression != nil }
@@ -188,7 +190,7 @@ public struct RotationFinding: Sendable, Hashable, Codable {
     }
 
     enum CodingKeys: String, CodingKey {
-        case keyArn, keyId, accountId, region, aliases, compliance, reason, message, key, rotation, error, remediation, suppression
+        case keyArn, keyId, accountId, region, aliases, compliance, reason, message, key, rotation, error, remediation, suppression, location
         case policyRule, tags
     }
 
@@ -213,6 +215,7 @@ public struct RotationFinding: Sendable, Hashable, Codable {
         suppression = try c.decodeIfPresent(AppliedSuppression.self, forKey: .suppression)
         policyRule = try c.decodeIfPresent(String.self, forKey: .policyRule)
         tags = try c.decodeIfPresent([String: String].self, forKey: .tags)
+        location = try c.decodeIfPresent(FindingLocation.self, forKey: .location)
     }
 
     public func encode(to encoder: any Encoder) throws {
@@ -234,6 +237,8 @@ public struct RotationFinding: Sendable, Hashable, Codable {
         // Likewise only with policy rules.
         try c.encodeIfPresent(policyRule, forKey: .policyRule)
         try c.encodeIfPresent(tags, forKey: .tags)
+        // Likewise only for findings judged from infrastructure as code.
+        try c.encodeIfPresent(location, forKey: .location)
     }
 }
 

@@ -8,6 +8,13 @@ extension RotationFinding {
     /// The key's resource identifier: its ARN, or its key ID when no ARN is known.
     var resourceIdentifier: String { keyArn ?? keyId }
 
+    /// What SARIF fingerprints a finding by: the key's resource identifier, or, for a finding judged from a
+    /// file, the file and the resource in it (a logical ID alone repeats across templates).
+    var fingerprintIdentifier: String {
+        guard let location else { return resourceIdentifier }
+        return "\(location.file)#\(location.resource)"
+    }
+
     /// The AWS partition (`aws`, `aws-cn`, `aws-us-gov`), from the key ARN.
     var partition: String? { keyArn.flatMap { ARN($0)?.partition } }
 

@@ -1,3 +1,5 @@
+import Foundation
+
 /// `sarif`: SARIF 2.1.0 (OASIS), one run of the `kms-rotation` driver.
 ///
 /// - Rules: one per ``FindingReason`` (all of them, in declaration order, so rule indexes are stable),
@@ -107,7 +109,9 @@ struct SARIFFormatter: ReportFormatter {
             "name": .string(finding.displayName),
             "kind": .string("resource"),
         ])
-        let physical = options.sarifArtifactURI.map { uri in
+        // A finding judged from a template or plan points at its own file and line; otherwise at the
+        // artifact the options name, if any.
+        let physical = finding.location.map(Self.physicalLocation) ?? options.sarifArtifactURI.map { uri in
             JSONValue.object(["artifactLocation": .object(["uri": .string(uri)]), "region": .object(["startLine": .int(1)])])
         }
         return .object([
@@ -117,7 +121,7 @@ struct SARIFFormatter: ReportFormatter {
             "level": .string(level(finding.compliance)),
             "message": .object(["text": .string(text)]),
             "locations": .array([.object(["logicalLocations": .array([logical]), "physicalLocation": physical])]),
-            "partialFingerprints": .object([fingerprintKey: .string("\(finding.resourceIdentifier)|\(finding.reason.rawValue)")]),
+            "partialFingerprints": .object([fingerprintKey: .string("\(finding.fingerprintIdentifier)|\(finding.reason.rawValue)")]),
             "suppressions": finding.suppression.map { suppression in
                 JSONValue.array([.object([
                     "kind": .string("external"),
@@ -137,6 +141,30 @@ struct SARIFFormatter: ReportFormatter {
                 "tags": finding.tags.map { JSONValue.dictionary($0.mapValues(JSONValue.string)) },
             ]),
         ])
+    }
+
+    /// A `physicalLocation` for a finding's source location: the file as a relative (or file:) URI, and the
+    /// attribute's line and column when the file sets it, else the resource's.
+    private static func physicalLocation(_ location: FindingLocation) -> JSONValue {
+        .object([
+            "artifactLocation": .object(["uri": .string(artifactURI(location.file))]),
+            "region": .object([
+                "startLine": .int(max(1, location.bestLine ?? 1)),
+                "startColumn": location.bestColumn.map { JSONValue.int(max(1, $0)) },
+            ]),
+        ])
+    }
+
+    /// A file path as a SARIF URI reference: relative paths stay relative (`./` dropped, as GitHub expects
+    /// paths from the repository root); absolute ones become `file://` URIs. Characters a URI cannot hold
+    /// are percent-encoded.
+    static func artifactURI(_ path: String) -> String {
+        var path = path
+        while path.hasPrefix("./") { path.removeFirst(2) }
+        var allowed = CharacterSet.urlPathAllowed
+        allowed.remove(charactersIn: "?#[]@!$&'()*+,;=")
+        let encoded = path.addingPercentEncoding(withAllowedCharacters: allowed) ?? path
+        return path.hasPrefix("/") ? "file://" + encoded : encoded
     }
 
     private static func notification(_ error: ScanError) -> JSONValue {
