@@ -102,16 +102,21 @@ struct ScanArguments: ParsableArguments {
 
     /// Reads a policy file before anything is scanned, so a typo fails fast (exit 64).
     static func loadPolicyFile(_ path: String) throws -> PolicyResolver {
+        try readInput(path, option: "--policy") { try PolicyResolver(policyFile: $0) }
+    }
+
+    /// Reads and parses the file an option names; either failure is bad input (exit 64) naming the option.
+    static func readInput<T>(_ path: String, option: String, parse: (Data) throws -> T) throws -> T {
         let data: Data
         do {
             data = try Data(contentsOf: URL(fileURLWithPath: path))
         } catch {
-            throw ValidationError("cannot read --policy \(path): \(error.localizedDescription)")
+            throw ValidationError("cannot read \(option) \(path): \(error.localizedDescription)")
         }
         do {
-            return try PolicyResolver(policyFile: data)
+            return try parse(data)
         } catch {
-            throw ValidationError("--policy \(path): \(error)")
+            throw ValidationError("\(option) \(path): \(error)")
         }
     }
 
@@ -187,17 +192,7 @@ struct ScanArguments: ParsableArguments {
 
     /// Reads the suppression file before anything is scanned, so a typo fails fast (exit 64).
     static func loadSuppressions(_ path: String) throws -> SuppressionList {
-        let data: Data
-        do {
-            data = try Data(contentsOf: URL(fileURLWithPath: path))
-        } catch {
-            throw ValidationError("cannot read --suppressions \(path): \(error.localizedDescription)")
-        }
-        do {
-            return try SuppressionList.decode(data)
-        } catch {
-            throw ValidationError("--suppressions \(path): \(error)")
-        }
+        try readInput(path, option: "--suppressions") { try SuppressionList.decode($0) }
     }
 
     static func describe(_ suppression: Suppression) -> String {

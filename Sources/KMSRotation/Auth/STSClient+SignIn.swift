@@ -22,36 +22,6 @@ extension STSClient {
             endpoint: endpoint)
     }
 
-    /// `AssumeRole` with the optional MFA device and code (`SerialNumber`, `TokenCode`).
-    func assumeRole(
-        roleArn: String, roleSessionName: String, durationSeconds: Int?, externalId: String?,
-        serialNumber: String?, tokenCode: String?
-    ) async throws -> AssumedRoleCredentials {
-        guard serialNumber != nil || tokenCode != nil else {
-            return try await assumeRole(
-                roleArn: roleArn, roleSessionName: roleSessionName, durationSeconds: durationSeconds, externalId: externalId)
-        }
-        try Self.validateAssumeRole(
-            roleArn: roleArn, roleSessionName: roleSessionName, durationSeconds: durationSeconds, externalId: externalId)
-        var parameters = [("RoleArn", roleArn), ("RoleSessionName", roleSessionName)]
-        if let durationSeconds { parameters.append(("DurationSeconds", String(durationSeconds))) }
-        if let externalId { parameters.append(("ExternalId", externalId)) }
-        if let serialNumber { parameters.append(("SerialNumber", serialNumber)) }
-        if let tokenCode { parameters.append(("TokenCode", tokenCode)) }
-        let response = try await caller.send(
-            operation: "AssumeRole",
-            headers: ["Content-Type": "application/x-www-form-urlencoded; charset=utf-8"],
-            body: Self.formBody(action: "AssumeRole", parameters),
-            decodeError: { AWSServiceError.decodeQuery(service: "sts", from: $0, operation: "AssumeRole") })
-        let document: XMLDocumentNode
-        do {
-            document = try XMLDocumentNode.read(response.body)
-        } catch {
-            throw AWSServiceError(service: "sts", code: .invalidResponse, message: "Could not read the AssumeRole answer: \(error)", operation: "AssumeRole")
-        }
-        return try Self.assumeRoleResult(from: document, roleArn: roleArn)
-    }
-
     /// `AssumeRoleWithWebIdentity`, unsigned: `POST` of the form body to the STS endpoint with no
     /// `Authorization` header. Retried up to 3 attempts on a transport failure, a 5xx answer or
     /// `IDPCommunicationError`, as the SDKs retry it.

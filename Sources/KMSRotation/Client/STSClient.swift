@@ -64,10 +64,19 @@ public struct STSClient: Sendable {
     ///   `AccessDenied`, `RegionDisabledException`, … from STS; ``AWSServiceError/Code/invalidResponse`` for an
     ///   answer that cannot be read), ``TransportError``, or the caller's credential error.
     public func assumeRole(roleArn: String, roleSessionName: String, durationSeconds: Int? = nil, externalId: String? = nil) async throws -> AssumedRoleCredentials {
+        try await assumeRole(roleArn: roleArn, roleSessionName: roleSessionName, durationSeconds: durationSeconds, externalId: externalId,
+                             serialNumber: nil, tokenCode: nil)
+    }
+
+    /// `AssumeRole`, with the MFA device and code (`SerialNumber`, `TokenCode`) when a profile asks for them.
+    func assumeRole(roleArn: String, roleSessionName: String, durationSeconds: Int?, externalId: String?,
+                    serialNumber: String?, tokenCode: String?) async throws -> AssumedRoleCredentials {
         try Self.validateAssumeRole(roleArn: roleArn, roleSessionName: roleSessionName, durationSeconds: durationSeconds, externalId: externalId)
         var parameters = [("RoleArn", roleArn), ("RoleSessionName", roleSessionName)]
         if let durationSeconds { parameters.append(("DurationSeconds", String(durationSeconds))) }
         if let externalId { parameters.append(("ExternalId", externalId)) }
+        if let serialNumber { parameters.append(("SerialNumber", serialNumber)) }
+        if let tokenCode { parameters.append(("TokenCode", tokenCode)) }
         let document = try await send("AssumeRole", parameters)
         return try Self.assumeRoleResult(from: document, roleArn: roleArn)
     }
