@@ -8,7 +8,7 @@ import Logging
 /// `--external-id` for roles whose trust policy requires one. Without them the caller's own account
 /// is scanned, as before. See Docs/multi-account.md.
 struct AccountSelection: ParsableArguments {
-    @Flag(help: "Scan every ACTIVE account of the caller's AWS organization (requires --role-name; run from the management or a delegated administrator account).")
+    @Flag(help: ArgumentHelp("Scan every ACTIVE account of the caller's AWS organization (requires --role-name; run from the management or a delegated administrator account)."))
     var organization = false
 
     @Option(name: .customLong("role-name"), help: ArgumentHelp(

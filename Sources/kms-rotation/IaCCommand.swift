@@ -31,14 +31,14 @@ struct IaCCommand: ParsableCommand {
     @Flag(name: .customLong("evaluate-disabled-keys"), help: "Judge disabled keys like enabled ones.")
     var evaluateDisabledKeys = false
 
-    @Option(help: "A JSON file of accepted exceptions (keyId = the logical ID or resource address); see Docs/suppressions.md.")
+    @Option(help: ArgumentHelp("A JSON file of accepted exceptions (keyId = the logical ID or resource address); see Docs/suppressions.md."))
     var suppressions: String?
 
     @Flag(name: .customLong("sarif-problems-only"),
-          help: "SARIF: list only NON_COMPLIANT and INSUFFICIENT_DATA results (for GitHub code scanning).")
+          help: ArgumentHelp("SARIF: list only NON_COMPLIANT and INSUFFICIENT_DATA results (for GitHub code scanning)."))
     var sarifProblemsOnly = false
 
-    @Option(name: .customLong("region"), help: "ASFF only: the Security Hub Region to import into (nothing undeployed has a Region).")
+    @Option(name: .customLong("region"), help: ArgumentHelp("ASFF only: the Security Hub Region to import into (nothing undeployed has a Region)."))
     var securityHubRegion: String?
 
     @Option(name: .customLong("account-id"), help: "ASFF only: the account the findings are imported under.")

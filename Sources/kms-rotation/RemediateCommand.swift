@@ -28,13 +28,13 @@ struct RemediateCommand: AsyncParsableCommand {
 
     @OptionGroup var scan: ScanArguments
 
-    @Option(name: .customLong("rotation-period-days"), help: "The rotation period to set on every changed key (90-2560). Default: the policy maximum when stricter than 365, else KMS's default (365).")
+    @Option(name: .customLong("rotation-period-days"), help: ArgumentHelp("The rotation period to set on every changed key (90-2560). Default: the policy maximum when stricter than 365, else KMS's default (365)."))
     var rotationPeriodDays: Int?
 
     @Flag(help: "Make the changes (otherwise only print the plan).")
     var apply = false
 
-    @Flag(help: "With --apply: do not ask for confirmation (required when standard input is not a terminal).")
+    @Flag(help: ArgumentHelp("With --apply: do not ask for confirmation (required when standard input is not a terminal)."))
     var yes = false
 
     @Option(name: .customLong("change-log"), help: "With --apply: append one JSON line per change made or attempted to this file.")

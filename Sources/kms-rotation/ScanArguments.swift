@@ -27,13 +27,13 @@ struct ScanArguments: ParsableArguments {
     @Flag(name: .customLong("evaluate-disabled-keys"), help: "Judge disabled keys like enabled ones.")
     var evaluateDisabledKeys = false
 
-    @Option(name: .customLong("policy"), help: "A JSON file of policy rules per account, Region, alias or tag (see Docs/custom-policies.md); replaces --max-rotation-period-days and --evaluate-disabled-keys.")
+    @Option(name: .customLong("policy"), help: ArgumentHelp("A JSON file of policy rules per account, Region, alias or tag (see Docs/custom-policies.md); replaces --max-rotation-period-days and --evaluate-disabled-keys."))
     var policyFile: String?
 
     @Option(help: "KMS calls in flight per Region (1-64).")
     var concurrency: Int = 8
 
-    @Option(help: "A JSON file of accepted exceptions (see Docs/suppressions.md); suppressed findings stay in the report but do not fail the run.")
+    @Option(help: ArgumentHelp("A JSON file of accepted exceptions (see Docs/suppressions.md); suppressed findings stay in the report but do not fail the run."))
     var suppressions: String?
 
     @Flag(help: "Use a built-in sample account (no network, no credentials).")
@@ -42,10 +42,10 @@ struct ScanArguments: ParsableArguments {
     @Flag(name: .shortAndLong, help: "Log each KMS call to standard error (never credentials).")
     var verbose = false
 
-    @Option(name: .customLong("max-wait"), help: "How long, scan-wide, throttled calls and failed listing pages keep being retried (adaptive retry mode): seconds, or 90s, 10m, 1h. Default 5m.")
+    @Option(name: .customLong("max-wait"), help: ArgumentHelp("How long, scan-wide, throttled calls and failed listing pages keep being retried (adaptive retry mode): seconds, or 90s, 10m, 1h. Default 5m."))
     var maxWait: String = "5m"
 
-    @Option(name: .customLong("max-requests-per-second"), help: "Cap this scan's own KMS requests per second, per account and Region, to leave quota for production.")
+    @Option(name: .customLong("max-requests-per-second"), help: ArgumentHelp("Cap this scan's own KMS requests per second, per account and Region, to leave quota for production."))
     var maxRequestsPerSecond: Double?
 
     @Option(name: .customLong("list-keys-page-size"), help: .hidden)
