@@ -86,7 +86,9 @@ import Testing
         #expect(replicaFix["region"] as? String == "us-west-2")
 
         let compliant = try #require(findings.first { ($0["keyId"] as? String)?.hasPrefix("5555") == true })
-        #expect((compliant["rotation"] as? [String: Any])?["nextRotationDate"] as? String == "2027-03-25T00:00:00Z")  // fixed-clock: SampleReport
+        // fixed-clock-begin: SampleReport's date
+        #expect((compliant["rotation"] as? [String: Any])?["nextRotationDate"] as? String == "2027-03-25T00:00:00Z")
+        // fixed-clock-end
 
         let errors = try #require(try object()["errors"] as? [[String: Any]])
         #expect(errors.count == 1)
