@@ -25,6 +25,7 @@ It prints {"port": N} once listening; it exits when its standard input closes (u
 import argparse
 import json
 import os
+import socket
 import sys
 import threading
 import time
@@ -154,6 +155,12 @@ class Handler(BaseHTTPRequestHandler):
 
     def log_message(self, *args):
         pass
+
+    def setup(self):
+        super().setup()
+        # The headers and the body go out in two writes; with Nagle's algorithm on, the second waits for
+        # the client's delayed ACK (40 ms on Linux), which would be the stand-in's latency, not --latency.
+        self.request.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
 
     def handle(self):
         try:
