@@ -36,7 +36,8 @@ final class KMSStandIn: @unchecked Sendable {
 
     static let accessKeyId = "AKIDSTANDINTEST"
     static let secretAccessKey = "standin-secret-key-for-tests"
-    static let scriptPath = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Support/kms_standin.py").path
+    static let scriptPath = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+        .appendingPathComponent("Support/kms_standin.py").path
 
     /// Whether `python3` with botocore (the signature check) is installed.
     static let isAvailable: Bool = (try? runProcess("/usr/bin/env", ["python3", "-c", "import botocore.auth"]).status) == 0

@@ -12,7 +12,8 @@ struct StandInAcceptanceTests {
         let verdicts = try KMSStandIn.verdicts(output.stdout)
         #expect(verdicts.count == stats.truth.count, "\(verdicts.count) findings for \(stats.truth.count) keys")
         let wrong = stats.truth.filter { verdicts[$0.key] != $0.value }
-        #expect(wrong.isEmpty, "\(wrong.count) keys without their true verdict, e.g. \(wrong.first.map { "\($0.key): \(verdicts[$0.key] ?? "missing")" } ?? "")")
+        let example = wrong.first.map { "\($0.key): \(verdicts[$0.key] ?? "missing")" } ?? ""
+        #expect(wrong.isEmpty, "\(wrong.count) keys without their true verdict, e.g. \(example)")
         #expect(!verdicts.values.contains { $0.hasPrefix("INSUFFICIENT_DATA") })
         #expect(stats.badSignatures == 0 && stats.unsigned == 0, "every request carried a signature botocore agrees with")
         // The stand-in has non-compliant keys and nothing unknown: exit status 3, not 4.
@@ -52,7 +53,7 @@ struct StandInAcceptanceTests {
         let stats = try await standIn.stats()
         try Self.expectTrueVerdicts(output, stats)
         #expect(stats.truth.count == 1000)
-        #expect(stats.maxInFlight >= 24, "at most \(stats.maxInFlight) requests in flight at the stand-in (default --concurrency 8 × 4 Regions)")
+        #expect(stats.maxInFlight >= 24, "at most \(stats.maxInFlight) in flight at the stand-in (default --concurrency 8 × 4 Regions)")
     }
 
     @Test("Regression: one Region at --concurrency 16 is no longer held to URLSession's 6 connections per host")

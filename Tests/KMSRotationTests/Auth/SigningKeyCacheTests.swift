@@ -60,7 +60,9 @@ import Testing
     func neverPrintsTheSecret() {
         let entry = SigningKeyCache.Entry(secretAccessKey: "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY", day: "20150830",
                                           region: "us-east-1", service: "kms")
-        for text in [String(describing: entry), String(reflecting: entry), "\(entry)", { var out = ""; dump(entry, to: &out); return out }()] {
+        var dumped = ""
+        dump(entry, to: &dumped)
+        for text in [String(describing: entry), String(reflecting: entry), "\(entry)", dumped] {
             #expect(!text.contains("wJalrXUtnFEMI"), "\(text)")
             #expect(text.contains("20150830/us-east-1/kms"))
         }
@@ -69,7 +71,8 @@ import Testing
     @Test("The arithmetic timestamp equals the calendar's, across leap years, centuries, 1970 and the Gregorian start")
     func timestampMatchesTheCalendar() {
         var generator = SystemRandomNumberGenerator()
-        var seconds: [Double] = [0, -1, 86_399, 86_400, 951_782_400, 951_868_799, 4_107_542_400, -2_208_988_800, -12_219_292_800, -12_219_292_801]
+        var seconds: [Double] = [0, -1, 86_399, 86_400, 951_782_400, 951_868_799, 4_107_542_400, -2_208_988_800,
+                                 -12_219_292_800, -12_219_292_801]
         for _ in 0..<2_000 { seconds.append(Double.random(in: -12_219_292_800...253_000_000_000, using: &generator).rounded(.down)) }
         for _ in 0..<200 { seconds.append(Double.random(in: -1e6...1e6, using: &generator)) }
         for value in seconds {
