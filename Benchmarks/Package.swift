@@ -21,6 +21,12 @@ let package = Package(
             path: "Benchmarks/RotationBenchmarks",
             plugins: [.plugin(name: "BenchmarkPlugin", package: "package-benchmark")]
         ),
+        // A plain executable, measured from outside (/usr/bin/time) by Scripts/bench-scale.sh.
+        .executableTarget(
+            name: "StreamingScan",
+            dependencies: [.product(name: "KMSRotation", package: "swift-kms-rotation")],
+            path: "Benchmarks/StreamingScan"
+        ),
     ],
     swiftLanguageModes: [.v6]
 )

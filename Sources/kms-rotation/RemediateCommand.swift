@@ -170,8 +170,10 @@ struct RemediateCommand: AsyncParsableCommand {
         } else {
             lines.append("Plan: \(plan.actions.count) change\(plan.actions.count == 1 ? "" : "s")" + (applying ? ":" : " (dry run; pass --apply to make them):"))
             for action in plan.actions {
-                let fixes = action.fixes.count > 1 ? " (fixes \(action.fixes.count) keys: the primary and its replicas)" : ""
-                lines.append("  \(action.command)\(fixes)")
+                // One command per key to change: a primary's replicas are named, not listed again.
+                let replicas = action.fixes.filter { $0 != action.keyArn }.map { ARN($0)?.region ?? "an unknown Region" }
+                let note = SharedRemediation.alsoFixesNote(regions: replicas).map { "  # \($0)" } ?? ""
+                lines.append("  \(action.command)\(note)")
             }
         }
         if !plan.skipped.isEmpty {

@@ -28,7 +28,11 @@ struct RemediateCommandTests {
         #expect(output.plan.actions.count == 3)
         let text = try CLIBinary.run(["remediate", "--demo"])
         #expect(text.stdout.contains("dry run; pass --apply"))
-        #expect(text.stdout.contains("(fixes 2 keys: the primary and its replicas)"))
+        // One command for the global key's primary, naming the replica it also fixes (issue #10, item 8).
+        let globalOrders = text.stdout.split(separator: "\n").filter { $0.contains("also fixes") }
+        #expect(globalOrders.count == 1, "\(text.stdout)")
+        #expect(globalOrders.first?.hasSuffix("--region us-east-1  # also fixes the replica in eu-west-1") == true, "\(text.stdout)")
+        #expect(text.stdout.split(separator: "\n").count { $0.contains("aws kms enable-key-rotation") } == 3)
     }
 
     @Test("--apply --yes makes and verifies the changes")

@@ -24,15 +24,16 @@ package final class PythonHelper: @unchecked Sendable {
     /// - Parameters:
     ///   - script: The Python source.
     ///   - name: A prefix for the temporary file, for `ps`.
+    ///   - arguments: The script's command-line arguments.
     /// - Returns: The running helper.
     /// - Throws: When the script cannot be written or started.
-    package static func start(script: String, name: String) throws -> PythonHelper {
+    package static func start(script: String, name: String, arguments: [String] = []) throws -> PythonHelper {
         let scriptURL = FileManager.default.temporaryDirectory.appendingPathComponent("\(name)-\(UUID().uuidString).py")
         try script.write(to: scriptURL, atomically: true, encoding: .utf8)
         defer { try? FileManager.default.removeItem(at: scriptURL) }
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["python3", scriptURL.path]
+        process.arguments = ["python3", scriptURL.path] + arguments
         let stdin = Pipe()
         let stdout = Pipe()
         process.standardInput = stdin

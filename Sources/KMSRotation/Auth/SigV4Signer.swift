@@ -18,6 +18,9 @@ package struct SigV4Signer: Sendable, Hashable {
     /// Whether ``sign(_:credentials:date:)`` adds `X-Amz-Content-Sha256`. S3 requires it; KMS does not,
     /// so it is off by default to keep requests identical to what the AWS SDKs send.
     package var addsContentSHA256Header: Bool
+    /// Whether the derived signing key is kept in ``SigningKeyCache/shared`` (per secret, day, Region and
+    /// service) rather than derived with four HMACs on every request. On by default; off only to measure.
+    package var cachesSigningKeys: Bool
 
     /// The algorithm name that starts the string to sign and the `Authorization` header.
     static let algorithm = "AWS4-HMAC-SHA256"
@@ -34,10 +37,12 @@ package struct SigV4Signer: Sendable, Hashable {
     ///   - service: The signing name of the service, for example `kms`.
     ///   - region: The region of the endpoint, for example `us-east-1`.
     ///   - addsContentSHA256Header: Whether to add an `X-Amz-Content-Sha256` header (default `false`).
-    package init(service: String, region: String, addsContentSHA256Header: Bool = false) {
+    ///   - cachesSigningKeys: Whether to reuse derived signing keys (default `true`).
+    package init(service: String, region: String, addsContentSHA256Header: Bool = false, cachesSigningKeys: Bool = true) {
         self.service = service
         self.region = region
         self.addsContentSHA256Header = addsContentSHA256Header
+        self.cachesSigningKeys = cachesSigningKeys
     }
 
     /// Returns a signed copy of a request.
@@ -64,11 +69,35 @@ package struct SigV4Signer: Sendable, Hashable {
         if addsContentSHA256Header {
             signed.headers["X-Amz-Content-Sha256"] = payloadHash
         }
-        let canonical = canonicalRequest(signed)
-        let toSign = stringToSign(canonicalRequest: canonical, date: date)
-        let signature = signature(stringToSign: toSign, secretAccessKey: credentials.secretAccessKey, date: date)
-        signed.headers["Authorization"] = "\(SigV4Signer.algorithm) Credential=\(credentials.accessKeyId)/\(credentialScope(date: date)), "
-            + "SignedHeaders=\(SigV4Signer.signedHeaderNames(signed.headers)), Signature=\(signature)"
+        // Each piece is computed once: the signable headers give both the canonical headers and the
+        // SignedHeaders list, the body is hashed once, the scope is built once.
+        let headers = SigV4Signer.signableHeaders(signed.headers)
+        let signedHeaders = SigV4Signer.joinedNames(headers)
+        let canonical = SigV4Signer.canonicalRequest(method: request.method, url: request.url, headers: headers,
+                                                     signedHeaders: signedHeaders, payloadHash: payloadHash)
+        let day = timestamp.prefix(8)
+        let scope = "\(day)/\(region)/\(service)/aws4_request"
+        var toSign = SigV4Signer.algorithm
+        toSign.reserveCapacity(160)
+        toSign += "\n"
+        toSign += timestamp
+        toSign += "\n"
+        toSign += scope
+        toSign += "\n"
+        toSign += SigV4Signer.hexSHA256(canonical)
+        let key = signingKey(secretAccessKey: credentials.secretAccessKey, day: String(day))
+        let signature = SigV4Signer.hex(SigV4Signer.hmac(toSign, key: key))
+        var authorization = SigV4Signer.algorithm
+        authorization.reserveCapacity(96 + credentials.accessKeyId.utf8.count + scope.utf8.count + signedHeaders.utf8.count + 64)
+        authorization += " Credential="
+        authorization += credentials.accessKeyId
+        authorization += "/"
+        authorization += scope
+        authorization += ", SignedHeaders="
+        authorization += signedHeaders
+        authorization += ", Signature="
+        authorization += signature
+        signed.headers["Authorization"] = authorization
         return signed
     }
 
@@ -80,15 +109,9 @@ package struct SigV4Signer: Sendable, Hashable {
     ///   SHA-256 of the body, separated by newlines.
     package func canonicalRequest(_ request: HTTPRequest) -> String {
         let headers = SigV4Signer.signableHeaders(request.headers)
-        let canonicalHeaders = headers.map { "\($0.name):\($0.value)\n" }.joined()
-        return [
-            request.method.uppercased(),
-            SigV4Signer.canonicalURI(request.url),
-            SigV4Signer.canonicalQuery(request.url),
-            canonicalHeaders,
-            headers.map(\.name).joined(separator: ";"),
-            request.headers["X-Amz-Content-Sha256"] ?? SigV4Signer.hexSHA256(request.body),
-        ].joined(separator: "\n")
+        return SigV4Signer.canonicalRequest(method: request.method, url: request.url, headers: headers,
+                                            signedHeaders: SigV4Signer.joinedNames(headers),
+                                            payloadHash: request.headers["X-Amz-Content-Sha256"] ?? SigV4Signer.hexSHA256(request.body))
     }
 
     /// The string to sign for a canonical request.
@@ -102,7 +125,7 @@ package struct SigV4Signer: Sendable, Hashable {
             SigV4Signer.algorithm,
             SigV4Signer.timestamp(date),
             credentialScope(date: date),
-            SigV4Signer.hexSHA256(Data(canonicalRequest.utf8)),
+            SigV4Signer.hexSHA256(canonicalRequest),
         ].joined(separator: "\n")
     }
 
@@ -115,22 +138,71 @@ package struct SigV4Signer: Sendable, Hashable {
 
     /// The hex signature of a string to sign, with the signing key derived from the secret key.
     func signature(stringToSign: String, secretAccessKey: String, date: Date) -> String {
-        let day = String(SigV4Signer.timestamp(date).prefix(8))
-        var key = SymmetricKey(data: Data("AWS4\(secretAccessKey)".utf8))
-        for part in [day, region, service, "aws4_request"] {
-            key = SymmetricKey(data: Data(HMAC<SHA256>.authenticationCode(for: Data(part.utf8), using: key)))
+        let key = signingKey(secretAccessKey: secretAccessKey, day: String(SigV4Signer.timestamp(date).prefix(8)))
+        return SigV4Signer.hex(SigV4Signer.hmac(stringToSign, key: key))
+    }
+
+    /// The signing key of a day: `HMAC(HMAC(HMAC(HMAC("AWS4" + secret, day), region), service), "aws4_request")`,
+    /// from the shared cache when ``cachesSigningKeys`` is set.
+    func signingKey(secretAccessKey: String, day: String) -> SymmetricKey {
+        let derive = { [region, service] in
+            var key = SymmetricKey(data: Data("AWS4\(secretAccessKey)".utf8))
+            for part in [day, region, service, "aws4_request"] {
+                key = SymmetricKey(data: SigV4Signer.hmac(part, key: key))
+            }
+            return key
         }
-        let mac = HMAC<SHA256>.authenticationCode(for: Data(stringToSign.utf8), using: key)
-        return SigV4Signer.hex(mac)
+        guard cachesSigningKeys else { return derive() }
+        return SigningKeyCache.shared.key(for: .init(secretAccessKey: secretAccessKey, day: day, region: region, service: service),
+                                          derive: derive)
     }
 }
 
 // MARK: - Canonicalization
 
 extension SigV4Signer {
-    /// `yyyyMMdd'T'HHmmss'Z'` in UTC. Built from calendar components rather than a `DateFormatter`,
-    /// which is neither cheap nor `Sendable`.
+    /// `yyyyMMdd'T'HHmmss'Z'` in UTC, computed from the epoch seconds (days to a civil date, as in
+    /// Howard Hinnant's `civil_from_days`): a `Calendar` costs microseconds and a dozen allocations per call.
     static func timestamp(_ date: Date) -> String {
+        let interval = date.timeIntervalSince1970.rounded(.down)
+        // From the Gregorian calendar's start (1582-10-15, where Foundation's calendar stops being Julian) to
+        // the year 9999; anything else (never a real signing time) takes the calendar path.
+        guard interval >= -12_219_292_800, interval < 253_402_300_800 else { return calendarTimestamp(date) }
+        let seconds = Int64(interval)
+        let days = seconds >= 0 ? seconds / 86_400 : (seconds - 86_399) / 86_400
+        let secondOfDay = Int(seconds - days * 86_400)
+        let z = days + 719_468
+        let era = (z >= 0 ? z : z - 146_096) / 146_097
+        let dayOfEra = z - era * 146_097
+        let yearOfEra = (dayOfEra - dayOfEra / 1_460 + dayOfEra / 36_524 - dayOfEra / 146_096) / 365
+        let dayOfYear = dayOfEra - (365 * yearOfEra + yearOfEra / 4 - yearOfEra / 100)
+        let shiftedMonth = (5 * dayOfYear + 2) / 153
+        let day = Int(dayOfYear - (153 * shiftedMonth + 2) / 5 + 1)
+        let month = Int(shiftedMonth < 10 ? shiftedMonth + 3 : shiftedMonth - 9)
+        let year = Int(yearOfEra + era * 400) + (month <= 2 ? 1 : 0)
+        let fields = [(year, 4), (month, 2), (day, 2), (-1, 0), (secondOfDay / 3600, 2), (secondOfDay / 60 % 60, 2), (secondOfDay % 60, 2)]
+        return String(unsafeUninitializedCapacity: 16) { buffer in
+            var index = 0
+            for (value, width) in fields {
+                guard width > 0 else {
+                    buffer[index] = UInt8(ascii: "T")
+                    index += 1
+                    continue
+                }
+                var remaining = value
+                for offset in stride(from: width - 1, through: 0, by: -1) {
+                    buffer[index + offset] = UInt8(ascii: "0") + UInt8(remaining % 10)
+                    remaining /= 10
+                }
+                index += width
+            }
+            buffer[index] = UInt8(ascii: "Z")
+            return index + 1
+        }
+    }
+
+    /// The calendar-based timestamp, for dates outside years 0000-9999.
+    static func calendarTimestamp(_ date: Date) -> String {
         var calendar = Calendar(identifier: .gregorian)
         calendar.timeZone = TimeZone(secondsFromGMT: 0) ?? calendar.timeZone
         let c = calendar.dateComponents([.year, .month, .day, .hour, .minute, .second], from: date)
@@ -155,25 +227,80 @@ extension SigV4Signer {
 
     /// The headers to sign, lower-cased, values trimmed with inner runs of whitespace collapsed, sorted.
     static func signableHeaders(_ headers: HTTPHeaders) -> [(name: String, value: String)] {
-        headers.fields
-            .map { (name: $0.name.lowercased(), value: trimAll($0.value)) }
-            .filter { !unsignedHeaders.contains($0.name) }
-            .sorted { $0.name < $1.name }
+        var result: [(name: String, value: String)] = []
+        result.reserveCapacity(headers.fields.count)
+        for field in headers.fields {
+            let name = asciiLowercased(field.name)
+            if !unsignedHeaders.contains(name) { result.append((name, trimAll(field.value))) }
+        }
+        result.sort { $0.name < $1.name }
+        return result
     }
 
     /// The `SignedHeaders` list of a set of headers.
     static func signedHeaderNames(_ headers: HTTPHeaders) -> String {
-        signableHeaders(headers).map(\.name).joined(separator: ";")
+        joinedNames(signableHeaders(headers))
     }
 
+    /// `name1;name2;...` of headers already made signable.
+    static func joinedNames(_ headers: [(name: String, value: String)]) -> String {
+        var out = ""
+        out.reserveCapacity(headers.reduce(0) { $0 + $1.name.utf8.count + 1 })
+        for (index, header) in headers.enumerated() {
+            if index > 0 { out += ";" }
+            out += header.name
+        }
+        return out
+    }
+
+    /// The canonical request from its parts.
+    static func canonicalRequest(method: String, url: URL, headers: [(name: String, value: String)], signedHeaders: String,
+                                 payloadHash: String) -> String {
+        var out = ""
+        out.reserveCapacity(256 + headers.reduce(0) { $0 + $1.name.utf8.count + $1.value.utf8.count + 2 })
+        out += method.uppercased()
+        out += "\n"
+        out += canonicalURI(url)
+        out += "\n"
+        out += canonicalQuery(url)
+        out += "\n"
+        for header in headers {
+            out += header.name
+            out += ":"
+            out += header.value
+            out += "\n"
+        }
+        out += "\n"
+        out += signedHeaders
+        out += "\n"
+        out += payloadHash
+        return out
+    }
+
+    /// A header name in ASCII lower case; the name itself when it already is (no copy).
+    static func asciiLowercased(_ name: String) -> String {
+        name.utf8.contains { $0 >= UInt8(ascii: "A") && $0 <= UInt8(ascii: "Z") } ? name.lowercased() : name
+    }
+
+    /// The value trimmed, with inner runs of spaces and tabs collapsed to one space; the value itself
+    /// when there is nothing to do (the common case: no copy).
     static func trimAll(_ value: String) -> String {
-        value.split(whereSeparator: { $0 == " " || $0 == "\t" }).joined(separator: " ")
+        var previousIsBlank = true
+        var clean = true
+        for byte in value.utf8 {
+            let blank = byte == UInt8(ascii: " ") || byte == UInt8(ascii: "\t")
+            if blank && (previousIsBlank || byte == UInt8(ascii: "\t")) { clean = false; break }
+            previousIsBlank = blank
+        }
+        if clean && !previousIsBlank || value.isEmpty { return value }
+        return value.split(whereSeparator: { $0 == " " || $0 == "\t" }).joined(separator: " ")
     }
 
     /// The canonical URI: the wire (percent-encoded) path, normalized, each segment URI-encoded again.
     /// Non-S3 services expect this double encoding (`/a b` is sent as `/a%20b`, signed as `/a%2520b`).
     static func canonicalURI(_ url: URL) -> String {
         let path = url.path(percentEncoded: true)
+        if path.isEmpty || path == "/" { return "/" }
         var segments: [Substring] = []
         for segment in path.split(separator: "/", omittingEmptySubsequences: true) {
             switch segment {
@@ -189,7 +316,7 @@ extension SigV4Signer {
 
     /// The canonical query: each name and value percent-decoded, then URI-encoded, sorted by name then value.
     static func canonicalQuery(_ url: URL) -> String {
-        guard let query = URLComponents(url: url, resolvingAgainstBaseURL: false)?.percentEncodedQuery, !query.isEmpty else {
+        guard let query = url.query(percentEncoded: true), !query.isEmpty else {
             return ""
         }
         let pairs: [(String, String)] = query.split(separator: "&", omittingEmptySubsequences: true).map { item in
@@ -204,32 +331,60 @@ extension SigV4Signer {
     /// RFC 3986 encoding as SigV4 defines it: unreserved characters (`A-Z a-z 0-9 - . _ ~`) kept, every
     /// other UTF-8 byte as `%XX` with upper-case hex.
     static func uriEncode(_ text: String) -> String {
-        var out = ""
-        out.reserveCapacity(text.utf8.count)
-        for byte in text.utf8 {
+        func unreserved(_ byte: UInt8) -> Bool {
             switch byte {
             case UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "0")...UInt8(ascii: "9"),
                  UInt8(ascii: "-"), UInt8(ascii: "."), UInt8(ascii: "_"), UInt8(ascii: "~"):
-                out.unicodeScalars.append(Unicode.Scalar(byte))
+                return true
             default:
-                out += "%" + hexDigit(byte >> 4, upper: true) + hexDigit(byte & 0x0F, upper: true)
+                return false
             }
         }
-        return out
+        if text.utf8.allSatisfy(unreserved) { return text }
+        var out: [UInt8] = []
+        out.reserveCapacity(text.utf8.count * 3)
+        for byte in text.utf8 {
+            if unreserved(byte) {
+                out.append(byte)
+            } else {
+                out.append(UInt8(ascii: "%"))
+                out.append(upperHexDigits[Int(byte >> 4)])
+                out.append(upperHexDigits[Int(byte & 0x0F)])
+            }
+        }
+        return String(decoding: out, as: UTF8.self)
     }
 
     static func hexSHA256(_ data: Data) -> String {
         hex(SHA256.hash(data: data))
     }
 
-    static func hex<D: Sequence>(_ bytes: D) -> String where D.Element == UInt8 {
-        var out = ""
-        for byte in bytes { out += hexDigit(byte >> 4, upper: false) + hexDigit(byte & 0x0F, upper: false) }
-        return out
+    /// The hex SHA-256 of a string's UTF-8, hashed in place (no copy into `Data`).
+    static func hexSHA256(_ text: String) -> String {
+        var hasher = SHA256()
+        var text = text
+        text.withUTF8 { hasher.update(bufferPointer: UnsafeRawBufferPointer($0)) }
+        return hex(hasher.finalize())
     }
 
-    private static func hexDigit(_ nibble: UInt8, upper: Bool) -> String {
-        let digits: [Character] = upper ? Array("0123456789ABCDEF") : Array("0123456789abcdef")
-        return String(digits[Int(nibble)])
+    /// HMAC-SHA256 of a string's UTF-8.
+    static func hmac(_ text: String, key: SymmetricKey) -> HashedAuthenticationCode<SHA256> {
+        var mac = HMAC<SHA256>(key: key)
+        var text = text
+        text.withUTF8 { mac.update(data: UnsafeRawBufferPointer($0)) }
+        return mac.finalize()
     }
+
+    static func hex<D: Sequence>(_ bytes: D) -> String where D.Element == UInt8 {
+        var out: [UInt8] = []
+        out.reserveCapacity(64)
+        for byte in bytes {
+            out.append(lowerHexDigits[Int(byte >> 4)])
+            out.append(lowerHexDigits[Int(byte & 0x0F)])
+        }
+        return String(decoding: out, as: UTF8.self)
+    }
+
+    private static let lowerHexDigits: [UInt8] = Array("0123456789abcdef".utf8)
+    private static let upperHexDigits: [UInt8] = Array("0123456789ABCDEF".utf8)
 }

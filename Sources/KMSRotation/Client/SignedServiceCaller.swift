@@ -19,6 +19,8 @@ struct SignedServiceCaller: Sendable {
     let configuration: AWSClientConfiguration
     let executor: RetryingExecutor
     let clockSkew = LockedValue<TimeInterval>(0)
+    /// The `Host` header of ``endpoint``, computed once (parsing the URL on every attempt showed in profiles).
+    let hostHeader: String
 
     var credentialProvider: any CredentialProvider { configuration.credentialProvider }
     var transport: any HTTPTransport { configuration.transport }
@@ -30,6 +32,7 @@ struct SignedServiceCaller: Sendable {
         self.signingRegion = signingRegion
         self.endpoint = endpoint
         self.configuration = configuration
+        self.hostHeader = Self.hostHeader(for: endpoint)
         self.executor = RetryingExecutor(strategy: configuration.retryStrategy, quota: configuration.retryQuota, sleeper: configuration.sleeper,
                                          rateLimiter: configuration.rateLimiter, patience: configuration.retryPatience)
     }
@@ -65,7 +68,7 @@ struct SignedServiceCaller: Sendable {
         let credentials = try await credentialProvider.credentials()
         var request = HTTPRequest(method: "POST", url: endpoint, headers: headers, body: body, timeout: configuration.requestTimeout)
         request.headers["User-Agent"] = Self.userAgent
-        request.headers["Host"] = Self.hostHeader(for: endpoint)
+        request.headers["Host"] = hostHeader
         let signer = SigV4Signer(service: service, region: signingRegion)
         var resynced = false
         while true {

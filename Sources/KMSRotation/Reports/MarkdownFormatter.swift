@@ -39,9 +39,14 @@ struct MarkdownFormatter: ReportFormatter {
         if nonCompliant.isEmpty {
             out.append("None.")
         }
+        // A primary and its non-compliant replicas share one fix: the command is shown once, under the lead.
+        var sharedBy: [RotationFinding: SharedRemediation] = [:]
+        for shared in SharedRemediation.groups(nonCompliant) {
+            for member in [shared.lead] + shared.others { sharedBy[member] = shared }
+        }
         for (index, finding) in nonCompliant.enumerated() {
             if index > 0 { out.append("") }
-            out.append(contentsOf: Self.nonCompliantSection(finding))
+            out.append(contentsOf: Self.nonCompliantSection(finding, shared: sharedBy[finding]))
         }
 
         let insufficient = groups[.insufficientData] ?? []
@@ -103,7 +108,7 @@ struct MarkdownFormatter: ReportFormatter {
         return out.joined(separator: "\n") + "\n"
     }
 
-    private static func nonCompliantSection(_ finding: RotationFinding) -> [String] {
+    private static func nonCompliantSection(_ finding: RotationFinding, shared: SharedRemediation?) -> [String] {
         var out: [String] = []
         out.append("### \(code(finding.displayName)) (\(text(finding.region ?? "unknown Region")))")
         out.append("")
@@ -114,9 +119,13 @@ struct MarkdownFormatter: ReportFormatter {
         out.append("- **Reason:** \(code(finding.reason.rawValue)): \(text(finding.reason.title))")
         out.append("- **Finding:** \(text(finding.message))")
         if let rule = finding.policyRule { out.append("- **Policy rule:** \(code(rule))") }
-        if let remediation = finding.remediation {
+        if let shared, shared.lead != finding {
+            out.append("- **Fix:** the same \(text(shared.remediation.action.rawValue)) on \(code(shared.remediation.keyArn)) as "
+                       + "\(code(shared.lead.displayName)) (\(text(shared.lead.region ?? "unknown Region"))): one command fixes both")
+        } else if let remediation = shared?.remediation ?? finding.remediation {
             out.append("- **Fix:** \(text(remediation.action.rawValue)) on \(code(remediation.keyArn))")
             if let note = remediation.note { out.append("- **Note:** \(text(note))") }
+            if let also = shared?.alsoFixesNote { out.append("- **Also:** \(text(also))") }
             out.append("")
             out.append(contentsOf: codeBlock(remediation.command, language: "sh"))
         }

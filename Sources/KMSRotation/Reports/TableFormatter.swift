@@ -37,15 +37,19 @@ struct TableFormatter: ReportFormatter {
             }
         }
 
-        let fixes = findings.filter { $0.compliance == .nonCompliant && $0.remediation != nil && !$0.isSuppressed }
+        // One command per key to change: a primary and its non-compliant replicas share one line, listed
+        // under the primary, with a shell comment naming the replicas it also fixes.
+        let shared = Dictionary(SharedRemediation.groups(findings).map { ($0.lead, $0) }) { first, _ in first }
+        let fixes = findings.compactMap { shared[$0] }
         if !fixes.isEmpty {
             lines.append("")
             lines.append(style.bold("Remediation:"))
-            let width = fixes.map { TextSanitizer.visibleWidth(TextSanitizer.singleLine($0.displayName)) }.max() ?? 0
-            for finding in fixes {
-                let name = TextSanitizer.singleLine(finding.displayName)
+            let width = fixes.map { TextSanitizer.visibleWidth(TextSanitizer.singleLine($0.lead.displayName)) }.max() ?? 0
+            for fix in fixes {
+                let name = TextSanitizer.singleLine(fix.lead.displayName)
                 let padding = String(repeating: " ", count: width - TextSanitizer.visibleWidth(name))
-                lines.append("  \(name)\(padding)\(Self.gap)\(TextSanitizer.singleLine(finding.remediation?.command ?? ""))")
+                let note = fix.alsoFixesNote.map { "  # \($0)" } ?? ""
+                lines.append("  \(name)\(padding)\(Self.gap)\(TextSanitizer.singleLine(fix.remediation.command + note))")
             }
         }
 

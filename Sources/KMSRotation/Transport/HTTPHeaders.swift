@@ -22,12 +22,10 @@ public struct HTTPHeaders: Sendable, Hashable, Sequence, ExpressibleByDictionary
     /// The value of the named header, ignoring case; `nil` when absent. Setting `nil` removes it.
     public subscript(name: String) -> String? {
         get {
-            let key = name.lowercased()
-            return fields.first { $0.name.lowercased() == key }?.value
+            fields.first { HTTPHeaders.sameName($0.name, name) }?.value
         }
         set {
-            let key = name.lowercased()
-            if let index = fields.firstIndex(where: { $0.name.lowercased() == key }) {
+            if let index = fields.firstIndex(where: { HTTPHeaders.sameName($0.name, name) }) {
                 if let newValue { fields[index] = (fields[index].name, newValue) } else { fields.remove(at: index) }
             } else if let newValue {
                 fields.append((name, newValue))
@@ -63,6 +61,20 @@ public struct HTTPHeaders: Sendable, Hashable, Sequence, ExpressibleByDictionary
     /// `dump` and debuggers see the redacted fields too, never a raw `Authorization` value.
     public var customMirror: Mirror {
         Mirror(self, unlabeledChildren: fields.map { "\($0.name): \(HTTPHeaders.isSensitive($0.name) ? "<redacted>" : $0.value)" }, displayStyle: .collection)
+    }
+
+    /// Whether two header names are equal ignoring ASCII case, without allocating (header lookups run
+    /// several times per request). Non-ASCII names fall back to `lowercased()`.
+    static func sameName(_ a: String, _ b: String) -> Bool {
+        guard a.utf8.count == b.utf8.count else {
+            let ascii = a.utf8.allSatisfy { $0 < 0x80 } && b.utf8.allSatisfy { $0 < 0x80 }
+            return !ascii && a.lowercased() == b.lowercased()
+        }
+        for (x, y) in zip(a.utf8, b.utf8) where x != y {
+            guard x < 0x80, y < 0x80 else { return a.lowercased() == b.lowercased() }
+            if x | 0x20 != y | 0x20 || !((x | 0x20) >= UInt8(ascii: "a") && (x | 0x20) <= UInt8(ascii: "z")) { return false }
+        }
+        return true
     }
 
     /// Whether a header carries a secret and must never be logged.

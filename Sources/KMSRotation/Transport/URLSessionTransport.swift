@@ -308,7 +308,7 @@ private final class Exchange: @unchecked Sendable {
     private var task: URLSessionTask?
     private var stopReason: StopReason?
     private var finished = false
-    private var deadline: DispatchWorkItem?
+    private var deadline: (any DispatchSourceTimer)?
     private var finish: (@Sendable (Outcome) -> Void)?
     private var response: URLResponse?
     private var body = Data()
@@ -322,17 +322,27 @@ private final class Exchange: @unchecked Sendable {
     /// Installs and resumes the task, and arms the deadline. Returns `false` (leaving the task
     /// unstarted) when the exchange was already cancelled.
     func start(_ task: URLSessionTask, timeout: Duration, finish: @escaping @Sendable (Outcome) -> Void) -> Bool {
-        let deadline = DispatchWorkItem { [weak self] in self?.stop(.deadline) }
         let started: Bool = lock.withLock {
             guard stopReason == nil else { return false }
             self.task = task
-            self.deadline = deadline
             self.finish = finish
             return true
         }
         guard started else { return false }
         task.resume()
-        DispatchQueue.global().asyncAfter(deadline: .now() + timeout.timeInterval, execute: deadline)
+        // A timer source, not `asyncAfter` with a `DispatchWorkItem`: a cancelled work item stays queued,
+        // with its block, until its time comes, so every request of the last `timeout` (30 s, tens of
+        // thousands in a large scan) held one. A cancelled source is removed and released at once.
+        let timer = DispatchSource.makeTimerSource(queue: .global())
+        timer.setEventHandler { [weak self] in self?.stop(.deadline) }
+        timer.schedule(deadline: .now() + timeout.timeInterval)
+        timer.activate()
+        let alreadyFinished: Bool = lock.withLock {
+            guard !finished else { return true }
+            deadline = timer
+            return false
+        }
+        if alreadyFinished { timer.cancel() }
         return true
     }
 
