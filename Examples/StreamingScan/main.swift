@@ -59,17 +59,21 @@ struct Tally: Sendable {
 }
 
 // The scan runs in a task of its own so that SIGINT (or the --stop-after limit) can cancel it.
+/// Ends the progress line before a result is printed (on a terminal only).
+let lead = isatty(STDERR_FILENO) == 1 ? "\n" : ""
+
 let scan = Task { () -> Tally in
     var tally = Tally()
     for await event in checker.events() {
         switch event {
         case .progress(let progress):
-            FileHandle.standardError.write(Data("\r\(progress)\u{1B}[K".utf8))
+            // Redrawn in place on a terminal only; a log file gets no control sequences.
+            if isatty(STDERR_FILENO) == 1 { FileHandle.standardError.write(Data("\r\(progress)\u{1B}[K".utf8)) }
         case .finding(let finding):
             tally.findings += 1
             guard finding.compliance == .nonCompliant else { continue }
             tally.nonCompliant += 1
-            print("\n\(finding.region ?? "?") \(finding.aliases.first ?? finding.keyId): \(finding.reason.rawValue)")
+            print("\(lead)\(finding.region ?? "?") \(finding.aliases.first ?? finding.keyId): \(finding.reason.rawValue)")
             if let fix = finding.remediation { print("  fix: \(fix.command)") }
             if let limit = stopAfter, tally.nonCompliant >= limit {
                 tally.stoppedEarly = true
@@ -77,7 +81,7 @@ let scan = Task { () -> Tally in
             }
         case .scanError(let error):
             tally.errors += 1
-            print("\n\(error.region): \(error.operation) failed: \(error.code)")
+            print("\(lead)\(error.region): \(error.operation) failed: \(error.code)")
         }
         if Task.isCancelled {
             tally.stoppedEarly = true
@@ -95,7 +99,7 @@ interrupt.resume()
 
 let tally = await scan.value
 interrupt.cancel()
-FileHandle.standardError.write(Data("\n".utf8))
+if isatty(STDERR_FILENO) == 1 { FileHandle.standardError.write(Data("\n".utf8)) }
 print("\(tally.findings) findings, \(tally.nonCompliant) NON_COMPLIANT, \(tally.errors) scan errors"
       + (tally.stoppedEarly ? " (stopped early: the rest of the account was not scanned)" : ""))
 exit(tally.nonCompliant > 0 ? 3 : tally.errors > 0 || tally.stoppedEarly ? 4 : 0)

@@ -34,6 +34,7 @@ public struct ComplianceToolOptions: Sendable, Hashable {
           --pci-max-days N  the longest rotation period of a PCI key (90-2560; default 365)
           --json            print the library's JSON report instead of the summary
         exit status: 0 compliant, 1 a key is non-compliant, 2 a verdict is missing, 3 the scan could not run, 64 usage
+
         """
 
     /// Parses the tool's arguments (without the program name).
@@ -174,7 +175,8 @@ public struct ComplianceResult: Sendable {
         for finding in problems {
             let name = finding.aliases.first ?? finding.keyArn ?? finding.keyId
             let fix = finding.remediation.map { "fix: \($0.command)" } ?? finding.message
-            lines.append("  \(finding.compliance.rawValue) [\(finding.policyRule ?? "default")] \(name) (\(finding.reason.rawValue)): \(fix)")
+            let rule = finding.policyRule ?? "default"
+            lines.append("  \(finding.compliance.rawValue) [\(rule)] \(finding.region ?? "?") \(name) (\(finding.reason.rawValue)): \(fix)")
         }
         for error in report.errors {
             lines.append("  Region \(error.region) not scanned: \(error.operation) \(error.code)")
