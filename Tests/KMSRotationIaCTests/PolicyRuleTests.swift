@@ -77,8 +77,8 @@ struct PolicyRuleTests {
         #expect(whole.message.contains("Tags is"))
 
         let params = ["Parameters:", "  Owner:", "    Type: String"]
-        let star = IaCFixture.yaml([("Key", "AWS::KMS::Key", ["EnableKeyRotation: true", "Tags:", "  - Key: owner", "    Value: !Ref Owner"])],
-                                   header: params)
+        let properties = ["EnableKeyRotation: true", "Tags:", "  - Key: owner", "    Value: !Ref Owner"]
+        let star = IaCFixture.yaml([("Key", "AWS::KMS::Key", properties)], header: params)
         let owned = try #require(try Self.findings(star, policies: PolicyResolver(rules: [Self.owned]))["Key"])
         #expect(owned.reason == .rotationPeriodTooLong)
         #expect(owned.policyRule == "owned")
@@ -116,7 +116,8 @@ struct PolicyRuleTests {
         #expect(elsewhere?.reason == .rotationEnabled)
         #expect(elsewhere?.policyRule == "default")
 
-        let regional = PolicyResolver(rules: [PolicyRule(name: "eu", regions: ["eu-west-1"], policy: RotationPolicy(maximumRotationPeriodDays: 90))])
+        let eu = PolicyRule(name: "eu", regions: ["eu-west-1"], policy: RotationPolicy(maximumRotationPeriodDays: 90))
+        let regional = PolicyResolver(rules: [eu])
         #expect(try Self.findings(template, policies: regional, region: "eu-west-1")["Key"]?.policyRule == "eu")
         #expect(try Self.findings(template, policies: regional)["Key"]?.reason == .unresolvedValue)
     }
@@ -129,7 +130,8 @@ struct PolicyRuleTests {
         var config: [[String: Any]] = []
         for key in keys {
             changes.append(["address": key.address, "mode": "managed", "type": "aws_kms_key", "name": "k",
-                            "change": ["actions": ["create"], "before": NSNull(), "after": key.after, "after_unknown": key.unknown] as [String: Any]])
+                            "change": ["actions": ["create"], "before": NSNull(), "after": key.after,
+                                       "after_unknown": key.unknown] as [String: Any]])
         }
         for alias in aliases {
             changes.append(["address": alias.address, "mode": "managed", "type": "aws_kms_alias", "name": "a",

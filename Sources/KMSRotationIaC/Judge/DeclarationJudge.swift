@@ -88,7 +88,8 @@ struct DeclarationJudge {
         if unknown.account, rules.contains(where: { $0.accountIds != nil }) { whys.append("the account (give --account-id)") }
         if unknown.region, rules.contains(where: { $0.regions != nil }) { whys.append("the Region (give --region)") }
         let verdicts = results.map { result in
-            "\(result.rule.map { "rule '\($0.name)'" } ?? "the default") gives \(result.finding.compliance.rawValue) (\(result.finding.reason.rawValue))"
+            let who = result.rule.map { "rule '\($0.name)'" } ?? "the default"
+            return "\(who) gives \(result.finding.compliance.rawValue) (\(result.finding.reason.rawValue))"
         }
         let message = "Which policy rule judges this key depends on what is not known before deploy: "
             + "\(whys.isEmpty ? "its tags" : whys.joined(separator: "; ")). " + verdicts.joined(separator: ", ") + "."

@@ -105,7 +105,9 @@ struct TerraformPlanReader {
                 try scanner.skipValue(depth: depth + 1)
             }
         }
-        guard let type = instance.type, Self.readTypes.contains(type), instance.mode != "data", !instance.address.isEmpty else { return nil }
+        guard let type = instance.type, Self.readTypes.contains(type), instance.mode != "data", !instance.address.isEmpty else {
+            return nil
+        }
         return instance
     }
 

@@ -51,7 +51,9 @@ public struct ComplianceToolOptions: Sendable, Hashable {
             case "--demo": options.demo = true
             case "--json": options.json = true
             case "--region":
-                guard let region = rest.popFirst(), !region.hasPrefix("-") else { throw ComplianceToolUsageError("--region needs a Region") }
+                guard let region = rest.popFirst(), !region.hasPrefix("-") else {
+                    throw ComplianceToolUsageError("--region needs a Region")
+                }
                 options.regions.append(region)
             case "--pci-max-days":
                 guard let text = rest.popFirst(), let days = Int(text), RotationPolicy.allowedRotationPeriodDays.contains(days) else {
