@@ -94,9 +94,9 @@ public struct IaCDocument: Sendable {
     /// (a tag's value from a parameter without a Default or known only after apply, the account or Region not
     /// given), every rule that could apply is tried: if they agree, that is the verdict; if not, the finding is
     /// `INSUFFICIENT_DATA` (`unresolvedValue`) and names what is unknown. Findings record the rule
-    /// (``KMSRotation/RotationFinding/policyRule``, unless one policy judges every key) and the known tags.
+    /// (`RotationFinding.policyRule`, unless one policy judges every key) and the known tags.
     /// - Parameters:
-    ///   - policies: The rules (``KMSRotation/PolicyResolver``, for example from a policy file).
+    ///   - policies: The rules (a `PolicyResolver`, for example from a policy file).
     ///   - accountId: The account the document deploys to; `nil` when not known.
     ///   - region: The Region the document deploys to; `nil` when not known.
     /// - Returns: One finding per key, in the order the file declares them.
