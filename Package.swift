@@ -66,6 +66,37 @@ let package = Package(
             path: "Examples/AccountScanExample",
             swiftSettings: strict
         ),
+        // Examples/CustomComplianceTool: the tool's logic is a library so that TestingYourTool can test it.
+        .target(
+            name: "ComplianceToolCore",
+            dependencies: ["KMSRotation"],
+            path: "Examples/CustomComplianceTool/Sources/ComplianceToolCore",
+            swiftSettings: strict
+        ),
+        .executableTarget(
+            name: "CustomComplianceTool",
+            dependencies: ["ComplianceToolCore", "KMSRotation", "KMSRotationTesting"],
+            path: "Examples/CustomComplianceTool/Sources/CustomComplianceTool",
+            swiftSettings: strict
+        ),
+        .executableTarget(
+            name: "OrganizationReport",
+            dependencies: ["KMSRotation", "KMSRotationTesting"],
+            path: "Examples/OrganizationReport",
+            swiftSettings: strict
+        ),
+        .executableTarget(
+            name: "StreamingScan",
+            dependencies: ["KMSRotation", "KMSRotationTesting"],
+            path: "Examples/StreamingScan",
+            swiftSettings: strict
+        ),
+        .testTarget(
+            name: "TestingYourToolTests",
+            dependencies: ["ComplianceToolCore", "KMSRotation", "KMSRotationTesting"],
+            path: "Examples/TestingYourTool/Tests",
+            swiftSettings: strict
+        ),
         .target(
             name: "TestSupport",
             path: "Tests/Support",

@@ -83,7 +83,26 @@ public struct IaCDocument: Sendable {
     ///   `RotationPeriodInDays` / `rotation_period_in_days`.
     /// - Returns: One finding per key (per resource instance for plans), in the order the file declares them.
     public func findings(policy: RotationPolicy = .cis) -> [RotationFinding] {
-        DeclarationJudge(declarations: declarations, dialect: dialect, file: path, policy: policy).findings()
+        findings(policies: PolicyResolver(policy))
+    }
+
+    /// Judges every KMS key the document declares by the policy rule that covers it, as a live scan does.
+    ///
+    /// A rule reads what the file says: the tags the resource sets (CloudFormation `Tags`, Terraform
+    /// `tags_all` or `tags`) and the aliases of the same document that target it (`AWS::KMS::Alias`,
+    /// `aws_kms_alias`), plus the account and Region you give. When what a rule reads is not known before deploy
+    /// (a tag's value from a parameter without a Default or known only after apply, the account or Region not
+    /// given), every rule that could apply is tried: if they agree, that is the verdict; if not, the finding is
+    /// `INSUFFICIENT_DATA` (`unresolvedValue`) and names what is unknown. Findings record the rule
+    /// (`RotationFinding.policyRule`, unless one policy judges every key) and the known tags.
+    /// - Parameters:
+    ///   - policies: The rules (a `PolicyResolver`, for example from a policy file).
+    ///   - accountId: The account the document deploys to; `nil` when not known.
+    ///   - region: The Region the document deploys to; `nil` when not known.
+    /// - Returns: One finding per key, in the order the file declares them.
+    public func findings(policies: PolicyResolver, accountId: String? = nil, region: String? = nil) -> [RotationFinding] {
+        DeclarationJudge(declarations: declarations, dialect: dialect, file: path, resolver: policies,
+                         accountId: accountId, region: region).findings()
     }
 
     var dialect: Dialect {

@@ -62,7 +62,18 @@ public struct IaCScan: Sendable {
     /// - Parameter policy: The policy.
     /// - Returns: The findings, document by document.
     public func findings(policy: RotationPolicy = .cis) -> [RotationFinding] {
-        documents.flatMap { $0.findings(policy: policy) }
+        findings(policies: PolicyResolver(policy))
+    }
+
+    /// Every finding of every document, each key judged by the rule that covers it
+    /// (see ``IaCDocument/findings(policies:accountId:region:)``).
+    /// - Parameters:
+    ///   - policies: The rules.
+    ///   - accountId: The account the documents deploy to; `nil` when not known.
+    ///   - region: The Region the documents deploy to; `nil` when not known.
+    /// - Returns: The findings, document by document.
+    public func findings(policies: PolicyResolver, accountId: String? = nil, region: String? = nil) -> [RotationFinding] {
+        documents.flatMap { $0.findings(policies: policies, accountId: accountId, region: region) }
     }
 
     /// A report of every finding, ready for any output format. A file that failed is a scan error (its
@@ -74,6 +85,19 @@ public struct IaCScan: Sendable {
     ///   - generatedAt: The report's time.
     /// - Returns: The report.
     public func report(policy: RotationPolicy = .cis, generatedAt: Date = Date()) -> RotationReport {
+        report(policies: PolicyResolver(policy), generatedAt: generatedAt)
+    }
+
+    /// A report of every finding, each key judged by the rule that covers it; failures as in
+    /// ``report(policy:generatedAt:)``. The report's `policy` is the rules' default.
+    /// - Parameters:
+    ///   - policies: The rules.
+    ///   - accountId: The account the documents deploy to; `nil` when not known.
+    ///   - region: The Region the documents deploy to; `nil` when not known.
+    ///   - generatedAt: The report's time.
+    /// - Returns: The report.
+    public func report(policies: PolicyResolver, accountId: String? = nil, region: String? = nil,
+                       generatedAt: Date = Date()) -> RotationReport {
         let errors = failures.map { failure in
             ScanError(region: failure.file, operation: failure.file.hasSuffix(".json") ? "ReadPlanOrTemplate" : "ReadTemplate",
                       code: failure.kind.description,
@@ -81,7 +105,8 @@ public struct IaCScan: Sendable {
                           "line \(line)\(failure.column.map { ", column \($0)" } ?? ""): \(failure.message)"
                       } ?? failure.message)
         }
-        return RotationReport(findings: findings(policy: policy), errors: errors, policy: policy, regions: [], generatedAt: generatedAt)
+        return RotationReport(findings: findings(policies: policies, accountId: accountId, region: region), errors: errors,
+                              policy: policies.defaultPolicy, regions: [], generatedAt: generatedAt)
     }
 
     // MARK: - Walking

@@ -31,6 +31,11 @@ struct IaCCommand: ParsableCommand {
     @Flag(name: .customLong("evaluate-disabled-keys"), help: "Judge disabled keys like enabled ones.")
     var evaluateDisabledKeys = false
 
+    @Option(name: .customLong("policy"),
+            help: ArgumentHelp("A JSON file of policy rules (see Docs/custom-policies.md): tags and aliases come from the file, the "
+                + "account and Region from --account-id and --region; replaces --max-rotation-period-days and --evaluate-disabled-keys."))
+    var policyFile: String?
+
     @Option(help: ArgumentHelp("A JSON file of accepted exceptions (keyId = the logical ID or resource address); see Docs/suppressions.md."))
     var suppressions: String?
 
@@ -38,13 +43,19 @@ struct IaCCommand: ParsableCommand {
           help: ArgumentHelp("SARIF: list only NON_COMPLIANT and INSUFFICIENT_DATA results (for GitHub code scanning)."))
     var sarifProblemsOnly = false
 
-    @Option(name: .customLong("region"), help: ArgumentHelp("ASFF only: the Security Hub Region to import into (nothing undeployed has a Region)."))
+    @Option(name: .customLong("region"),
+            help: ArgumentHelp("The Region the templates deploy to: policy rules by Region read it, and ASFF imports into it."))
     var securityHubRegion: String?
 
-    @Option(name: .customLong("account-id"), help: "ASFF only: the account the findings are imported under.")
+    @Option(name: .customLong("account-id"),
+            help: ArgumentHelp("The account the templates deploy to: policy rules by account read it, and ASFF imports under it."))
     var accountId: String?
 
     func validate() throws {
+        if policyFile != nil, maxRotationPeriodDays != nil || evaluateDisabledKeys {
+            throw ValidationError("--policy sets every policy: put the maximum period and disabled keys in the file's default instead of "
+                                  + "--max-rotation-period-days / --evaluate-disabled-keys.")
+        }
         if let days = maxRotationPeriodDays, !RotationPolicy.allowedRotationPeriodDays.contains(days) {
             throw ValidationError("--max-rotation-period-days must be between 90 and 2560 (the periods KMS accepts); got \(days).")
         }
@@ -60,6 +71,8 @@ struct IaCCommand: ParsableCommand {
     func run() throws {
         let environment = ProcessInfo.processInfo.environment
         let suppressionList = try suppressions.map(ScanArguments.loadSuppressions)
+        let policies = try policyFile.map(ScanArguments.loadPolicyFile)
+            ?? PolicyResolver(RotationPolicy(maximumRotationPeriodDays: maxRotationPeriodDays, evaluateDisabledKeys: evaluateDisabledKeys))
         let scan: IaCScan
         do {
             scan = try IaCScan.read(paths: paths)
@@ -80,10 +93,9 @@ struct IaCCommand: ParsableCommand {
             throw ExitCode(ExitStatus.failure)
         }
 
-        let policy = RotationPolicy(maximumRotationPeriodDays: maxRotationPeriodDays, evaluateDisabledKeys: evaluateDisabledKeys)
         // SOURCE_DATE_EPOCH makes the report byte-for-byte reproducible (its only time is generatedAt).
         let generatedAt = environment["SOURCE_DATE_EPOCH"].flatMap(TimeInterval.init).map(Date.init(timeIntervalSince1970:)) ?? Date()
-        var report = scan.report(policy: policy, generatedAt: generatedAt)
+        var report = scan.report(policies: policies, accountId: accountId, region: securityHubRegion, generatedAt: generatedAt)
         if let suppressionList {
             let outcome: SuppressionList.Outcome
             do {

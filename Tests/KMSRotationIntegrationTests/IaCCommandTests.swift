@@ -44,6 +44,26 @@ struct IaCCommandTests {
         #expect(!sarif.stdout.contains("\"kind\" : \"pass\""))
     }
 
+    @Test("--policy: the same rules as audit; every finding names its rule; exclusive with the single-policy flags")
+    func policyFile() throws {
+        let json = try run(["Examples/iac/", "--policy", "Examples/policies/estate.json", "--account-id", "111122223333",
+                            "--region", "us-east-1", "--format", "json"])
+        #expect(json.status == 3, "\(json.stderr)")
+        let report = try #require(try JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) as? [String: Any])
+        let findings = try #require(report["findings"] as? [[String: Any]])
+        #expect(findings.count == 36)
+        #expect(findings.allSatisfy { $0["policyRule"] is String })
+        let table = try run(["Examples/iac/cloudformation/rotation.yaml", "--policy", "Examples/policies/estate.json"])
+        #expect(table.stdout.contains("[default]"), "\(table.stdout)")
+
+        let both = try run(["Examples/iac/", "--policy", "Examples/policies/estate.json", "--max-rotation-period-days", "365"])
+        #expect(both.status == 64)
+        #expect(both.stderr.contains("--policy sets every policy"))
+        let missing = try run(["Examples/iac/", "--policy", "no-such-policy.json"])
+        #expect(missing.status == 64)
+        #expect(missing.stderr.contains("cannot read --policy"))
+    }
+
     @Test("--max-rotation-period-days and --suppressions")
     func policyAndSuppressions() throws {
         let strict = try run(["Examples/iac/cloudformation/rotation.yaml", "--max-rotation-period-days", "365"])

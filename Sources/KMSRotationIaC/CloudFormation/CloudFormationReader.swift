@@ -65,6 +65,10 @@ struct CloudFormationReader {
                 value.position = property.keyPosition
                 declaration.attributes[attribute] = value
             }
+            if let property = properties?.member("Tags") {
+                declaration.tags = tags(property.value)
+                declaration.tags.position = property.keyPosition
+            }
             if kind == .cloudFormationReplica {
                 if let property = properties?.member("PrimaryKeyArn") {
                     declaration.primary = primaryReference(property.value)
@@ -75,7 +79,71 @@ struct CloudFormationReader {
             }
             result.append(declaration)
         }
+        let aliases = aliasesByKey()
+        for index in result.indices {
+            result[index].aliases = aliases[result[index].id] ?? []
+        }
         return result
+    }
+
+    // MARK: - Tags and aliases
+
+    /// `Tags: [{Key: k, Value: v}]`, each key and value resolved like any property.
+    private func tags(_ node: TreeNode) -> DeclaredTags {
+        var tags = DeclaredTags()
+        guard node.intrinsic == nil, !node.isObject, !node.isNull else {
+            tags.others = "Tags is \(Self.describe(node)), which cannot be resolved before deploy"
+            return tags
+        }
+        for element in node.elements {
+            let key = element["Key"].map { resolve($0, depth: 0) }
+            guard let keys = key?.candidates, keys.count == 1, let name = keys[0]?.text else {
+                tags.others = "a tag's Key is \(element["Key"].map(Self.describe) ?? "missing"), which cannot be resolved before deploy"
+                continue
+            }
+            let value = element["Value"].map { resolve($0, depth: 0) } ?? .absent
+            if let values = value.candidates, values.count == 1 {
+                tags.known[name] = values[0]?.text ?? ""
+            } else {
+                tags.unknown[name] = value.why ?? "its Value is not known before deploy"
+            }
+        }
+        return tags
+    }
+
+    /// The `AWS::KMS::Alias` resources' names by the logical ID of the key they target
+    /// (`TargetKeyId: !Ref Key`, `!GetAtt Key.Arn`, `!Sub ${Key}`); aliases whose name or target cannot be
+    /// resolved before deploy are left out.
+    private func aliasesByKey() -> [String: [String]] {
+        var result: [String: [String]] = [:]
+        for member in root["Resources"]?.members ?? [] where member.value["Type"]?.string == "AWS::KMS::Alias" {
+            guard let properties = member.value["Properties"], let target = properties["TargetKeyId"],
+                  let name = properties["AliasName"].map({ resolve($0, depth: 0) }), let names = name.candidates, names.count == 1,
+                  let alias = names[0]?.text, let key = referencedKey(target) else { continue }
+            result[key, default: []].append(alias)
+        }
+        return result
+    }
+
+    /// The key resource a `Ref`, `Fn::GetAtt` or `Fn::Sub` names, when it is a key of this template.
+    private func referencedKey(_ node: TreeNode) -> String? {
+        guard let (name, argument) = node.intrinsic else { return nil }
+        var target: String?
+        switch name {
+        case "Ref":
+            target = argument.string
+        case "Fn::GetAtt":
+            target = argument.elements.first?.string ?? argument.string?.split(separator: ".").first.map(String.init)
+        case "Fn::Sub":
+            if let text = argument.string ?? argument.elements.first?.string, text.hasPrefix("${"), text.hasSuffix("}") {
+                target = text.dropFirst(2).dropLast().split(separator: ".").first.map(String.init)
+            }
+        default:
+            break
+        }
+        guard let target, let type = resourceTypes[target],
+              type == ResourceKind.cloudFormationKey.rawValue || type == ResourceKind.cloudFormationReplica.rawValue else { return nil }
+        return target
     }
 
     // MARK: - Replicas

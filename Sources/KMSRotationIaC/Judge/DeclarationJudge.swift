@@ -19,17 +19,98 @@ struct DeclarationJudge {
     let declarations: [KeyDeclaration]
     let dialect: Dialect
     let file: String
-    let policy: RotationPolicy
+    /// Which policy judges each key (the rules of a policy file, or one policy).
+    let resolver: PolicyResolver
+    /// The account and Region the document deploys to, when given: policy rules read them.
+    var accountId: String?
+    var region: String?
+    /// The policy of the pass under way: the resolver's rule for the key (or each rule that could apply).
+    private var policy: RotationPolicy
+
+    init(declarations: [KeyDeclaration], dialect: Dialect, file: String, resolver: PolicyResolver,
+         accountId: String? = nil, region: String? = nil) {
+        self.declarations = declarations
+        self.dialect = dialect
+        self.file = file
+        self.resolver = resolver
+        self.accountId = accountId
+        self.region = region
+        self.policy = resolver.defaultPolicy
+    }
 
     func findings() -> [RotationFinding] {
         declarations.map(finding)
     }
 
+    // MARK: - Policy rules
+
+    /// Judges a declaration by the rule that covers it. When what the rules read (a tag's value, the account,
+    /// the Region) is not known, every rule that could apply is tried: one verdict if they agree, else
+    /// `INSUFFICIENT_DATA` (`unresolvedValue`) naming what is unknown.
+    func finding(for declaration: KeyDeclaration) -> RotationFinding {
+        let context = KeyContext(accountId: accountId, region: region, aliases: declaration.aliases,
+                                 tags: declaration.tags.known)
+        let unknown = UnknownKeyContext(account: accountId == nil, region: region == nil,
+                                        tagKeys: Set(declaration.tags.unknown.keys), otherTags: declaration.tags.others != nil)
+        let candidates = resolver.candidates(for: context, unknown: unknown)
+        let results = candidates.map { rule in
+            var judge = self
+            judge.policy = rule?.policy ?? resolver.defaultPolicy
+            return (rule: rule, finding: judge.judged(declaration))
+        }
+        var finding: RotationFinding
+        var ruleName: String
+        if let first = results.first, results.allSatisfy({ $0.finding.reason == first.finding.reason }) {
+            finding = first.finding
+            ruleName = first.rule?.name ?? "default"
+        } else {
+            finding = ruleUnresolved(declaration, results: results, unknown: unknown)
+            ruleName = candidates.map { $0?.name ?? "default" }.joined(separator: " | ")
+        }
+        finding.aliases = declaration.aliases.sorted()  // as on live findings, whatever the policy
+        if !resolver.isSinglePolicy {
+            finding.policyRule = ruleName
+            if !declaration.tags.known.isEmpty { finding.tags = declaration.tags.known }
+        }
+        return finding
+    }
+
+    /// The finding of a key whose rule is not known before deploy and whose verdict depends on it.
+    private func ruleUnresolved(_ declaration: KeyDeclaration, results: [(rule: PolicyRule?, finding: RotationFinding)],
+                                unknown: UnknownKeyContext) -> RotationFinding {
+        var whys: [String] = []
+        let rules = results.compactMap(\.rule)
+        for (name, why) in declaration.tags.unknown.sorted(by: { $0.key < $1.key })
+        where rules.contains(where: { $0.tags?[name] != nil }) {
+            whys.append("tag '\(name)': \(why)")
+        }
+        if let others = declaration.tags.others, rules.contains(where: { $0.tags != nil }) { whys.append(others) }
+        if unknown.account, rules.contains(where: { $0.accountIds != nil }) { whys.append("the account (give --account-id)") }
+        if unknown.region, rules.contains(where: { $0.regions != nil }) { whys.append("the Region (give --region)") }
+        let verdicts = results.map { result in
+            let who = result.rule.map { "rule '\($0.name)'" } ?? "the default"
+            return "\(who) gives \(result.finding.compliance.rawValue) (\(result.finding.reason.rawValue))"
+        }
+        let message = "Which policy rule judges this key depends on what is not known before deploy: "
+            + "\(whys.isEmpty ? "its tags" : whys.joined(separator: "; ")). " + verdicts.joined(separator: ", ") + "."
+        let first = results.first?.finding
+        var finding = RotationFinding(keyArn: nil, keyId: declaration.id, accountId: nil, region: nil, reason: .unresolvedValue,
+                                      message: message, key: first?.key ?? .init(keyManager: .customer))
+        let onTags = !declaration.tags.unknown.isEmpty || declaration.tags.others != nil
+        finding.location = onTags
+            ? location(declaration, attribute: dialect.tagsAttributeName, at: declaration.tags.position)
+            : location(declaration, attribute: nil, at: nil)
+        return finding
+    }
+
+    // MARK: - One policy
+
     private var byID: [String: KeyDeclaration] {
         Dictionary(declarations.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
     }
 
-    func finding(for declaration: KeyDeclaration) -> RotationFinding {
+    /// Judges a declaration by ``policy``.
+    func judged(_ declaration: KeyDeclaration) -> RotationFinding {
         // A replica is judged with its primary's rotation, spec and origin, and its own state.
         var source = declaration
         if declaration.kind.isReplica {

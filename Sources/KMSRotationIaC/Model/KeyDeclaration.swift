@@ -128,8 +128,30 @@ struct KeyDeclaration: Sendable {
     var primaryPosition: TextPosition?
     /// Notes the finding carries (a resource condition, a deleted-and-recreated key…).
     var notes: [String] = []
+    /// The tags the resource sets, as far as they are known before deploy (policy rules read them).
+    var tags = DeclaredTags()
+    /// The aliases that target this key in the same document (policy rules read them).
+    var aliases: [String] = []
+    /// The `key_id` a Terraform plan already knows (an existing key), to link aliases by it.
+    var knownKeyId: String?
 
     func attribute(_ key: KeyAttribute) -> AttributeValue { attributes[key] ?? .absent }
+}
+
+/// The tags a key declaration sets, as far as they are known before deploy.
+struct DeclaredTags: Sendable {
+    /// Tags whose key and value are both known.
+    var known: [String: String] = [:]
+    /// Tags present whose value is not known, with why (`!Ref Team names a parameter without a Default`).
+    var unknown: [String: String] = [:]
+    /// Why other tags may exist that the file does not show (a `Tags` that is an intrinsic, `tags_all`
+    /// known only after apply); `nil` when the known and unknown tags are all there is.
+    var others: String?
+    /// Where the tags are written.
+    var position: TextPosition?
+
+    /// Whether the resource sets no tag at all that could be read or guessed.
+    var isEmpty: Bool { known.isEmpty && unknown.isEmpty && others == nil }
 }
 
 /// The dialect a document writes attributes in, for names and fixes.
@@ -161,6 +183,10 @@ enum Dialect: Sendable {
             case .xksKey: "xks_key_id"
             }
         }
+    }
+
+    var tagsAttributeName: String {
+        self == .terraform ? "tags" : "Tags"
     }
 
     var primaryAttributeName: String {

@@ -13,6 +13,9 @@ import Foundation
 ///   key a replica's `primary_key_arn` references when that ARN is known only after apply.
 struct TerraformPlanReader {
     static let types: Set<String> = ["aws_kms_key", "aws_kms_external_key", "aws_kms_replica_key", "aws_kms_replica_external_key"]
+    /// Aliases are read too: policy rules match keys by alias.
+    static let aliasType = "aws_kms_alias"
+    static let readTypes = types.union([aliasType])
 
     /// Whether a document's top-level member names are a plan's.
     static func isPlan(topLevelKeys keys: Set<String>) -> Bool {
@@ -33,6 +36,7 @@ struct TerraformPlanReader {
     struct Configured {
         var attributes: Set<String>
         var primaryReferences: [String]
+        var targetReferences: [String] = []
     }
 
     private(set) var formatVersion: String?
@@ -80,7 +84,7 @@ struct TerraformPlanReader {
         }
         var instance = Instance(address: "", position: scanner.position())
         try scanner.forEachMember(depth: depth) { scanner, key, _ in
-            let relevant = instance.type.map(Self.types.contains) ?? true
+            let relevant = instance.type.map(Self.readTypes.contains) ?? true
             switch key {
             case "address": instance.address = try scanner.parseValue(depth: depth + 1).scalarText ?? ""
             case "type": instance.type = try scanner.parseValue(depth: depth + 1).scalarText
@@ -101,7 +105,9 @@ struct TerraformPlanReader {
                 try scanner.skipValue(depth: depth + 1)
             }
         }
-        guard let type = instance.type, Self.types.contains(type), instance.mode != "data", !instance.address.isEmpty else { return nil }
+        guard let type = instance.type, Self.readTypes.contains(type), instance.mode != "data", !instance.address.isEmpty else {
+            return nil
+        }
         return instance
     }
 
@@ -130,12 +136,13 @@ struct TerraformPlanReader {
             case "resources":
                 try scanner.forEachElement(depth: depth + 1) { scanner in
                     let node = try scanner.parseValue(depth: depth + 2)
-                    guard let type = node["type"]?.string, Self.types.contains(type), node["mode"]?.string != "data",
+                    guard let type = node["type"]?.string, Self.readTypes.contains(type), node["mode"]?.string != "data",
                           let address = node["address"]?.string else { return }
                     let expressions = node["expressions"]
                     let references = expressions?["primary_key_arn"]?["references"]?.elements.compactMap(\.string) ?? []
-                    configured[prefix + address] = Configured(attributes: Set(expressions?.members.map(\.key) ?? []),
-                                                              primaryReferences: references)
+                    configured[prefix + address] = Configured(
+                        attributes: Set(expressions?.members.map(\.key) ?? []), primaryReferences: references,
+                        targetReferences: expressions?["target_key_id"]?["references"]?.elements.compactMap(\.string) ?? [])
                 }
             case "module_calls":
                 try scanner.forEachMember(depth: depth + 1) { scanner, name, _ in
@@ -157,6 +164,7 @@ struct TerraformPlanReader {
 
     func declarations() -> [KeyDeclaration] {
         var instances: [Instance] = []
+        var aliases: [Instance] = []
         var seen = Set<String>()
         for change in changes where !change.deposed {
             // A key only being destroyed is not judged; a replaced one is judged on its new values.
@@ -167,6 +175,8 @@ struct TerraformPlanReader {
             if seen.insert(change.address).inserted { instances.append(change) }
         }
         for instance in planned where seen.insert(instance.address).inserted { instances.append(instance) }
+        aliases = instances.filter { $0.type == Self.aliasType }
+        instances.removeAll { $0.type == Self.aliasType }
 
         var declarations = instances.map(declaration)
         // Link replicas to their primaries.
@@ -175,7 +185,52 @@ struct TerraformPlanReader {
         for index in declarations.indices where declarations[index].kind.isReplica {
             declarations[index].primary = primary(of: declarations[index], instance: instances[index], byAddress: byAddress, byARN: byARN)
         }
+        for alias in aliases {
+            guard let name = alias.values?["name"]?.string, !name.isEmpty, let target = target(of: alias, declarations: declarations),
+                  let index = declarations.firstIndex(where: { $0.id == target }) else { continue }
+            declarations[index].aliases.append(name)
+        }
         return declarations
+    }
+
+    /// The address of the key an `aws_kms_alias` targets: by a known `target_key_id` (an existing key), else by
+    /// the configuration's reference (`aws_kms_key.k.key_id`) within the alias's module instance.
+    private func target(of alias: Instance, declarations: [KeyDeclaration]) -> String? {
+        if let id = alias.values?["target_key_id"]?.string, !id.isEmpty {
+            return declarations.first { $0.knownKeyId == id || $0.arn == id }?.id
+        }
+        let modulePrefix = Self.moduleInstancePrefix(alias.address)
+        let configPrefix = Self.configAddress(modulePrefix)
+        for reference in configured[Self.configAddress(alias.address)]?.targetReferences ?? [] {
+            var candidate = reference
+            for suffix in [".key_id", ".arn", ".id"] where candidate.hasSuffix(suffix) { candidate.removeLast(suffix.count) }
+            if declarations.contains(where: { $0.id == modulePrefix + candidate }) { return modulePrefix + candidate }
+            let matches = declarations.filter { Self.configAddress($0.id) == configPrefix + candidate && $0.id.hasPrefix(modulePrefix) }
+            if matches.count == 1, let match = matches.first { return match.id }
+        }
+        return nil
+    }
+
+    /// `tags_all` (the resource's tags with the provider's `default_tags`), else `tags`: known values, values known
+    /// only after apply, and whether the whole map is known only after apply.
+    private func tags(of instance: Instance) -> DeclaredTags {
+        var tags = DeclaredTags()
+        let name = instance.values?.member("tags_all") != nil || instance.unknown?["tags_all"] != nil ? "tags_all" : "tags"
+        tags.position = instance.values?.member(name)?.keyPosition
+        for source in name == "tags" ? ["tags"] : ["tags", "tags_all"] {
+            for member in instance.values?[source]?.members ?? [] {
+                if let scalar = ScalarValue(member.value) { tags.known[member.key] = scalar.text }
+            }
+            if Self.isUnknown(instance.unknown?[source]) {
+                if source == name { tags.others = "\(name) is known only after apply" }
+            } else {
+                for member in instance.unknown?[source]?.members ?? [] where Self.isUnknown(member.value) {
+                    tags.known[member.key] = nil
+                    tags.unknown[member.key] = "the value of tag '\(member.key)' is known only after apply"
+                }
+            }
+        }
+        return tags
     }
 
     private func declaration(_ instance: Instance) -> KeyDeclaration {
@@ -191,6 +246,8 @@ struct TerraformPlanReader {
             declaration.attributes[attribute] = value(named: name, in: instance, config: config)
         }
         if let arn = instance.values?["arn"]?.string, !arn.isEmpty { declaration.arn = arn }
+        if let keyId = instance.values?["key_id"]?.string, !keyId.isEmpty { declaration.knownKeyId = keyId }
+        declaration.tags = tags(of: instance)
         if instance.actions.contains("delete") && instance.actions.contains("create") {
             declaration.notes.append("The plan replaces this key (a new key with new material).")
         }
