@@ -225,7 +225,11 @@ extension KMSState {
         }
         let key = try refreshed(lookup(input.KeyId, region: region, allowAlias: false))
         try authorize("ListKeyRotations", region: region, key: key)
-        if let reason = key.rotationIneligibility { throw KMSFault.unsupported(reason) }
+        // Imported material rotates on demand (since 2025), so its history is listed too.
+        if let reason = key.rotationIneligibility, !(key.origin == InMemoryKMS.Origin.external.rawValue
+            && key.keySpec == InMemoryKMS.KeySpec.symmetricDefault.rawValue) {
+            throw KMSFault.unsupported(reason)
+        }
         if key.keyState == InMemoryKMS.KeyState.creating.rawValue {
             throw KMSFault.invalidState("\(key.arn) is in state Creating, which is not valid for this operation.")
         }

@@ -27,6 +27,9 @@ extension RotationChecker {
         public var maximumPagesPerListing: Int
         /// The clock used for verdicts.
         public var now: @Sendable () -> Date
+        /// Evidence gathered beyond what the verdicts need (default none). A key's rotation history is also
+        /// read, whatever this says, when a policy's ``RotationPolicy/maximumKeyMaterialAgeDays`` needs it.
+        public var evidence: EvidenceKinds = []
 
         /// Creates scan options.
         public init(regions: [String], policy: PolicyResolver = .cis, concurrencyPerRegion: Int = 8, concurrentRegions: Int = 8,
@@ -42,6 +45,16 @@ extension RotationChecker {
             self.maximumPagesPerListing = maximumPagesPerListing
             self.now = now
         }
+    }
+
+    /// Evidence a scan can gather beyond the verdicts, recorded in ``RotationFinding/evidence``.
+    public struct EvidenceKinds: OptionSet, Sendable, Hashable {
+        public let rawValue: Int
+        /// Creates a set from its raw value.
+        public init(rawValue: Int) { self.rawValue = rawValue }
+        /// One ListKeyRotations walk per key that can rotate: the last rotation, the number of rotations and
+        /// the current material's age (`--evidence rotations`). Every finding also records the creation date.
+        public static let rotations = EvidenceKinds(rawValue: 1 << 0)
     }
 
     /// Scans every Region and streams what it finds, in arrival order: one ``ScanEvent/finding(_:)`` per
@@ -200,6 +213,8 @@ extension RotationChecker {
                 evidence = .failed(EvidenceError(error, operation: "GetKeyRotationStatus"))
             }
         }
+        let (materialAge, keyEvidence) = await gatherMaterialEvidence(key: key, client: client, limiter: limiter)
+        if Task.isCancelled { return nil }
         let names = await aliases()[key.keyId] ?? []
         var context = KeyContext(accountId: key.accountId, region: key.region, aliases: names)
         if options.policy.needsTags(for: context) {
@@ -213,16 +228,55 @@ extension RotationChecker {
                 context.tags = tags
             } catch {
                 if Self.isCancellation(error) { return nil }
-                return judgeWithoutTags(key: key, evidence: evidence, context: context, error: EvidenceError(error, operation: "ListResourceTags"))
+                var finding = judgeWithoutTags(key: key, evidence: evidence, materialAge: materialAge, context: context,
+                                               error: EvidenceError(error, operation: "ListResourceTags"))
+                finding.evidence = keyEvidence
+                return finding
             }
         }
-        return Self.finding(key: key, evidence: evidence, context: context, resolver: options.policy, now: options.now())
+        var finding = Self.finding(key: key, evidence: evidence, materialAge: materialAge, context: context, resolver: options.policy,
+                                   now: options.now())
+        finding.evidence = keyEvidence
+        return finding
+    }
+
+    /// The key's rotation history, when evidence asks for it or a policy's maximum key-material age needs it,
+    /// as the age the verdict reads and the evidence the finding records. A failed walk is recorded in the
+    /// evidence of this key alone; it reaches the verdict only where the age decides it.
+    private func gatherMaterialEvidence(key: KMSKey, client: KMSClient, limiter: CallLimiter) async -> (KeyMaterialAge, KeyMaterialEvidence?) {
+        let resolver = options.policy
+        let policyNeedsAge = resolver.defaultPolicy.needsKeyMaterialAge(for: key) || resolver.rules.contains { $0.policy.needsKeyMaterialAge(for: key) }
+        guard policyNeedsAge || !options.evidence.isEmpty else { return (.notGathered, nil) }
+        let now = options.now()
+        var evidence = KeyMaterialEvidence(creationDate: key.creationDate)
+        guard RotationPolicy.canRotate(key) else {
+            // Keys KMS cannot rotate (asymmetric, HMAC, custom key stores) keep their first material: its age is
+            // the key's. AWS managed keys rotate yearly out of sight, so their age is not known.
+            if key.keyManager == .customer { evidence.keyMaterialAgeDays = KeyMaterialEvidence.days(from: key.creationDate, to: now) }
+            return (.notGathered, evidence)
+        }
+        do {
+            let keyRef = key.arn ?? key.keyId
+            var entries: [KeyRotationEntry] = []
+            let pages = KMSPaginator(operation: "ListKeyRotations", maximumPages: options.maximumPagesPerListing) { marker in
+                try await limiter.run { try await client.listKeyRotations(keyId: keyRef, limit: 1000, marker: marker) }
+            }
+            for try await entry in pages { entries.append(entry) }
+            evidence = KeyMaterialEvidence(key: key, rotations: entries, now: now)
+            return (evidence.keyMaterialAgeDays.map(KeyMaterialAge.days) ?? .notGathered, evidence)
+        } catch {
+            let failure = EvidenceError(error, operation: "ListKeyRotations")
+            evidence.historyError = failure
+            return (.failed(failure), evidence)
+        }
     }
 
     /// A key judged by the rule its context selects, recording the rule when there are rules.
-    static func finding(key: KMSKey, evidence: RotationEvidence, context: KeyContext, resolver: PolicyResolver, now: Date) -> RotationFinding {
+    static func finding(key: KMSKey, evidence: RotationEvidence, materialAge: KeyMaterialAge = .notGathered, context: KeyContext,
+                        resolver: PolicyResolver, now: Date) -> RotationFinding {
         let rule = resolver.rule(for: context)
-        var finding = (rule?.policy ?? resolver.defaultPolicy).evaluate(key: key, rotation: evidence, aliases: context.aliases, now: now)
+        let policy = rule?.policy ?? resolver.defaultPolicy
+        var finding = policy.evaluate(key: key, rotation: evidence, materialAge: materialAge, aliases: context.aliases, now: now)
         if !resolver.isSinglePolicy { finding.policyRule = rule?.name ?? "default" }
         finding.tags = context.tags
         return finding
@@ -230,11 +284,12 @@ extension RotationChecker {
 
     /// A key whose tags could not be read: judged as usual when every rule that might cover it gives the same
     /// verdict, else `INSUFFICIENT_DATA` with the tag call's failure.
-    private func judgeWithoutTags(key: KMSKey, evidence: RotationEvidence, context: KeyContext, error: EvidenceError) -> RotationFinding {
+    private func judgeWithoutTags(key: KMSKey, evidence: RotationEvidence, materialAge: KeyMaterialAge, context: KeyContext,
+                                  error: EvidenceError) -> RotationFinding {
         let now = options.now()
         let candidates = options.policy.candidates(for: context)
         let verdicts = candidates.map { rule in
-            ((rule?.policy ?? options.policy.defaultPolicy).decide(key: key, rotation: evidence), rule)
+            ((rule?.policy ?? options.policy.defaultPolicy).decide(key: key, rotation: evidence, materialAge: materialAge), rule)
         }
         if let first = verdicts.first, verdicts.allSatisfy({ $0.0.reason == first.0.reason }) {
             var finding = RotationFinding(first.0, key: key, aliases: context.aliases, now: now)
