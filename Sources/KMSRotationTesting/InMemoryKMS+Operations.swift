@@ -226,8 +226,9 @@ extension KMSState {
         let key = try refreshed(lookup(input.KeyId, region: region, allowAlias: false))
         try authorize("ListKeyRotations", region: region, key: key)
         // Imported material rotates on demand (since 2025), so its history is listed too.
-        if let reason = key.rotationIneligibility, !(key.origin == InMemoryKMS.Origin.external.rawValue
-            && key.keySpec == InMemoryKMS.KeySpec.symmetricDefault.rawValue) {
+        let importedWithMaterial = key.origin == InMemoryKMS.Origin.external.rawValue
+            && key.keySpec == InMemoryKMS.KeySpec.symmetricDefault.rawValue && key.keyState != InMemoryKMS.KeyState.pendingImport.rawValue
+        if let reason = key.rotationIneligibility, !importedWithMaterial {
             throw KMSFault.unsupported(reason)
         }
         if key.keyState == InMemoryKMS.KeyState.creating.rawValue {

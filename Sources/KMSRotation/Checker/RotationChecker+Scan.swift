@@ -250,9 +250,14 @@ extension RotationChecker {
         let now = options.now()
         var evidence = KeyMaterialEvidence(creationDate: key.creationDate)
         guard RotationPolicy.canRotate(key) else {
-            // Keys KMS cannot rotate (asymmetric, HMAC, custom key stores) keep their first material: its age is
-            // the key's. AWS managed keys rotate yearly out of sight, so their age is not known.
-            if key.keyManager == .customer { evidence.keyMaterialAgeDays = KeyMaterialEvidence.days(from: key.creationDate, to: now) }
+            // Kinds KMS never rotates (asymmetric, HMAC, custom key stores) keep their first material: its age is
+            // the key's. AWS managed keys rotate yearly out of sight, and a rotatable kind in another state
+            // (pending deletion, creating) has a history that was not read, so their age is not known.
+            let spec = key.effectiveKeySpec
+            let rotatableKind = spec?.isSymmetricEncryption == true && spec?.isHMAC == false && (key.origin == .awsKMS || key.origin == .external)
+            if key.keyManager == .customer, spec != nil, !rotatableKind {
+                evidence.keyMaterialAgeDays = KeyMaterialEvidence.days(from: key.creationDate, to: now)
+            }
             return (.notGathered, evidence)
         }
         do {

@@ -126,11 +126,15 @@ struct HTMLFormatter: ReportFormatter {
         out += "<div class=\"controls\" id=\"controls\">\n"
             + "<label>Search <input type=\"search\" id=\"filter-text\" placeholder=\"alias, key, message…\"></label>\n"
             + "<label>Verdict <select id=\"filter-verdict\"><option value=\"\">all</option>"
-        for compliance in Self.verdicts { out += "<option>\(compliance.rawValue)</option>" }
+        for compliance in Self.verdicts { out += "<option value=\"\(compliance.rawValue)\">\(compliance.rawValue)</option>" }
         out += "</select></label>\n<label>Region <select id=\"filter-region\"><option value=\"\">all</option>"
-        for region in Set(report.findings.compactMap(\.region)).sorted() { out += "<option>\(Self.text(region))</option>" }
+        for region in Set(report.findings.compactMap(\.region)).sorted() {
+            out += "<option value=\"\(Self.attribute(region))\">\(Self.text(region))</option>"
+        }
         out += "</select></label>\n<label>Account <select id=\"filter-account\"><option value=\"\">all</option>"
-        for account in Set(report.findings.compactMap(\.accountId)).sorted() { out += "<option>\(Self.text(account))</option>" }
+        for account in Set(report.findings.compactMap(\.accountId)).sorted() {
+            out += "<option value=\"\(Self.attribute(account))\">\(Self.text(account))</option>"
+        }
         out += "</select></label>\n<span id=\"shown\" aria-live=\"polite\">\(report.findings.count) of \(report.findings.count) findings shown</span>\n</div>\n"
         out += "<table id=\"findings\">\n<thead><tr>"
             + "<th scope=\"col\" data-sort=\"text\">Verdict</th><th scope=\"col\" data-sort=\"text\">Key</th>"
