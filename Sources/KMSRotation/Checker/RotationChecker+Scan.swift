@@ -243,9 +243,11 @@ extension RotationChecker {
     /// The key's rotation history, when evidence asks for it or a policy's maximum key-material age needs it,
     /// as the age the verdict reads and the evidence the finding records. A failed walk is recorded in the
     /// evidence of this key alone; it reaches the verdict only where the age decides it.
-    private func gatherMaterialEvidence(key: KMSKey, client: KMSClient, limiter: CallLimiter) async -> (KeyMaterialAge, KeyMaterialEvidence?) {
+    private func gatherMaterialEvidence(key: KMSKey, client: KMSClient,
+                                        limiter: CallLimiter) async -> (KeyMaterialAge, KeyMaterialEvidence?) {
         let resolver = options.policy
-        let policyNeedsAge = resolver.defaultPolicy.needsKeyMaterialAge(for: key) || resolver.rules.contains { $0.policy.needsKeyMaterialAge(for: key) }
+        let policyNeedsAge = resolver.defaultPolicy.needsKeyMaterialAge(for: key)
+            || resolver.rules.contains { $0.policy.needsKeyMaterialAge(for: key) }
         guard policyNeedsAge || !options.evidence.isEmpty else { return (.notGathered, nil) }
         let now = options.now()
         var evidence = KeyMaterialEvidence(creationDate: key.creationDate)
@@ -254,7 +256,8 @@ extension RotationChecker {
             // the key's. AWS managed keys rotate yearly out of sight, and a rotatable kind in another state
             // (pending deletion, creating) has a history that was not read, so their age is not known.
             let spec = key.effectiveKeySpec
-            let rotatableKind = spec?.isSymmetricEncryption == true && spec?.isHMAC == false && (key.origin == .awsKMS || key.origin == .external)
+            let rotatableKind = spec?.isSymmetricEncryption == true && spec?.isHMAC == false
+                && (key.origin == .awsKMS || key.origin == .external)
             if key.keyManager == .customer, spec != nil, !rotatableKind {
                 evidence.keyMaterialAgeDays = KeyMaterialEvidence.days(from: key.creationDate, to: now)
             }

@@ -121,6 +121,17 @@ extension KMSClient {
     public func enableKeyRotation(keyId: String, rotationPeriodInDays: Int? = nil) async throws {
         let _: EmptyOutput = try await send("EnableKeyRotation", EnableKeyRotationInput(KeyId: keyId, RotationPeriodInDays: rotationPeriodInDays))
     }
+
+    /// Starts an on-demand rotation (25 per key, ever: `LimitExceededException` is never retried). Used by
+    /// `remediate --rotate-now`.
+    /// - Parameter keyId: A key ID or ARN in this account.
+    /// - Returns: The key ID KMS reports.
+    /// - Throws: ``AWSServiceError`` (`LimitExceededException`, `ConflictException`, …), ``TransportError``.
+    @discardableResult
+    package func rotateKeyOnDemand(keyId: String) async throws -> String? {
+        let output: RotateKeyOnDemandOutput = try await send("RotateKeyOnDemand", KeyIdInput(KeyId: keyId))
+        return output.KeyId
+    }
 }
 
 // MARK: - Checking answers before they are read
@@ -165,3 +176,4 @@ struct ListAliasesOutput: Decodable { var Aliases: [KMSAlias]?; var NextMarker: 
 struct ListResourceTagsOutput: Decodable { var Tags: [KMSTag]?; var NextMarker: String?; var Truncated: Bool? }
 struct ListKeyRotationsOutput: Decodable { var Rotations: [KeyRotationEntry]?; var NextMarker: String?; var Truncated: Bool? }
 struct EmptyOutput: Decodable {}
+struct RotateKeyOnDemandOutput: Decodable { var KeyId: String? }

@@ -80,7 +80,8 @@ public struct KeyMaterialEvidence: Sendable, Hashable, Codable {
     ///   - now: The time of the scan.
     package init(key: KMSKey, rotations: [KeyRotationEntry], now: Date) {
         self.init(creationDate: key.creationDate)
-        let dated = rotations.filter { $0.rotationDate != nil }.sorted { ($0.rotationDate ?? .distantPast) < ($1.rotationDate ?? .distantPast) }
+        let dated = rotations.filter { $0.rotationDate != nil }
+            .sorted { ($0.rotationDate ?? .distantPast) < ($1.rotationDate ?? .distantPast) }
         rotationCount = dated.count
         let last = dated.last
         lastRotationDate = last?.rotationDate

@@ -124,7 +124,9 @@ extension RotationPolicy {
             let stalled = facts.keyMaterialAgeDays.map { $0 > period + Self.rotationGraceDays } ?? false
             switch ageVerdict(materialAge, facts: &facts, kind: stalled ? .stalled : .periodLongerThanMaximumAge) {
             case .tooOld:
-                if stalled { return decision(.keyMaterialTooOld, remediation: remediationTarget(for: key, period: nil, action: .rotateKeyOnDemand)) }
+                if stalled {
+                    return decision(.keyMaterialTooOld, remediation: remediationTarget(for: key, period: nil, action: .rotateKeyOnDemand))
+                }
                 // On schedule and due within the grace: the next rotation replaces the material.
                 guard period > maximumAge else { break }
                 let shorter = min(max(maximumAge, Self.allowedRotationPeriodDays.lowerBound), Self.allowedRotationPeriodDays.upperBound)
@@ -164,7 +166,8 @@ extension RotationPolicy {
     private enum AgeVerdict { case tooOld, acceptable, unknown(FindingReason) }
 
     /// Rule 7 for one key: the age against the maximum, recording the case and any failure in the facts.
-    private func ageVerdict(_ age: KeyMaterialAge, facts: inout RotationDecision.Facts, kind: RotationDecision.KeyMaterialCase) -> AgeVerdict {
+    private func ageVerdict(_ age: KeyMaterialAge, facts: inout RotationDecision.Facts,
+                            kind: RotationDecision.KeyMaterialCase) -> AgeVerdict {
         facts.keyMaterialCase = kind
         switch age {
         case .days(let days):

@@ -85,7 +85,8 @@ package struct RemediationPlan: Sendable, Hashable, Codable {
                 continue
             }
             guard remediation.action == .enableKeyRotation else {
-                skipped.append(Skipped(key: name, reason: finding.reason, why: "its key material is too old: rotate it on demand (\(remediation.command))"))
+                skipped.append(Skipped(key: name, reason: finding.reason,
+                                       why: "its key material is too old: rotate it on demand (\(remediation.command))"))
                 continue
             }
             // Only a well-formed key ARN in the audited account is ever changed: a replica whose primary

@@ -61,7 +61,8 @@ struct ASFFFormatter: ReportFormatter {
         var description = finding.message
         if let error = finding.error { description += " Evidence error: \(error.description)." }
         let evidenceFields: [(String, String?)] = (finding.evidence?.fields ?? []).map { ("kms-rotation/\($0.name)", $0.value) }
-        let tagFields: [(String, String?)] = (finding.tags ?? [:]).sorted { $0.key < $1.key }.prefix(20).map { ("kms-rotation/tag/\($0.key)", $0.value) }
+        let tagFields: [(String, String?)] = (finding.tags ?? [:]).sorted { $0.key < $1.key }.prefix(20)
+            .map { ("kms-rotation/tag/\($0.key)", $0.value) }
         var productFields: [(String, String?)] = [
             ("kms-rotation/reason", finding.reason.rawValue),
             ("kms-rotation/compliance", finding.compliance.rawValue),

@@ -91,7 +91,8 @@ struct HTMLFormatter: ReportFormatter {
             var x = labelWidth
             for compliance in Self.verdicts where counts[compliance] > 0 {
                 let width = max(1, counts[compliance] * barWidth / largest)
-                out += "<rect class=\"\(Self.cssClass(compliance))\" x=\"\(x)\" y=\"\(y + 4)\" width=\"\(width)\" height=\"\(rowHeight - 8)\">"
+                out += "<rect class=\"\(Self.cssClass(compliance))\" x=\"\(x)\" y=\"\(y + 4)\" width=\"\(width)\" "
+                    + "height=\"\(rowHeight - 8)\">"
                     + "<title>\(Self.text(name)): \(counts[compliance]) \(compliance.rawValue)</title></rect>\n"
                 x += width
             }
@@ -135,7 +136,8 @@ struct HTMLFormatter: ReportFormatter {
         for account in Set(report.findings.compactMap(\.accountId)).sorted() {
             out += "<option value=\"\(Self.attribute(account))\">\(Self.text(account))</option>"
         }
-        out += "</select></label>\n<span id=\"shown\" aria-live=\"polite\">\(report.findings.count) of \(report.findings.count) findings shown</span>\n</div>\n"
+        out += "</select></label>\n<span id=\"shown\" aria-live=\"polite\">\(report.findings.count) of \(report.findings.count) "
+            + "findings shown</span>\n</div>\n"
         out += "<table id=\"findings\">\n<thead><tr>"
             + "<th scope=\"col\" data-sort=\"text\">Verdict</th><th scope=\"col\" data-sort=\"text\">Key</th>"
             + "<th scope=\"col\" data-sort=\"text\">Account</th><th scope=\"col\" data-sort=\"text\">Region</th>"
@@ -197,7 +199,8 @@ struct HTMLFormatter: ReportFormatter {
                 lines.append(text)
             }
             if let error = evidence.historyError {
-                lines.append("Rotation history unavailable: \(Self.text(error.operation)) \(Self.text(error.code)): \(Self.text(error.message))")
+                lines.append("Rotation history unavailable: \(Self.text(error.operation)) \(Self.text(error.code)): "
+                    + Self.text(error.message))
             }
             if let days = evidence.daysSinceLastUse { lines.append("Unused for \(days) days") }
             if let error = evidence.lastUsageError {
@@ -280,7 +283,8 @@ struct HTMLFormatter: ReportFormatter {
     .card.unknown{border-left:6px solid var(--unknown)}
     svg.chart{max-width:100%;height:auto;font-size:12px}svg rect.ok{fill:var(--ok)}svg rect.bad{fill:var(--bad)}
     svg rect.na{fill:var(--na)}svg rect.unknown{fill:var(--unknown)}
-    table{border-collapse:collapse;width:100%;font-size:.88rem}th,td{border-bottom:1px solid #d0d7de;padding:.35rem .5rem;text-align:left;vertical-align:top}
+    table{border-collapse:collapse;width:100%;font-size:.88rem}
+    th,td{border-bottom:1px solid #d0d7de;padding:.35rem .5rem;text-align:left;vertical-align:top}
     table.counts{width:auto}table.counts td{text-align:right}thead th{background:#f6f8fa;position:sticky;top:0}
     .js th[data-sort]{cursor:pointer;user-select:none}.js th[data-sort]::after{content:" \\2195";color:#8c959f}
     th[aria-sort=ascending]::after{content:" \\2191"!important}th[aria-sort=descending]::after{content:" \\2193"!important}
@@ -352,7 +356,9 @@ struct HTMLFormatter: ReportFormatter {
           body.appendChild(fragment);
         }
         header.addEventListener("click", sort);
-        header.addEventListener("keydown", function (event) { if (event.key === "Enter" || event.key === " ") { event.preventDefault(); sort(); } });
+        header.addEventListener("keydown", function (event) {
+          if (event.key === "Enter" || event.key === " ") { event.preventDefault(); sort(); }
+        });
       });
       body.addEventListener("click", function (event) {
         var button = event.target;
