@@ -97,7 +97,8 @@ public enum SampleAccount {
         let west = "eu-west-1"
         kms.addReplica(of: globalOrders, region: west, description: "Global orders: replica in eu-west-1 (rotation shared with the primary)", aliases: ["alias/global-orders"])
         kms.addKey(.init(rotationEnabled: true, description: "EU customer records: rotation on", aliases: ["alias/eu-customers"], tags: ["team": "crm", "data-residency": "eu"], creationDate: daysAgo(380)), region: west)
-        kms.addKey(.init(description: "EU analytics: rotation off", aliases: ["alias/eu-analytics"], creationDate: daysAgo(90)), region: west)
+        kms.addKey(.init(description: "EU analytics: rotation off", aliases: ["alias/eu-analytics"], creationDate: daysAgo(90),
+                         lastUsedDate: daysAgo(2)), region: west)
         kms.addKey(.awsManaged(service: "ebs", creationDate: daysAgo(1000)), region: west)
         let sunset = kms.addKey(.init(keyState: .pendingReplicaDeletion, rotationEnabled: true, description: "Sunset global key: primary scheduled for deletion, waiting for its replica", aliases: ["alias/sunset-global"], multiRegion: true, creationDate: daysAgo(600)), region: west)
 

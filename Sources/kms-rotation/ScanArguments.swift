@@ -32,7 +32,7 @@ struct ScanArguments: ParsableArguments {
     var maxKeyMaterialAgeDays: Int?
 
     @Option(name: .customLong("evidence"),
-            help: "Gather more evidence (repeat or comma-separate): rotations (one ListKeyRotations walk per key that can rotate).")
+            help: "Gather more evidence (repeat or comma-separate): rotations (one ListKeyRotations walk per key that can rotate), last-use (GetKeyLastUsage, 5 per second per Region).")
     var evidence: [String] = []
 
     @Option(name: .customLong("policy"), help: "A JSON file of policy rules per account, Region, alias or tag (see Docs/custom-policies.md); replaces --max-rotation-period-days and --evaluate-disabled-keys.")
@@ -115,7 +115,8 @@ struct ScanArguments: ParsableArguments {
         for value in evidence.flatMap({ $0.split(separator: ",") }) {
             switch value.trimmingCharacters(in: .whitespaces) {
             case "rotations": kinds.insert(.rotations)
-            default: throw ValidationError("--evidence accepts rotations; got '\(value)'.")
+            case "last-use": kinds.insert(.lastUse)
+            default: throw ValidationError("--evidence accepts rotations and last-use; got '\(value)'.")
             }
         }
         return kinds

@@ -236,6 +236,12 @@ extension FindingReason {
         return nil
     }
 
+    /// The advice a non-compliant key gets when GetKeyLastUsage shows no use for a long time.
+    static func unusedKeyAdvice(days: Int) -> String {
+        "The key has not been used for \(days) days (GetKeyLastUsage): if nothing needs it, disabling it or scheduling its deletion "
+            + "may serve better than rotating it (disable it first and watch CloudTrail for DisabledException)."
+    }
+
     /// The message of a key DescribeKey could not describe.
     static func undescribedKeyMessage(_ error: EvidenceError) -> String {
         "Could not describe the key: \(error.code): \(error.message)"

@@ -38,6 +38,42 @@ extension ScannerTests {
             #expect(strict["alias/fine"]?.reason == .rotationEnabled)
         }
 
+        @Test("--evidence last-use: when each key was last used; advice for long-unused non-compliant keys; verdicts unchanged")
+        func lastUse() async throws {
+            let kms = InMemoryKMS(accountId: "111122223333", clock: { SampleAccount.referenceDate })
+            kms.addKey(.init(aliases: ["alias/unused"], creationDate: Self.days(400)), region: "us-east-1")
+            kms.addKey(.init(aliases: ["alias/busy"], creationDate: Self.days(400), lastUsedDate: Self.days(1)), region: "us-east-1")
+            kms.addKey(.init(aliases: ["alias/denied"], creationDate: Self.days(400), deniedOperations: ["GetKeyLastUsage"]), region: "us-east-1")
+            kms.addKey(.init(rotationEnabled: true, aliases: ["alias/fine"], creationDate: Self.days(400)), region: "us-east-1")
+            var options = RotationChecker.ScanOptions(regions: ["us-east-1"], now: { SampleAccount.referenceDate })
+            options.evidence = .lastUse
+            options.lastUsageRequestsPerSecond = 1000
+            let findings = try await RotationChecker(options: options) { region in try directClient(kms, region: region) }.report().findings
+            let byAlias = Dictionary(uniqueKeysWithValues: findings.map { ($0.aliases[0], $0) })
+            #expect(byAlias["alias/unused"]?.reason == .rotationDisabled)
+            #expect(byAlias["alias/unused"]?.evidence?.daysSinceLastUse == 400)
+            #expect(byAlias["alias/unused"]?.evidence?.rotationCount == nil, "last-use alone reads no history")
+            #expect(byAlias["alias/unused"]?.message.contains("scheduling its deletion may serve better") == true)
+            #expect(byAlias["alias/busy"]?.evidence?.daysSinceLastUse == 1)
+            #expect(byAlias["alias/busy"]?.message.contains("deletion") == false)
+            #expect(byAlias["alias/denied"]?.reason == .rotationDisabled)
+            #expect(byAlias["alias/denied"]?.evidence?.lastUsageError?.code == "AccessDeniedException")
+            #expect(byAlias["alias/fine"]?.reason == .rotationEnabled)
+            #expect(byAlias["alias/fine"]?.message.contains("deletion") == false, "advice only for non-compliant keys")
+        }
+
+        @Test("The pacer gives concurrent callers slots one interval apart (a frozen clock; nothing is timed)")
+        func pacer() async {
+            let start = ContinuousClock.now
+            let slots = LockedValue<[Duration]>([])
+            let pacer = RequestPacer(perSecond: 5, now: { start }, sleep: { slot in slots.withLock { $0.append(slot - start) } })
+            await withTaskGroup(of: Void.self) { group in
+                for _ in 0..<6 { group.addTask { await pacer.wait() } }
+            }
+            // The first call goes at once; the others wait 200 ms, 400 ms, … (5 per second).
+            #expect(slots.current.sorted() == (1...5).map { .milliseconds(200 * $0) })
+        }
+
         @Test("Without evidence or an age policy, no ListKeyRotations call and no evidence member")
         func notRequested() async throws {
             let kms = InMemoryKMS(accountId: "111122223333", clock: { SampleAccount.referenceDate })
