@@ -138,7 +138,9 @@ struct HTMLFormatter: ReportFormatter {
         }
         out += "</select></label>\n<span id=\"shown\" aria-live=\"polite\">\(report.findings.count) of \(report.findings.count) "
             + "findings shown</span>\n</div>\n"
-        out += "<table id=\"findings\">\n<thead><tr>"
+        // Fixed column widths: the browser lays out 20,000 rows without measuring every cell first.
+        out += "<table id=\"findings\">\n<colgroup><col style=\"width:10.5rem\"><col style=\"width:16rem\"><col style=\"width:8rem\">"
+            + "<col style=\"width:7.5rem\"><col style=\"width:9rem\"><col style=\"width:6rem\"><col></colgroup>\n<thead><tr>"
             + "<th scope=\"col\" data-sort=\"text\">Verdict</th><th scope=\"col\" data-sort=\"text\">Key</th>"
             + "<th scope=\"col\" data-sort=\"text\">Account</th><th scope=\"col\" data-sort=\"text\">Region</th>"
             + "<th scope=\"col\" data-sort=\"text\">Reason</th><th scope=\"col\" data-sort=\"number\">Material age (days)</th>"
@@ -288,6 +290,7 @@ struct HTMLFormatter: ReportFormatter {
     svg rect.na{fill:var(--na)}svg rect.unknown{fill:var(--unknown)}
     table{border-collapse:collapse;width:100%;font-size:.88rem}
     th,td{border-bottom:1px solid #d0d7de;padding:.35rem .5rem;text-align:left;vertical-align:top}
+    #findings{table-layout:fixed}#findings tbody tr{content-visibility:auto;contain-intrinsic-size:auto 6rem}
     table.counts{width:auto}table.counts td{text-align:right}thead th{background:#f6f8fa;position:sticky;top:0}
     .js th[data-sort]{cursor:pointer;user-select:none}.js th[data-sort]::after{content:" \\2195";color:#8c959f}
     th[aria-sort=ascending]::after{content:" \\2191"!important}th[aria-sort=descending]::after{content:" \\2193"!important}
@@ -312,7 +315,7 @@ struct HTMLFormatter: ReportFormatter {
       if (!table) { return; }
       var body = table.tBodies[0];
       var rows = Array.prototype.slice.call(body.rows);
-      var texts = rows.map(function (row) { return row.textContent.toLowerCase(); });
+      var texts = null;  // the rows' text, read on the first search only (20,000 rows load faster without it)
       var text = document.getElementById("filter-text");
       var verdict = document.getElementById("filter-verdict");
       var region = document.getElementById("filter-region");
@@ -320,6 +323,7 @@ struct HTMLFormatter: ReportFormatter {
       var shown = document.getElementById("shown");
       function apply() {
         var needle = text.value.trim().toLowerCase(), v = verdict.value, r = region.value, a = account.value, count = 0;
+        if (needle && !texts) { texts = rows.map(function (row) { return row.textContent.toLowerCase(); }); }
         for (var i = 0; i < rows.length; i++) {
           var row = rows[i];
           var match = (!v || row.getAttribute("data-verdict") === v) && (!r || row.getAttribute("data-region") === r) &&
@@ -346,7 +350,7 @@ struct HTMLFormatter: ReportFormatter {
             var cell = row.cells[column];
             var raw = cell.hasAttribute("data-v") ? cell.getAttribute("data-v") : cell.textContent;
             var key = kind === "number" ? (raw === "" ? Infinity : Number(raw)) : raw.toLowerCase();
-            return { row: row, text: texts[index], key: key, index: index };
+            return { row: row, text: texts ? texts[index] : null, key: key, index: index };
           });
           keyed.sort(function (x, y) {
             if (x.key < y.key) { return ascending ? -1 : 1; }
@@ -355,7 +359,7 @@ struct HTMLFormatter: ReportFormatter {
           });
           var fragment = document.createDocumentFragment();
           rows = keyed.map(function (entry) { fragment.appendChild(entry.row); return entry.row; });
-          texts = keyed.map(function (entry) { return entry.text; });
+          if (texts) { texts = keyed.map(function (entry) { return entry.text; }); }
           body.appendChild(fragment);
         }
         header.addEventListener("click", sort);
