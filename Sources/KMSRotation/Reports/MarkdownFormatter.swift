@@ -114,6 +114,9 @@ struct MarkdownFormatter: ReportFormatter {
         out.append("- **Reason:** \(code(finding.reason.rawValue)): \(text(finding.reason.title))")
         out.append("- **Finding:** \(text(finding.message))")
         if let rule = finding.policyRule { out.append("- **Policy rule:** \(code(rule))") }
+        if let evidence = finding.evidence, !evidence.fields.isEmpty {
+            out.append("- **Evidence:** " + evidence.fields.map { "\($0.name) \(code($0.value))" }.joined(separator: ", "))
+        }
         if let remediation = finding.remediation {
             out.append("- **Fix:** \(text(remediation.action.rawValue)) on \(code(remediation.keyArn))")
             if let note = remediation.note { out.append("- **Note:** \(text(note))") }
