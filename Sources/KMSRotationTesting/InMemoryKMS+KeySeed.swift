@@ -243,6 +243,9 @@ extension InMemoryKMS {
         /// Operations this key's policy denies (`AccessDeniedException`), such as
         /// `["GetKeyRotationStatus"]` for an AWS managed key that refuses auditors.
         public var deniedOperations: Set<String>
+        /// When the key was last used for a cryptographic operation, reported by `GetKeyLastUsage`; `nil`
+        /// for a key never used since tracking started (its creation).
+        public var lastUsedDate: Date?
 
         /// Creates a key seed.
         /// - Parameters:
@@ -266,6 +269,7 @@ extension InMemoryKMS {
         ///   - validTo: Expiry of imported material. Default none.
         ///   - deletionDate: For `PendingDeletion`. Default: seeding time plus 30 days.
         ///   - deniedOperations: Operations the key policy denies. Default none.
+        ///   - lastUsedDate: The last cryptographic use, for `GetKeyLastUsage`. Default never.
         public init(
             keyManager: KeyManager = .customer,
             keySpec: KeySpec = .symmetricDefault,
@@ -286,7 +290,8 @@ extension InMemoryKMS {
             xksKeyId: String? = nil,
             validTo: Date? = nil,
             deletionDate: Date? = nil,
-            deniedOperations: Set<String> = []
+            deniedOperations: Set<String> = [],
+            lastUsedDate: Date? = nil
         ) {
             self.keyManager = keyManager
             self.keySpec = keySpec
@@ -308,6 +313,7 @@ extension InMemoryKMS {
             self.validTo = validTo
             self.deletionDate = deletionDate
             self.deniedOperations = deniedOperations
+            self.lastUsedDate = lastUsedDate
         }
 
         /// An AWS managed key for a service, with its `alias/aws/<service>` alias and AWS's description.

@@ -10,6 +10,7 @@ extension KMSState {
         "ListKeys", "DescribeKey", "GetKeyRotationStatus", "ListAliases", "ListResourceTags", "ListKeyRotations",
         "EnableKeyRotation", "DisableKeyRotation", "RotateKeyOnDemand", "CreateKey", "DisableKey", "EnableKey",
         "ScheduleKeyDeletion", "CancelKeyDeletion", "CreateAlias", "ReplicateKey", "GetKeyPolicy",
+        "GetKeyLastUsage",
     ]
 
     static let dayInterval: TimeInterval = 86_400
@@ -65,6 +66,7 @@ extension KMSState {
         case "ListAliases": return try listAliases(body, region: region)
         case "ListResourceTags": return try listResourceTags(body, region: region)
         case "ListKeyRotations": return try listKeyRotations(body, region: region)
+        case "GetKeyLastUsage": return try getKeyLastUsage(body, region: region)
         case "EnableKeyRotation":
             let input = try Wire.decode(EnableKeyRotationInput.self, from: body)
             return try setRotation("EnableKeyRotation", keyId: input.KeyId, enable: true, period: input.RotationPeriodInDays, region: region)
@@ -225,7 +227,12 @@ extension KMSState {
         }
         let key = try refreshed(lookup(input.KeyId, region: region, allowAlias: false))
         try authorize("ListKeyRotations", region: region, key: key)
-        if let reason = key.rotationIneligibility { throw KMSFault.unsupported(reason) }
+        // Imported material rotates on demand (since 2025), so its history is listed too.
+        let importedWithMaterial = key.origin == InMemoryKMS.Origin.external.rawValue
+            && key.keySpec == InMemoryKMS.KeySpec.symmetricDefault.rawValue && key.keyState != InMemoryKMS.KeyState.pendingImport.rawValue
+        if let reason = key.rotationIneligibility, !importedWithMaterial {
+            throw KMSFault.unsupported(reason)
+        }
         if key.keyState == InMemoryKMS.KeyState.creating.rawValue {
             throw KMSFault.invalidState("\(key.arn) is in state Creating, which is not valid for this operation.")
         }
@@ -249,6 +256,16 @@ extension KMSState {
         let window = try Pager.window(limit: input.Limit, marker: input.Marker, range: 1...1000, defaultLimit: 100, operation: "ListKeyRotations", scope: scope, count: entries.count)
         let page = Pager.page(entries, offset: window.offset, limit: window.limit, operation: "ListKeyRotations", scope: scope)
         return Wire.encode(ListKeyRotationsOutput(Rotations: page.items, NextMarker: page.nextMarker, Truncated: page.nextMarker != nil))
+    }
+
+    /// Tracking starts at the key's creation here (AWS started tracking in 2026: later for older keys).
+    private mutating func getKeyLastUsage(_ body: Data, region: String) throws -> Data {
+        let input = try Wire.decode(KeyIdInput.self, from: body)
+        let key = try lookup(input.KeyId, region: region, allowAlias: false)
+        try authorize("GetKeyLastUsage", region: region, key: key)
+        let usage = key.lastUsedDate.map { GetKeyLastUsageOutput.Usage(Operation: "Decrypt", Timestamp: $0) }
+        return Wire.encode(GetKeyLastUsageOutput(KeyId: key.keyId, KeyLastUsage: usage, TrackingStartDate: key.creationDate,
+                                                 KeyCreationDate: key.creationDate))
     }
 
     private mutating func getKeyPolicy(_ body: Data, region: String) throws -> Data {

@@ -15,7 +15,7 @@ extension KMSState {
         let state = seed.keyState
         let origin = seed.origin
         let customKeyStore = origin == .awsCloudHSM || origin == .externalKeyStore
-        let key = StoredKey(
+        var key = StoredKey(
             keyId: keyId,
             region: region,
             arn: keyArn(keyId, region: region),
@@ -43,6 +43,7 @@ extension KMSState {
                 onDemandStartedAt: nil
             )
         )
+        key.lastUsedDate = seed.lastUsedDate
         store(key)
         addAliases(seed.aliases, to: keyId, region: region, date: creationDate)
         return key

@@ -45,6 +45,8 @@ struct StoredKey {
     var tags: [String: String]
     var deniedOperations: Set<String>
     var rotation: RotationState
+    /// When the key was last used for a cryptographic operation (GetKeyLastUsage); `nil` for never.
+    var lastUsedDate: Date? = nil
 
     var isAWSManaged: Bool { keyManager == InMemoryKMS.KeyManager.aws.rawValue }
     var isReplica: Bool { if case .replica = role { return true } else { return false } }

@@ -213,6 +213,14 @@ struct DescribeKeyOutput: Encodable {
     var KeyMetadata: KeyMetadataRecord
 }
 
+struct GetKeyLastUsageOutput: Encodable {
+    struct Usage: Encodable { var Operation: String; var Timestamp: Date }
+    var KeyId: String
+    var KeyLastUsage: Usage?
+    var TrackingStartDate: Date
+    var KeyCreationDate: Date
+}
+
 struct GetKeyRotationStatusOutput: Encodable {
     var KeyRotationEnabled: Bool
     var KeyId: String

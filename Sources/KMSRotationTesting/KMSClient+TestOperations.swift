@@ -13,15 +13,6 @@ extension KMSClient {
         let _: ClientEmpty = try await send("DisableKeyRotation", ClientKeyId(KeyId: keyId))
     }
 
-    /// Starts an on-demand rotation (25 per key, ever: `LimitExceededException` is never retried).
-    /// - Parameter keyId: A key ID or ARN in this account.
-    /// - Returns: The key ID KMS reports.
-    /// - Throws: ``AWSServiceError`` (`LimitExceededException`, `ConflictException`, …), ``TransportError``.
-    @discardableResult
-    public func rotateKeyOnDemand(keyId: String) async throws -> String? {
-        let output: ClientKeyIdOutput = try await send("RotateKeyOnDemand", ClientKeyId(KeyId: keyId))
-        return output.KeyId
-    }
 
     /// Creates a key (used to seed test servers).
     /// - Parameters:
@@ -79,5 +70,4 @@ private struct ClientCreateKey: Encodable {
     var Tags: [KMSTag]?
 }
 private struct ClientKeyMetadata: Decodable { var KeyMetadata: KMSKey? }
-private struct ClientKeyIdOutput: Decodable { var KeyId: String? }
 private struct ClientEmpty: Decodable {}

@@ -24,9 +24,9 @@ public enum SampleAccount {
     /// | Region | Alias | Kind | State | Rotation | Expected |
     /// |---|---|---|---|---|---|
     /// | us-east-1 | alias/orders | customer, SYMMETRIC_DEFAULT, AWS_KMS | Enabled | on, 365 d (rotated once) | COMPLIANT rotationEnabled |
-    /// | us-east-1 | alias/payments | customer, SYMMETRIC_DEFAULT | Enabled | on, 90 d | COMPLIANT rotationEnabled |
+    /// | us-east-1 | alias/payments | customer, SYMMETRIC_DEFAULT | Enabled | on, 90 d (one on-demand and two automatic rotations) | COMPLIANT rotationEnabled |
     /// | us-east-1 | alias/archive | customer, SYMMETRIC_DEFAULT | Enabled | on, 730 d | COMPLIANT (NON_COMPLIANT rotationPeriodTooLong under a 365-day maximum) |
-    /// | us-east-1 | alias/legacy-app | customer, SYMMETRIC_DEFAULT | Enabled | off | NON_COMPLIANT rotationDisabled |
+    /// | us-east-1 | alias/legacy-app | customer, SYMMETRIC_DEFAULT | Enabled | off (900-day-old material) | NON_COMPLIANT rotationDisabled (keyMaterialTooOld, never enabled, under a 365-day maximum age) |
     /// | us-east-1 | alias/retired-batch | customer, SYMMETRIC_DEFAULT | Disabled | off | NOT_APPLICABLE keyDisabled |
     /// | us-east-1 | alias/paused-reports | customer, SYMMETRIC_DEFAULT | Disabled | on, 365 d | NOT_APPLICABLE keyDisabled |
     /// | us-east-1 | alias/old-exports | customer, SYMMETRIC_DEFAULT | PendingDeletion | (on; reported false) | NOT_APPLICABLE pendingDeletion |
@@ -36,14 +36,14 @@ public enum SampleAccount {
     /// | us-east-1 | alias/device-auth | customer, ECC_NIST_P256, SIGN_VERIFY | Enabled | unsupported | NOT_APPLICABLE asymmetricKey |
     /// | us-east-1 | alias/pq-signing | customer, ML_DSA_65, SIGN_VERIFY | Enabled | unsupported | NOT_APPLICABLE asymmetricKey |
     /// | us-east-1 | alias/webhook-mac | customer, HMAC_256 | Enabled | unsupported | NOT_APPLICABLE hmacKey |
-    /// | us-east-1 | alias/byok-ledger | customer, EXTERNAL (imported) | Enabled | unsupported | NOT_APPLICABLE importedKeyMaterial |
+    /// | us-east-1 | alias/byok-ledger | customer, EXTERNAL (imported) | Enabled | on demand only, never rotated (420 days) | NOT_APPLICABLE importedKeyMaterial (NON_COMPLIANT keyMaterialTooOld under a 365-day maximum age) |
     /// | us-east-1 | alias/byok-pending | customer, EXTERNAL | PendingImport | unsupported | NOT_APPLICABLE pendingImport |
     /// | us-east-1 | alias/hsm-vault | customer, AWS_CLOUDHSM | Enabled | unsupported | NOT_APPLICABLE customKeyStore |
     /// | us-east-1 | alias/xks-partner | customer, EXTERNAL_KEY_STORE | Enabled | unsupported | NOT_APPLICABLE customKeyStore |
     /// | us-east-1 | alias/xks-offline | customer, EXTERNAL_KEY_STORE | Unavailable | unsupported | NOT_APPLICABLE keyUnavailable (states before kinds) |
     /// | us-east-1 | alias/global-orders | multi-Region PRIMARY | Enabled | off | NON_COMPLIANT rotationDisabled |
     /// | us-east-1 | alias/quantum-ready | customer, FUTURE_SPEC_2027 (unknown spec) | Enabled | unsupported | NOT_APPLICABLE unsupportedKeySpec |
-    /// | us-east-1 | (none) | customer, SYMMETRIC_DEFAULT, no alias | Enabled | on, 365 d | COMPLIANT rotationEnabled |
+    /// | us-east-1 | (none) | customer, SYMMETRIC_DEFAULT, no alias | Enabled | on, 365 d since 30 days, material 800 days old | COMPLIANT rotationEnabled (NON_COMPLIANT keyMaterialTooOld, stalled, under a 365-day maximum age) |
     /// | eu-west-1 | alias/global-orders | REPLICA of the us-east-1 primary | Enabled | off (shared) | NON_COMPLIANT rotationDisabled, fix on the primary |
     /// | eu-west-1 | alias/eu-customers | customer, SYMMETRIC_DEFAULT | Enabled | on, 365 d | COMPLIANT rotationEnabled |
     /// | eu-west-1 | alias/eu-analytics | customer, SYMMETRIC_DEFAULT | Enabled | off | NON_COMPLIANT rotationDisabled |
@@ -69,7 +69,8 @@ public enum SampleAccount {
         // us-east-1: one key of every kind.
         let east = "us-east-1"
         kms.addKey(.init(rotationEnabled: true, description: "Orders database encryption: rotation on, yearly (rotated once)", aliases: ["alias/orders"], tags: ["team": "orders", "environment": "production"], creationDate: daysAgo(400)), region: east)
-        kms.addKey(.init(rotationEnabled: true, rotationPeriodInDays: 90, description: "Payment tokens: rotation on, every 90 days", aliases: ["alias/payments"], tags: ["team": "payments", "pci": "true"], creationDate: daysAgo(200)), region: east)
+        kms.addKey(.init(rotationEnabled: true, rotationPeriodInDays: 90, description: "Payment tokens: rotation on, every 90 days", aliases: ["alias/payments"], tags: ["team": "payments", "pci": "true"], creationDate: daysAgo(200),
+                         rotationHistory: [.init(date: daysAgo(150), type: .onDemand)]), region: east)
         kms.addKey(.init(rotationEnabled: true, rotationPeriodInDays: 730, description: "Long-term archive: rotation on, every 730 days", aliases: ["alias/archive"], tags: team, creationDate: daysAgo(100)), region: east)
         kms.addKey(.init(description: "Legacy application data: rotation never enabled", aliases: ["alias/legacy-app"], tags: ["team": "legacy"], creationDate: daysAgo(900)), region: east)
         kms.addKey(.init(keyState: .disabled, description: "Retired batch jobs: disabled, rotation off", aliases: ["alias/retired-batch"], creationDate: daysAgo(700)), region: east)
@@ -88,13 +89,16 @@ public enum SampleAccount {
         kms.addKey(.init(origin: .externalKeyStore, keyState: .unavailable, description: "External key store disconnected: key unavailable", aliases: ["alias/xks-offline"], creationDate: daysAgo(180)), region: east)
         let globalOrders = kms.addKey(.init(description: "Global orders: multi-Region primary, rotation off", aliases: ["alias/global-orders"], tags: team, multiRegion: true, creationDate: daysAgo(240)), region: east)
         kms.addKey(.init(keySpec: "FUTURE_SPEC_2027", description: "A key spec this library does not know yet", aliases: ["alias/quantum-ready"], creationDate: daysAgo(10)), region: east)
-        kms.addKey(.init(rotationEnabled: true, description: "Unnamed service key: rotation on, no alias", creationDate: daysAgo(30)), region: east)
+        // Rotation switched on only 30 days ago on 800-day-old material: on schedule for CIS, stalled for a cryptoperiod.
+        kms.addKey(.init(rotationEnabled: true, description: "Unnamed service key: rotation on, no alias", creationDate: daysAgo(800),
+                         rotationScheduleStart: daysAgo(30)), region: east)
 
         // eu-west-1: a replica, ordinary keys, a primary pending replica deletion.
         let west = "eu-west-1"
         kms.addReplica(of: globalOrders, region: west, description: "Global orders: replica in eu-west-1 (rotation shared with the primary)", aliases: ["alias/global-orders"])
         kms.addKey(.init(rotationEnabled: true, description: "EU customer records: rotation on", aliases: ["alias/eu-customers"], tags: ["team": "crm", "data-residency": "eu"], creationDate: daysAgo(380)), region: west)
-        kms.addKey(.init(description: "EU analytics: rotation off", aliases: ["alias/eu-analytics"], creationDate: daysAgo(90)), region: west)
+        kms.addKey(.init(description: "EU analytics: rotation off", aliases: ["alias/eu-analytics"], creationDate: daysAgo(90),
+                         lastUsedDate: daysAgo(2)), region: west)
         kms.addKey(.awsManaged(service: "ebs", creationDate: daysAgo(1000)), region: west)
         let sunset = kms.addKey(.init(keyState: .pendingReplicaDeletion, rotationEnabled: true, description: "Sunset global key: primary scheduled for deletion, waiting for its replica", aliases: ["alias/sunset-global"], multiRegion: true, creationDate: daysAgo(600)), region: west)
 

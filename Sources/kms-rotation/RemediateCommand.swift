@@ -43,11 +43,19 @@ struct RemediateCommand: AsyncParsableCommand {
     @Option(help: "Output: text or json.")
     var format: OutputFormat = .text
 
+    @Flag(name: .customLong("rotate-now"),
+          help: "Instead of enabling rotation, call RotateKeyOnDemand on keys whose material is older than --max-key-material-age-days (25 per key, ever).")
+    var rotateNow = false
+
     func validate() throws {
         if let days = rotationPeriodDays, !RotationPolicy.allowedRotationPeriodDays.contains(days) {
             throw ValidationError("--rotation-period-days must be between 90 and 2560 (the periods KMS accepts); got \(days).")
         }
         if yes && !apply { throw ValidationError("--yes only confirms --apply.") }
+        if rotateNow && rotationPeriodDays != nil { throw ValidationError("--rotate-now rotates key material: --rotation-period-days does not apply.") }
+        if rotateNow && scan.maxKeyMaterialAgeDays == nil && scan.policyFile == nil {
+            throw ValidationError("--rotate-now rotates keys whose material is too old: set --max-key-material-age-days (or a policy file with it).")
+        }
         if changeLog != nil && !apply { throw ValidationError("--change-log records changes: it needs --apply.") }
         if scan.accounts.organization {
             throw ValidationError("remediate changes one account at a time: run it with --role-arn for each account (audit --organization lists them).")
@@ -58,6 +66,12 @@ struct RemediateCommand: AsyncParsableCommand {
         let environment = ProcessInfo.processInfo.environment
         let outcome = try await scan.scan(environment: environment)
         let report = outcome.report
+        if rotateNow {
+            let plan = OnDemandRotationPlan(report: report)
+            try await rotate(plan, report: report) {
+                try await scan.accounts.changeClientFactory(setup: outcome.setup, logger: outcome.logger)
+            }
+        }
         let plan = RemediationPlan(report: report, rotationPeriodInDays: rotationPeriodDays)
 
         guard apply, !plan.actions.isEmpty else {
@@ -112,6 +126,83 @@ struct RemediateCommand: AsyncParsableCommand {
             throw ExitCode(ExitStatus.failure)
         } catch is OutputError {}
         throw ExitCode(Self.exitStatus(report: report, plan: plan, results: results))
+    }
+
+    /// `--rotate-now`: prints the plan, or (with `--apply`, confirmed) rotates each key, logs and verifies it.
+    /// Always ends the run by throwing its exit status.
+    private func rotate(_ plan: OnDemandRotationPlan, report: RotationReport,
+                        factory: () async throws -> @Sendable (String) async throws -> KMSClient) async throws -> Never {
+        func exitStatus(_ results: [OnDemandRotator.Result]?) -> Int32 {
+            let rotated = Set((results ?? []).filter { $0.outcome == .applied }.flatMap(\.action.fixes))
+            let open = report.findings.filter { !$0.isSuppressed && $0.compliance == .nonCompliant }
+            if open.contains(where: { !rotated.contains($0.keyArn ?? $0.keyId) }) { return ExitStatus.nonCompliant }
+            if report.findings.contains(where: { $0.compliance == .insufficientData }) || !report.errors.isEmpty { return ExitStatus.incomplete }
+            return ExitStatus.passed
+        }
+        guard apply, !plan.actions.isEmpty else {
+            try? Terminal.writeOutput(Terminal.escaped(Self.text(rotations: plan, results: nil, applying: apply)))
+            throw ExitCode(exitStatus(nil))
+        }
+        if !yes {
+            guard Terminal.isTTY(0) else {
+                throw ValidationError("--apply rotates \(plan.actions.count) keys: confirm with --yes when standard input is not a terminal.")
+            }
+            try? Terminal.writeOutput(Terminal.escaped(Self.text(rotations: plan, results: nil, applying: true)))
+            Terminal.writeError("Rotate \(plan.actions.count) key\(plan.actions.count == 1 ? "" : "s") on demand? [y/N] ")
+            guard let answer = readLine(), ["y", "yes"].contains(answer.lowercased().trimmingCharacters(in: .whitespaces)) else {
+                Terminal.writeError("kms-rotation: nothing changed.\n")
+                throw ExitCode(exitStatus(nil))
+            }
+        }
+        let log: ChangeLog?
+        do {
+            log = try changeLog.map { path throws(OutputError) in
+                let opened = try ChangeLog(path: path)
+                try opened.start(planned: plan.actions.map(\.keyArn), time: Date())
+                return opened
+            }
+        } catch {
+            Terminal.writeError("kms-rotation: \(error); nothing was changed\n")
+            throw ExitCode(ExitStatus.failure)
+        }
+        let results = try await OnDemandRotator(clientFactory: factory()).apply(plan) { result in try log?.appendChange(result) }
+        switch format {
+        case .json:
+            struct Output: Encodable { let dryRun = false; let rotations: OnDemandRotationPlan; let results: [OnDemandRotator.Result] }
+            let encoder = JSONEncoder()
+            encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+            encoder.dateEncodingStrategy = .iso8601
+            try? Terminal.writeOutput(String(decoding: try encoder.encode(Output(rotations: plan, results: results)), as: UTF8.self))
+        case .text:
+            try? Terminal.writeOutput(Terminal.escaped(Self.text(rotations: plan, results: results, applying: true)))
+        }
+        throw ExitCode(exitStatus(results))
+    }
+
+    static func text(rotations plan: OnDemandRotationPlan, results: [OnDemandRotator.Result]?, applying: Bool) -> String {
+        var lines: [String] = []
+        if plan.actions.isEmpty {
+            lines.append("Nothing to rotate: no unsuppressed key with material older than the maximum can rotate on demand.")
+        } else if let results {
+            lines.append("Rotated \(results.count { $0.outcome == .applied }) of \(results.count) key\(results.count == 1 ? "" : "s") on demand:")
+            for result in results {
+                var line = "  \(result.outcome.rawValue.uppercased())  \(result.action.region)  \(result.action.keyArn)"
+                if let error = result.error { line += "  \(error.code): \(error.message)" }
+                lines.append(line)
+            }
+        } else {
+            lines.append("Plan: \(plan.actions.count) on-demand rotation\(plan.actions.count == 1 ? "" : "s")"
+                         + (applying ? ":" : " (dry run; pass --apply to make them; each uses one of the key's 25):"))
+            for action in plan.actions {
+                lines.append("  \(action.command)" + (action.keyMaterialAgeDays.map { "  (material \($0) days old)" } ?? ""))
+            }
+        }
+        if !plan.skipped.isEmpty {
+            lines.append("")
+            lines.append("Not rotated:")
+            for skipped in plan.skipped { lines.append("  \(skipped.key)  \(skipped.reason.rawValue)  \(skipped.why)") }
+        }
+        return lines.joined(separator: "\n") + "\n"
     }
 
     /// 0 nothing left to fix; 3 a non-compliant key remains open; 4 only insufficient data or unscanned Regions remain.
@@ -187,6 +278,17 @@ struct RemediateCommand: AsyncParsableCommand {
     }
 }
 
+/// One `"event": "change"` line: the result's members plus the event.
+private struct ChangeEntry<Result: Encodable>: Encodable {
+    let result: Result
+    enum Key: String, CodingKey { case event }
+    func encode(to encoder: any Encoder) throws {
+        try result.encode(to: encoder)
+        var container = encoder.container(keyedBy: Key.self)
+        try container.encode("change", forKey: .event)
+    }
+}
+
 /// The `--change-log` file: JSON Lines, appended to, written as each change happens.
 ///
 /// The first line (`"event": "start"`) is written before any change, with the planned actions: it proves
@@ -212,12 +314,22 @@ final class ChangeLog: @unchecked Sendable {
 
     /// Writes the first line: when the run started and what it is about to change.
     func start(plan: RemediationPlan, time: Date) throws(OutputError) {
+        try start(planned: plan.actions.map(\.keyArn), time: time)
+    }
+
+    /// Writes the first line for any kind of change: the keys about to change.
+    func start(planned: [String], time: Date) throws(OutputError) {
         struct Start: Encodable {
             let event = "start"
             let time: Date
             let planned: [String]
         }
-        try write(Start(time: time, planned: plan.actions.map(\.keyArn)))
+        try write(Start(time: time, planned: planned))
+    }
+
+    /// Appends one change of any kind (an on-demand rotation), synced before returning.
+    func appendChange(_ result: some Encodable) throws(OutputError) {
+        try write(ChangeEntry(result: result))
     }
 
     /// Appends one change, synced before returning.

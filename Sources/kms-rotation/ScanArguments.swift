@@ -27,6 +27,14 @@ struct ScanArguments: ParsableArguments {
     @Flag(name: .customLong("evaluate-disabled-keys"), help: "Judge disabled keys like enabled ones.")
     var evaluateDisabledKeys = false
 
+    @Option(name: .customLong("max-key-material-age-days"),
+            help: ArgumentHelp("Fail keys that can rotate whose current key material is older than this many days (reads each such key's rotation history)."))
+    var maxKeyMaterialAgeDays: Int?
+
+    @Option(name: .customLong("evidence"),
+            help: ArgumentHelp("Gather more evidence (repeat or comma-separate): rotations (one ListKeyRotations walk per key that can rotate), last-use (GetKeyLastUsage, 5 per second per Region)."))
+    var evidence: [String] = []
+
     @Option(name: .customLong("policy"), help: ArgumentHelp("A JSON file of policy rules per account, Region, alias or tag (see Docs/custom-policies.md); replaces --max-rotation-period-days and --evaluate-disabled-keys."))
     var policyFile: String?
 
@@ -52,7 +60,11 @@ struct ScanArguments: ParsableArguments {
     var listKeysPageSize: Int = 1000
 
     func validate() throws {
-        if policyFile != nil, maxRotationPeriodDays != nil || evaluateDisabledKeys {
+        if let days = maxKeyMaterialAgeDays, days < 1 {
+            throw ValidationError("--max-key-material-age-days must be at least 1; got \(days).")
+        }
+        _ = try evidenceKinds()
+        if policyFile != nil, maxRotationPeriodDays != nil || evaluateDisabledKeys || maxKeyMaterialAgeDays != nil {
             throw ValidationError("--policy sets every policy: put the maximum period and disabled keys in the file's default instead of "
                                   + "--max-rotation-period-days / --evaluate-disabled-keys.")
         }
@@ -91,7 +103,24 @@ struct ScanArguments: ParsableArguments {
     }
 
     /// The policy the flags describe.
-    var policy: RotationPolicy { RotationPolicy(maximumRotationPeriodDays: maxRotationPeriodDays, evaluateDisabledKeys: evaluateDisabledKeys) }
+    var policy: RotationPolicy {
+        RotationPolicy(maximumRotationPeriodDays: maxRotationPeriodDays, evaluateDisabledKeys: evaluateDisabledKeys,
+                       maximumKeyMaterialAgeDays: maxKeyMaterialAgeDays)
+    }
+
+    /// The `--evidence` values as a set.
+    /// - Throws: `ValidationError` for a value that is not one of the kinds.
+    func evidenceKinds() throws -> RotationChecker.EvidenceKinds {
+        var kinds: RotationChecker.EvidenceKinds = []
+        for value in evidence.flatMap({ $0.split(separator: ",") }) {
+            switch value.trimmingCharacters(in: .whitespaces) {
+            case "rotations": kinds.insert(.rotations)
+            case "last-use": kinds.insert(.lastUse)
+            default: throw ValidationError("--evidence accepts rotations and last-use; got '\(value)'.")
+            }
+        }
+        return kinds
+    }
 
     /// The policies: the `--policy` file's rules, or the one policy the flags describe.
     /// - Throws: `ValidationError` (exit 64) naming the file and the rule at fault.
@@ -163,8 +192,9 @@ struct ScanArguments: ParsableArguments {
                 throw ValidationError("--suppressions \(suppressions ?? ""): \(error)")
             }
         }
-        let options = RotationChecker.ScanOptions(regions: setup.regions, policy: policies, concurrencyPerRegion: concurrency,
+        var options = RotationChecker.ScanOptions(regions: setup.regions, policy: policies, concurrencyPerRegion: concurrency,
                                                   listKeysPageSize: listKeysPageSize, now: setup.now)
+        options.evidence = try evidenceKinds()
         let showProgress = Terminal.isTTY(Terminal.standardError) && !verbose
         let limiters = setup.limiters
         let progress: (@Sendable (ScanProgress) -> Void)? = showProgress ? { @Sendable progress in Terminal.printProgress(progress, pacing: limiters?.totals) } : nil

@@ -103,6 +103,34 @@ struct AuditMotoEndToEndTests {
         #expect(empty.status == 0)
     }
 
+    @Test("--evidence rotations reads moto's ListKeyRotations: an on-demand rotation is the last one, with its material ID")
+    func rotationEvidence() async throws {
+        let moto = try await MotoServer()
+        defer { moto.stop() }
+        let east = try KMSClient(AWSClientConfiguration(region: "us-east-1", credentialProvider: Self.credentials, transport: URLSessionTransport()), endpoint: moto.endpoint)
+        let rotated = try #require(try await east.createKey(description: "rotated on demand").arn)
+        try await east.enableKeyRotation(keyId: rotated)
+        try await east.rotateKeyOnDemand(keyId: rotated)
+        let fresh = try #require(try await east.createKey(description: "never rotated").arn)
+        let rsa = try #require(try await east.createKey(keySpec: .rsa2048, keyUsage: .signVerify, description: "rsa").arn)
+
+        let result = try CLIBinary.run(["audit", "--region", "us-east-1", "--format", "json", "--evidence", "rotations"],
+                                       environment: moto.clientEnvironment)
+        #expect(result.status == 3, "stderr: \(result.stderr)")
+        let report = try JSONDecoder().decode(RotationReport.self, from: Data(result.stdout.utf8))
+        let byArn = Dictionary(uniqueKeysWithValues: report.findings.map { ($0.keyArn ?? "", $0) })
+        let evidence = try #require(byArn[rotated]?.evidence)
+        #expect(evidence.rotationCount == 1)
+        #expect(evidence.lastRotationType == .onDemand)
+        #expect(evidence.lastRotationDate != nil && evidence.keyMaterialAgeDays == 0)
+        #expect(evidence.historyError == nil)
+        #expect(byArn[rotated]?.reason == .rotationEnabled)
+        #expect(byArn[fresh]?.evidence?.rotationCount == 0)
+        #expect(byArn[fresh]?.evidence?.creationDate != nil)
+        #expect(byArn[fresh]?.reason == .rotationDisabled)
+        #expect(byArn[rsa]?.evidence?.rotationCount == nil && byArn[rsa]?.reason == .asymmetricKey)
+    }
+
     @Test("The verbose log shows each call and never a secret")
     func verboseLogHasNoSecrets() async throws {
         let moto = try await MotoServer()

@@ -27,6 +27,12 @@ extension RotationChecker {
         public var maximumPagesPerListing: Int
         /// The clock used for verdicts.
         public var now: @Sendable () -> Date
+        /// Evidence gathered beyond what the verdicts need (default none). A key's rotation history is also
+        /// read, whatever this says, when a policy's ``RotationPolicy/maximumKeyMaterialAgeDays`` needs it.
+        public var evidence: EvidenceKinds = []
+        /// The most GetKeyLastUsage calls per second in one Region of one account (its quota is 5), for
+        /// ``EvidenceKinds/lastUse``.
+        public var lastUsageRequestsPerSecond: Double = 5
 
         /// Creates scan options.
         public init(regions: [String], policy: PolicyResolver = .cis, concurrencyPerRegion: Int = 8, concurrentRegions: Int = 8,
@@ -42,6 +48,23 @@ extension RotationChecker {
             self.maximumPagesPerListing = maximumPagesPerListing
             self.now = now
         }
+    }
+
+    /// Evidence a scan can gather beyond the verdicts, recorded in ``RotationFinding/evidence``.
+    public struct EvidenceKinds: OptionSet, Sendable, Hashable {
+        public let rawValue: Int
+        /// Creates a set from its raw value.
+        public init(rawValue: Int) { self.rawValue = rawValue }
+        /// One ListKeyRotations walk per key that can rotate: the last rotation, the number of rotations and
+        /// the current material's age (`--evidence rotations`). Every finding also records the creation date.
+        public static let rotations = EvidenceKinds(rawValue: 1 << 0)
+        /// One GetKeyLastUsage call per customer managed key, paced to its quota (5 per second per account and
+        /// Region): when the key was last used (`--evidence last-use`). Evidence and advice only: a
+        /// non-compliant key unused for ``unusedDaysForAdvice`` days or more is told that disabling or deleting
+        /// it may serve better than rotating it. Never changes a verdict.
+        public static let lastUse = EvidenceKinds(rawValue: 1 << 1)
+        /// How many days without use earn a non-compliant key the advice to disable or delete it.
+        public static let unusedDaysForAdvice = 90
     }
 
     /// Scans every Region and streams what it finds, in arrival order: one ``ScanEvent/finding(_:)`` per
@@ -123,6 +146,7 @@ extension RotationChecker {
 
         // Every call of the Region (listings included) takes one of concurrencyPerRegion slots.
         let limiter = CallLimiter(limit: options.concurrencyPerRegion)
+        let pacer = RequestPacer(perSecond: options.lastUsageRequestsPerSecond)
 
         // One ListAliases walk per Region, concurrently with the key listing: both are children of this
         // task, so cancelling the scan cancels both. Every finding waits for the walk's one result.
@@ -143,7 +167,7 @@ extension RotationChecker {
             }
             try await keys.concurrentForEach(maxConcurrentTasks: options.concurrencyPerRegion) { key in
                 guard let finding = await self.judgePatiently(keyId: key.id, keyArn: key.arn, client: client, limiter: limiter,
-                                                              aliases: lookup) else { return }
+                                                              pacer: pacer, aliases: lookup) else { return }
                 emit(.finding(finding))
                 progress { $0.keysEvaluated += 1 }
             }
@@ -178,7 +202,7 @@ extension RotationChecker {
 
     /// Describes one key, fetches the evidence its verdict needs, and judges it by the policy its rule
     /// names. `nil` only on cancellation.
-    private func judge(keyId: String, keyArn: String?, client: KMSClient, limiter: CallLimiter,
+    private func judge(keyId: String, keyArn: String?, client: KMSClient, limiter: CallLimiter, pacer: RequestPacer,
                        aliases: @Sendable () async -> [String: [String]]) async -> RotationFinding? {
         let key: KMSKey
         do {
@@ -200,6 +224,11 @@ extension RotationChecker {
                 evidence = .failed(EvidenceError(error, operation: "GetKeyRotationStatus"))
             }
         }
+        var (materialAge, keyEvidence) = await gatherMaterialEvidence(key: key, client: client, limiter: limiter)
+        if options.evidence.contains(.lastUse) {
+            await gatherLastUse(key: key, client: client, limiter: limiter, pacer: pacer, into: &keyEvidence)
+        }
+        if Task.isCancelled { return nil }
         let names = await aliases()[key.keyId] ?? []
         var context = KeyContext(accountId: key.accountId, region: key.region, aliases: names)
         if options.policy.needsTags(for: context) {
@@ -213,16 +242,92 @@ extension RotationChecker {
                 context.tags = tags
             } catch {
                 if Self.isCancellation(error) { return nil }
-                return judgeWithoutTags(key: key, evidence: evidence, context: context, error: EvidenceError(error, operation: "ListResourceTags"))
+                var finding = judgeWithoutTags(key: key, evidence: evidence, materialAge: materialAge, context: context,
+                                               error: EvidenceError(error, operation: "ListResourceTags"))
+                finding.evidence = keyEvidence
+                return Self.withUsageAdvice(finding)
             }
         }
-        return Self.finding(key: key, evidence: evidence, context: context, resolver: options.policy, now: options.now())
+        var finding = Self.finding(key: key, evidence: evidence, materialAge: materialAge, context: context, resolver: options.policy,
+                                   now: options.now())
+        finding.evidence = keyEvidence
+        return Self.withUsageAdvice(finding)
+    }
+
+    /// GetKeyLastUsage for a customer managed key in service, paced to its quota; a failure is recorded in the
+    /// evidence and goes no further.
+    private func gatherLastUse(key: KMSKey, client: KMSClient, limiter: CallLimiter, pacer: RequestPacer,
+                               into evidence: inout KeyMaterialEvidence?) async {
+        guard key.keyManager == .customer, key.keyState == .enabled || key.keyState == .disabled else { return }
+        var gathered = evidence ?? KeyMaterialEvidence(creationDate: key.creationDate)
+        do {
+            await pacer.wait()
+            let keyRef = key.arn ?? key.keyId
+            let usage = try await limiter.run { try await client.getKeyLastUsage(keyId: keyRef) }
+            gathered.lastUsedDate = usage.lastUsedDate
+            gathered.usageTrackingStartDate = usage.trackingStartDate
+            gathered.daysSinceLastUse = KeyMaterialEvidence.days(from: usage.lastUsedDate ?? usage.trackingStartDate, to: options.now())
+        } catch {
+            if Self.isCancellation(error) { return }
+            gathered.lastUsageError = EvidenceError(error, operation: "GetKeyLastUsage")
+        }
+        evidence = gathered
+    }
+
+    /// A non-compliant key long unused gets the advice that disabling or deleting it may serve better.
+    static func withUsageAdvice(_ finding: RotationFinding) -> RotationFinding {
+        guard finding.compliance == .nonCompliant, let days = finding.evidence?.daysSinceLastUse,
+              days >= EvidenceKinds.unusedDaysForAdvice else { return finding }
+        var advised = finding
+        advised.message += " " + FindingReason.unusedKeyAdvice(days: days)
+        return advised
+    }
+
+    /// The key's rotation history, when evidence asks for it or a policy's maximum key-material age needs it,
+    /// as the age the verdict reads and the evidence the finding records. A failed walk is recorded in the
+    /// evidence of this key alone; it reaches the verdict only where the age decides it.
+    private func gatherMaterialEvidence(key: KMSKey, client: KMSClient,
+                                        limiter: CallLimiter) async -> (KeyMaterialAge, KeyMaterialEvidence?) {
+        let resolver = options.policy
+        let policyNeedsAge = resolver.defaultPolicy.needsKeyMaterialAge(for: key)
+            || resolver.rules.contains { $0.policy.needsKeyMaterialAge(for: key) }
+        guard policyNeedsAge || options.evidence.contains(.rotations) else { return (.notGathered, nil) }
+        let now = options.now()
+        var evidence = KeyMaterialEvidence(creationDate: key.creationDate)
+        guard RotationPolicy.canRotate(key) else {
+            // Kinds KMS never rotates (asymmetric, HMAC, custom key stores) keep their first material: its age is
+            // the key's. AWS managed keys rotate yearly out of sight, and a rotatable kind in another state
+            // (pending deletion, creating) has a history that was not read, so their age is not known.
+            let spec = key.effectiveKeySpec
+            let rotatableKind = spec?.isSymmetricEncryption == true && spec?.isHMAC == false
+                && (key.origin == .awsKMS || key.origin == .external)
+            if key.keyManager == .customer, spec != nil, !rotatableKind {
+                evidence.keyMaterialAgeDays = KeyMaterialEvidence.days(from: key.creationDate, to: now)
+            }
+            return (.notGathered, evidence)
+        }
+        do {
+            let keyRef = key.arn ?? key.keyId
+            var entries: [KeyRotationEntry] = []
+            let pages = KMSPaginator(operation: "ListKeyRotations", maximumPages: options.maximumPagesPerListing) { marker in
+                try await limiter.run { try await client.listKeyRotations(keyId: keyRef, limit: 1000, marker: marker) }
+            }
+            for try await entry in pages { entries.append(entry) }
+            evidence = KeyMaterialEvidence(key: key, rotations: entries, now: now)
+            return (evidence.keyMaterialAgeDays.map(KeyMaterialAge.days) ?? .notGathered, evidence)
+        } catch {
+            let failure = EvidenceError(error, operation: "ListKeyRotations")
+            evidence.historyError = failure
+            return (.failed(failure), evidence)
+        }
     }
 
     /// A key judged by the rule its context selects, recording the rule when there are rules.
-    static func finding(key: KMSKey, evidence: RotationEvidence, context: KeyContext, resolver: PolicyResolver, now: Date) -> RotationFinding {
+    static func finding(key: KMSKey, evidence: RotationEvidence, materialAge: KeyMaterialAge = .notGathered, context: KeyContext,
+                        resolver: PolicyResolver, now: Date) -> RotationFinding {
         let rule = resolver.rule(for: context)
-        var finding = (rule?.policy ?? resolver.defaultPolicy).evaluate(key: key, rotation: evidence, aliases: context.aliases, now: now)
+        let policy = rule?.policy ?? resolver.defaultPolicy
+        var finding = policy.evaluate(key: key, rotation: evidence, materialAge: materialAge, aliases: context.aliases, now: now)
         if !resolver.isSinglePolicy { finding.policyRule = rule?.name ?? "default" }
         finding.tags = context.tags
         return finding
@@ -230,11 +335,12 @@ extension RotationChecker {
 
     /// A key whose tags could not be read: judged as usual when every rule that might cover it gives the same
     /// verdict, else `INSUFFICIENT_DATA` with the tag call's failure.
-    private func judgeWithoutTags(key: KMSKey, evidence: RotationEvidence, context: KeyContext, error: EvidenceError) -> RotationFinding {
+    private func judgeWithoutTags(key: KMSKey, evidence: RotationEvidence, materialAge: KeyMaterialAge, context: KeyContext,
+                                  error: EvidenceError) -> RotationFinding {
         let now = options.now()
         let candidates = options.policy.candidates(for: context)
         let verdicts = candidates.map { rule in
-            ((rule?.policy ?? options.policy.defaultPolicy).decide(key: key, rotation: evidence), rule)
+            ((rule?.policy ?? options.policy.defaultPolicy).decide(key: key, rotation: evidence, materialAge: materialAge), rule)
         }
         if let first = verdicts.first, verdicts.allSatisfy({ $0.0.reason == first.0.reason }) {
             var finding = RotationFinding(first.0, key: key, aliases: context.aliases, now: now)
@@ -251,14 +357,14 @@ extension RotationChecker {
     /// faults (5xx, a dropped connection, throttling) and the client's scan-wide ``RetryPatience`` lasts: each
     /// call keeps the standard attempt limit for faults, and a key gets up to ``extraPasses`` more full
     /// tries, so that a run of faults that happens to hit one key three times does not cost its verdict.
-    private func judgePatiently(keyId: String, keyArn: String?, client: KMSClient, limiter: CallLimiter,
+    private func judgePatiently(keyId: String, keyArn: String?, client: KMSClient, limiter: CallLimiter, pacer: RequestPacer,
                                 aliases: @Sendable () async -> [String: [String]]) async -> RotationFinding? {
-        var finding = await judge(keyId: keyId, keyArn: keyArn, client: client, limiter: limiter, aliases: aliases)
+        var finding = await judge(keyId: keyId, keyArn: keyArn, client: client, limiter: limiter, pacer: pacer, aliases: aliases)
         guard let patience = client.caller.executor.patience else { return finding }
         var passes = 0
         while let current = finding, passes < Self.extraPasses, Self.failedTransiently(current), patience.now() < patience.deadline {
             passes += 1
-            finding = await judge(keyId: keyId, keyArn: keyArn, client: client, limiter: limiter, aliases: aliases)
+            finding = await judge(keyId: keyId, keyArn: keyArn, client: client, limiter: limiter, pacer: pacer, aliases: aliases)
         }
         return finding
     }
@@ -303,5 +409,34 @@ actor CallLimiter {
         }
         try Task.checkCancellation()  // a call that waited while the scan was cancelled is not sent
         return try await call()
+    }
+}
+
+/// Spaces calls evenly to a rate (GetKeyLastUsage's 5 per second per account and Region): each caller gets the
+/// next free slot and sleeps until it. No burst, so the quota is never exceeded however many tasks ask.
+actor RequestPacer {
+    typealias Instant = ContinuousClock.Instant
+    private let interval: Duration
+    private var next: Instant?
+    private let now: @Sendable () -> Instant
+    private let sleep: @Sendable (Instant) async -> Void
+
+    /// - Parameters:
+    ///   - rate: Calls per second.
+    ///   - now: The clock (injected by tests).
+    ///   - sleep: Sleeps until an instant (injected by tests).
+    init(perSecond rate: Double, now: @escaping @Sendable () -> Instant = { ContinuousClock.now },
+         sleep: @escaping @Sendable (Instant) async -> Void = { try? await Task.sleep(until: $0, clock: .continuous) }) {
+        interval = .nanoseconds(Int64(1_000_000_000 / max(0.01, rate)))
+        self.now = now
+        self.sleep = sleep
+    }
+
+    /// Waits for this caller's slot.
+    func wait() async {
+        let current = now()
+        let slot = max(next ?? current, current)
+        next = slot + interval
+        if slot > current { await sleep(slot) }
     }
 }

@@ -121,6 +121,26 @@ extension KMSClient {
     public func enableKeyRotation(keyId: String, rotationPeriodInDays: Int? = nil) async throws {
         let _: EmptyOutput = try await send("EnableKeyRotation", EnableKeyRotationInput(KeyId: keyId, RotationPeriodInDays: rotationPeriodInDays))
     }
+
+    /// When the key was last used for a cryptographic operation (GetKeyLastUsage, since 2026; 5 requests per
+    /// second per account and Region).
+    /// - Parameter keyId: A key ID or ARN in this account.
+    /// - Returns: The last use (nil members when none since tracking started) and when tracking started.
+    /// - Throws: ``AWSServiceError``, ``TransportError``.
+    package func getKeyLastUsage(keyId: String) async throws -> KeyLastUsage {
+        try await send("GetKeyLastUsage", KeyIdInput(KeyId: keyId))
+    }
+
+    /// Starts an on-demand rotation (25 per key, ever: `LimitExceededException` is never retried). Used by
+    /// `remediate --rotate-now`.
+    /// - Parameter keyId: A key ID or ARN in this account.
+    /// - Returns: The key ID KMS reports.
+    /// - Throws: ``AWSServiceError`` (`LimitExceededException`, `ConflictException`, …), ``TransportError``.
+    @discardableResult
+    package func rotateKeyOnDemand(keyId: String) async throws -> String? {
+        let output: RotateKeyOnDemandOutput = try await send("RotateKeyOnDemand", KeyIdInput(KeyId: keyId))
+        return output.KeyId
+    }
 }
 
 // MARK: - Checking answers before they are read
@@ -165,3 +185,27 @@ struct ListAliasesOutput: Decodable { var Aliases: [KMSAlias]?; var NextMarker: 
 struct ListResourceTagsOutput: Decodable { var Tags: [KMSTag]?; var NextMarker: String?; var Truncated: Bool? }
 struct ListKeyRotationsOutput: Decodable { var Rotations: [KeyRotationEntry]?; var NextMarker: String?; var Truncated: Bool? }
 struct EmptyOutput: Decodable {}
+struct RotateKeyOnDemandOutput: Decodable { var KeyId: String? }
+
+/// The GetKeyLastUsage answer: the last successful cryptographic use, if any, since `TrackingStartDate`.
+package struct KeyLastUsage: Sendable, Hashable, Decodable {
+    /// When the key was last used; `nil` when not since tracking started.
+    package var lastUsedDate: Date?
+    /// The operation of the last use (`Decrypt`, `GenerateDataKey`, …).
+    package var operation: String?
+    /// Since when KMS records the key's use (its creation, or when tracking began if later).
+    package var trackingStartDate: Date?
+
+    enum CodingKeys: String, CodingKey { case keyLastUsage = "KeyLastUsage", trackingStartDate = "TrackingStartDate" }
+    enum UsageKeys: String, CodingKey { case operation = "Operation", timestamp = "Timestamp" }
+
+    package init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        trackingStartDate = try c.decodeEpochSecondsIfPresent(forKey: .trackingStartDate)
+        if c.contains(.keyLastUsage), try !c.decodeNil(forKey: .keyLastUsage) {
+            let usage = try c.nestedContainer(keyedBy: UsageKeys.self, forKey: .keyLastUsage)
+            operation = try usage.decodeIfPresent(String.self, forKey: .operation)
+            lastUsedDate = try usage.decodeEpochSecondsIfPresent(forKey: .timestamp)
+        }
+    }
+}

@@ -105,15 +105,20 @@ package enum KeyMaterialState: OpenEnum {
     }
 }
 
-/// Whether a rotation was automatic or on demand (`RotationType`).
-package enum RotationType: OpenEnum {
-    case automatic, onDemand
+/// Whether a rotation was automatic or on demand (`RotationType` of ListKeyRotations), as recorded in
+/// ``KeyMaterialEvidence/lastRotationType``.
+public enum RotationType: OpenEnum {
+    /// `AUTOMATIC`: the rotation schedule fired.
+    case automatic
+    /// `ON_DEMAND`: RotateKeyOnDemand was called.
+    case onDemand
     /// A value this library does not model yet, kept verbatim.
     case unknown(String)
 
-    package static let knownCases: [RotationType] = [.automatic, .onDemand]
+    public static let knownCases: [RotationType] = [.automatic, .onDemand]
 
-    package var rawValue: String {
+    /// The value as AWS spells it.
+    public var rawValue: String {
         switch self {
         case .automatic: "AUTOMATIC"
         case .onDemand: "ON_DEMAND"

@@ -54,13 +54,18 @@ public enum FindingReason: String, Sendable, Hashable, Codable, CaseIterable, Cu
     /// INSUFFICIENT_DATA: a value the verdict depends on is known only after apply (Terraform) or comes
     /// from an intrinsic function that cannot be resolved before deploy (CloudFormation).
     case unresolvedValue
+    // Declared after the IaC codes for the same reason.
+    /// NON_COMPLIANT: the key can rotate, but its current key material is older than the policy's
+    /// ``RotationPolicy/maximumKeyMaterialAgeDays`` (rotation stalled, never enabled, or imported material
+    /// not rotated on demand).
+    case keyMaterialTooOld
 
     /// The verdict every finding with this reason has.
     public var compliance: Compliance {
         switch self {
         case .rotationEnabled:
             return .compliant
-        case .rotationDisabled, .rotationPeriodTooLong:
+        case .rotationDisabled, .rotationPeriodTooLong, .keyMaterialTooOld:
             return .nonCompliant
         case .awsManagedKey, .asymmetricKey, .hmacKey, .importedKeyMaterial, .customKeyStore, .keyDisabled,
              .pendingDeletion, .pendingReplicaDeletion, .pendingImport, .keyUnavailable, .unsupportedKeySpec, .primaryKeyElsewhere:

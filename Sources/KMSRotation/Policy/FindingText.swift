@@ -28,6 +28,7 @@ extension FindingReason {
         case .unrecognizedKeyMetadata: "Key metadata missing or not recognised"
         case .primaryKeyElsewhere: "Replica whose primary key is declared elsewhere"
         case .unresolvedValue: "Value unknown before deploy"
+        case .keyMaterialTooOld: "Key material older than the policy maximum"
         }
     }
 
@@ -81,6 +82,9 @@ extension FindingReason {
         case .unresolvedValue:
             "A value the verdict depends on is known only after apply, or comes from an intrinsic function or parameter that cannot "
                 + "be resolved before deploy, so the verdict cannot be reached from the file."
+        case .keyMaterialTooOld:
+            "The key can rotate (automatically, or on demand for imported material), but its current key material is older than the "
+                + "maximum age (cryptoperiod) the policy sets: rotation stalled, was never enabled, or imported material was not rotated."
         }
     }
 
@@ -113,6 +117,9 @@ extension FindingReason {
             "Check the primary key's template or plan (or audit the deployed key with kms-rotation audit)."
         case .unresolvedValue:
             "Set the attribute to a literal (or give the parameter a Default), or audit the key once deployed with kms-rotation audit."
+        case .keyMaterialTooOld:
+            "Rotate now with RotateKeyOnDemand (aws kms rotate-key-on-demand --key-id <key-arn>; for imported material import new "
+                + "material first), and enable automatic rotation at a period within the maximum age where KMS supports it."
         }
     }
 
@@ -162,6 +169,13 @@ extension FindingReason {
             }
             return "The key is disabled and does not rotate while disabled; \(stored)."
         case .accessDenied, .throttled, .serviceError:
+            if let error = facts.error, error.operation == "ListKeyRotations" {
+                return "Could not read the rotation history (\(error.code): \(error.message)), and the policy's maximum key-material age "
+                    + "of \(facts.maximumKeyMaterialAgeDays ?? 0) days needs it."
+            }
+            if facts.keyMaterialAgeNotGathered {
+                return "The rotation history was not gathered, and the policy's maximum key-material age needs it (ListKeyRotations)."
+            }
             if let error = facts.error, error.operation == "ListResourceTags" {
                 return "Could not read the key's tags (\(error.code): \(error.message)), and a policy rule that reads tags could change its verdict."
             }
@@ -183,6 +197,24 @@ extension FindingReason {
         case .unresolvedValue:
             // Never decided for a live key (KMSRotationIaC writes its own message, naming the attribute).
             return "A value the verdict depends on is not known before deploy."
+        case .keyMaterialTooOld:
+            let age = "The current key material is \(facts.keyMaterialAgeDays ?? 0) days old, older than the policy's maximum of "
+                + "\(facts.maximumKeyMaterialAgeDays ?? 0) days"
+            let period = facts.rotationPeriodInDays ?? KeyRotationStatus.defaultRotationPeriodInDays
+            switch facts.keyMaterialCase {
+            case .stalled?:
+                return age + ": rotation is enabled every \(period) days\(replicaNote) but has not happened within the period plus "
+                    + "\(RotationPolicy.rotationGraceDays) days (stalled, or enabled only recently); rotate it on demand now."
+            case .periodLongerThanMaximumAge?:
+                return age + ": rotation is enabled every \(period) days\(replicaNote), longer than the maximum age; shorten the period."
+            case .importedMaterial?:
+                return age + ": imported key material does not rotate automatically; import new key material, then call RotateKeyOnDemand."
+            case .rotationOff?, nil:
+                var message = age + ": automatic rotation is not enabled\(replicaNote); enable it"
+                if facts.isMultiRegionReplica { message += " on the primary key \(facts.primaryKeyArn ?? "(unknown)")" }
+                if facts.keyIsDisabled { message += " after re-enabling the key" }
+                return message + ", and rotate on demand to replace the old material now."
+            }
         case .rotationEnabled:
             var message = "Automatic rotation is enabled every \(facts.rotationPeriodInDays ?? KeyRotationStatus.defaultRotationPeriodInDays) days\(replicaNote)"
             if let next = facts.rotation?.nextRotationDate {
@@ -195,9 +227,19 @@ extension FindingReason {
 
     /// The note a remediation carries: what to do first, or why it targets another key.
     static func remediationNote(_ facts: RotationDecision.Facts) -> String? {
+        if facts.keyMaterialCase == .importedMaterial {
+            return "Import new key material first (aws kms get-parameters-for-import, then aws kms import-key-material); "
+                + "RotateKeyOnDemand then makes it current. At most 25 on-demand rotations per key."
+        }
         if facts.keyIsDisabled { return "The key is disabled: enable it (aws kms enable-key) before enabling rotation." }
         if facts.isMultiRegionReplica { return "Rotation of a multi-Region key is set on its primary and shared with every replica." }
         return nil
+    }
+
+    /// The advice a non-compliant key gets when GetKeyLastUsage shows no use for a long time.
+    static func unusedKeyAdvice(days: Int) -> String {
+        "The key has not been used for \(days) days (GetKeyLastUsage): if nothing needs it, disabling it or scheduling its deletion "
+            + "may serve better than rotating it (disable it first and watch CloudTrail for DisabledException)."
     }
 
     /// The message of a key DescribeKey could not describe.

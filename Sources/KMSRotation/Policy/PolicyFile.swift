@@ -23,7 +23,8 @@ extension PolicyResolver {
     ///   ]
     /// }
     /// ```
-    /// A policy is `"cis"` or an object with `maximumRotationPeriodDays` (90–2560) and `evaluateDisabledKeys`.
+    /// A policy is `"cis"` or an object with `maximumRotationPeriodDays` (90–2560), `evaluateDisabledKeys` and
+    /// `maximumKeyMaterialAgeDays` (at least 1).
     /// A match has `accountIds`, `regions`, `aliases` (patterns with `*` and `?`) and `tags` (key → value
     /// pattern); each is optional, and a rule without any covers every key.
     /// - Parameter data: The file's contents.
@@ -107,12 +108,17 @@ extension PolicyResolver {
             return .cis
         }
         guard case .dictionary(let object) = raw else { throw PolicyFileError(message: "\(at) must be \"cis\" or an object") }
-        try refuseUnknown(object, allowed: ["maximumRotationPeriodDays", "evaluateDisabledKeys"], at: at)
+        try refuseUnknown(object, allowed: ["maximumRotationPeriodDays", "evaluateDisabledKeys", "maximumKeyMaterialAgeDays"], at: at)
         var policy = RotationPolicy()
         switch object["maximumRotationPeriodDays"] {
         case nil, .null?: break
         case .int(let days)?: policy.maximumRotationPeriodDays = days
         default: throw PolicyFileError(message: "\(at): maximumRotationPeriodDays must be a whole number of days")
+        }
+        switch object["maximumKeyMaterialAgeDays"] {
+        case nil, .null?: break
+        case .int(let days)?: policy.maximumKeyMaterialAgeDays = days
+        default: throw PolicyFileError(message: "\(at): maximumKeyMaterialAgeDays must be a whole number of days")
         }
         switch object["evaluateDisabledKeys"] {
         case nil: break

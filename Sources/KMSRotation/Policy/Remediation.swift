@@ -7,6 +7,9 @@ public struct Remediation: Sendable, Hashable, Codable {
     public enum Action: String, Sendable, Hashable, Codable {
         /// `EnableKeyRotation`, optionally with `RotationPeriodInDays` (calling it again changes the period).
         case enableKeyRotation = "EnableKeyRotation"
+        /// `RotateKeyOnDemand`: new key material now, without changing the automatic schedule (for imported
+        /// material, after importing the new material). At most 25 per key.
+        case rotateKeyOnDemand = "RotateKeyOnDemand"
     }
 
     /// The operation to call.
@@ -30,8 +33,10 @@ public struct Remediation: Sendable, Hashable, Codable {
         self.region = region
         self.rotationPeriodInDays = rotationPeriodInDays
         self.note = note
-        var arguments = ["aws", "kms", "enable-key-rotation", "--key-id", keyArn]
-        if let rotationPeriodInDays { arguments += ["--rotation-period-in-days", String(rotationPeriodInDays)] }
+        var arguments = ["aws", "kms", action == .enableKeyRotation ? "enable-key-rotation" : "rotate-key-on-demand", "--key-id", keyArn]
+        if let rotationPeriodInDays, action == .enableKeyRotation {
+            arguments += ["--rotation-period-in-days", String(rotationPeriodInDays)]
+        }
         if let region { arguments += ["--region", region] }
         self.command = arguments.map(Self.shellQuoted).joined(separator: " ")
     }

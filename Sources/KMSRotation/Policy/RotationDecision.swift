@@ -54,6 +54,14 @@ public struct RotationDecision: Sendable, Hashable {
         package var rotationPeriodInDays: Int?
         /// The policy's maximum period.
         package var maximumRotationPeriodDays: Int?
+        /// The current key material's age in days, when the history was read.
+        package var keyMaterialAgeDays: Int?
+        /// The policy's maximum key-material age.
+        package var maximumKeyMaterialAgeDays: Int?
+        /// Which case of rule 7 the key is in, when the age was judged.
+        package var keyMaterialCase: KeyMaterialCase?
+        /// Whether the verdict needed the rotation history and it was not read.
+        package var keyMaterialAgeNotGathered = false
 
         /// Facts with nothing known yet but the key's own metadata.
         /// - Parameters:
@@ -68,7 +76,20 @@ public struct RotationDecision: Sendable, Hashable {
             primaryKeyArn = key.primaryKeyArn
             rotationStatusGathered = false
             maximumRotationPeriodDays = policy.maximumRotationPeriodDays
+            maximumKeyMaterialAgeDays = policy.maximumKeyMaterialAgeDays
         }
+    }
+
+    /// Why a key's material can be too old: each has its own message and fix.
+    package enum KeyMaterialCase: Sendable, Hashable {
+        /// Rotation is on, but the material is older than the period plus a grace: rotations stopped.
+        case stalled
+        /// Rotation is on and on time, but the period is longer than the maximum age.
+        case periodLongerThanMaximumAge
+        /// Automatic rotation is off.
+        case rotationOff
+        /// Imported material, which rotates only on demand after new material is imported.
+        case importedMaterial
     }
 }
 

@@ -39,6 +39,9 @@ public struct RotationFinding: Sendable, Hashable, Codable {
     public var tags: [String: String]?
     /// Where the key is declared, for findings judged from infrastructure as code; `nil` for live keys.
     public var location: FindingLocation?
+    /// Creation date, rotation history, key-material age and last use, when evidence was requested
+    /// (`--evidence`) or the policy's maximum key-material age needed it; `nil` otherwise.
+    public var evidence: KeyMaterialEvidence?
 
     /// Whether an accepted exception covers this finding.
     public var isSuppressed: Bool { suppression != nil }
@@ -191,7 +194,7 @@ public struct RotationFinding: Sendable, Hashable, Codable {
 
     enum CodingKeys: String, CodingKey {
         case keyArn, keyId, accountId, region, aliases, compliance, reason, message, key, rotation, error, remediation, suppression, location
-        case policyRule, tags
+        case policyRule, tags, evidence
     }
 
     public init(from decoder: any Decoder) throws {
@@ -216,6 +219,7 @@ public struct RotationFinding: Sendable, Hashable, Codable {
         policyRule = try c.decodeIfPresent(String.self, forKey: .policyRule)
         tags = try c.decodeIfPresent([String: String].self, forKey: .tags)
         location = try c.decodeIfPresent(FindingLocation.self, forKey: .location)
+        evidence = try c.decodeIfPresent(KeyMaterialEvidence.self, forKey: .evidence)
     }
 
     public func encode(to encoder: any Encoder) throws {
@@ -239,6 +243,8 @@ public struct RotationFinding: Sendable, Hashable, Codable {
         try c.encodeIfPresent(tags, forKey: .tags)
         // Likewise only for findings judged from infrastructure as code.
         try c.encodeIfPresent(location, forKey: .location)
+        // Likewise only when evidence was gathered.
+        try c.encodeIfPresent(evidence, forKey: .evidence)
     }
 }
 

@@ -16,13 +16,21 @@ extension RotationPolicy {
     /// 5. Disabled (unless the policy judges disabled keys) → `keyDisabled`, the stored setting kept.
     /// 6. The rotation status: not gathered, failed, or incomplete → INSUFFICIENT_DATA; off →
     ///    `rotationDisabled`; a period above the maximum → `rotationPeriodTooLong`; else `rotationEnabled`.
+    /// 7. With a ``maximumKeyMaterialAgeDays``, a key that can rotate whose current material is older →
+    ///    `keyMaterialTooOld`: imported material (instead of `importedKeyMaterial`, rule 3), rotation off
+    ///    (instead of `rotationDisabled`), rotation on but stalled (older than the period plus
+    ///    ``rotationGraceDays``) or at a period longer than the maximum age (instead of `rotationEnabled`). A history that was
+    ///    not read or failed is INSUFFICIENT_DATA only where the age decides: never for rotation off.
     /// - Parameters:
     ///   - key: The key, as DescribeKey described it.
     ///   - rotation: The GetKeyRotationStatus answer, its failure, or `.notGathered` when
     ///     ``needsRotationStatus(for:)`` said the verdict does not need it.
+    ///   - materialAge: The current material's age from ListKeyRotations, when
+    ///     ``needsKeyMaterialAge(for:)`` says the verdict reads it.
     /// - Returns: The decision.
-    public func decide(key: KMSKey, rotation: RotationEvidence) -> RotationDecision {
+    public func decide(key: KMSKey, rotation: RotationEvidence, materialAge: KeyMaterialAge = .notGathered) -> RotationDecision {
         var facts = RotationDecision.Facts(key: key, policy: self)
+        if case .days(let days) = materialAge { facts.keyMaterialAgeDays = days }
         switch rotation {
         case .status(let status): facts.rotation = status; facts.rotationStatusGathered = true
         case .failed: facts.rotationStatusGathered = true
@@ -54,7 +62,17 @@ extension RotationPolicy {
         if !spec.isSymmetricEncryption { return decision(.unsupportedKeySpec) }
         switch key.origin {
         case .awsKMS: break
-        case .external: return decision(.importedKeyMaterial)
+        case .external:
+            // 7. Imported material rotates on demand only; with a cryptoperiod, its age decides.
+            guard maximumKeyMaterialAgeDays != nil, Self.isJudgedState(key.keyState, evaluateDisabledKeys) else {
+                return decision(.importedKeyMaterial)
+            }
+            switch ageVerdict(materialAge, facts: &facts, kind: .importedMaterial) {
+            case .tooOld:
+                return decision(.keyMaterialTooOld, remediation: remediationTarget(for: key, period: nil, action: .rotateKeyOnDemand))
+            case .unknown(let reason): return decision(reason)
+            case .acceptable: return decision(.importedKeyMaterial)
+            }
         case .awsCloudHSM, .externalKeyStore: return decision(.customKeyStore)
         case .unknown(let value): return unrecognized("Origin", value)
         case nil: return unrecognized("Origin", nil)
@@ -86,6 +104,13 @@ extension RotationPolicy {
         guard enabled else {
             // Set the maximum only when it is stricter than AWS's default, to keep the command minimal.
             let period = maximumRotationPeriodDays.flatMap { $0 < KeyRotationStatus.defaultRotationPeriodInDays ? $0 : nil }
+            // 7. Old material with rotation off: NON_COMPLIANT either way, so an unread history changes nothing.
+            if maximumKeyMaterialAgeDays != nil, case .tooOld = ageVerdict(materialAge, facts: &facts, kind: .rotationOff) {
+                return decision(.keyMaterialTooOld, remediation: remediationTarget(for: key, period: period))
+            }
+            facts.keyMaterialCase = nil
+            facts.error = nil
+            facts.keyMaterialAgeNotGathered = false
             return decision(.rotationDisabled, remediation: remediationTarget(for: key, period: period))
         }
         let period = status.rotationPeriodInDays ?? KeyRotationStatus.defaultRotationPeriodInDays
@@ -94,7 +119,66 @@ extension RotationPolicy {
             // Calling EnableKeyRotation again with a period changes the period.
             return decision(.rotationPeriodTooLong, remediation: remediationTarget(for: key, period: maximum))
         }
+        // 7. Rotation on: the material should be at most one period (plus a grace) old.
+        if let maximumAge = maximumKeyMaterialAgeDays {
+            let stalled = facts.keyMaterialAgeDays.map { $0 > period + Self.rotationGraceDays } ?? false
+            switch ageVerdict(materialAge, facts: &facts, kind: stalled ? .stalled : .periodLongerThanMaximumAge) {
+            case .tooOld:
+                if stalled {
+                    return decision(.keyMaterialTooOld, remediation: remediationTarget(for: key, period: nil, action: .rotateKeyOnDemand))
+                }
+                // On schedule and due within the grace: the next rotation replaces the material.
+                guard period > maximumAge else { break }
+                let shorter = min(max(maximumAge, Self.allowedRotationPeriodDays.lowerBound), Self.allowedRotationPeriodDays.upperBound)
+                return decision(.keyMaterialTooOld, remediation: remediationTarget(for: key, period: shorter))
+            case .unknown(let reason): return decision(reason)
+            case .acceptable: break
+            }
+        }
         return decision(.rotationEnabled)
+    }
+
+    /// Whether the verdict on this key reads the age of its current key material (rule 7): the policy sets
+    /// ``maximumKeyMaterialAgeDays`` and the key can rotate, automatically or on demand.
+    /// - Parameter key: The key, as DescribeKey described it.
+    /// - Returns: `true` when a scanner should read the key's rotation history for the verdict.
+    public func needsKeyMaterialAge(for key: KMSKey) -> Bool {
+        maximumKeyMaterialAgeDays != nil && Self.canRotate(key) && Self.isJudgedState(key.keyState, evaluateDisabledKeys)
+    }
+
+    /// Whether KMS keeps a rotation history for the key: customer managed symmetric encryption keys with
+    /// KMS-generated or imported material (ListKeyRotations refuses every other kind).
+    /// - Parameter key: The key.
+    /// - Returns: `true` for a key that can rotate automatically or on demand.
+    package static func canRotate(_ key: KMSKey) -> Bool {
+        guard key.keyManager == .customer, let spec = key.effectiveKeySpec, spec.isSymmetricEncryption, !spec.isHMAC else { return false }
+        guard key.origin == .awsKMS || key.origin == .external else { return false }
+        switch key.keyState {
+        case .enabled?, .disabled?: return true
+        default: return false
+        }
+    }
+
+    private static func isJudgedState(_ state: KeyState?, _ evaluateDisabledKeys: Bool) -> Bool {
+        state == .enabled || (state == .disabled && evaluateDisabledKeys)
+    }
+
+    private enum AgeVerdict { case tooOld, acceptable, unknown(FindingReason) }
+
+    /// Rule 7 for one key: the age against the maximum, recording the case and any failure in the facts.
+    private func ageVerdict(_ age: KeyMaterialAge, facts: inout RotationDecision.Facts,
+                            kind: RotationDecision.KeyMaterialCase) -> AgeVerdict {
+        facts.keyMaterialCase = kind
+        switch age {
+        case .days(let days):
+            return days > (maximumKeyMaterialAgeDays ?? Int.max) ? .tooOld : .acceptable
+        case .failed(let error):
+            facts.error = error
+            return .unknown(error.reason)
+        case .notGathered:
+            facts.keyMaterialAgeNotGathered = true
+            return .unknown(.serviceError)
+        }
     }
 
     /// Whether the verdict on this key uses its GetKeyRotationStatus answer.
@@ -107,7 +191,8 @@ extension RotationPolicy {
     public func needsRotationStatus(for key: KMSKey) -> Bool {
         // Without the status the table stops at rule 5 (keyDisabled) or rule 6 (serviceError, "not
         // gathered") exactly for the keys whose verdict reads it; rules 1-4 never read it.
-        switch decide(key: key, rotation: .notGathered).reason {
+        // Age 0 keeps rule 7 quiet: the history never makes the status needed.
+        switch decide(key: key, rotation: .notGathered, materialAge: .days(0)).reason {
         case .keyDisabled, .serviceError: true
         default: false
         }
@@ -121,8 +206,10 @@ extension RotationPolicy {
     ///   - aliases: The key's aliases, recorded in the finding.
     ///   - now: The time of the evaluation (used in messages about the next rotation).
     /// - Returns: Exactly one finding.
-    public func evaluate(key: KMSKey, rotation: RotationEvidence, aliases: [String] = [], now: Date) -> RotationFinding {
-        RotationFinding(decide(key: key, rotation: rotation), key: key, aliases: aliases, now: now)
+    ///   - materialAge: The current material's age (see ``needsKeyMaterialAge(for:)``).
+    public func evaluate(key: KMSKey, rotation: RotationEvidence, materialAge: KeyMaterialAge = .notGathered, aliases: [String] = [],
+                         now: Date) -> RotationFinding {
+        RotationFinding(decide(key: key, rotation: rotation, materialAge: materialAge), key: key, aliases: aliases, now: now)
     }
 
     /// Judges a key that ListKeys returned but DescribeKey could not describe: always `INSUFFICIENT_DATA`.
@@ -139,14 +226,14 @@ extension RotationPolicy {
     }
 
     /// Where the fix of a non-compliant key goes: the key itself, or the primary of a multi-Region replica.
-    private func remediationTarget(for key: KMSKey, period: Int?) -> Remediation? {
+    private func remediationTarget(for key: KMSKey, period: Int?, action: Remediation.Action = .enableKeyRotation) -> Remediation? {
         if key.isMultiRegionReplica {
             guard let primary = key.primaryKeyArn else { return nil }
             let region = key.multiRegionConfiguration?.primaryKey?.region ?? ARN(primary)?.region
-            return Remediation(action: .enableKeyRotation, keyArn: primary, region: region, rotationPeriodInDays: period)
+            return Remediation(action: action, keyArn: primary, region: region, rotationPeriodInDays: period)
         }
         // --key-id accepts a key ID too, when DescribeKey gave no ARN.
-        return Remediation(action: .enableKeyRotation, keyArn: key.arn ?? key.keyId, region: key.region, rotationPeriodInDays: period)
+        return Remediation(action: action, keyArn: key.arn ?? key.keyId, region: key.region, rotationPeriodInDays: period)
     }
 }
 

@@ -84,6 +84,11 @@ package struct RemediationPlan: Sendable, Hashable, Codable {
                     : "no remediation is known for this finding"))
                 continue
             }
+            guard remediation.action == .enableKeyRotation else {
+                skipped.append(Skipped(key: name, reason: finding.reason,
+                                       why: "its key material is too old: rotate it on demand (\(remediation.command))"))
+                continue
+            }
             // Only a well-formed key ARN in the audited account is ever changed: a replica whose primary
             // lives in another account is fixed there, by whoever audits that account.
             guard let target = ARN(remediation.keyArn), target.kmsKeyId != nil else {

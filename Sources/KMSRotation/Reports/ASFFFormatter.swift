@@ -60,7 +60,10 @@ struct ASFFFormatter: ReportFormatter {
         let partition = finding.partition ?? "aws"
         var description = finding.message
         if let error = finding.error { description += " Evidence error: \(error.description)." }
-        let productFields: [(String, String?)] = [
+        let evidenceFields: [(String, String?)] = (finding.evidence?.fields ?? []).map { ("kms-rotation/\($0.name)", $0.value) }
+        let tagFields: [(String, String?)] = (finding.tags ?? [:]).sorted { $0.key < $1.key }.prefix(20)
+            .map { ("kms-rotation/tag/\($0.key)", $0.value) }
+        var productFields: [(String, String?)] = [
             ("kms-rotation/reason", finding.reason.rawValue),
             ("kms-rotation/compliance", finding.compliance.rawValue),
             ("kms-rotation/aliases", finding.aliases.isEmpty ? nil : finding.aliases.joined(separator: ";")),
@@ -70,7 +73,9 @@ struct ASFFFormatter: ReportFormatter {
             ("kms-rotation/rotationPeriodInDays", finding.rotation?.rotationPeriodInDays.map(String.init)),
             ("kms-rotation/remediationCommand", finding.remediation?.command),
             ("kms-rotation/policyRule", finding.policyRule),
-        ] + (finding.tags ?? [:]).sorted { $0.key < $1.key }.prefix(20).map { ("kms-rotation/tag/\($0.key)", $0.value) }
+        ]
+        productFields += evidenceFields
+        productFields += tagFields
         let kmsDetails = JSONValue.object([
             "AWSAccountId": .optional(finding.accountId),
             "KeyId": .string(finding.keyId),

@@ -11,7 +11,8 @@ struct CSVFormatter: ReportFormatter {
     static let header = [
         "region", "accountId", "keyId", "keyArn", "aliases", "compliance", "reason", "keySpec", "keyManager", "keyState",
         "origin", "multiRegionKeyType", "rotationEnabled", "rotationPeriodInDays", "nextRotationDate", "remediationCommand",
-        "message", "suppression", "policyRule",
+        "message", "suppression", "policyRule", "onDemandRotationStartDate", "creationDate", "keyMaterialAgeDays", "rotationCount",
+        "lastRotationDate", "lastRotationType", "lastKeyMaterialId", "evidenceError",
     ]
 
     func render(_ report: RotationReport, options: RenderOptions) throws -> String {
@@ -25,6 +26,11 @@ struct CSVFormatter: ReportFormatter {
                 finding.rotation?.rotationPeriodInDays.map(String.init),
                 finding.rotation?.nextRotationDate.map(ISO8601.string(from:)), finding.remediation?.command, finding.message,
                 finding.suppression?.justification, finding.policyRule,
+                finding.rotation?.onDemandRotationStartDate.map(ISO8601.string(from:)),
+                finding.evidence?.creationDate.map(ISO8601.string(from:)), finding.evidence?.keyMaterialAgeDays.map(String.init),
+                finding.evidence?.rotationCount.map(String.init), finding.evidence?.lastRotationDate.map(ISO8601.string(from:)),
+                finding.evidence?.lastRotationType?.rawValue, finding.evidence?.lastKeyMaterialId,
+                finding.evidence?.historyError?.description,
             ]
             lines.append(row.map { Self.field($0 ?? "") }.joined(separator: ","))
         }

@@ -100,6 +100,7 @@ struct JUnitFormatter: ReportFormatter {
             if !finding.aliases.isEmpty { lines.append("Aliases: \(finding.aliases.joined(separator: ", "))") }
             if let rule = finding.policyRule { lines.append("Policy rule: \(rule)") }
             if let error = finding.error { lines.append("Evidence error: \(error.description)") }
+            for field in finding.evidence?.fields ?? [] { lines.append("\(field.name): \(field.value)") }
             if let remediation = finding.remediation {
                 lines.append("Fix: \(remediation.command)")
                 if let note = remediation.note { lines.append("Note: \(note)") }

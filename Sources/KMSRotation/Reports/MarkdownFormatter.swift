@@ -119,6 +119,9 @@ struct MarkdownFormatter: ReportFormatter {
         out.append("- **Reason:** \(code(finding.reason.rawValue)): \(text(finding.reason.title))")
         out.append("- **Finding:** \(text(finding.message))")
         if let rule = finding.policyRule { out.append("- **Policy rule:** \(code(rule))") }
+        if let evidence = finding.evidence, !evidence.fields.isEmpty {
+            out.append("- **Evidence:** " + evidence.fields.map { "\($0.name) \(code($0.value))" }.joined(separator: ", "))
+        }
         if let shared, shared.lead != finding {
             out.append("- **Fix:** the same \(text(shared.remediation.action.rawValue)) on \(code(shared.remediation.keyArn)) as "
                        + "\(code(shared.lead.displayName)) (\(text(shared.lead.region ?? "unknown Region"))): one command fixes both")

@@ -93,6 +93,12 @@ struct OCSFFormatter: ReportFormatter {
         }
         if let policyRule = finding.policyRule { details["policy_rule"] = .string(policyRule) }
         if let tags = finding.tags { details["tags"] = .dictionary(tags.mapValues(JSONValue.string)) }
+        if let evidence = finding.evidence {
+            // OCSF has no key-material objects: snake_case members beside the rotation details.
+            details["key_material"] = .dictionary(Dictionary(uniqueKeysWithValues: evidence.fields.map { field in
+                (field.name.replacing(#/[A-Z]/#) { "_" + $0.output.lowercased() }, JSONValue.string(field.value))
+            }))
+        }
         if let remediationCommand = finding.remediation?.command {
             details["remediation_command"] = .string(remediationCommand)
         }

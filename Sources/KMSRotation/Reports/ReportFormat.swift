@@ -19,6 +19,9 @@ public enum ReportFormat: String, Sendable, Hashable, Codable, CaseIterable, Cus
     case asff
     /// JUnit XML, one test suite per Region, for CI systems (Jenkins, GitLab).
     case junit
+    /// One self-contained HTML page (inline CSS, JS and SVG; no network): a summary by Region and account
+    /// with a chart, and a sortable, filterable findings table with each key's evidence and fix.
+    case html
 
     /// The conventional file name extension for the format, without the dot (`sarif`, `xml`, `md`).
     public var fileExtension: String {
@@ -29,6 +32,7 @@ public enum ReportFormat: String, Sendable, Hashable, Codable, CaseIterable, Cus
         case .markdown: "md"
         case .sarif: "sarif"
         case .junit: "xml"
+        case .html: "html"
         }
     }
 
@@ -41,6 +45,7 @@ public enum ReportFormat: String, Sendable, Hashable, Codable, CaseIterable, Cus
         case .markdown: "text/markdown; charset=utf-8"
         case .sarif: "application/sarif+json"
         case .junit: "application/xml"
+        case .html: "text/html; charset=utf-8"
         }
     }
 
@@ -61,6 +66,7 @@ extension ReportFormat {
         case .ocsf: OCSFFormatter()
         case .asff: ASFFFormatter()
         case .junit: JUnitFormatter()
+        case .html: HTMLFormatter()
         }
     }
 }

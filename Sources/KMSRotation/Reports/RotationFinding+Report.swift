@@ -58,6 +58,7 @@ extension RotationPolicy {
             text += " (any period)"
         }
         text += evaluateDisabledKeys ? "; disabled keys judged like enabled ones" : "; disabled keys not applicable"
+        if let age = maximumKeyMaterialAgeDays { text += "; key material at most \(age) days old" }
         return text
     }
 }

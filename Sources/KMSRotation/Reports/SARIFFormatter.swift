@@ -139,6 +139,10 @@ struct SARIFFormatter: ReportFormatter {
                 "evidenceError": .optional(finding.error?.description),
                 "policyRule": .optional(finding.policyRule),
                 "tags": finding.tags.map { JSONValue.dictionary($0.mapValues(JSONValue.string)) },
+                // Rotation history and key-material age, only when gathered (--evidence, or a maximum age).
+                "evidence": finding.evidence.map { evidence in
+                    JSONValue.dictionary(Dictionary(uniqueKeysWithValues: evidence.fields.map { ($0.name, JSONValue.string($0.value)) }))
+                },
             ]),
         ])
     }

@@ -47,7 +47,18 @@ struct Row: CustomTestStringConvertible, Sendable {
     let needsStatus: Bool
     /// (key ARN, region, period) the remediation must target, or nil for none.
     var remediation: (arn: String, region: String, period: Int?)? = nil
+    /// The current material's age (rule 7), and the action the remediation must take.
+    var age: KeyMaterialAge = .notGathered
+    var action: Remediation.Action = .enableKeyRotation
+    /// What needsKeyMaterialAge(for:) must answer.
+    var needsAge = false
     var testDescription: String { name }
+}
+
+let age365 = RotationPolicy(maximumKeyMaterialAgeDays: 365)
+let age365WithDisabled = RotationPolicy(evaluateDisabledKeys: true, maximumKeyMaterialAgeDays: 365)
+func historyFailed(_ code: String) -> KeyMaterialAge {
+    .failed(EvidenceError(operation: "ListKeyRotations", code: code, message: "simulated", httpStatus: 400))
 }
 
 let strict365 = RotationPolicy(maximumRotationPeriodDays: 365)
@@ -136,6 +147,31 @@ let decisionTable: [Row] = [
     Row(name: "multi-Region replica, imported material", key: makeKey(origin: .external, multiRegion: .replica), reason: .importedKeyMaterial, compliance: .notApplicable, needsStatus: false),
     Row(name: "multi-Region HMAC replica", key: makeKey(spec: .hmac256, multiRegion: .replica), reason: .hmacKey, compliance: .notApplicable, needsStatus: false),
     Row(name: "multi-Region unknown role, rotation off", key: makeKey(multiRegion: .unknown("WITNESS")), evidence: off, reason: .rotationDisabled, compliance: .nonCompliant, needsStatus: true, remediation: (arn, "us-east-1", nil)),
+    // Rule 7: a maximum key-material age (cryptoperiod).
+    Row(name: "age: rotation on, material 100 days, max 365", key: makeKey(), evidence: on365, policy: age365, reason: .rotationEnabled, compliance: .compliant, needsStatus: true, age: .days(100), needsAge: true),
+    Row(name: "age: rotation on, material 370 days, max 365, period 365: due within the grace", key: makeKey(), evidence: on365, policy: age365, reason: .rotationEnabled, compliance: .compliant, needsStatus: true, age: .days(370), needsAge: true),
+    Row(name: "age: rotation on, material 373 days, max 365, period 365: stalled", key: makeKey(), evidence: on365, policy: age365, reason: .keyMaterialTooOld, compliance: .nonCompliant, needsStatus: true, remediation: (arn, "us-east-1", nil), age: .days(373), action: .rotateKeyOnDemand, needsAge: true),
+    Row(name: "age: rotation on, material 800 days, max 365: stalled, rotate on demand", key: makeKey(), evidence: on365, policy: age365, reason: .keyMaterialTooOld, compliance: .nonCompliant, needsStatus: true, remediation: (arn, "us-east-1", nil), age: .days(800), action: .rotateKeyOnDemand, needsAge: true),
+    Row(name: "age: rotation on (730), material 400 days, max 365: period longer than the age", key: makeKey(), evidence: on(730), policy: age365, reason: .keyMaterialTooOld, compliance: .nonCompliant, needsStatus: true, remediation: (arn, "us-east-1", 365), age: .days(400), needsAge: true),
+    Row(name: "age: rotation on, history denied", key: makeKey(), evidence: on365, policy: age365, reason: .accessDenied, compliance: .insufficientData, needsStatus: true, age: historyFailed("AccessDeniedException"), needsAge: true),
+    Row(name: "age: rotation on, history not gathered", key: makeKey(), evidence: on365, policy: age365, reason: .serviceError, compliance: .insufficientData, needsStatus: true, needsAge: true),
+    Row(name: "age: rotation on, history throttled", key: makeKey(), evidence: on365, policy: age365, reason: .throttled, compliance: .insufficientData, needsStatus: true, age: historyFailed("ThrottlingException"), needsAge: true),
+    Row(name: "age: rotation never enabled, material 900 days", key: makeKey(), evidence: off, policy: age365, reason: .keyMaterialTooOld, compliance: .nonCompliant, needsStatus: true, remediation: (arn, "us-east-1", nil), age: .days(900), needsAge: true),
+    Row(name: "age: rotation off, material 90 days", key: makeKey(), evidence: off, policy: age365, reason: .rotationDisabled, compliance: .nonCompliant, needsStatus: true, remediation: (arn, "us-east-1", nil), age: .days(90), needsAge: true),
+    Row(name: "age: rotation off, history denied: NON_COMPLIANT whatever the age", key: makeKey(), evidence: off, policy: age365, reason: .rotationDisabled, compliance: .nonCompliant, needsStatus: true, remediation: (arn, "us-east-1", nil), age: historyFailed("AccessDeniedException"), needsAge: true),
+    Row(name: "age: imported material, 420 days", key: makeKey(origin: .external), policy: age365, reason: .keyMaterialTooOld, compliance: .nonCompliant, needsStatus: false, remediation: (arn, "us-east-1", nil), age: .days(420), action: .rotateKeyOnDemand, needsAge: true),
+    Row(name: "age: imported material, 30 days", key: makeKey(origin: .external), policy: age365, reason: .importedKeyMaterial, compliance: .notApplicable, needsStatus: false, age: .days(30), needsAge: true),
+    Row(name: "age: imported material, history failed", key: makeKey(origin: .external), policy: age365, reason: .serviceError, compliance: .insufficientData, needsStatus: false, age: historyFailed("KMSInternalException"), needsAge: true),
+    Row(name: "age: imported material, old, without an age policy", key: makeKey(origin: .external), reason: .importedKeyMaterial, compliance: .notApplicable, needsStatus: false, age: .days(4000)),
+    Row(name: "age: imported material, disabled, old", key: makeKey(origin: .external, state: .disabled), policy: age365, reason: .importedKeyMaterial, compliance: .notApplicable, needsStatus: false, age: .days(900)),
+    Row(name: "age: imported material, disabled, old, disabled keys evaluated", key: makeKey(origin: .external, state: .disabled), policy: age365WithDisabled, reason: .keyMaterialTooOld, compliance: .nonCompliant, needsStatus: false, remediation: (arn, "us-east-1", nil), age: .days(900), action: .rotateKeyOnDemand, needsAge: true),
+    Row(name: "age: RSA_2048, old: stays NOT_APPLICABLE", key: makeKey(spec: .rsa2048), policy: age365, reason: .asymmetricKey, compliance: .notApplicable, needsStatus: false, age: .days(900)),
+    Row(name: "age: HMAC_256, old: stays NOT_APPLICABLE", key: makeKey(spec: .hmac256), policy: age365, reason: .hmacKey, compliance: .notApplicable, needsStatus: false, age: .days(900)),
+    Row(name: "age: CloudHSM, old: stays NOT_APPLICABLE", key: makeKey(origin: .awsCloudHSM), policy: age365, reason: .customKeyStore, compliance: .notApplicable, needsStatus: false, age: .days(900)),
+    Row(name: "age: AWS managed, old", key: makeKey(manager: .aws), policy: age365, reason: .awsManagedKey, compliance: .notApplicable, needsStatus: false, age: .days(900)),
+    Row(name: "age: disabled key, old: keyDisabled", key: makeKey(state: .disabled), evidence: off, policy: age365, reason: .keyDisabled, compliance: .notApplicable, needsStatus: true, age: .days(900)),
+    Row(name: "age: rotation on, old, no age policy", key: makeKey(), evidence: on365, reason: .rotationEnabled, compliance: .compliant, needsStatus: true, age: .days(4000)),
+    Row(name: "age: replica, stalled: rotate the primary on demand", key: makeKey(multiRegion: .replica), evidence: on365, policy: age365, reason: .keyMaterialTooOld, compliance: .nonCompliant, needsStatus: true, remediation: (primaryArn, "us-west-2", nil), age: .days(800), action: .rotateKeyOnDemand, needsAge: true),
 ]
 
 let now = Date(timeIntervalSince1970: 1_795_000_000)
@@ -144,8 +180,9 @@ let now = Date(timeIntervalSince1970: 1_795_000_000)
 struct DecisionTableTests {
     @Test("Every row's verdict", arguments: decisionTable)
     func row(_ row: Row) throws {
-        let finding = RotationChecker.evaluate(key: row.key, rotation: row.evidence, policy: row.policy, now: now)
+        let finding = row.policy.evaluate(key: row.key, rotation: row.evidence, materialAge: row.age, now: now)
         #expect(finding.reason == row.reason)
+        #expect(row.policy.needsKeyMaterialAge(for: row.key) == row.needsAge)
         #expect(finding.compliance == row.compliance)
         #expect(finding.compliance == finding.reason.compliance)
         #expect(row.policy.needsRotationStatus(for: row.key) == row.needsStatus)
@@ -153,22 +190,27 @@ struct DecisionTableTests {
         #expect(!finding.message.isEmpty)
         if let expected = row.remediation {
             let remediation = try #require(finding.remediation)
-            #expect(remediation.action == .enableKeyRotation)
+            #expect(remediation.action == row.action)
             #expect(remediation.keyArn == expected.arn)
             #expect(remediation.region == expected.region)
             #expect(remediation.rotationPeriodInDays == expected.period)
-            #expect(remediation.command.hasPrefix("aws kms enable-key-rotation --key-id \(expected.arn)"))
+            let verb = row.action == .enableKeyRotation ? "enable-key-rotation" : "rotate-key-on-demand"
+            #expect(remediation.command.hasPrefix("aws kms \(verb) --key-id \(expected.arn)"))
         } else {
             #expect(finding.remediation == nil)
         }
         if case .failed(let error) = row.evidence, row.needsStatus {
             #expect(finding.error == error)
         }
+        if case .failed(let error) = row.age, row.compliance == .insufficientData {
+            #expect(finding.error == error)
+            #expect(finding.message.contains("rotation history"))
+        }
     }
 
     @Test("The table has at least 40 rows and covers every reason code")
     func coverage() {
-        #expect(decisionTable.count >= 40)
+        #expect(decisionTable.count >= 60)
         let covered = Set(decisionTable.map(\.reason))
         // primaryKeyElsewhere and unresolvedValue come from templates and plans (KMSRotationIaC), never from a live key.
         for reason in FindingReason.allCases where ![.primaryKeyElsewhere, .unresolvedValue].contains(reason) {
@@ -185,7 +227,7 @@ struct DecisionTableTests {
             "rotationEnabled", "rotationDisabled", "rotationPeriodTooLong", "awsManagedKey", "asymmetricKey", "hmacKey",
             "importedKeyMaterial", "customKeyStore", "keyDisabled", "pendingDeletion", "pendingReplicaDeletion",
             "pendingImport", "keyUnavailable", "unsupportedKeySpec", "accessDenied", "throttled", "serviceError",
-            "keyStateTransitional", "unrecognizedKeyMetadata", "primaryKeyElsewhere", "unresolvedValue",
+            "keyStateTransitional", "unrecognizedKeyMetadata", "primaryKeyElsewhere", "unresolvedValue", "keyMaterialTooOld",
         ])
         #expect(Compliance.allCases.map(\.rawValue) == ["COMPLIANT", "NON_COMPLIANT", "NOT_APPLICABLE", "INSUFFICIENT_DATA"])
     }
@@ -249,6 +291,26 @@ struct DecisionTableTests {
         #expect(finding.reason == .accessDenied)
         #expect(finding.region == "eu-west-1")
         #expect(finding.accountId == "111122223333")
+    }
+
+    @Test("keyMaterialTooOld has a distinct message per case: stalled, never enabled, period, imported")
+    func keyMaterialMessages() {
+        func message(_ key: KMSKey, _ rotation: RotationEvidence, _ days: Int) -> String {
+            age365.evaluate(key: key, rotation: rotation, materialAge: .days(days), now: now).message
+        }
+        #expect(message(makeKey(), on365, 800).contains("stalled"))
+        #expect(message(makeKey(), off, 900).contains("automatic rotation is not enabled"))
+        #expect(message(makeKey(), on(730), 400).contains("shorten the period"))
+        #expect(message(makeKey(origin: .external), .notGathered, 420).contains("import new key material, then call RotateKeyOnDemand"))
+        let imported = age365.evaluate(key: makeKey(origin: .external), rotation: .notGathered, materialAge: .days(420), now: now)
+        #expect(imported.remediation?.note?.contains("import-key-material") == true)
+        #expect(imported.remediation?.command == "aws kms rotate-key-on-demand --key-id \(arn) --region us-east-1")
+    }
+
+    @Test("Policy validation rejects a maximum key-material age below a day")
+    func ageValidation() throws {
+        try RotationPolicy(maximumKeyMaterialAgeDays: 1).validate()
+        #expect(throws: RotationPolicyError.self) { try RotationPolicy(maximumKeyMaterialAgeDays: 0).validate() }
     }
 
     @Test("Policy validation rejects periods KMS cannot set")

@@ -7,12 +7,12 @@ import Testing
 struct RotationDecisionTests {
     @Test("decide gives every row's reason and remediation target, whatever the clock", arguments: decisionTable)
     func everyRow(_ row: Row) {
-        let decision = row.policy.decide(key: row.key, rotation: row.evidence)
+        let decision = row.policy.decide(key: row.key, rotation: row.evidence, materialAge: row.age)
         #expect(decision.reason == row.reason)
         #expect(decision.remediation?.keyArn == row.remediation?.arn)
         #expect(decision.remediation?.rotationPeriodInDays == row.remediation?.period)
         let early = RotationFinding(decision, key: row.key, now: Date(timeIntervalSince1970: 0))
-        let late = row.policy.evaluate(key: row.key, rotation: row.evidence, now: Date(timeIntervalSince1970: 4_000_000_000))
+        let late = row.policy.evaluate(key: row.key, rotation: row.evidence, materialAge: row.age, now: Date(timeIntervalSince1970: 4_000_000_000))
         #expect(early.reason == late.reason && early.remediation == late.remediation && early.error == late.error)
     }
 

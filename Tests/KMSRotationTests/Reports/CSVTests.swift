@@ -68,7 +68,7 @@ import Testing
         let records = try Self.parse(text)
         #expect(records.first == CSVFormatter.header)
         #expect(records.count == SampleReport.report.findings.count + 1)
-        #expect(records.allSatisfy { $0.count == 19 })
+        #expect(records.allSatisfy { $0.count == 27 })
         let rows = records.dropFirst()
         // The alias with a comma and quotes survives, unchanged.
         #expect(rows.contains { $0[4] == #"alias/signing,"prod""# })

@@ -91,7 +91,10 @@ struct InMemoryKMSRotationTests {
         let kms = makeKMS()
         let id = kms.addKey(seed, region: "us-east-1")
         let client = KMSWireClient(kms)
-        for operation in ["GetKeyRotationStatus", "EnableKeyRotation", "DisableKeyRotation", "RotateKeyOnDemand", "ListKeyRotations"] {
+        // Imported material with its material in place rotates on demand (since 2025), so it has a history to list.
+        let listsHistory = seed.origin == .external && seed.keyState == .enabled
+        for operation in ["GetKeyRotationStatus", "EnableKeyRotation", "DisableKeyRotation", "RotateKeyOnDemand", "ListKeyRotations"]
+        where !(listsHistory && operation == "ListKeyRotations") {
             let reply = try await client.call(operation, ["KeyId": id])
             #expect(reply.status == 400, "\(operation)")
             #expect(reply.errorType == "UnsupportedOperationException", "\(operation)")
