@@ -33,6 +33,14 @@ struct AuditCommand: AsyncParsableCommand {
                                           terminalWidth: toFile ? nil : Terminal.width(fd: Terminal.standardOutput),
                                           exitStatus: ExitStatus.of(report.outcome))
         let text = try ReportRenderer().render(report, as: chosen, options: renderOptions)
+        try Self.deliver(text, to: output)
+        throw ExitCode(ExitStatus.of(report.outcome))
+    }
+
+    /// Writes a rendered report to `--output` or standard output. A reader that went away (`| head`) ends
+    /// the command quietly; a full disk or a closed descriptor is an error (exit 1): the report was not
+    /// delivered.
+    static func deliver(_ text: String, to output: String?) throws {
         do {
             if let output {
                 try OutputFile.write(Data(text.utf8), to: output)
@@ -40,14 +48,11 @@ struct AuditCommand: AsyncParsableCommand {
                 try Terminal.writeOutput(text)
             }
         } catch {
-            // A reader that went away (`| head`) ends the command quietly; a full disk or a closed
-            // descriptor is an error: the report was not delivered.
             guard error.isBrokenPipe else {
                 Terminal.writeError("kms-rotation: \(error)\n")
                 throw ExitCode(ExitStatus.failure)
             }
         }
-        throw ExitCode(ExitStatus.of(report.outcome))
     }
 }
 

@@ -126,18 +126,7 @@ struct IaCCommand: ParsableCommand {
         } catch let error as ReportRenderingError {
             throw ValidationError("\(error) (for IaC findings: --region and --account-id)")
         }
-        do {
-            if let output {
-                try OutputFile.write(Data(text.utf8), to: output)
-            } else {
-                try Terminal.writeOutput(text)
-            }
-        } catch {
-            guard error.isBrokenPipe else {
-                Terminal.writeError("kms-rotation: \(error)\n")
-                throw ExitCode(ExitStatus.failure)
-            }
-        }
+        try AuditCommand.deliver(text, to: output)
         throw ExitCode(ExitStatus.of(report.outcome))
     }
 }

@@ -61,7 +61,7 @@ extension STSClient {
                     } catch {
                         throw AWSServiceError(service: "sts", code: .invalidResponse, message: "Could not read the \(operation) answer: \(error)", operation: operation)
                     }
-                    return try webIdentityResult(from: document, roleArn: roleArn)
+                    return try assumeRoleResult(from: document, roleArn: roleArn, operation: operation)
                 }
                 let error = AWSServiceError.decodeQuery(service: "sts", from: response, operation: operation)
                 guard response.status >= 500 || error.code.rawValue == "IDPCommunicationError" else { throw error }
@@ -72,36 +72,5 @@ extension STSClient {
             if attempt >= 3 { throw retryable }
             try await sleep(.milliseconds(100 * attempt * attempt))
         }
-    }
-
-    /// Reads `AssumeRoleWithWebIdentityResponse/AssumeRoleWithWebIdentityResult`, which has the shape of
-    /// `AssumeRoleResult`. Error messages name the missing element, never a value.
-    static func webIdentityResult(from document: XMLDocumentNode, roleArn: String) throws -> AssumedRoleCredentials {
-        func fail(_ what: String) -> AWSServiceError {
-            AWSServiceError(service: "sts", code: .invalidResponse, message: "Could not read the AssumeRoleWithWebIdentity answer: \(what)",
-                operation: "AssumeRoleWithWebIdentity")
-        }
-        guard let result = document.path(["AssumeRoleWithWebIdentityResult"]) else {
-            throw fail("no AssumeRoleWithWebIdentityResult element")
-        }
-        guard let credentials = result.child("Credentials") else { throw fail("no Credentials element") }
-        func required(_ name: String) throws -> String {
-            guard let value = credentials.child(name)?.text, !value.isEmpty else { throw fail("no Credentials/\(name) element") }
-            return value
-        }
-        let accessKeyId = try required("AccessKeyId")
-        let secretAccessKey = try required("SecretAccessKey")
-        let sessionToken = try required("SessionToken")
-        guard let expiration = CredentialsDocument.parseISO8601(try required("Expiration")) else {
-            throw fail("Credentials/Expiration is not an ISO 8601 date-time")
-        }
-        let assumedRoleArn = result.path(["AssumedRoleUser", "Arn"])?.text
-        let accountId = assumedRoleArn.flatMap { ARN($0)?.accountId } ?? (try? ARN(iamRole: roleArn))?.accountId
-        return AssumedRoleCredentials(
-            credentials: AWSCredentials(
-                accessKeyId: accessKeyId, secretAccessKey: secretAccessKey, sessionToken: sessionToken,
-                expiration: expiration, accountId: accountId),
-            assumedRoleArn: assumedRoleArn,
-            assumedRoleId: result.path(["AssumedRoleUser", "AssumedRoleId"])?.text)
     }
 }

@@ -152,12 +152,13 @@ public struct STSClient: Sendable {
 
 
     /// Reads `AssumeRoleResponse/AssumeRoleResult`. Error messages name the missing element, never a value.
-    static func assumeRoleResult(from document: XMLDocumentNode, roleArn: String) throws -> AssumedRoleCredentials {
+    static func assumeRoleResult(from document: XMLDocumentNode, roleArn: String, operation: String = "AssumeRole") throws -> AssumedRoleCredentials {
         func fail(_ what: String) -> AWSServiceError {
-            AWSServiceError(service: "sts", code: .invalidResponse, message: "Could not read the AssumeRole answer: \(what)", operation: "AssumeRole")
+            AWSServiceError(service: "sts", code: .invalidResponse, message: "Could not read the \(operation) answer: \(what)", operation: operation)
         }
-        guard let result = document.path(["AssumeRoleResult"]) else { throw fail("no AssumeRoleResult element") }
-        guard let credentials = result.child("Credentials") else { throw fail("no AssumeRoleResult/Credentials element") }
+        // `AssumeRoleResult` and `AssumeRoleWithWebIdentityResult` have the same shape.
+        guard let result = document.path(["\(operation)Result"]) else { throw fail("no \(operation)Result element") }
+        guard let credentials = result.child("Credentials") else { throw fail("no \(operation)Result/Credentials element") }
         func required(_ name: String) throws -> String {
             guard let value = credentials.child(name)?.text, !value.isEmpty else { throw fail("no Credentials/\(name) element") }
             return value
