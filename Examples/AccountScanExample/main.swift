@@ -1,3 +1,5 @@
+// swift-format-ignore-file
+// (Not reformatted: README.md shows this file's code exactly, and a test keeps them equal.)
 // Scan whole accounts: every key in the given Regions, findings streamed as they arrive.
 // README.md shows the lines between the markers; a test keeps them equal.
 // Run: swift run AccountScanExample (uses your AWS credentials and configuration; read-only).

@@ -1,3 +1,5 @@
+// swift-format-ignore-file
+// (Not reformatted: README.md shows this file's code exactly, and a test keeps them equal.)
 // A compliance tool that embeds KMSRotation: judge one key from its DescribeKey and
 // GetKeyRotationStatus answers. README.md shows the lines between the markers; a test keeps them equal.
 import Foundation

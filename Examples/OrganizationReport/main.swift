@@ -32,10 +32,12 @@ struct Arguments {
 }
 
 guard let options = Arguments(Array(CommandLine.arguments.dropFirst())) else {
-    FileHandle.standardError.write(Data("""
-        usage: OrganizationReport [--role-name NAME [--account ID]...] [--region R]... [--output-dir DIR]
-        without --role-name: a built-in organization of in-memory accounts\n
-        """.utf8))
+    FileHandle.standardError.write(
+        Data(
+            """
+            usage: OrganizationReport [--role-name NAME [--account ID]...] [--region R]... [--output-dir DIR]
+            without --role-name: a built-in organization of in-memory accounts\n
+            """.utf8))
     exit(64)
 }
 
@@ -65,8 +67,9 @@ func live(roleName: String, accounts: [String], regions: [String]) async throws 
     let targets: [MultiAccountScan.Target]
     if accounts.isEmpty {
         let me = try await sts.getCallerIdentity()
-        targets = MultiAccountScan.organizationTargets(accounts: try await OrganizationsClient(configuration).allAccounts(),
-                                                       roleName: roleName, partition: me.partition ?? "aws", callerAccountId: me.account)
+        targets = MultiAccountScan.organizationTargets(
+            accounts: try await OrganizationsClient(configuration).allAccounts(),
+            roleName: roleName, partition: me.partition ?? "aws", callerAccountId: me.account)
     } else {
         targets = accounts.map { MultiAccountScan.Target.role(.iamRole(partition: "aws", accountId: $0, roleName: roleName)) }
     }
@@ -81,16 +84,19 @@ func demo(regions: [String]) throws -> MultiAccountScan {
     let small = InMemoryKMS(accountId: "444455556666", clock: { SampleAccount.referenceDate })
     small.addKey(.init(rotationEnabled: true, aliases: ["alias/shop"], tags: ["pci": "true"]), region: "us-east-1")
     small.addKey(.init(aliases: ["alias/shop-logs"]), region: "us-east-1")
-    let organization = InMemoryOrganization(accounts: ["111122223333": SampleAccount.demo(), "444455556666": small],
-                                            refusing: ["777788889999"])
+    let organization = InMemoryOrganization(
+        accounts: ["111122223333": SampleAccount.demo(), "444455556666": small],
+        refusing: ["777788889999"])
     let caller = StaticCredentialProvider(AWSCredentials(accessKeyId: "AKIDORGANIZATION", secretAccessKey: "not-a-secret"))
-    let configuration = AWSClientConfiguration(region: "us-east-1", credentialProvider: caller, transport: organization,
-                                               sleeper: { _ in }, now: { SampleAccount.referenceDate })
+    let configuration = AWSClientConfiguration(
+        region: "us-east-1", credentialProvider: caller, transport: organization,
+        sleeper: { _ in }, now: { SampleAccount.referenceDate })
     let targets = ["111122223333", "444455556666", "777788889999"].map {
         MultiAccountScan.Target.role(.iamRole(partition: "aws", accountId: $0, roleName: "KMSRotationAudit"))
     }
-    let scanOptions = RotationChecker.ScanOptions(regions: regions.isEmpty ? ["us-east-1", "eu-west-1"] : regions,
-                                                  now: { SampleAccount.referenceDate })
+    let scanOptions = RotationChecker.ScanOptions(
+        regions: regions.isEmpty ? ["us-east-1", "eu-west-1"] : regions,
+        now: { SampleAccount.referenceDate })
     return MultiAccountScan(targets: targets, options: .init(scan: scanOptions), sts: try STSClient(configuration)) { credentials, region in
         try KMSClient(configuration.with(region: region).with(credentialProvider: credentials))
     }
@@ -112,7 +118,8 @@ final class InMemoryOrganization: HTTPTransport, @unchecked Sendable {
         if request.url.host?.hasPrefix("sts.") == true { return assumeRole(request) }
         let authorization = request.headers["Authorization"] ?? ""
         guard let start = authorization.range(of: "Credential=ASIA")?.upperBound,
-              let kms = accounts[String(authorization[start...].prefix(12))] else {
+            let kms = accounts[String(authorization[start...].prefix(12))]
+        else {
             return HTTPResponse(status: 400, body: Data(#"{"__type":"UnrecognizedClientException","message":"invalid token"}"#.utf8))
         }
         return try await kms.send(request)
@@ -123,7 +130,8 @@ final class InMemoryOrganization: HTTPTransport, @unchecked Sendable {
         let roleArn = form.first { $0.hasPrefix("RoleArn=") }.map { String($0.dropFirst(8)).removingPercentEncoding ?? "" } ?? ""
         let account = (try? ARN(iamRole: roleArn))?.accountId ?? ""
         guard accounts[account] != nil, !refusing.contains(account) else {
-            let body = "<ErrorResponse><Error><Type>Sender</Type><Code>AccessDenied</Code>"
+            let body =
+                "<ErrorResponse><Error><Type>Sender</Type><Code>AccessDenied</Code>"
                 + "<Message>not authorized to perform: sts:AssumeRole on resource: \(roleArn)</Message></Error></ErrorResponse>"
             return HTTPResponse(status: 403, headers: ["Content-Type": "text/xml"], body: Data(body.utf8))
         }

@@ -28,11 +28,14 @@ if demo {
     let kms = SampleAccount.demo()
     kms.setLatency(.milliseconds(20))  // a little network-like latency, so progress is visible
     let credentials = StaticCredentialProvider(AWSCredentials(accessKeyId: "AKIDSTREAMINGDEMO", secretAccessKey: "not-a-secret"))
-    let options = RotationChecker.ScanOptions(regions: regions.isEmpty ? SampleAccount.enabledRegions : regions,
-                                              concurrencyPerRegion: 2, now: { SampleAccount.referenceDate })
+    let options = RotationChecker.ScanOptions(
+        regions: regions.isEmpty ? SampleAccount.enabledRegions : regions,
+        concurrencyPerRegion: 2, now: { SampleAccount.referenceDate })
     checker = RotationChecker(options: options) { region in
-        try KMSClient(AWSClientConfiguration(region: region, credentialProvider: credentials, transport: kms,
-                                             sleeper: { _ in }, now: { SampleAccount.referenceDate }))
+        try KMSClient(
+            AWSClientConfiguration(
+                region: region, credentialProvider: credentials, transport: kms,
+                sleeper: { _ in }, now: { SampleAccount.referenceDate }))
     }
 } else {
     let environment = ProcessInfo.processInfo.environment
@@ -100,6 +103,7 @@ interrupt.resume()
 let tally = await scan.value
 interrupt.cancel()
 if isatty(STDERR_FILENO) == 1 { FileHandle.standardError.write(Data("\n".utf8)) }
-print("\(tally.findings) findings, \(tally.nonCompliant) NON_COMPLIANT, \(tally.errors) scan errors"
-      + (tally.stoppedEarly ? " (stopped early: the rest of the account was not scanned)" : ""))
+print(
+    "\(tally.findings) findings, \(tally.nonCompliant) NON_COMPLIANT, \(tally.errors) scan errors"
+        + (tally.stoppedEarly ? " (stopped early: the rest of the account was not scanned)" : ""))
 exit(tally.nonCompliant > 0 ? 3 : tally.errors > 0 || tally.stoppedEarly ? 4 : 0)

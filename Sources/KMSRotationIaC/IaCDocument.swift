@@ -101,8 +101,10 @@ public struct IaCDocument: Sendable {
     ///   - region: The Region the document deploys to; `nil` when not known.
     /// - Returns: One finding per key, in the order the file declares them.
     public func findings(policies: PolicyResolver, accountId: String? = nil, region: String? = nil) -> [RotationFinding] {
-        DeclarationJudge(declarations: declarations, dialect: dialect, file: path, resolver: policies,
-                         accountId: accountId, region: region).findings()
+        DeclarationJudge(
+            declarations: declarations, dialect: dialect, file: path, resolver: policies,
+            accountId: accountId, region: region
+        ).findings()
     }
 
     var dialect: Dialect {
@@ -116,8 +118,9 @@ public struct IaCDocument: Sendable {
     // MARK: - Reading
 
     private static func malformed(_ error: SyntaxError, path: String, what: String) -> IaCError {
-        IaCError(kind: .malformed, file: path, line: error.position?.line, column: error.position?.column,
-                 message: "\(what): \(error.message)")
+        IaCError(
+            kind: .malformed, file: path, line: error.position?.line, column: error.position?.column,
+            message: "\(what): \(error.message)")
     }
 
     /// Whether the start of a file that failed to parse says it meant to be a plan or a template, so that
@@ -147,8 +150,9 @@ public struct IaCDocument: Sendable {
             }
         } catch let error as SyntaxError {
             guard looksLikeIaC(data) else {
-                throw IaCError(kind: .notInfrastructureAsCode, file: path, line: error.position?.line,
-                               message: "not a Terraform plan or CloudFormation template (not valid JSON: \(error.message))")
+                throw IaCError(
+                    kind: .notInfrastructureAsCode, file: path, line: error.position?.line,
+                    message: "not a Terraform plan or CloudFormation template (not valid JSON: \(error.message))")
             }
             throw malformed(error, path: path, what: "invalid JSON")
         } catch {
@@ -168,14 +172,16 @@ public struct IaCDocument: Sendable {
                 throw IaCError(kind: .malformed, file: path, message: "invalid Terraform plan: \(error)")
             }
             guard let version = reader.formatVersion, version.split(separator: ".").first == "1" else {
-                throw IaCError(kind: .malformed, file: path, line: 1,
-                               message: "Terraform plan format_version \(reader.formatVersion.map { "'\($0)'" } ?? "(missing)") is not 1.x")
+                throw IaCError(
+                    kind: .malformed, file: path, line: 1,
+                    message: "Terraform plan format_version \(reader.formatVersion.map { "'\($0)'" } ?? "(missing)") is not 1.x")
             }
             return (.terraformPlan, reader.declarations())
         }
         guard keys.contains("Resources") else {
-            throw IaCError(kind: .notInfrastructureAsCode, file: path,
-                           message: "not a Terraform plan (no format_version and planned_values) or CloudFormation template (no Resources)")
+            throw IaCError(
+                kind: .notInfrastructureAsCode, file: path,
+                message: "not a Terraform plan (no format_version and planned_values) or CloudFormation template (no Resources)")
         }
         guard data.count <= maximumTemplateBytes else {
             throw IaCError(kind: .tooLarge, file: path, message: "a template larger than \(maximumTemplateBytes >> 20) MiB")
@@ -195,20 +201,23 @@ public struct IaCDocument: Sendable {
         }
         if data.starts(with: [0x50, 0x4B, 0x03, 0x04]) {
             // `terraform plan -out` writes a zip archive.
-            throw IaCError(kind: .notInfrastructureAsCode, file: path,
-                           message: "a binary Terraform plan: convert it with terraform show -json PLAN > plan.json")
+            throw IaCError(
+                kind: .notInfrastructureAsCode, file: path,
+                message: "a binary Terraform plan: convert it with terraform show -json PLAN > plan.json")
         }
         guard let text = String(data: data, encoding: .utf8) else {
-            throw IaCError(kind: .notInfrastructureAsCode, file: path,
-                           message: "not a Terraform plan or CloudFormation template (not UTF-8 text)")
+            throw IaCError(
+                kind: .notInfrastructureAsCode, file: path,
+                message: "not a Terraform plan or CloudFormation template (not UTF-8 text)")
         }
         let root: TreeNode?
         do {
             root = try YAMLTree.parse(text)
         } catch {
             guard looksLikeIaC(data) else {
-                throw IaCError(kind: .notInfrastructureAsCode, file: path, line: error.position?.line,
-                               message: "not a Terraform plan or CloudFormation template (not valid YAML: \(error.message))")
+                throw IaCError(
+                    kind: .notInfrastructureAsCode, file: path, line: error.position?.line,
+                    message: "not a Terraform plan or CloudFormation template (not valid YAML: \(error.message))")
             }
             throw malformed(error, path: path, what: "invalid YAML")
         }
@@ -221,8 +230,9 @@ public struct IaCDocument: Sendable {
     private static func template(_ root: TreeNode, path: String, dialect: Dialect) throws(IaCError) -> (Kind, [KeyDeclaration]) {
         guard CloudFormationReader.isTemplate(root) else {
             let position = root.member("Resources")?.keyPosition
-            throw IaCError(kind: .malformed, file: path, line: position?.line, column: position?.column,
-                           message: "invalid CloudFormation template: Resources is not a mapping of logical IDs to resources")
+            throw IaCError(
+                kind: .malformed, file: path, line: position?.line, column: position?.column,
+                message: "invalid CloudFormation template: Resources is not a mapping of logical IDs to resources")
         }
         let declarations = CloudFormationReader(root: root, dialect: dialect).declarations()
         return (dialect == .cloudFormationJSON ? .cloudFormationJSON : .cloudFormationYAML, declarations)

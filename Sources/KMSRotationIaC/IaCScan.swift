@@ -49,7 +49,7 @@ public struct IaCScan: Sendable {
         for file in files where seen.insert(file).inserted {
             do {
                 scan.documents.append(try IaCDocument(contentsOf: URL(fileURLWithPath: file), path: file))
-            } catch where error.kind == .notInfrastructureAsCode {
+            } catch  where error.kind == .notInfrastructureAsCode {
                 scan.skipped.append(error)
             } catch {
                 scan.failures.append(error)
@@ -96,17 +96,21 @@ public struct IaCScan: Sendable {
     ///   - region: The Region the documents deploy to; `nil` when not known.
     ///   - generatedAt: The report's time.
     /// - Returns: The report.
-    public func report(policies: PolicyResolver, accountId: String? = nil, region: String? = nil,
-                       generatedAt: Date = Date()) -> RotationReport {
+    public func report(
+        policies: PolicyResolver, accountId: String? = nil, region: String? = nil,
+        generatedAt: Date = Date()
+    ) -> RotationReport {
         let errors = failures.map { failure in
-            ScanError(region: failure.file, operation: failure.file.hasSuffix(".json") ? "ReadPlanOrTemplate" : "ReadTemplate",
-                      code: failure.kind.description,
-                      message: failure.line.map { line in
-                          "line \(line)\(failure.column.map { ", column \($0)" } ?? ""): \(failure.message)"
-                      } ?? failure.message)
+            ScanError(
+                region: failure.file, operation: failure.file.hasSuffix(".json") ? "ReadPlanOrTemplate" : "ReadTemplate",
+                code: failure.kind.description,
+                message: failure.line.map { line in
+                    "line \(line)\(failure.column.map { ", column \($0)" } ?? ""): \(failure.message)"
+                } ?? failure.message)
         }
-        return RotationReport(findings: findings(policies: policies, accountId: accountId, region: region), errors: errors,
-                              policy: policies.defaultPolicy, regions: [], generatedAt: generatedAt)
+        return RotationReport(
+            findings: findings(policies: policies, accountId: accountId, region: region), errors: errors,
+            policy: policies.defaultPolicy, regions: [], generatedAt: generatedAt)
     }
 
     // MARK: - Walking

@@ -24,11 +24,15 @@ extension InMemoryKMS {
         /// HTTP 400 `ThrottlingException` "Rate exceeded", as KMS answers above the request quota.
         public static let throttling = Fault(status: 400, code: "ThrottlingException", message: "Rate exceeded")
         /// HTTP 500 `KMSInternalException`: a transient internal error.
-        public static let internalError = Fault(status: 500, code: "KMSInternalException", message: "An internal error occurred. Please retry your request.")
+        public static let internalError = Fault(
+            status: 500, code: "KMSInternalException", message: "An internal error occurred. Please retry your request.")
         /// HTTP 503 `ServiceUnavailable`: the AWS common error for an overloaded endpoint.
-        public static let serviceUnavailable = Fault(status: 503, code: "ServiceUnavailable", message: "The request has failed due to a temporary failure of the server.")
+        public static let serviceUnavailable = Fault(
+            status: 503, code: "ServiceUnavailable", message: "The request has failed due to a temporary failure of the server.")
         /// HTTP 503 `DependencyTimeoutException`: a KMS dependency timed out.
-        public static let dependencyTimeout = Fault(status: 503, code: "DependencyTimeoutException", message: "The system timed out while trying to fulfill the request. You can retry the request.")
+        public static let dependencyTimeout = Fault(
+            status: 503, code: "DependencyTimeoutException",
+            message: "The system timed out while trying to fulfill the request. You can retry the request.")
     }
 
     /// Which of the matching requests an injected fault hits.

@@ -38,7 +38,9 @@ extension KMSState {
             let body = Wire.encode(ErrorBody(type: "KMSInternalException", message: "\(error)"))
             response = Wire.response(body, status: 500, requestId: requestId)
         }
-        calls.append(InMemoryKMS.Call(operation: operation ?? target ?? "", region: region, keyId: currentKeyId, status: response.status, errorCode: errorCode))
+        calls.append(
+            InMemoryKMS.Call(
+                operation: operation ?? target ?? "", region: region, keyId: currentKeyId, status: response.status, errorCode: errorCode))
         return response
     }
 
@@ -69,7 +71,8 @@ extension KMSState {
         case "GetKeyLastUsage": return try getKeyLastUsage(body, region: region)
         case "EnableKeyRotation":
             let input = try Wire.decode(EnableKeyRotationInput.self, from: body)
-            return try setRotation("EnableKeyRotation", keyId: input.KeyId, enable: true, period: input.RotationPeriodInDays, region: region)
+            return try setRotation(
+                "EnableKeyRotation", keyId: input.KeyId, enable: true, period: input.RotationPeriodInDays, region: region)
         case "DisableKeyRotation":
             let input = try Wire.decode(KeyIdInput.self, from: body)
             return try setRotation("DisableKeyRotation", keyId: input.KeyId, enable: false, period: nil, region: region)
@@ -116,7 +119,11 @@ extension KMSState {
     }
 
     private func deniedByKeyPolicy(_ operation: String, _ key: StoredKey) -> KMSFault {
-        KMSFault("AccessDeniedException", "User: arn:\(Wire.partition(of: key.region)):iam::\(accountId):user/auditor is not authorized to perform: kms:\(operation) on resource: \(key.arn) because no resource-based policy allows the kms:\(operation) action")
+        KMSFault(
+            "AccessDeniedException",
+            "User: arn:\(Wire.partition(of: key.region)):iam::\(accountId):user/auditor is not authorized to perform: kms:\(operation) "
+                + "on resource: \(key.arn) because no resource-based policy allows the kms:\(operation) action"
+        )
     }
 
     // MARK: Reading
@@ -124,14 +131,17 @@ extension KMSState {
     private mutating func listKeys(_ body: Data, region: String) throws -> Data {
         let input = try Wire.decode(PagedInput.self, from: body)
         let order = regions[region]?.order ?? []
-        let window = try Pager.window(limit: input.Limit, marker: input.Marker, range: 1...1000, defaultLimit: 100, operation: "ListKeys", scope: region, count: order.count)
+        let window = try Pager.window(
+            limit: input.Limit, marker: input.Marker, range: 1...1000, defaultLimit: 100, operation: "ListKeys", scope: region,
+            count: order.count)
         try authorize("ListKeys", region: region, key: nil)
         let page = Pager.page(order, offset: window.offset, limit: window.limit, operation: "ListKeys", scope: region)
-        return Wire.encode(ListKeysOutput(
-            Keys: page.items.map { KeyListEntry(KeyId: $0, KeyArn: keyArn($0, region: region)) },
-            NextMarker: page.nextMarker,
-            Truncated: page.nextMarker != nil
-        ))
+        return Wire.encode(
+            ListKeysOutput(
+                Keys: page.items.map { KeyListEntry(KeyId: $0, KeyArn: keyArn($0, region: region)) },
+                NextMarker: page.nextMarker,
+                Truncated: page.nextMarker != nil
+            ))
     }
 
     private mutating func describeKey(_ body: Data, region: String) throws -> Data {
@@ -149,7 +159,9 @@ extension KMSState {
         let key = try refreshed(lookup(input.KeyId, region: region, allowAlias: false))
         try authorize("GetKeyRotationStatus", region: region, key: key)
         if key.isAWSManaged {
-            return Wire.encode(GetKeyRotationStatusOutput(KeyRotationEnabled: true, KeyId: key.arn, RotationPeriodInDays: 365, NextRotationDate: key.rotation.nextRotationDate))
+            return Wire.encode(
+                GetKeyRotationStatusOutput(
+                    KeyRotationEnabled: true, KeyId: key.arn, RotationPeriodInDays: 365, NextRotationDate: key.rotation.nextRotationDate))
         }
         if let reason = key.rotationIneligibility {
             switch options.ineligibleRotationStatus {
@@ -162,13 +174,14 @@ extension KMSState {
             let owner = rotationOwner(of: key)
             let rotation = owner.rotation
             let rotates = rotation.enabled && key.isEnabled && owner.isEnabled
-            return Wire.encode(GetKeyRotationStatusOutput(
-                KeyRotationEnabled: rotation.enabled,
-                KeyId: key.arn,
-                RotationPeriodInDays: rotation.enabled ? rotation.periodInDays : nil,
-                NextRotationDate: rotates ? rotation.nextRotationDate : nil,
-                OnDemandRotationStartDate: rotation.onDemandStartedAt
-            ))
+            return Wire.encode(
+                GetKeyRotationStatusOutput(
+                    KeyRotationEnabled: rotation.enabled,
+                    KeyId: key.arn,
+                    RotationPeriodInDays: rotation.enabled ? rotation.periodInDays : nil,
+                    NextRotationDate: rotates ? rotation.nextRotationDate : nil,
+                    OnDemandRotationStartDate: rotation.onDemandStartedAt
+                ))
         case .pendingDeletion, .pendingReplicaDeletion:
             // Documented: "While a KMS key is pending deletion, its key rotation status is false."
             return Wire.encode(GetKeyRotationStatusOutput(KeyRotationEnabled: false, KeyId: key.arn))
@@ -197,14 +210,18 @@ extension KMSState {
             scope = region
         }
         entries.sort { $0.AliasName < $1.AliasName }
-        let window = try Pager.window(limit: input.Limit, marker: input.Marker, range: 1...100, defaultLimit: 50, operation: "ListAliases", scope: scope, count: entries.count)
+        let window = try Pager.window(
+            limit: input.Limit, marker: input.Marker, range: 1...100, defaultLimit: 50, operation: "ListAliases", scope: scope,
+            count: entries.count)
         let page = Pager.page(entries, offset: window.offset, limit: window.limit, operation: "ListAliases", scope: scope)
         return Wire.encode(ListAliasesOutput(Aliases: page.items, NextMarker: page.nextMarker, Truncated: page.nextMarker != nil))
     }
 
     private func aliasEntry(region: String) -> (StoredAlias) -> AliasListEntry {
         { alias in
-            AliasListEntry(AliasName: alias.name, AliasArn: self.aliasArn(alias.name, region: region), TargetKeyId: alias.targetKeyId, CreationDate: alias.creationDate, LastUpdatedDate: alias.lastUpdatedDate)
+            AliasListEntry(
+                AliasName: alias.name, AliasArn: self.aliasArn(alias.name, region: region), TargetKeyId: alias.targetKeyId,
+                CreationDate: alias.creationDate, LastUpdatedDate: alias.lastUpdatedDate)
         }
     }
 
@@ -214,7 +231,9 @@ extension KMSState {
         try authorize("ListResourceTags", region: region, key: key)
         let tags = key.tags.sorted { $0.key < $1.key }.map { TagEntry(TagKey: $0.key, TagValue: $0.value) }
         let scope = "\(region)/\(key.keyId)"
-        let window = try Pager.window(limit: input.Limit, marker: input.Marker, range: 1...50, defaultLimit: 50, operation: "ListResourceTags", scope: scope, count: tags.count)
+        let window = try Pager.window(
+            limit: input.Limit, marker: input.Marker, range: 1...50, defaultLimit: 50, operation: "ListResourceTags", scope: scope,
+            count: tags.count)
         let page = Pager.page(tags, offset: window.offset, limit: window.limit, operation: "ListResourceTags", scope: scope)
         return Wire.encode(ListResourceTagsOutput(Tags: page.items, NextMarker: page.nextMarker, Truncated: page.nextMarker != nil))
     }
@@ -228,7 +247,8 @@ extension KMSState {
         let key = try refreshed(lookup(input.KeyId, region: region, allowAlias: false))
         try authorize("ListKeyRotations", region: region, key: key)
         // Imported material rotates on demand (since 2025), so its history is listed too.
-        let importedWithMaterial = key.origin == InMemoryKMS.Origin.external.rawValue
+        let importedWithMaterial =
+            key.origin == InMemoryKMS.Origin.external.rawValue
             && key.keySpec == InMemoryKMS.KeySpec.symmetricDefault.rawValue && key.keyState != InMemoryKMS.KeyState.pendingImport.rawValue
         if let reason = key.rotationIneligibility, !importedWithMaterial {
             throw KMSFault.unsupported(reason)
@@ -241,19 +261,25 @@ extension KMSState {
         func state(_ generation: Int) -> String { generation == current ? "CURRENT" : "NON_CURRENT" }
         var entries: [RotationsListEntry] = []
         if include == "ALL_KEY_MATERIAL" {
-            entries.append(RotationsListEntry(KeyId: key.keyId, KeyMaterialId: Identifiers.keyMaterialId(keyId: key.keyId, generation: 0), KeyMaterialState: state(0)))
+            entries.append(
+                RotationsListEntry(
+                    KeyId: key.keyId, KeyMaterialId: Identifiers.keyMaterialId(keyId: key.keyId, generation: 0), KeyMaterialState: state(0))
+            )
         }
         for (index, event) in history.enumerated() {
-            entries.append(RotationsListEntry(
-                KeyId: key.keyId,
-                KeyMaterialId: Identifiers.keyMaterialId(keyId: key.keyId, generation: index + 1),
-                KeyMaterialState: state(index + 1),
-                RotationDate: event.date,
-                RotationType: event.type.rawValue
-            ))
+            entries.append(
+                RotationsListEntry(
+                    KeyId: key.keyId,
+                    KeyMaterialId: Identifiers.keyMaterialId(keyId: key.keyId, generation: index + 1),
+                    KeyMaterialState: state(index + 1),
+                    RotationDate: event.date,
+                    RotationType: event.type.rawValue
+                ))
         }
         let scope = "\(region)/\(key.keyId)/\(include)"
-        let window = try Pager.window(limit: input.Limit, marker: input.Marker, range: 1...1000, defaultLimit: 100, operation: "ListKeyRotations", scope: scope, count: entries.count)
+        let window = try Pager.window(
+            limit: input.Limit, marker: input.Marker, range: 1...1000, defaultLimit: 100, operation: "ListKeyRotations", scope: scope,
+            count: entries.count)
         let page = Pager.page(entries, offset: window.offset, limit: window.limit, operation: "ListKeyRotations", scope: scope)
         return Wire.encode(ListKeyRotationsOutput(Rotations: page.items, NextMarker: page.nextMarker, Truncated: page.nextMarker != nil))
     }
@@ -264,8 +290,10 @@ extension KMSState {
         let key = try lookup(input.KeyId, region: region, allowAlias: false)
         try authorize("GetKeyLastUsage", region: region, key: key)
         let usage = key.lastUsedDate.map { GetKeyLastUsageOutput.Usage(Operation: "Decrypt", Timestamp: $0) }
-        return Wire.encode(GetKeyLastUsageOutput(KeyId: key.keyId, KeyLastUsage: usage, TrackingStartDate: key.creationDate,
-                                                 KeyCreationDate: key.creationDate))
+        return Wire.encode(
+            GetKeyLastUsageOutput(
+                KeyId: key.keyId, KeyLastUsage: usage, TrackingStartDate: key.creationDate,
+                KeyCreationDate: key.creationDate))
     }
 
     private mutating func getKeyPolicy(_ body: Data, region: String) throws -> Data {
@@ -290,10 +318,14 @@ extension KMSState {
         let key = try refreshed(lookup(keyId, region: region, allowAlias: false))
         try authorize(operation, region: region, key: key)
         if key.isAWSManaged {
-            throw KMSFault.unsupported("\(key.arn) is an AWS managed key. AWS rotates AWS managed keys every year; their rotation cannot be changed.")
+            throw KMSFault.unsupported(
+                "\(key.arn) is an AWS managed key. AWS rotates AWS managed keys every year; their rotation cannot be changed.")
         }
         if case .replica(let primaryRegion) = key.role {
-            throw KMSFault.unsupported("\(key.arn) is a multi-Region replica key. Rotation is shared by related multi-Region keys: set it on the primary key \(keyArn(key.keyId, region: primaryRegion)).")
+            throw KMSFault.unsupported(
+                "\(key.arn) is a multi-Region replica key. Rotation is shared by related multi-Region keys: set it on the primary key "
+                    + "\(keyArn(key.keyId, region: primaryRegion))."
+            )
         }
         if let reason = key.rotationIneligibility { throw KMSFault.unsupported(reason) }
         try requireEnabled(key)
@@ -319,10 +351,16 @@ extension KMSState {
             throw KMSFault.unsupported("\(key.arn) is an AWS managed key. You cannot initiate on-demand rotation of AWS managed keys.")
         }
         if case .replica(let primaryRegion) = key.role {
-            throw KMSFault.unsupported("\(key.arn) is a multi-Region replica key. Invoke on-demand rotation on the primary key \(keyArn(key.keyId, region: primaryRegion)).")
+            throw KMSFault.unsupported(
+                "\(key.arn) is a multi-Region replica key. Invoke on-demand rotation on the primary key "
+                    + "\(keyArn(key.keyId, region: primaryRegion))."
+            )
         }
         if key.origin == InMemoryKMS.Origin.external.rawValue, key.keySpec == InMemoryKMS.KeySpec.symmetricDefault.rawValue {
-            throw KMSFault.unsupported("\(key.arn) has imported key material. On-demand rotation needs new key material imported in state PENDING_ROTATION, which this in-memory KMS does not model.")
+            throw KMSFault.unsupported(
+                "\(key.arn) has imported key material. On-demand rotation needs new key material imported in state PENDING_ROTATION, "
+                    + "which this in-memory KMS does not model."
+            )
         }
         if let reason = key.rotationIneligibility { throw KMSFault.unsupported(reason) }
         try requireEnabled(key)
@@ -334,7 +372,8 @@ extension KMSState {
             throw KMSFault.conflict("An automatic rotation of \(key.arn) is in progress or scheduled to begin within the next 20 minutes.")
         }
         guard rotation.onDemandCount < options.onDemandRotationLimit else {
-            throw KMSFault.limitExceeded("\(key.arn) has reached the limit of \(options.onDemandRotationLimit) on-demand rotations per key.")
+            throw KMSFault.limitExceeded(
+                "\(key.arn) has reached the limit of \(options.onDemandRotationLimit) on-demand rotations per key.")
         }
         rotation.onDemandStartedAt = now
         regions[region]?.keys[key.keyId]?.rotation = rotation
@@ -347,29 +386,42 @@ extension KMSState {
     private mutating func createKey(_ body: Data, region: String) throws -> Data {
         let input = try Wire.decode(CreateKeyInput.self, from: body)
         if input.KeySpec != nil, input.CustomerMasterKeySpec != nil {
-            throw KMSFault("ValidationException", "You cannot specify KeySpec and CustomerMasterKeySpec in the same request. CustomerMasterKeySpec is deprecated.")
+            throw KMSFault(
+                "ValidationException",
+                "You cannot specify KeySpec and CustomerMasterKeySpec in the same request. CustomerMasterKeySpec is deprecated.")
         }
         let spec = input.KeySpec ?? input.CustomerMasterKeySpec ?? "SYMMETRIC_DEFAULT"
         let modelledSpecs = InMemoryKMS.KeySpec.modelled.map(\.rawValue)
-        guard modelledSpecs.contains(spec) else { throw KMSFault.enumValue(spec, member: input.KeySpec != nil ? "KeySpec" : "CustomerMasterKeySpec", modelledSpecs) }
+        guard modelledSpecs.contains(spec) else {
+            throw KMSFault.enumValue(spec, member: input.KeySpec != nil ? "KeySpec" : "CustomerMasterKeySpec", modelledSpecs)
+        }
         let usage = input.KeyUsage ?? "ENCRYPT_DECRYPT"
         guard Self.keyUsages.contains(usage) else { throw KMSFault.enumValue(usage, member: "KeyUsage", Self.keyUsages) }
         guard Self.validUsages(for: spec)?.contains(usage) == true else {
-            throw KMSFault("ValidationException", "KeyUsage \(usage) is not compatible with KeySpec \(spec). Valid key usages: \((Self.validUsages(for: spec) ?? []).joined(separator: ", ")).")
+            throw KMSFault(
+                "ValidationException",
+                "KeyUsage \(usage) is not compatible with KeySpec \(spec). Valid key usages: "
+                    + "\((Self.validUsages(for: spec) ?? []).joined(separator: ", "))."
+            )
         }
         let origin = input.Origin ?? "AWS_KMS"
         guard Self.origins.contains(origin) else { throw KMSFault.enumValue(origin, member: "Origin", Self.origins) }
         let description = input.Description ?? ""
         guard description.count <= 8192 else {
-            throw KMSFault.validation(value: description, member: "Description", constraint: "Member must have length less than or equal to 8192")
+            throw KMSFault.validation(
+                value: description, member: "Description", constraint: "Member must have length less than or equal to 8192")
         }
         let customKeyStore = origin == "AWS_CLOUDHSM" || origin == "EXTERNAL_KEY_STORE"
         if customKeyStore {
             guard input.CustomKeyStoreId != nil else {
                 throw KMSFault("ValidationException", "CustomKeyStoreId is required when Origin is \(origin).")
             }
-            guard spec == "SYMMETRIC_DEFAULT" else { throw KMSFault.unsupported("Keys in custom key stores must be symmetric encryption keys (SYMMETRIC_DEFAULT), not \(spec).") }
-            guard input.MultiRegion != true else { throw KMSFault.unsupported("Multi-Region keys cannot be created in a custom key store.") }
+            guard spec == "SYMMETRIC_DEFAULT" else {
+                throw KMSFault.unsupported("Keys in custom key stores must be symmetric encryption keys (SYMMETRIC_DEFAULT), not \(spec).")
+            }
+            guard input.MultiRegion != true else {
+                throw KMSFault.unsupported("Multi-Region keys cannot be created in a custom key store.")
+            }
         } else if input.CustomKeyStoreId != nil {
             throw KMSFault("ValidationException", "CustomKeyStoreId requires Origin AWS_CLOUDHSM or EXTERNAL_KEY_STORE, not \(origin).")
         }
@@ -450,14 +502,18 @@ extension KMSState {
             key.pendingWindowInDays = nil
         }
         store(key)
-        return Wire.encode(ScheduleKeyDeletionOutput(KeyId: key.arn, DeletionDate: key.deletionDate, KeyState: key.keyState, PendingWindowInDays: window))
+        return Wire.encode(
+            ScheduleKeyDeletionOutput(KeyId: key.arn, DeletionDate: key.deletionDate, KeyState: key.keyState, PendingWindowInDays: window))
     }
 
     private mutating func cancelKeyDeletion(_ body: Data, region: String) throws -> Data {
         let input = try Wire.decode(KeyIdInput.self, from: body)
         var key = try lookup(input.KeyId, region: region, allowAlias: false)
         try authorize("CancelKeyDeletion", region: region, key: key)
-        guard key.keyState == InMemoryKMS.KeyState.pendingDeletion.rawValue || key.keyState == InMemoryKMS.KeyState.pendingReplicaDeletion.rawValue else {
+        guard
+            key.keyState == InMemoryKMS.KeyState.pendingDeletion.rawValue
+                || key.keyState == InMemoryKMS.KeyState.pendingReplicaDeletion.rawValue
+        else {
             throw KMSFault.invalidState("\(key.arn) is not pending deletion.")
         }
         // Documented: a key whose deletion is cancelled is Disabled.
@@ -481,24 +537,31 @@ extension KMSState {
             throw KMSFault.alreadyExists("An alias with the name \(aliasArn(name, region: region)) already exists")
         }
         if key.isAWSManaged { throw deniedByKeyPolicy("CreateAlias", key) }
-        if key.keyState == InMemoryKMS.KeyState.pendingDeletion.rawValue || key.keyState == InMemoryKMS.KeyState.pendingReplicaDeletion.rawValue {
+        if key.keyState == InMemoryKMS.KeyState.pendingDeletion.rawValue
+            || key.keyState == InMemoryKMS.KeyState.pendingReplicaDeletion.rawValue
+        {
             throw KMSFault.invalidState("\(key.arn) is pending deletion.")
         }
         let now = self.now
-        regions[region, default: RegionStore()].aliases[name] = StoredAlias(name: name, targetKeyId: key.keyId, creationDate: now, lastUpdatedDate: now)
+        regions[region, default: RegionStore()].aliases[name] = StoredAlias(
+            name: name, targetKeyId: key.keyId, creationDate: now, lastUpdatedDate: now)
         return Wire.encode(EmptyOutput())
     }
 
     static func validateAliasName(_ name: String) throws {
         guard name.hasPrefix("alias/"), name.count > "alias/".count else {
-            throw KMSFault.invalidAliasName("Alias must start with the prefix \"alias/\". Please see https://docs.aws.amazon.com/kms/latest/developerguide/kms-alias.html")
+            throw KMSFault.invalidAliasName(
+                "Alias must start with the prefix \"alias/\". Please see "
+                    + "https://docs.aws.amazon.com/kms/latest/developerguide/kms-alias.html"
+            )
         }
         guard !name.hasPrefix("alias/aws/") else {
             throw KMSFault.invalidAliasName("Alias names cannot begin with alias/aws/. That prefix is reserved for AWS managed keys.")
         }
         let allowed = CharacterSet(charactersIn: "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789/_-")
         guard name.unicodeScalars.allSatisfy(allowed.contains) else {
-            throw KMSFault.validation(value: name, member: "AliasName", constraint: "Member must satisfy regular expression pattern: ^[a-zA-Z0-9:/_-]+$")
+            throw KMSFault.validation(
+                value: name, member: "AliasName", constraint: "Member must satisfy regular expression pattern: ^[a-zA-Z0-9:/_-]+$")
         }
     }
 
@@ -515,19 +578,25 @@ extension KMSState {
         case .replica: throw KMSFault.unsupported("\(key.arn) is a replica key. Replicate the primary key.")
         case .primary: break
         }
-        guard replicaRegion != region else { throw KMSFault("ValidationException", "The replica Region must differ from the primary key's Region.") }
-        guard !disabledRegions.contains(replicaRegion) else { throw KMSFault.unsupported("The Region \(replicaRegion) is not enabled in this account.") }
+        guard replicaRegion != region else {
+            throw KMSFault("ValidationException", "The replica Region must differ from the primary key's Region.")
+        }
+        guard !disabledRegions.contains(replicaRegion) else {
+            throw KMSFault.unsupported("The Region \(replicaRegion) is not enabled in this account.")
+        }
         guard self.key(key.keyId, region: replicaRegion) == nil else {
             throw KMSFault.alreadyExists("\(keyArn(key.keyId, region: replicaRegion)) already exists.")
         }
         try requireEnabled(key)
         var tags: [String: String] = [:]
         for tag in input.Tags ?? [] { tags[tag.TagKey] = tag.TagValue }
-        let replica = try seedReplica(of: key.keyId, region: replicaRegion, keyState: .enabled, description: input.Description, aliases: [], tags: tags)
-        return Wire.encode(ReplicateKeyOutput(
-            ReplicaKeyMetadata: metadata(replica),
-            ReplicaPolicy: defaultPolicy(region: replicaRegion),
-            ReplicaTags: tags.sorted { $0.key < $1.key }.map { TagEntry(TagKey: $0.key, TagValue: $0.value) }
-        ))
+        let replica = try seedReplica(
+            of: key.keyId, region: replicaRegion, keyState: .enabled, description: input.Description, aliases: [], tags: tags)
+        return Wire.encode(
+            ReplicateKeyOutput(
+                ReplicaKeyMetadata: metadata(replica),
+                ReplicaPolicy: defaultPolicy(region: replicaRegion),
+                ReplicaTags: tags.sorted { $0.key < $1.key }.map { TagEntry(TagKey: $0.key, TagValue: $0.value) }
+            ))
     }
 }

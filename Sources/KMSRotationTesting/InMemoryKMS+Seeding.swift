@@ -27,9 +27,12 @@ extension KMSState {
             origin: origin.rawValue,
             keyState: state.rawValue,
             role: seed.multiRegion ? .primary : .none,
-            customKeyStoreId: seed.customKeyStoreId ?? (customKeyStore ? "cks-" + Identifiers.hexDigits(seed: "cks:\(accountId):\(origin)", index: 0, count: 17) : nil),
-            cloudHsmClusterId: seed.cloudHsmClusterId ?? (origin == .awsCloudHSM ? "cluster-" + Identifiers.hexDigits(seed: "cluster:\(accountId)", index: 0, count: 11) : nil),
-            xksKeyId: seed.xksKeyId ?? (origin == .externalKeyStore ? "xks-key-" + Identifiers.hexDigits(seed: "xks:\(keyId)", index: 0, count: 16) : nil),
+            customKeyStoreId: seed.customKeyStoreId
+                ?? (customKeyStore ? "cks-" + Identifiers.hexDigits(seed: "cks:\(accountId):\(origin)", index: 0, count: 17) : nil),
+            cloudHsmClusterId: seed.cloudHsmClusterId
+                ?? (origin == .awsCloudHSM ? "cluster-" + Identifiers.hexDigits(seed: "cluster:\(accountId)", index: 0, count: 11) : nil),
+            xksKeyId: seed.xksKeyId
+                ?? (origin == .externalKeyStore ? "xks-key-" + Identifiers.hexDigits(seed: "xks:\(keyId)", index: 0, count: 16) : nil),
             validTo: seed.validTo,
             deletionDate: state == .pendingDeletion ? (seed.deletionDate ?? now.addingTimeInterval(30 * Self.dayInterval)) : nil,
             pendingWindowInDays: state == .pendingReplicaDeletion ? 30 : nil,
@@ -50,11 +53,16 @@ extension KMSState {
     }
 
     /// Stores a replica of the multi-Region primary key `primaryKeyId` in `region` and returns it.
-    mutating func seedReplica(of primaryKeyId: String, region: String, keyState: InMemoryKMS.KeyState, description: String?, aliases: [String], tags: [String: String]) throws -> StoredKey {
+    mutating func seedReplica(
+        of primaryKeyId: String, region: String, keyState: InMemoryKMS.KeyState, description: String?, aliases: [String],
+        tags: [String: String]
+    ) throws -> StoredKey {
         let allKeys = regions.keys.sorted().flatMap { regions[$0]?.keys.values.map { $0 } ?? [] }
         let primary = allKeys.first { ($0.keyId == primaryKeyId || $0.arn == primaryKeyId) && $0.role == .primary }
         guard let primary else { throw KMSFault.notFound("No multi-Region primary key \(primaryKeyId) exists.") }
-        guard primary.region != region else { throw KMSFault("ValidationException", "The replica Region must differ from the primary key's Region.") }
+        guard primary.region != region else {
+            throw KMSFault("ValidationException", "The replica Region must differ from the primary key's Region.")
+        }
         guard key(primary.keyId, region: region) == nil else {
             throw KMSFault.alreadyExists("\(keyArn(primary.keyId, region: region)) already exists.")
         }
@@ -89,7 +97,8 @@ extension KMSState {
         for raw in names {
             let name = raw.hasPrefix("alias/") ? raw : "alias/" + raw
             precondition(regions[region]?.aliases[name] == nil, "InMemoryKMS: alias \(name) already exists in \(region)")
-            regions[region, default: RegionStore()].aliases[name] = StoredAlias(name: name, targetKeyId: keyId, creationDate: date, lastUpdatedDate: date)
+            regions[region, default: RegionStore()].aliases[name] = StoredAlias(
+                name: name, targetKeyId: keyId, creationDate: date, lastUpdatedDate: date)
         }
     }
 }

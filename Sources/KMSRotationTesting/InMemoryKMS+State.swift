@@ -175,14 +175,18 @@ struct KMSState {
                 return key
             }
             if resource.hasPrefix("alias/") {
-                guard allowAlias else { throw KMSFault.notFound("Invalid keyId '\(raw)': this operation accepts a key ID or key ARN, not an alias.") }
+                guard allowAlias else {
+                    throw KMSFault.notFound("Invalid keyId '\(raw)': this operation accepts a key ID or key ARN, not an alias.")
+                }
                 guard arnRegion == region, account == accountId else { throw KMSFault.notFound("Alias '\(raw)' is not found.") }
                 return try resolveAlias(resource, region: region)
             }
             throw KMSFault.invalidArn("Invalid arn \(raw)")
         }
         if raw.hasPrefix("alias/") {
-            guard allowAlias else { throw KMSFault.notFound("Invalid keyId '\(raw)': this operation accepts a key ID or key ARN, not an alias.") }
+            guard allowAlias else {
+                throw KMSFault.notFound("Invalid keyId '\(raw)': this operation accepts a key ID or key ARN, not an alias.")
+            }
             return try resolveAlias(raw, region: region)
         }
         guard let key = key(raw, region: region) else {
@@ -205,13 +209,21 @@ struct KMSState {
         let resource = key?.arn ?? "arn:\(Wire.partition(of: region)):kms:\(region):\(accountId):key/*"
         let caller = "arn:\(Wire.partition(of: region)):iam::\(accountId):user/auditor"
         if let key, key.deniedOperations.contains(operation) {
-            throw KMSFault("AccessDeniedException", "User: \(caller) is not authorized to perform: kms:\(operation) on resource: \(resource) because no resource-based policy allows the kms:\(operation) action")
+            throw KMSFault(
+                "AccessDeniedException",
+                "User: \(caller) is not authorized to perform: kms:\(operation) on resource: \(resource) because no resource-based "
+                    + "policy allows the kms:\(operation) action"
+            )
         }
         for rule in denials where rule.operation == operation && (rule.region == nil || rule.region == region) {
             if let keyId = rule.keyId {
                 guard let key, keyId == key.keyId || keyId == key.arn else { continue }
             }
-            throw KMSFault("AccessDeniedException", "User: \(caller) is not authorized to perform: kms:\(operation) on resource: \(resource) because no identity-based policy allows the kms:\(operation) action")
+            throw KMSFault(
+                "AccessDeniedException",
+                "User: \(caller) is not authorized to perform: kms:\(operation) on resource: \(resource) because no identity-based "
+                    + "policy allows the kms:\(operation) action"
+            )
         }
     }
 
@@ -274,12 +286,15 @@ struct KMSState {
                     pendingDeletion.remove(reference)
                     continue
                 }
-                guard key.keyState == InMemoryKMS.KeyState.pendingDeletion.rawValue, let date = key.deletionDate, date <= now else { continue }
+                guard key.keyState == InMemoryKMS.KeyState.pendingDeletion.rawValue, let date = key.deletionDate, date <= now else {
+                    continue
+                }
                 removeKey(reference.keyId, region: reference.region)
                 pendingDeletion.remove(reference)
                 changed = true
                 if case .replica(let primaryRegion) = key.role, var primary = self.key(key.keyId, region: primaryRegion),
-                   primary.keyState == InMemoryKMS.KeyState.pendingReplicaDeletion.rawValue, replicas(of: key.keyId).isEmpty {
+                    primary.keyState == InMemoryKMS.KeyState.pendingReplicaDeletion.rawValue, replicas(of: key.keyId).isEmpty
+                {
                     let window = primary.pendingWindowInDays ?? 30
                     primary.keyState = InMemoryKMS.KeyState.pendingDeletion.rawValue
                     primary.deletionDate = date.addingTimeInterval(TimeInterval(window) * 86_400)
@@ -328,7 +343,8 @@ struct KMSState {
         let spec = key.keySpec
         let algorithms = Self.algorithms(spec: spec, usage: key.keyUsage)
         let pendingDeletion = key.keyState == InMemoryKMS.KeyState.pendingDeletion.rawValue
-        let hasMaterial = (key.origin == InMemoryKMS.Origin.awsKMS.rawValue || key.origin == InMemoryKMS.Origin.external.rawValue)
+        let hasMaterial =
+            (key.origin == InMemoryKMS.Origin.awsKMS.rawValue || key.origin == InMemoryKMS.Origin.external.rawValue)
             && spec == InMemoryKMS.KeySpec.symmetricDefault.rawValue
             && key.keyState != InMemoryKMS.KeyState.pendingImport.rawValue
         var multiRegionConfiguration: MultiRegionConfigurationEntry?
@@ -372,7 +388,8 @@ struct KMSState {
             KeyAgreementAlgorithms: algorithms.keyAgreement,
             MultiRegion: key.role != .none,
             MultiRegionConfiguration: multiRegionConfiguration,
-            PendingDeletionWindowInDays: key.keyState == InMemoryKMS.KeyState.pendingReplicaDeletion.rawValue ? key.pendingWindowInDays : nil,
+            PendingDeletionWindowInDays: key.keyState == InMemoryKMS.KeyState.pendingReplicaDeletion.rawValue
+                ? key.pendingWindowInDays : nil,
             MacAlgorithms: algorithms.mac,
             XksKeyConfiguration: key.xksKeyId.map { XksKeyConfigurationEntry(Id: $0) },
             CurrentKeyMaterialId: hasMaterial ? Identifiers.keyMaterialId(keyId: key.keyId, generation: owner.rotation.history.count) : nil
@@ -407,14 +424,22 @@ struct KMSState {
     }
 
     /// The algorithm lists DescribeKey reports for a spec and usage; `nil` lists are omitted.
-    static func algorithms(spec: String, usage: String) -> (encryption: [String]?, signing: [String]?, keyAgreement: [String]?, mac: [String]?) {
+    static func algorithms(
+        spec: String, usage: String
+    ) -> (encryption: [String]?, signing: [String]?, keyAgreement: [String]?, mac: [String]?) {
         switch (spec, usage) {
         case ("SYMMETRIC_DEFAULT", _):
             return (["SYMMETRIC_DEFAULT"], nil, nil, nil)
         case ("RSA_2048", "ENCRYPT_DECRYPT"), ("RSA_3072", "ENCRYPT_DECRYPT"), ("RSA_4096", "ENCRYPT_DECRYPT"):
             return (["RSAES_OAEP_SHA_1", "RSAES_OAEP_SHA_256"], nil, nil, nil)
         case ("RSA_2048", "SIGN_VERIFY"), ("RSA_3072", "SIGN_VERIFY"), ("RSA_4096", "SIGN_VERIFY"):
-            return (nil, ["RSASSA_PKCS1_V1_5_SHA_256", "RSASSA_PKCS1_V1_5_SHA_384", "RSASSA_PKCS1_V1_5_SHA_512", "RSASSA_PSS_SHA_256", "RSASSA_PSS_SHA_384", "RSASSA_PSS_SHA_512"], nil, nil)
+            return (
+                nil,
+                [
+                    "RSASSA_PKCS1_V1_5_SHA_256", "RSASSA_PKCS1_V1_5_SHA_384", "RSASSA_PKCS1_V1_5_SHA_512", "RSASSA_PSS_SHA_256",
+                    "RSASSA_PSS_SHA_384", "RSASSA_PSS_SHA_512",
+                ], nil, nil
+            )
         case ("ECC_NIST_P256", "SIGN_VERIFY"), ("ECC_SECG_P256K1", "SIGN_VERIFY"):
             return (nil, ["ECDSA_SHA_256"], nil, nil)
         case ("ECC_NIST_P384", "SIGN_VERIFY"):

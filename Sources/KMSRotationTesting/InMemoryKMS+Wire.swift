@@ -38,7 +38,9 @@ struct KMSFault: Error {
 
     static func notFound(_ message: String) -> KMSFault { KMSFault("NotFoundException", message) }
     static func invalidArn(_ message: String) -> KMSFault { KMSFault("InvalidArnException", message) }
-    static func invalidMarker() -> KMSFault { KMSFault("InvalidMarkerException", "Invalid marker: the marker is not one this service returned for this request.") }
+    static func invalidMarker() -> KMSFault {
+        KMSFault("InvalidMarkerException", "Invalid marker: the marker is not one this service returned for this request.")
+    }
     static func unsupported(_ message: String) -> KMSFault { KMSFault("UnsupportedOperationException", message) }
     static func disabled(_ message: String) -> KMSFault { KMSFault("DisabledException", message) }
     static func invalidState(_ message: String) -> KMSFault { KMSFault("KMSInvalidStateException", message) }
@@ -48,7 +50,9 @@ struct KMSFault: Error {
     static func invalidAliasName(_ message: String) -> KMSFault { KMSFault("InvalidAliasNameException", message) }
     static func serialization(_ message: String) -> KMSFault { KMSFault("SerializationException", message) }
     static func unknownOperation(_ message: String) -> KMSFault { KMSFault("UnknownOperationException", message) }
-    static func unrecognizedClient() -> KMSFault { KMSFault("UnrecognizedClientException", "The security token included in the request is invalid.") }
+    static func unrecognizedClient() -> KMSFault {
+        KMSFault("UnrecognizedClientException", "The security token included in the request is invalid.")
+    }
     static func missingAuthenticationToken() -> KMSFault { KMSFault("MissingAuthenticationTokenException", "Missing Authentication Token") }
 
     /// `ValidationException` in AWS's wording: "1 validation error detected: Value '0' at 'limit'
@@ -56,7 +60,8 @@ struct KMSFault: Error {
     static func validation(value: String?, member: String, constraint: String) -> KMSFault {
         let shown = value.map { "'\($0)'" } ?? "null"
         let path = member.prefix(1).lowercased() + member.dropFirst()
-        return KMSFault("ValidationException", "1 validation error detected: Value \(shown) at '\(path)' failed to satisfy constraint: \(constraint)")
+        return KMSFault(
+            "ValidationException", "1 validation error detected: Value \(shown) at '\(path)' failed to satisfy constraint: \(constraint)")
     }
 
     static func required(_ member: String) -> KMSFault {
@@ -65,8 +70,10 @@ struct KMSFault: Error {
 
     static func range(_ value: Int, member: String, _ range: ClosedRange<Int>) -> KMSFault {
         value < range.lowerBound
-            ? validation(value: String(value), member: member, constraint: "Member must have value greater than or equal to \(range.lowerBound)")
-            : validation(value: String(value), member: member, constraint: "Member must have value less than or equal to \(range.upperBound)")
+            ? validation(
+                value: String(value), member: member, constraint: "Member must have value greater than or equal to \(range.lowerBound)")
+            : validation(
+                value: String(value), member: member, constraint: "Member must have value less than or equal to \(range.upperBound)")
     }
 
     static func enumValue(_ value: String, member: String, _ allowed: [String]) -> KMSFault {
@@ -323,7 +330,9 @@ enum Wire {
         switch error {
         case .typeMismatch(let type, let context):
             let path = context.codingPath.map(\.stringValue).joined(separator: ".")
-            return path.isEmpty ? "Start of structure or map expected: the body must be a JSON object." : "Member \(path) must be \(type), but a different JSON type was sent."
+            return path.isEmpty
+                ? "Start of structure or map expected: the body must be a JSON object."
+                : "Member \(path) must be \(type), but a different JSON type was sent."
         case .valueNotFound(_, let context), .keyNotFound(_, let context):
             return "Malformed member \(context.codingPath.map(\.stringValue).joined(separator: "."))."
         case .dataCorrupted(let context):
@@ -397,7 +406,9 @@ enum Pager {
     }
 
     /// Validates `Limit` against `range` (defaulting to `defaultLimit`) and decodes `Marker`.
-    static func window(limit: Int?, marker: String?, range: ClosedRange<Int>, defaultLimit: Int, operation: String, scope: String, count: Int) throws -> (offset: Int, limit: Int) {
+    static func window(
+        limit: Int?, marker: String?, range: ClosedRange<Int>, defaultLimit: Int, operation: String, scope: String, count: Int
+    ) throws -> (offset: Int, limit: Int) {
         let limit = limit ?? defaultLimit
         guard range.contains(limit) else { throw KMSFault.range(limit, member: "Limit", range) }
         guard let marker else { return (0, limit) }
@@ -413,7 +424,9 @@ enum Pager {
     }
 
     /// The page of `items` starting at `offset`, and the marker of the next page if there is one.
-    static func page<Item>(_ items: [Item], offset: Int, limit: Int, operation: String, scope: String) -> (items: [Item], nextMarker: String?) {
+    static func page<Item>(
+        _ items: [Item], offset: Int, limit: Int, operation: String, scope: String
+    ) -> (items: [Item], nextMarker: String?) {
         let end = min(items.count, offset + limit)
         let slice = Array(items[offset..<end])
         let next = end < items.count ? marker(operation: operation, scope: scope, offset: end) : nil

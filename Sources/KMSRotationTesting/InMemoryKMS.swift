@@ -76,7 +76,10 @@ public final class InMemoryKMS: HTTPTransport, @unchecked Sendable {
             defaultRegion: String? = "us-east-1",
             onDemandRotationLimit: Int = 25,
             onDemandRotationDuration: TimeInterval = 0,
-            predefinedAliasServices: [String] = ["dynamodb", "ebs", "elasticfilesystem", "es", "glue", "kinesisvideo", "lambda", "rds", "redshift", "s3", "secretsmanager", "ssm", "xray"]
+            predefinedAliasServices: [String] = [
+                "dynamodb", "ebs", "elasticfilesystem", "es", "glue", "kinesisvideo", "lambda", "rds", "redshift", "s3", "secretsmanager",
+                "ssm", "xray",
+            ]
         ) {
             self.ineligibleRotationStatus = ineligibleRotationStatus
             self.errorStatusStyle = errorStatusStyle
@@ -95,7 +98,8 @@ public final class InMemoryKMS: HTTPTransport, @unchecked Sendable {
     /// Creates an empty in-memory KMS.
     /// - Parameters:
     ///   - accountId: The account ID used in ARNs. Default `111122223333`.
-    ///   - options: Behaviour switches. Default ``Options/init(ineligibleRotationStatus:errorStatusStyle:defaultRegion:onDemandRotationLimit:onDemandRotationDuration:predefinedAliasServices:)``.
+    /// - options: Behaviour switches. Default
+    /// ``Options/init(ineligibleRotationStatus:errorStatusStyle:defaultRegion:onDemandRotationLimit:onDemandRotationDuration:predefinedAliasServices:)``.
     ///   - clock: The source of the current time. Default the system clock; pass a fixed date for
     ///     stable output, and move it with ``advanceClock(by:)``.
     public init(accountId: String = "111122223333", options: Options = Options(), clock: @escaping @Sendable () -> Date = { Date() }) {
@@ -157,10 +161,15 @@ public final class InMemoryKMS: HTTPTransport, @unchecked Sendable {
     /// - Returns: The replica's key ID (the primary's key ID).
     /// - Precondition: `primaryKeyId` names a multi-Region primary key and the Region has no replica yet.
     @discardableResult
-    public func addReplica(of primaryKeyId: String, region: String, keyState: KeyState = .enabled, description: String? = nil, aliases: [String] = [], tags: [String: String] = [:]) -> String {
+    public func addReplica(
+        of primaryKeyId: String, region: String, keyState: KeyState = .enabled, description: String? = nil, aliases: [String] = [],
+        tags: [String: String] = [:]
+    ) -> String {
         withState { state in
             do {
-                return try state.seedReplica(of: primaryKeyId, region: region, keyState: keyState, description: description, aliases: aliases, tags: tags).keyId
+                return try state.seedReplica(
+                    of: primaryKeyId, region: region, keyState: keyState, description: description, aliases: aliases, tags: tags
+                ).keyId
             } catch let fault as KMSFault {
                 preconditionFailure("InMemoryKMS.addReplica: \(fault.message)")
             } catch {
@@ -319,7 +328,8 @@ public final class InMemoryKMS: HTTPTransport, @unchecked Sendable {
         if let latency {
             if let timeout = request.timeout, timeout < latency {
                 try await Task.sleep(for: timeout)
-                throw TransportError(.timedOut, "\(request.method) \(request.url.path) did not complete within \(timeout) (injected latency \(latency))")
+                throw TransportError(
+                    .timedOut, "\(request.method) \(request.url.path) did not complete within \(timeout) (injected latency \(latency))")
             }
             try await Task.sleep(for: latency)
         }

@@ -13,7 +13,6 @@ extension KMSClient {
         let _: ClientEmpty = try await send("DisableKeyRotation", ClientKeyId(KeyId: keyId))
     }
 
-
     /// Creates a key (used to seed test servers).
     /// - Parameters:
     ///   - keySpec: The key spec (`SYMMETRIC_DEFAULT` by default).
@@ -23,12 +22,17 @@ extension KMSClient {
     ///   - multiRegion: Whether to create a multi-Region primary key.
     ///   - tags: Tags to set.
     /// - Returns: The new key's metadata.
-    public func createKey(keySpec: KeySpec = .symmetricDefault, keyUsage: KeyUsage? = nil, origin: KeyOrigin? = nil, description: String? = nil,
-                          multiRegion: Bool? = nil, tags: [KMSTag] = []) async throws -> KMSKey {
-        let input = ClientCreateKey(KeySpec: keySpec, KeyUsage: keyUsage, Origin: origin, Description: description, MultiRegion: multiRegion, Tags: tags.isEmpty ? nil : tags)
+    public func createKey(
+        keySpec: KeySpec = .symmetricDefault, keyUsage: KeyUsage? = nil, origin: KeyOrigin? = nil, description: String? = nil,
+        multiRegion: Bool? = nil, tags: [KMSTag] = []
+    ) async throws -> KMSKey {
+        let input = ClientCreateKey(
+            KeySpec: keySpec, KeyUsage: keyUsage, Origin: origin, Description: description, MultiRegion: multiRegion,
+            Tags: tags.isEmpty ? nil : tags)
         let output: ClientKeyMetadata = try await send("CreateKey", input)
         guard let metadata = output.KeyMetadata else {
-            throw AWSServiceError(service: "kms", code: .invalidResponse, message: "CreateKey answered without KeyMetadata", operation: "CreateKey")
+            throw AWSServiceError(
+                service: "kms", code: .invalidResponse, message: "CreateKey answered without KeyMetadata", operation: "CreateKey")
         }
         return metadata
     }
@@ -52,7 +56,8 @@ extension KMSClient {
     ///   - keyId: A key ID or ARN.
     ///   - pendingWindowInDays: 7–30.
     public func scheduleKeyDeletion(keyId: String, pendingWindowInDays: Int? = nil) async throws {
-        let _: ClientEmpty = try await send("ScheduleKeyDeletion", ClientScheduleKeyDeletion(KeyId: keyId, PendingWindowInDays: pendingWindowInDays))
+        let _: ClientEmpty = try await send(
+            "ScheduleKeyDeletion", ClientScheduleKeyDeletion(KeyId: keyId, PendingWindowInDays: pendingWindowInDays))
     }
 }
 

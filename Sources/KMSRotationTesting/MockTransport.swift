@@ -140,7 +140,11 @@ extension MockTransport {
         let cursor = ReplyCursor(replies)
         return MockTransport { request in
             guard let reply = await cursor.next() else {
-                throw TransportError(.invalidResponse, "MockTransport.sequence exhausted: \(replies.count) replies were planned, request \(replies.count + 1) was \(request.method) \(request.url.path)")
+                throw TransportError(
+                    .invalidResponse,
+                    "MockTransport.sequence exhausted: \(replies.count) replies were planned, request \(replies.count + 1) was "
+                        + "\(request.method) \(request.url.path)"
+                )
             }
             return try reply.get()
         }

@@ -8,18 +8,29 @@ import Logging
 /// `--external-id` for roles whose trust policy requires one. Without them the caller's own account
 /// is scanned, as before. See Docs/multi-account.md.
 struct AccountSelection: ParsableArguments {
-    @Flag(help: ArgumentHelp("Scan every ACTIVE account of the caller's AWS organization (requires --role-name; run from the management or a delegated administrator account)."))
+    @Flag(
+        help: ArgumentHelp(
+            "Scan every ACTIVE account of the caller's AWS organization (requires --role-name; run from the management or a delegated "
+                + "administrator account)."
+        ))
     var organization = false
 
-    @Option(name: .customLong("role-name"), help: ArgumentHelp(
-        "With --organization: the role to assume in each account, e.g. OrganizationAccountAccessRole (path/Name for a role with a path).",
-        valueName: "name"))
+    @Option(
+        name: .customLong("role-name"),
+        help: ArgumentHelp(
+            "With --organization: the role to assume in each account, e.g. OrganizationAccountAccessRole (path/Name for a role with a "
+                + "path).",
+            valueName: "name"))
     var roleName: String?
 
-    @Option(name: .customLong("role-arn"), help: ArgumentHelp("Scan the account of this IAM role, with credentials from assuming it.", valueName: "arn"))
+    @Option(
+        name: .customLong("role-arn"),
+        help: ArgumentHelp("Scan the account of this IAM role, with credentials from assuming it.", valueName: "arn"))
     var roleArn: String?
 
-    @Option(name: .customLong("external-id"), help: ArgumentHelp("The external ID the role's trust policy requires (with --role-arn or --organization).", valueName: "id"))
+    @Option(
+        name: .customLong("external-id"),
+        help: ArgumentHelp("The external ID the role's trust policy requires (with --role-arn or --organization).", valueName: "id"))
     var externalId: String?
 
     /// Whether any account selection flag was given.
@@ -27,10 +38,14 @@ struct AccountSelection: ParsableArguments {
 
     func validate() throws {
         if organization && roleArn != nil {
-            throw ValidationError("--role-arn and --organization cannot be combined: --role-arn scans one account, --organization all of them (with --role-name).")
+            throw ValidationError(
+                "--role-arn and --organization cannot be combined: --role-arn scans one account, --organization all of them (with "
+                    + "--role-name)."
+            )
         }
         if organization && roleName == nil {
-            throw ValidationError("--organization requires --role-name NAME: the role to assume in each account (for example OrganizationAccountAccessRole).")
+            throw ValidationError(
+                "--organization requires --role-name NAME: the role to assume in each account (for example OrganizationAccountAccessRole).")
         }
         if roleName != nil && !organization {
             throw ValidationError("--role-name requires --organization; to scan a single account through a role, use --role-arn ARN.")
@@ -46,8 +61,9 @@ struct AccountSelection: ParsableArguments {
         }
         if let externalId {
             do {
-                try STSClient.validateAssumeRole(roleArn: "arn:aws:iam::000000000000:role/x", roleSessionName: AssumeRoleCredentialProvider.defaultSessionName,
-                                                 durationSeconds: nil, externalId: externalId)
+                try STSClient.validateAssumeRole(
+                    roleArn: "arn:aws:iam::000000000000:role/x", roleSessionName: AssumeRoleCredentialProvider.defaultSessionName,
+                    durationSeconds: nil, externalId: externalId)
             } catch let error as AWSServiceError {
                 throw ValidationError("--external-id: \(error.message)")
             }
@@ -60,9 +76,13 @@ struct AccountSelection: ParsableArguments {
     /// cannot be listed, the `--role-arn` role cannot be assumed, a bad STS or Organizations endpoint) is
     /// printed and exits 1. A member account whose role cannot be assumed is a scan error in the report
     /// (exit 4 unless a key is non-compliant), and the other accounts are scanned.
-    func report(setup: ScanSetup, options: RotationChecker.ScanOptions, logger: Logger,
-                progress: (@Sendable (ScanProgress) -> Void)?) async throws -> RotationReport {
-        guard let live = setup.live else { throw ValidationError("--demo uses a built-in account: the account selection flags do not apply.") }
+    func report(
+        setup: ScanSetup, options: RotationChecker.ScanOptions, logger: Logger,
+        progress: (@Sendable (ScanProgress) -> Void)?
+    ) async throws -> RotationReport {
+        guard let live = setup.live else {
+            throw ValidationError("--demo uses a built-in account: the account selection flags do not apply.")
+        }
         do {
             return try await scan(live, options: options, logger: logger, progress: progress)
         } catch let error as SetupError {
@@ -71,8 +91,10 @@ struct AccountSelection: ParsableArguments {
         }
     }
 
-    private func scan(_ live: LiveAccess, options: RotationChecker.ScanOptions, logger: Logger,
-                      progress: (@Sendable (ScanProgress) -> Void)?) async throws -> RotationReport {
+    private func scan(
+        _ live: LiveAccess, options: RotationChecker.ScanOptions, logger: Logger,
+        progress: (@Sendable (ScanProgress) -> Void)?
+    ) async throws -> RotationReport {
         let sts = try Self.makeSTS(live, logger: logger)
 
         if let roleArn {
@@ -80,8 +102,10 @@ struct AccountSelection: ParsableArguments {
             // own identity (assumed once up front, so a role that cannot be assumed stops the run).
             let role = try await assumedRole(roleArn, sts: sts)
             let roleSTS = try STSClient(sts.configuration.with(credentialProvider: role), endpoint: live.stsEndpoint?.url)
-            let scan = MultiAccountScan(targets: [.callerAccount(role.accountId ?? "")], options: MultiAccountScan.Options(scan: options),
-                                        sts: roleSTS, logger: logger) { credentials, region in try live.kmsClient(credentials, region) }
+            let scan = MultiAccountScan(
+                targets: [.callerAccount(role.accountId ?? "")], options: MultiAccountScan.Options(scan: options),
+                sts: roleSTS, logger: logger
+            ) { credentials, region in try live.kmsClient(credentials, region) }
             return try await scan.report(progress: progress)
         }
 
@@ -100,19 +124,25 @@ struct AccountSelection: ParsableArguments {
             throw SetupError("cannot list the organization's accounts (organizations:ListAccounts, as \(identity.arn)): \(error)")
         }
         let partition = identity.partition ?? EndpointResolver().partition(for: live.stsRegion).id
-        let targets = MultiAccountScan.organizationTargets(accounts: accounts, roleName: roleName, partition: partition, callerAccountId: identity.account)
+        let targets = MultiAccountScan.organizationTargets(
+            accounts: accounts, roleName: roleName, partition: partition, callerAccountId: identity.account)
         // A real organization always lists at least the caller's account; an empty list (a member account
         // without the organizations:ListAccounts view, an emulator) would otherwise be a clean, empty report.
         guard !targets.isEmpty else {
-            throw SetupError("the organization lists no ACTIVE account to scan (ListAccounts returned \(accounts.count) accounts, as \(identity.arn))")
+            throw SetupError(
+                "the organization lists no ACTIVE account to scan (ListAccounts returned \(accounts.count) accounts, as \(identity.arn))")
         }
         for account in accounts where !account.isActive {
-            logger.info("account not scanned: not ACTIVE", metadata: [
-                "account": "\(account.id)", "state": "\(account.state?.rawValue ?? account.status?.rawValue ?? "unknown")",
-            ])
+            logger.info(
+                "account not scanned: not ACTIVE",
+                metadata: [
+                    "account": "\(account.id)", "state": "\(account.state?.rawValue ?? account.status?.rawValue ?? "unknown")",
+                ])
         }
-        let scan = MultiAccountScan(targets: targets, options: MultiAccountScan.Options(scan: options, externalId: externalId), sts: sts,
-                                    logger: logger) { credentials, region in try live.kmsClient(credentials, region) }
+        let scan = MultiAccountScan(
+            targets: targets, options: MultiAccountScan.Options(scan: options, externalId: externalId), sts: sts,
+            logger: logger
+        ) { credentials, region in try live.kmsClient(credentials, region) }
         return try await scan.report(progress: progress)
     }
 }
@@ -141,7 +171,8 @@ extension AccountSelection {
     /// role's. `remediate` changes one account at a time, so `--organization` is refused.
     func changeClientFactory(setup: ScanSetup, logger: Logger) async throws -> @Sendable (String) async throws -> KMSClient {
         if organization {
-            throw ValidationError("remediate changes one account at a time: run it with --role-arn for each account (audit --organization lists them).")
+            throw ValidationError(
+                "remediate changes one account at a time: run it with --role-arn for each account (audit --organization lists them).")
         }
         guard let roleArn, let live = setup.live else { return setup.clientFactory }
         do {
@@ -167,13 +198,16 @@ struct LiveAccess: Sendable {
     var organizationsEndpoint: ConfiguredEndpoint?
     var kmsClient: @Sendable (_ credentials: any CredentialProvider, _ region: String) throws -> KMSClient
 
-    init(environment: [String: String], files: SharedConfigFiles, profile: String?, configuration: AWSConfiguration, regions: [String],
-         caller: AWSClientConfiguration, kmsEndpoint: String?, limiters: RateLimiterRegistry?) throws {
+    init(
+        environment: [String: String], files: SharedConfigFiles, profile: String?, configuration: AWSConfiguration, regions: [String],
+        caller: AWSClientConfiguration, kmsEndpoint: String?, limiters: RateLimiterRegistry?
+    ) throws {
         self.configuration = configuration
         self.caller = caller
         self.stsRegion = configuration.region ?? EndpointResolver().partition(for: regions.first ?? "us-east-1").implicitGlobalRegion
         self.stsEndpoint = try AWSConfiguration.endpointURL(forService: "STS", environment: environment, files: files, profile: profile)
-        self.organizationsEndpoint = try AWSConfiguration.endpointURL(forService: "Organizations", environment: environment, files: files, profile: profile)
+        self.organizationsEndpoint = try AWSConfiguration.endpointURL(
+            forService: "Organizations", environment: environment, files: files, profile: profile)
         self.kmsClient = { credentials, region in
             // Each account's quota is its own: one limiter per account and Region.
             let account = (credentials as? AssumeRoleCredentialProvider)?.accountId ?? "caller"

@@ -7,10 +7,10 @@ struct AuditCommand: AsyncParsableCommand {
         commandName: "audit",
         abstract: "Scan KMS keys and report which ones do not rotate.",
         discussion: """
-        Credentials, Region and endpoint follow the AWS conventions (AWS_ACCESS_KEY_ID, AWS_PROFILE, \
-        AWS_REGION, AWS_ENDPOINT_URL_KMS, the shared config files). Only read operations are used: see \
-        Docs/iam-permissions.md. `--demo` audits a built-in sample account with no network and no credentials.
-        """
+            Credentials, Region and endpoint follow the AWS conventions (AWS_ACCESS_KEY_ID, AWS_PROFILE, \
+            AWS_REGION, AWS_ENDPOINT_URL_KMS, the shared config files). Only read operations are used: see \
+            Docs/iam-permissions.md. `--demo` audits a built-in sample account with no network and no credentials.
+            """
     )
 
     @OptionGroup var scan: ScanArguments
@@ -29,9 +29,10 @@ struct AuditCommand: AsyncParsableCommand {
         // Always the table by default, piped or not, so `audit --demo | less` shows what a terminal shows;
         // machines ask for a format explicitly.
         let chosen = format ?? .table
-        let renderOptions = RenderOptions(color: !toFile && Terminal.wantsColor(fd: Terminal.standardOutput, environment: environment),
-                                          terminalWidth: toFile ? nil : Terminal.width(fd: Terminal.standardOutput),
-                                          exitStatus: ExitStatus.of(report.outcome))
+        let renderOptions = RenderOptions(
+            color: !toFile && Terminal.wantsColor(fd: Terminal.standardOutput, environment: environment),
+            terminalWidth: toFile ? nil : Terminal.width(fd: Terminal.standardOutput),
+            exitStatus: ExitStatus.of(report.outcome))
         let text = try ReportRenderer().render(report, as: chosen, options: renderOptions)
         try Self.deliver(text, to: output)
         throw ExitCode(ExitStatus.of(report.outcome))

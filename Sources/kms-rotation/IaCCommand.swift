@@ -10,10 +10,10 @@ struct IaCCommand: ParsableCommand {
         commandName: "iac",
         abstract: "Judge the KMS keys of Terraform plans and CloudFormation templates before deploy.",
         discussion: """
-        PATH is a Terraform plan in JSON (terraform show -json PLAN > plan.json), a CloudFormation template \
-        (JSON or YAML), or a directory to search for them (cdk.out included). Same formats, suppressions \
-        and exit statuses as audit; exit 1 when no plan or template could be read. See Docs/iac.md.
-        """
+            PATH is a Terraform plan in JSON (terraform show -json PLAN > plan.json), a CloudFormation template \
+            (JSON or YAML), or a directory to search for them (cdk.out included). Same formats, suppressions \
+            and exit statuses as audit; exit 1 when no plan or template could be read. See Docs/iac.md.
+            """
     )
 
     @Argument(help: "Plan and template files, or directories to search.")
@@ -31,30 +31,37 @@ struct IaCCommand: ParsableCommand {
     @Flag(name: .customLong("evaluate-disabled-keys"), help: "Judge disabled keys like enabled ones.")
     var evaluateDisabledKeys = false
 
-    @Option(name: .customLong("policy"),
-            help: ArgumentHelp("A JSON file of policy rules (see Docs/custom-policies.md): tags and aliases come from the file, the "
+    @Option(
+        name: .customLong("policy"),
+        help: ArgumentHelp(
+            "A JSON file of policy rules (see Docs/custom-policies.md): tags and aliases come from the file, the "
                 + "account and Region from --account-id and --region; replaces --max-rotation-period-days and --evaluate-disabled-keys."))
     var policyFile: String?
 
-    @Option(help: ArgumentHelp("A JSON file of accepted exceptions (keyId = the logical ID or resource address); see Docs/suppressions.md."))
+    @Option(
+        help: ArgumentHelp("A JSON file of accepted exceptions (keyId = the logical ID or resource address); see Docs/suppressions.md."))
     var suppressions: String?
 
-    @Flag(name: .customLong("sarif-problems-only"),
-          help: ArgumentHelp("SARIF: list only NON_COMPLIANT and INSUFFICIENT_DATA results (for GitHub code scanning)."))
+    @Flag(
+        name: .customLong("sarif-problems-only"),
+        help: ArgumentHelp("SARIF: list only NON_COMPLIANT and INSUFFICIENT_DATA results (for GitHub code scanning)."))
     var sarifProblemsOnly = false
 
-    @Option(name: .customLong("region"),
-            help: ArgumentHelp("The Region the templates deploy to: policy rules by Region read it, and ASFF imports into it."))
+    @Option(
+        name: .customLong("region"),
+        help: ArgumentHelp("The Region the templates deploy to: policy rules by Region read it, and ASFF imports into it."))
     var securityHubRegion: String?
 
-    @Option(name: .customLong("account-id"),
-            help: ArgumentHelp("The account the templates deploy to: policy rules by account read it, and ASFF imports under it."))
+    @Option(
+        name: .customLong("account-id"),
+        help: ArgumentHelp("The account the templates deploy to: policy rules by account read it, and ASFF imports under it."))
     var accountId: String?
 
     func validate() throws {
         if policyFile != nil, maxRotationPeriodDays != nil || evaluateDisabledKeys {
-            throw ValidationError("--policy sets every policy: put the maximum period and disabled keys in the file's default instead of "
-                                  + "--max-rotation-period-days / --evaluate-disabled-keys.")
+            throw ValidationError(
+                "--policy sets every policy: put the maximum period and disabled keys in the file's default instead of "
+                    + "--max-rotation-period-days / --evaluate-disabled-keys.")
         }
         if let days = maxRotationPeriodDays, !RotationPolicy.allowedRotationPeriodDays.contains(days) {
             throw ValidationError("--max-rotation-period-days must be between 90 and 2560 (the periods KMS accepts); got \(days).")
@@ -71,7 +78,8 @@ struct IaCCommand: ParsableCommand {
     func run() throws {
         let environment = ProcessInfo.processInfo.environment
         let suppressionList = try suppressions.map(ScanArguments.loadSuppressions)
-        let policies = try policyFile.map(ScanArguments.loadPolicyFile)
+        let policies =
+            try policyFile.map(ScanArguments.loadPolicyFile)
             ?? PolicyResolver(RotationPolicy(maximumRotationPeriodDays: maxRotationPeriodDays, evaluateDisabledKeys: evaluateDisabledKeys))
         let scan: IaCScan
         do {
@@ -86,7 +94,8 @@ struct IaCCommand: ParsableCommand {
             Terminal.writeError("kms-rotation: error: \(failure)\n")
         }
         guard !scan.documents.isEmpty else {
-            let what = scan.failures.isEmpty
+            let what =
+                scan.failures.isEmpty
                 ? "no Terraform plan or CloudFormation template found in \(paths.joined(separator: " "))"
                 : "nothing could be read"
             Terminal.writeError("kms-rotation: \(what)\n")
@@ -106,20 +115,23 @@ struct IaCCommand: ParsableCommand {
             report = outcome.report
             for expired in outcome.expired {
                 let day = expired.expires?.formatted(.iso8601) ?? "?"
-                Terminal.writeError("kms-rotation: warning: suppression for \(ScanArguments.describe(expired)) expired on \(day); "
-                                    + "its finding counts again\n")
+                Terminal.writeError(
+                    "kms-rotation: warning: suppression for \(ScanArguments.describe(expired)) expired on \(day); "
+                        + "its finding counts again\n")
             }
             for unused in outcome.unused {
-                Terminal.writeError("kms-rotation: warning: suppression for \(ScanArguments.describe(unused)) "
-                                    + "matched no NON_COMPLIANT or INSUFFICIENT_DATA finding\n")
+                Terminal.writeError(
+                    "kms-rotation: warning: suppression for \(ScanArguments.describe(unused)) "
+                        + "matched no NON_COMPLIANT or INSUFFICIENT_DATA finding\n")
             }
         }
 
         let toFile = output != nil
-        let renderOptions = RenderOptions(color: !toFile && Terminal.wantsColor(fd: Terminal.standardOutput, environment: environment),
-                                          terminalWidth: toFile ? nil : Terminal.width(fd: Terminal.standardOutput),
-                                          sarifProblemsOnly: sarifProblemsOnly, securityHubRegion: securityHubRegion,
-                                          fallbackAccountId: accountId, exitStatus: ExitStatus.of(report.outcome))
+        let renderOptions = RenderOptions(
+            color: !toFile && Terminal.wantsColor(fd: Terminal.standardOutput, environment: environment),
+            terminalWidth: toFile ? nil : Terminal.width(fd: Terminal.standardOutput),
+            sarifProblemsOnly: sarifProblemsOnly, securityHubRegion: securityHubRegion,
+            fallbackAccountId: accountId, exitStatus: ExitStatus.of(report.outcome))
         let text: String
         do {
             text = try ReportRenderer().render(report, as: format ?? .table, options: renderOptions)

@@ -2,9 +2,9 @@ import ArgumentParser
 import Foundation
 import KMSRotation
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 struct RemediateCommand: AsyncParsableCommand {
@@ -12,14 +12,14 @@ struct RemediateCommand: AsyncParsableCommand {
         commandName: "remediate",
         abstract: "Turn on automatic rotation where the audit finds it off (a dry run unless --apply).",
         discussion: """
-        Audits like `audit` (same flags), then plans one EnableKeyRotation per key to fix; a multi-Region \
-        replica is fixed through its primary. Without --apply nothing is changed. With --apply the changes \
-        are made after a confirmation (or --yes), each verified with GetKeyRotationStatus and, with \
-        --change-log, appended to a JSON Lines file. Disabled and suppressed keys are never changed. \
-        Needs kms:EnableKeyRotation (Docs/iam-permissions.md). Exit status: 0 nothing left to fix; 3 keys \
-        remain non-compliant (skipped, failed or not planned); 4 only INSUFFICIENT_DATA or unscanned Regions \
-        remain; 1 the run could not start; 64 usage error.
-        """
+            Audits like `audit` (same flags), then plans one EnableKeyRotation per key to fix; a multi-Region \
+            replica is fixed through its primary. Without --apply nothing is changed. With --apply the changes \
+            are made after a confirmation (or --yes), each verified with GetKeyRotationStatus and, with \
+            --change-log, appended to a JSON Lines file. Disabled and suppressed keys are never changed. \
+            Needs kms:EnableKeyRotation (Docs/iam-permissions.md). Exit status: 0 nothing left to fix; 3 keys \
+            remain non-compliant (skipped, failed or not planned); 4 only INSUFFICIENT_DATA or unscanned Regions \
+            remain; 1 the run could not start; 64 usage error.
+            """
     )
 
     enum OutputFormat: String, ExpressibleByArgument, CaseIterable {
@@ -28,7 +28,12 @@ struct RemediateCommand: AsyncParsableCommand {
 
     @OptionGroup var scan: ScanArguments
 
-    @Option(name: .customLong("rotation-period-days"), help: ArgumentHelp("The rotation period to set on every changed key (90-2560). Default: the policy maximum when stricter than 365, else KMS's default (365)."))
+    @Option(
+        name: .customLong("rotation-period-days"),
+        help: ArgumentHelp(
+            "The rotation period to set on every changed key (90-2560). Default: the policy maximum when stricter than 365, else KMS's "
+                + "default (365)."
+        ))
     var rotationPeriodDays: Int?
 
     @Flag(help: "Make the changes (otherwise only print the plan).")
@@ -43,8 +48,12 @@ struct RemediateCommand: AsyncParsableCommand {
     @Option(help: "Output: text or json.")
     var format: OutputFormat = .text
 
-    @Flag(name: .customLong("rotate-now"),
-          help: "Instead of enabling rotation, call RotateKeyOnDemand on keys whose material is older than --max-key-material-age-days (25 per key, ever).")
+    @Flag(
+        name: .customLong("rotate-now"),
+        help: ArgumentHelp(
+            "Instead of enabling rotation, call RotateKeyOnDemand on keys whose material is older than --max-key-material-age-days (25 "
+                + "per key, ever).")
+    )
     var rotateNow = false
 
     func validate() throws {
@@ -52,13 +61,17 @@ struct RemediateCommand: AsyncParsableCommand {
             throw ValidationError("--rotation-period-days must be between 90 and 2560 (the periods KMS accepts); got \(days).")
         }
         if yes && !apply { throw ValidationError("--yes only confirms --apply.") }
-        if rotateNow && rotationPeriodDays != nil { throw ValidationError("--rotate-now rotates key material: --rotation-period-days does not apply.") }
+        if rotateNow && rotationPeriodDays != nil {
+            throw ValidationError("--rotate-now rotates key material: --rotation-period-days does not apply.")
+        }
         if rotateNow && scan.maxKeyMaterialAgeDays == nil && scan.policyFile == nil {
-            throw ValidationError("--rotate-now rotates keys whose material is too old: set --max-key-material-age-days (or a policy file with it).")
+            throw ValidationError(
+                "--rotate-now rotates keys whose material is too old: set --max-key-material-age-days (or a policy file with it).")
         }
         if changeLog != nil && !apply { throw ValidationError("--change-log records changes: it needs --apply.") }
         if scan.accounts.organization {
-            throw ValidationError("remediate changes one account at a time: run it with --role-arn for each account (audit --organization lists them).")
+            throw ValidationError(
+                "remediate changes one account at a time: run it with --role-arn for each account (audit --organization lists them).")
         }
     }
 
@@ -80,7 +93,8 @@ struct RemediateCommand: AsyncParsableCommand {
         }
         if !yes {
             guard Terminal.isTTY(0) else {
-                throw ValidationError("--apply changes \(plan.actions.count) keys: confirm with --yes when standard input is not a terminal.")
+                throw ValidationError(
+                    "--apply changes \(plan.actions.count) keys: confirm with --yes when standard input is not a terminal.")
             }
             try writeOrExit(plan: plan)
             Terminal.writeError("Apply \(plan.actions.count) change\(plan.actions.count == 1 ? "" : "s")? [y/N] ")
@@ -112,7 +126,8 @@ struct RemediateCommand: AsyncParsableCommand {
             results = try await executor.apply(plan) { result in try log?.append(result) }
         } catch let interrupted as RemediationExecutor.Interrupted {
             try? write(plan: plan, results: interrupted.results)
-            Terminal.writeError("""
+            Terminal.writeError(
+                """
                 kms-rotation: \(interrupted.underlying); stopped after \(interrupted.results.count) of \(plan.actions.count) \
                 changes (listed above); the others were not made.
 
@@ -130,13 +145,17 @@ struct RemediateCommand: AsyncParsableCommand {
 
     /// `--rotate-now`: prints the plan, or (with `--apply`, confirmed) rotates each key, logs and verifies it.
     /// Always ends the run by throwing its exit status.
-    private func rotate(_ plan: OnDemandRotationPlan, report: RotationReport,
-                        factory: () async throws -> @Sendable (String) async throws -> KMSClient) async throws -> Never {
+    private func rotate(
+        _ plan: OnDemandRotationPlan, report: RotationReport,
+        factory: () async throws -> @Sendable (String) async throws -> KMSClient
+    ) async throws -> Never {
         func exitStatus(_ results: [OnDemandRotator.Result]?) -> Int32 {
             let rotated = Set((results ?? []).filter { $0.outcome == .applied }.flatMap(\.action.fixes))
             let open = report.findings.filter { !$0.isSuppressed && $0.compliance == .nonCompliant }
             if open.contains(where: { !rotated.contains($0.keyArn ?? $0.keyId) }) { return ExitStatus.nonCompliant }
-            if report.findings.contains(where: { $0.compliance == .insufficientData }) || !report.errors.isEmpty { return ExitStatus.incomplete }
+            if report.findings.contains(where: { $0.compliance == .insufficientData }) || !report.errors.isEmpty {
+                return ExitStatus.incomplete
+            }
             return ExitStatus.passed
         }
         guard apply, !plan.actions.isEmpty else {
@@ -145,7 +164,8 @@ struct RemediateCommand: AsyncParsableCommand {
         }
         if !yes {
             guard Terminal.isTTY(0) else {
-                throw ValidationError("--apply rotates \(plan.actions.count) keys: confirm with --yes when standard input is not a terminal.")
+                throw ValidationError(
+                    "--apply rotates \(plan.actions.count) keys: confirm with --yes when standard input is not a terminal.")
             }
             try? Terminal.writeOutput(Terminal.escaped(Self.text(rotations: plan, results: nil, applying: true)))
             Terminal.writeError("Rotate \(plan.actions.count) key\(plan.actions.count == 1 ? "" : "s") on demand? [y/N] ")
@@ -184,15 +204,17 @@ struct RemediateCommand: AsyncParsableCommand {
         if plan.actions.isEmpty {
             lines.append("Nothing to rotate: no unsuppressed key with material older than the maximum can rotate on demand.")
         } else if let results {
-            lines.append("Rotated \(results.count { $0.outcome == .applied }) of \(results.count) key\(results.count == 1 ? "" : "s") on demand:")
+            lines.append(
+                "Rotated \(results.count { $0.outcome == .applied }) of \(results.count) key\(results.count == 1 ? "" : "s") on demand:")
             for result in results {
                 var line = "  \(result.outcome.rawValue.uppercased())  \(result.action.region)  \(result.action.keyArn)"
                 if let error = result.error { line += "  \(error.code): \(error.message)" }
                 lines.append(line)
             }
         } else {
-            lines.append("Plan: \(plan.actions.count) on-demand rotation\(plan.actions.count == 1 ? "" : "s")"
-                         + (applying ? ":" : " (dry run; pass --apply to make them; each uses one of the key's 25):"))
+            lines.append(
+                "Plan: \(plan.actions.count) on-demand rotation\(plan.actions.count == 1 ? "" : "s")"
+                    + (applying ? ":" : " (dry run; pass --apply to make them; each uses one of the key's 25):"))
             for action in plan.actions {
                 lines.append("  \(action.command)" + (action.keyMaterialAgeDays.map { "  (material \($0) days old)" } ?? ""))
             }
@@ -209,7 +231,9 @@ struct RemediateCommand: AsyncParsableCommand {
     static func exitStatus(report: RotationReport, plan: RemediationPlan, results: [RemediationExecutor.Result]?) -> Int32 {
         let fixed = Set((results ?? []).filter { $0.outcome == .applied }.flatMap(\.action.fixes))
         let open = report.findings.filter { !$0.isSuppressed }
-        if open.contains(where: { $0.compliance == .nonCompliant && !fixed.contains($0.keyArn ?? $0.keyId) }) { return ExitStatus.nonCompliant }
+        if open.contains(where: { $0.compliance == .nonCompliant && !fixed.contains($0.keyArn ?? $0.keyId) }) {
+            return ExitStatus.nonCompliant
+        }
         if open.contains(where: { $0.compliance == .insufficientData }) || !report.errors.isEmpty { return ExitStatus.incomplete }
         return ExitStatus.passed
     }
@@ -259,7 +283,9 @@ struct RemediateCommand: AsyncParsableCommand {
                 lines.append(line)
             }
         } else {
-            lines.append("Plan: \(plan.actions.count) change\(plan.actions.count == 1 ? "" : "s")" + (applying ? ":" : " (dry run; pass --apply to make them):"))
+            lines.append(
+                "Plan: \(plan.actions.count) change\(plan.actions.count == 1 ? "" : "s")"
+                    + (applying ? ":" : " (dry run; pass --apply to make them):"))
             for action in plan.actions {
                 // One command per key to change: a primary's replicas are named, not listed again.
                 let replicas = action.fixes.filter { $0 != action.keyArn }.map { ARN($0)?.region ?? "an unknown Region" }

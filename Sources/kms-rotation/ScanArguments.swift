@@ -27,21 +27,35 @@ struct ScanArguments: ParsableArguments {
     @Flag(name: .customLong("evaluate-disabled-keys"), help: "Judge disabled keys like enabled ones.")
     var evaluateDisabledKeys = false
 
-    @Option(name: .customLong("max-key-material-age-days"),
-            help: ArgumentHelp("Fail keys that can rotate whose current key material is older than this many days (reads each such key's rotation history)."))
+    @Option(
+        name: .customLong("max-key-material-age-days"),
+        help: ArgumentHelp(
+            "Fail keys that can rotate whose current key material is older than this many days (reads each such key's rotation history)."))
     var maxKeyMaterialAgeDays: Int?
 
-    @Option(name: .customLong("evidence"),
-            help: ArgumentHelp("Gather more evidence (repeat or comma-separate): rotations (one ListKeyRotations walk per key that can rotate), last-use (GetKeyLastUsage, 5 per second per Region)."))
+    @Option(
+        name: .customLong("evidence"),
+        help: ArgumentHelp(
+            "Gather more evidence (repeat or comma-separate): rotations (one ListKeyRotations walk per key that can rotate), last-use "
+                + "(GetKeyLastUsage, 5 per second per Region)."
+        ))
     var evidence: [String] = []
 
-    @Option(name: .customLong("policy"), help: ArgumentHelp("A JSON file of policy rules per account, Region, alias or tag (see Docs/custom-policies.md); replaces --max-rotation-period-days and --evaluate-disabled-keys."))
+    @Option(
+        name: .customLong("policy"),
+        help: ArgumentHelp(
+            "A JSON file of policy rules per account, Region, alias or tag (see Docs/custom-policies.md); replaces "
+                + "--max-rotation-period-days and --evaluate-disabled-keys."
+        ))
     var policyFile: String?
 
     @Option(help: "KMS calls in flight per Region (1-64).")
     var concurrency: Int = 8
 
-    @Option(help: ArgumentHelp("A JSON file of accepted exceptions (see Docs/suppressions.md); suppressed findings stay in the report but do not fail the run."))
+    @Option(
+        help: ArgumentHelp(
+            "A JSON file of accepted exceptions (see Docs/suppressions.md); suppressed findings stay in the report but do not fail the run."
+        ))
     var suppressions: String?
 
     @Flag(help: "Use a built-in sample account (no network, no credentials).")
@@ -50,10 +64,17 @@ struct ScanArguments: ParsableArguments {
     @Flag(name: .shortAndLong, help: "Log each KMS call to standard error (never credentials).")
     var verbose = false
 
-    @Option(name: .customLong("max-wait"), help: ArgumentHelp("How long, scan-wide, throttled calls and failed listing pages keep being retried (adaptive retry mode): seconds, or 90s, 10m, 1h. Default 5m."))
+    @Option(
+        name: .customLong("max-wait"),
+        help: ArgumentHelp(
+            "How long, scan-wide, throttled calls and failed listing pages keep being retried (adaptive retry mode): seconds, or 90s, "
+                + "10m, 1h. Default 5m."
+        ))
     var maxWait: String = "5m"
 
-    @Option(name: .customLong("max-requests-per-second"), help: ArgumentHelp("Cap this scan's own KMS requests per second, per account and Region, to leave quota for production."))
+    @Option(
+        name: .customLong("max-requests-per-second"),
+        help: ArgumentHelp("Cap this scan's own KMS requests per second, per account and Region, to leave quota for production."))
     var maxRequestsPerSecond: Double?
 
     @Option(name: .customLong("list-keys-page-size"), help: .hidden)
@@ -65,8 +86,9 @@ struct ScanArguments: ParsableArguments {
         }
         _ = try evidenceKinds()
         if policyFile != nil, maxRotationPeriodDays != nil || evaluateDisabledKeys || maxKeyMaterialAgeDays != nil {
-            throw ValidationError("--policy sets every policy: put the maximum period and disabled keys in the file's default instead of "
-                                  + "--max-rotation-period-days / --evaluate-disabled-keys.")
+            throw ValidationError(
+                "--policy sets every policy: put the maximum period and disabled keys in the file's default instead of "
+                    + "--max-rotation-period-days / --evaluate-disabled-keys.")
         }
         if let days = maxRotationPeriodDays, !RotationPolicy.allowedRotationPeriodDays.contains(days) {
             throw ValidationError("--max-rotation-period-days must be between 90 and 2560 (the periods KMS accepts); got \(days).")
@@ -80,8 +102,12 @@ struct ScanArguments: ParsableArguments {
             throw ValidationError("--max-requests-per-second must be between 0.1 and 10000; got \(rate).")
         }
         if allRegions && !regions.isEmpty { throw ValidationError("--all-regions and --region cannot be combined.") }
-        if demo && (profile != nil || endpointURL != nil) { throw ValidationError("--demo uses a built-in account: --profile and --endpoint-url do not apply.") }
-        if demo && accounts.isSelected { throw ValidationError("--demo uses a built-in account: --organization, --role-name, --role-arn and --external-id do not apply.") }
+        if demo && (profile != nil || endpointURL != nil) {
+            throw ValidationError("--demo uses a built-in account: --profile and --endpoint-url do not apply.")
+        }
+        if demo && accounts.isSelected {
+            throw ValidationError("--demo uses a built-in account: --organization, --role-name, --role-arn and --external-id do not apply.")
+        }
     }
 
     /// `--max-wait` as a duration: seconds, or a number with `s`, `m` or `h`; `nil` when not positive.
@@ -99,13 +125,15 @@ struct ScanArguments: ParsableArguments {
 
     /// The pacing the flags describe.
     var pacing: ScanSetup.Pacing {
-        ScanSetup.Pacing(maxWait: Self.duration(maxWait) ?? .seconds(300), maxRequestsPerSecond: maxRequestsPerSecond, concurrency: concurrency)
+        ScanSetup.Pacing(
+            maxWait: Self.duration(maxWait) ?? .seconds(300), maxRequestsPerSecond: maxRequestsPerSecond, concurrency: concurrency)
     }
 
     /// The policy the flags describe.
     var policy: RotationPolicy {
-        RotationPolicy(maximumRotationPeriodDays: maxRotationPeriodDays, evaluateDisabledKeys: evaluateDisabledKeys,
-                       maximumKeyMaterialAgeDays: maxKeyMaterialAgeDays)
+        RotationPolicy(
+            maximumRotationPeriodDays: maxRotationPeriodDays, evaluateDisabledKeys: evaluateDisabledKeys,
+            maximumKeyMaterialAgeDays: maxKeyMaterialAgeDays)
     }
 
     /// The `--evidence` values as a set.
@@ -173,10 +201,12 @@ struct ScanArguments: ParsableArguments {
         let policies = try policies()
         let setup: ScanSetup
         do {
-            setup = demo
+            setup =
+                demo
                 ? try ScanSetup.demo(regions: regions, allRegions: allRegions, logger: logger)
-                : try await ScanSetup.live(environment: environment, profile: profile, endpointURL: endpointURL, regions: regions,
-                                           allRegions: allRegions, pacing: pacing, logger: logger)
+                : try await ScanSetup.live(
+                    environment: environment, profile: profile, endpointURL: endpointURL, regions: regions,
+                    allRegions: allRegions, pacing: pacing, logger: logger)
         } catch let error as ValidationError {
             throw error
         } catch {
@@ -192,13 +222,16 @@ struct ScanArguments: ParsableArguments {
                 throw ValidationError("--suppressions \(suppressions ?? ""): \(error)")
             }
         }
-        var options = RotationChecker.ScanOptions(regions: setup.regions, policy: policies, concurrencyPerRegion: concurrency,
-                                                  listKeysPageSize: listKeysPageSize, now: setup.now)
+        var options = RotationChecker.ScanOptions(
+            regions: setup.regions, policy: policies, concurrencyPerRegion: concurrency,
+            listKeysPageSize: listKeysPageSize, now: setup.now)
         options.evidence = try evidenceKinds()
         let showProgress = Terminal.isTTY(Terminal.standardError) && !verbose
         let limiters = setup.limiters
-        let progress: (@Sendable (ScanProgress) -> Void)? = showProgress ? { @Sendable progress in Terminal.printProgress(progress, pacing: limiters?.totals) } : nil
-        var report = try await accounts.isSelected
+        let progress: (@Sendable (ScanProgress) -> Void)? =
+            showProgress ? { @Sendable progress in Terminal.printProgress(progress, pacing: limiters?.totals) } : nil
+        var report =
+            try await accounts.isSelected
             ? accounts.report(setup: setup, options: options, logger: logger, progress: progress)
             : RotationChecker(options: options, logger: logger, clientFactory: setup.clientFactory).report(progress: progress)
         if showProgress { Terminal.writeControl("\r\u{1B}[2K") }
@@ -211,10 +244,16 @@ struct ScanArguments: ParsableArguments {
             }
             report = outcome.report
             for expired in outcome.expired {
-                Terminal.writeError("kms-rotation: warning: suppression for \(Self.describe(expired)) expired on \(expired.expires?.formatted(.iso8601) ?? "?"); its finding counts again\n")
+                Terminal.writeError(
+                    "kms-rotation: warning: suppression for \(Self.describe(expired)) expired on "
+                        + "\(expired.expires?.formatted(.iso8601) ?? "?"); its finding counts again\n"
+                )
             }
             for unused in outcome.unused {
-                Terminal.writeError("kms-rotation: warning: suppression for \(Self.describe(unused)) matched no NON_COMPLIANT or INSUFFICIENT_DATA finding\n")
+                Terminal.writeError(
+                    "kms-rotation: warning: suppression for \(Self.describe(unused)) matched no NON_COMPLIANT or INSUFFICIENT_DATA "
+                        + "finding\n"
+                )
             }
         }
         return Outcome(report: report, setup: setup, logger: logger)

@@ -33,8 +33,10 @@ struct ScanSetup: Sendable {
 
     /// The real thing: AWS configuration, the default credential chain, URLSession.
     /// - Throws: `ValidationError` for bad input (exit 64); anything else means the scan cannot run (exit 1).
-    static func live(environment: [String: String], profile: String?, endpointURL: String?, regions requested: [String],
-                     allRegions: Bool, pacing: Pacing, logger: Logger) async throws -> ScanSetup {
+    static func live(
+        environment: [String: String], profile: String?, endpointURL: String?, regions requested: [String],
+        allRegions: Bool, pacing: Pacing, logger: Logger
+    ) async throws -> ScanSetup {
         let files = try SharedConfigFiles.load(environment: environment)
         let configuration = try AWSConfiguration.resolve(environment: environment, files: files, profile: profile)
         let endpoint = endpointURL ?? configuration.endpointURL
@@ -48,7 +50,10 @@ struct ScanSetup: Sendable {
         } else if let region = configuration.region {
             regions = [region]
         } else {
-            throw ValidationError("No Region to scan: pass --region or --all-regions, set AWS_REGION, or set region in the profile '\(configuration.profile)'.")
+            throw ValidationError(
+                "No Region to scan: pass --region or --all-regions, set AWS_REGION, or set region in the profile "
+                    + "'\(configuration.profile)'."
+            )
         }
         for region in regions {
             do { try EndpointResolver.validateRegion(region) } catch { throw ValidationError("\(error)") }
@@ -57,13 +62,16 @@ struct ScanSetup: Sendable {
         // before any call and exits 1 with the reason (DESIGN.md's contract), never a per-Region scan
         // error (exit 4). The STS and Organizations endpoints configured are checked the same way.
         do {
-            _ = try EndpointResolver().resolve(region: regions[0], useFIPS: configuration.useFIPSEndpoint,
-                                               useDualStack: configuration.useDualStackEndpoint, customEndpoint: endpoint)
+            _ = try EndpointResolver().resolve(
+                region: regions[0], useFIPS: configuration.useFIPSEndpoint,
+                useDualStack: configuration.useDualStackEndpoint, customEndpoint: endpoint)
         } catch let error as EndpointError {
             throw SetupError("\(endpointURL != nil ? "--endpoint-url" : "the configured KMS endpoint"): \(error)")
         }
         for service in ["STS", "Organizations"] {
-            guard let configured = try AWSConfiguration.endpointURL(forService: service, environment: environment, files: files, profile: profile)
+            guard
+                let configured = try AWSConfiguration.endpointURL(
+                    forService: service, environment: environment, files: files, profile: profile)
             else { continue }
             do {
                 _ = try EndpointResolver.validateCustomEndpoint(configured.url)
@@ -75,7 +83,8 @@ struct ScanSetup: Sendable {
         // One session (one connection pool) for every client, sized to the scan's concurrency: URLSession's
         // default of 6 connections per host capped every Region at 6 requests in flight. With a custom
         // endpoint every Region shares one host.
-        let transport = URLSessionTransport(configuration: .init(maximumConnectionsPerHost: min(512, max(64, pacing.concurrency * regions.count))))
+        let transport = URLSessionTransport(
+            configuration: .init(maximumConnectionsPerHost: min(512, max(64, pacing.concurrency * regions.count))))
         let credentials = CredentialProviderChain.default(environment: environment, files: files, transport: transport, profile: profile)
         do {
             _ = try await credentials.credentials()
@@ -88,11 +97,13 @@ struct ScanSetup: Sendable {
         // Scan-wide: throttled calls and failed listing pages are retried until this deadline (adaptive mode).
         let patience: RetryPatience? = adaptive ? .for(pacing.maxWait) : nil
         let useLimiter = adaptive || pacing.maxRequestsPerSecond != nil
-        let caller = AWSClientConfiguration(region: regions[0], credentialProvider: credentials, transport: transport,
-                                            useFIPS: configuration.useFIPSEndpoint, useDualStack: configuration.useDualStackEndpoint,
-                                            retryStrategy: strategy, retryPatience: patience, logger: logger)
-        let live = try LiveAccess(environment: environment, files: files, profile: profile, configuration: configuration, regions: regions,
-                                  caller: caller, kmsEndpoint: endpoint, limiters: useLimiter ? limiters : nil)
+        let caller = AWSClientConfiguration(
+            region: regions[0], credentialProvider: credentials, transport: transport,
+            useFIPS: configuration.useFIPSEndpoint, useDualStack: configuration.useDualStackEndpoint,
+            retryStrategy: strategy, retryPatience: patience, logger: logger)
+        let live = try LiveAccess(
+            environment: environment, files: files, profile: profile, configuration: configuration, regions: regions,
+            caller: caller, kmsEndpoint: endpoint, limiters: useLimiter ? limiters : nil)
         var setup = ScanSetup(regions: regions, now: { Date() }) { region in try live.kmsClient(credentials, region) }
         setup.limiters = limiters
         setup.live = live
@@ -106,10 +117,13 @@ struct ScanSetup: Sendable {
         let kms = SampleAccount.demo()
         let all = SampleAccount.enabledRegions + [SampleAccount.notEnabledRegion]
         let regions = requested.isEmpty ? all : requested
-        let credentials = StaticCredentialProvider(AWSCredentials(accessKeyId: "AKIDDEMOACCOUNT", secretAccessKey: "demo-secret-not-used-for-anything"))
+        let credentials = StaticCredentialProvider(
+            AWSCredentials(accessKeyId: "AKIDDEMOACCOUNT", secretAccessKey: "demo-secret-not-used-for-anything"))
         return ScanSetup(regions: regions, now: { SampleAccount.referenceDate }) { region in
-            try KMSClient(AWSClientConfiguration(region: region, credentialProvider: credentials, transport: kms, logger: logger,
-                                                 sleeper: { _ in }, now: { SampleAccount.referenceDate }))
+            try KMSClient(
+                AWSClientConfiguration(
+                    region: region, credentialProvider: credentials, transport: kms, logger: logger,
+                    sleeper: { _ in }, now: { SampleAccount.referenceDate }))
         }
     }
 }

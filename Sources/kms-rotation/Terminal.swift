@@ -1,9 +1,9 @@
 import Foundation
 import KMSRotation
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 /// What the CLI knows about where it writes.
@@ -45,9 +45,9 @@ enum Terminal {
     static func width(fd: Int32) -> Int? {
         var size = winsize()
         #if canImport(Glibc)
-        let request = UInt(TIOCGWINSZ)
+            let request = UInt(TIOCGWINSZ)
         #else
-        let request = TIOCGWINSZ
+            let request = TIOCGWINSZ
         #endif
         guard ioctl(fd, request, &size) == 0, size.ws_col > 0 else { return nil }
         return Int(size.ws_col)
@@ -65,7 +65,8 @@ enum Terminal {
 
     /// Writes a message to standard error, scrubbed of secrets (`SecretScrubber`) and with every control
     /// character except newline and tab made visible (``escaped(_:)``), so that nothing a server or a file
-    /// said can leak a credential, move the cursor, retitle the window (OSC) or forge a line. A failed write to standard error is ignored: there is nowhere
+    /// said can leak a credential, move the cursor, retitle the window (OSC) or forge a line. A failed write to standard error is ignored:
+    /// there is nowhere
     /// left to report it, and it must not trap.
     static func writeError(_ text: String) {
         try? OutputFile.writeAll(Data(escaped(SecretScrubber.scrub(text)).utf8), to: standardError, target: "standard error")

@@ -120,8 +120,11 @@ struct InputTests {
         let root = try #require(try YAMLTree.parse(text))
         let properties = try #require(root["Resources"]?["K"]?["Properties"])
         let names = properties.members.map { $0.value.intrinsic?.name ?? "-" }
-        #expect(names == ["Ref", "Fn::GetAtt", "Fn::Sub", "Fn::Join", "Fn::Select", "Fn::If", "Fn::FindInMap", "Fn::Base64", "Fn::Split",
-                          "Fn::GetAZs", "Fn::ImportValue", "Condition", "Fn::Equals", "Fn::Not", "Fn::And", "Fn::Or"])
+        #expect(
+            names == [
+                "Ref", "Fn::GetAtt", "Fn::Sub", "Fn::Join", "Fn::Select", "Fn::If", "Fn::FindInMap", "Fn::Base64", "Fn::Split",
+                "Fn::GetAZs", "Fn::ImportValue", "Condition", "Fn::Equals", "Fn::Not", "Fn::And", "Fn::Or",
+            ])
         #expect(properties["B"]?.intrinsic?.argument.elements.compactMap(\.string) == ["X", "Arn"])
     }
 
@@ -150,8 +153,10 @@ struct InputTests {
 
     @Test("A file that is neither a plan nor a template is skipped, not an error")
     func notIaC() throws {
-        for (text, path) in [("{\"name\": \"app\", \"version\": \"1.0.0\"}", "package.json"), ("on: push\njobs: {}\n", "ci.yml"),
-                             ("{{ helm }}: [", "chart.yaml"), ("[1, 2, 3]", "list.json"), ("", "empty.yaml")] {
+        for (text, path) in [
+            ("{\"name\": \"app\", \"version\": \"1.0.0\"}", "package.json"), ("on: push\njobs: {}\n", "ci.yml"),
+            ("{{ helm }}: [", "chart.yaml"), ("[1, 2, 3]", "list.json"), ("", "empty.yaml"),
+        ] {
             let error = #expect(throws: IaCError.self) { try IaCDocument(data: Data(text.utf8), path: path) }
             #expect(error?.kind == .notInfrastructureAsCode, "\(path): \(String(describing: error))")
         }
@@ -166,8 +171,11 @@ struct InputTests {
         let deepYAML = "Resources:\n  K: " + String(repeating: "[", count: 5_000) + String(repeating: "]", count: 5_000) + "\n"
         #expect(throws: IaCError.self) { try IaCDocument(data: Data(deepYAML.utf8), path: "deep.yaml") }
         var bomb = "a: &a [x, x, x, x, x, x, x, x, x, x]\n"
-        for level in 1...9 { bomb += "\(Character(UnicodeScalar(97 + level)!)): &\(Character(UnicodeScalar(97 + level)!)) " +
-            "[" + Array(repeating: "*\(Character(UnicodeScalar(96 + level)!))", count: 10).joined(separator: ", ") + "]\n" }
+        for level in 1...9 {
+            bomb +=
+                "\(Character(UnicodeScalar(97 + level)!)): &\(Character(UnicodeScalar(97 + level)!)) " + "["
+                + Array(repeating: "*\(Character(UnicodeScalar(96 + level)!))", count: 10).joined(separator: ", ") + "]\n"
+        }
         bomb += "Resources:\n  K:\n    Type: AWS::KMS::Key\n"
         let error = #expect(throws: IaCError.self) { try IaCDocument(data: Data(bomb.utf8), path: "bomb.yaml") }
         #expect(error?.message.contains("nodes") == true)
@@ -239,7 +247,8 @@ enum LargePlan {
         var written = 0
         var index = 0
         while written < megabytes << 20 {
-            let entry = #"{"address":"aws_ssm_parameter.p\#(index)","mode":"managed","type":"aws_ssm_parameter","name":"p\#(index)","#
+            let entry =
+                #"{"address":"aws_ssm_parameter.p\#(index)","mode":"managed","type":"aws_ssm_parameter","name":"p\#(index)","#
                 + #""change":{"actions":["create"],"before":null,"after":{"value":"\#(filler)","tags":{"a":"b"}},"#
                 + #""after_unknown":{"arn":true}}},"#
             let data = Data(entry.utf8)
@@ -248,7 +257,8 @@ enum LargePlan {
             index += 1
         }
         for key in 0..<keys {
-            let entry = #"{"address":"aws_kms_key.k\#(key)","mode":"managed","type":"aws_kms_key","name":"k\#(key)","#
+            let entry =
+                #"{"address":"aws_kms_key.k\#(key)","mode":"managed","type":"aws_kms_key","name":"k\#(key)","#
                 + #""change":{"actions":["create"],"before":null,"after":{"enable_key_rotation":\#(key % 2 == 0)},"after_unknown":{}}}"#
                 + (key == keys - 1 ? "" : ",")
             try handle.write(contentsOf: Data(entry.utf8))

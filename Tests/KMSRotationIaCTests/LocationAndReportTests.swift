@@ -57,10 +57,12 @@ struct LocationAndReportTests {
         #expect(text.contains("\"attribute\" : \"EnableKeyRotation\""))
         let decoded = try JSONDecoder().decode(RotationReport.self, from: Data(text.utf8))
         #expect(decoded.findings == report.findings)
-        let live = RotationFinding(keyArn: nil, keyId: "k", accountId: nil, region: nil, reason: .rotationEnabled, message: "m",
-                                   key: .init())
-        let liveText = try ReportRenderer().render(RotationReport(findings: [live], generatedAt: Date(timeIntervalSince1970: 0)), as: .json,
-                                                   options: RenderOptions())
+        let live = RotationFinding(
+            keyArn: nil, keyId: "k", accountId: nil, region: nil, reason: .rotationEnabled, message: "m",
+            key: .init())
+        let liveText = try ReportRenderer().render(
+            RotationReport(findings: [live], generatedAt: Date(timeIntervalSince1970: 0)), as: .json,
+            options: RenderOptions())
         #expect(!liveText.contains("\"location\""))
     }
 
@@ -83,8 +85,10 @@ struct LocationAndReportTests {
         #expect(Set(fingerprints).count == fingerprints.count)
     }
 
-    @Test(.enabled(if: ExternalTool.isCI || ExternalTool.hasJSONSchema,
-                   "python3 with jsonschema is not installed: skipped (set CI=1 to fail instead)"))
+    @Test(
+        .enabled(
+            if: ExternalTool.isCI || ExternalTool.hasJSONSchema,
+            "python3 with jsonschema is not installed: skipped (set CI=1 to fail instead)"))
     func sarifValidatesAgainstTheSchema() throws {
         guard ExternalTool.hasJSONSchema else {
             Issue.record("python3 with jsonschema is required when CI is set (pip install jsonschema)")
@@ -92,8 +96,9 @@ struct LocationAndReportTests {
         }
         let scan = try IaCScan.read(paths: [IaCFixture.examples.path])
         for problemsOnly in [false, true] {
-            let text = try ReportRenderer().render(scan.report(generatedAt: Date(timeIntervalSince1970: 0)), as: .sarif,
-                                                   options: RenderOptions(sarifProblemsOnly: problemsOnly))
+            let text = try ReportRenderer().render(
+                scan.report(generatedAt: Date(timeIntervalSince1970: 0)), as: .sarif,
+                options: RenderOptions(sarifProblemsOnly: problemsOnly))
             let file = FileManager.default.temporaryDirectory.appending(path: "iac-\(UUID().uuidString).sarif")
             try Data(text.utf8).write(to: file)
             defer { try? FileManager.default.removeItem(at: file) }
@@ -132,13 +137,15 @@ struct LocationAndReportTests {
         let findings = try IaCFixture.findings(plan, path: "plan.json") + IaCFixture.findings(template, path: "t.yaml")
         let report = RotationReport(findings: findings, generatedAt: Date(timeIntervalSince1970: 0))
         #expect(report.outcome == .nonCompliant)
-        let list = try SuppressionList.decode(Data("""
-            {"suppressions": [
-              {"keyId": "aws_kms_key.a", "justification": "legacy"},
-              {"keyId": "module.m.aws_kms_key.b[0]", "reason": "rotationDisabled", "justification": "moving"},
-              {"keyId": "Key", "justification": "template"}
-            ]}
-            """.utf8))
+        let list = try SuppressionList.decode(
+            Data(
+                """
+                {"suppressions": [
+                  {"keyId": "aws_kms_key.a", "justification": "legacy"},
+                  {"keyId": "module.m.aws_kms_key.b[0]", "reason": "rotationDisabled", "justification": "moving"},
+                  {"keyId": "Key", "justification": "template"}
+                ]}
+                """.utf8))
         let outcome = try list.apply(to: report, now: Date(timeIntervalSince1970: 0))
         #expect(outcome.report.suppressedCount == 3)
         #expect(outcome.unused.isEmpty)

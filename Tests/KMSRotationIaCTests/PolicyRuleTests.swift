@@ -13,8 +13,10 @@ struct PolicyRuleTests {
     static let owned = PolicyRule(name: "owned", tags: ["owner": "*"], policy: RotationPolicy(maximumRotationPeriodDays: 180))
     static let rules = PolicyResolver(rules: [pci, legacy], default: .cis)
 
-    static func findings(_ text: String, path: String = "test.yaml", policies: PolicyResolver = rules,
-                         accountId: String? = nil, region: String? = nil) throws -> [String: RotationFinding] {
+    static func findings(
+        _ text: String, path: String = "test.yaml", policies: PolicyResolver = rules,
+        accountId: String? = nil, region: String? = nil
+    ) throws -> [String: RotationFinding] {
         let all = try IaCDocument(data: Data(text.utf8), path: path).findings(policies: policies, accountId: accountId, region: region)
         return Dictionary(all.map { ($0.keyId, $0) }, uniquingKeysWith: { first, _ in first })
     }
@@ -46,11 +48,15 @@ struct PolicyRuleTests {
     @Test("A tag value unknown before deploy: rules that disagree give unresolvedValue naming the tag; rules that agree decide")
     func unknownTag() throws {
         let header = ["Parameters:", "  Class:", "    Type: String", "  Known:", "    Type: String", "    Default: pci"]
-        let template = IaCFixture.yaml([
-            ("Open", "AWS::KMS::Key", ["EnableKeyRotation: true", "Tags:", "  - Key: data-classification", "    Value: !Ref Class"]),
-            ("Off", "AWS::KMS::Key", ["EnableKeyRotation: false", "Tags:", "  - Key: data-classification", "    Value: !Ref Class"]),
-            ("Defaulted", "AWS::KMS::Key", ["EnableKeyRotation: true", "Tags:", "  - Key: data-classification", "    Value: !Ref Known"]),
-        ], header: header)
+        let template = IaCFixture.yaml(
+            [
+                ("Open", "AWS::KMS::Key", ["EnableKeyRotation: true", "Tags:", "  - Key: data-classification", "    Value: !Ref Class"]),
+                ("Off", "AWS::KMS::Key", ["EnableKeyRotation: false", "Tags:", "  - Key: data-classification", "    Value: !Ref Class"]),
+                (
+                    "Defaulted", "AWS::KMS::Key",
+                    ["EnableKeyRotation: true", "Tags:", "  - Key: data-classification", "    Value: !Ref Known"]
+                ),
+            ], header: header)
         let found = try Self.findings(template)
         let open = try #require(found["Open"])
         #expect(open.reason == .unresolvedValue)
@@ -69,9 +75,10 @@ struct PolicyRuleTests {
     @Test("Tags that are an intrinsic as a whole count as unknown; a '*' pattern matches a tag whose value is unknown")
     func wholeTagsUnknown() throws {
         let header = ["Conditions:", "  Never: !Equals [!Ref AWS::Region, nowhere]"]
-        let template = IaCFixture.yaml([
-            ("Whole", "AWS::KMS::Key", ["EnableKeyRotation: true", "Tags: !If [Never, [], []]"]),
-        ], header: header)
+        let template = IaCFixture.yaml(
+            [
+                ("Whole", "AWS::KMS::Key", ["EnableKeyRotation: true", "Tags: !If [Never, [], []]"])
+            ], header: header)
         let whole = try #require(try Self.findings(template)["Whole"])
         #expect(whole.reason == .unresolvedValue)
         #expect(whole.message.contains("Tags is"))
@@ -84,9 +91,11 @@ struct PolicyRuleTests {
         #expect(owned.policyRule == "owned")
     }
 
-    @Test("AWS::KMS::Alias resources give keys their aliases (Ref, GetAtt, Sub)", arguments: [
-        "!Ref Old", "!GetAtt Old.Arn", "!GetAtt [Old, Arn]", "!Sub \"${Old}\"",
-    ])
+    @Test(
+        "AWS::KMS::Alias resources give keys their aliases (Ref, GetAtt, Sub)",
+        arguments: [
+            "!Ref Old", "!GetAtt Old.Arn", "!GetAtt [Old, Arn]", "!Sub \"${Old}\"",
+        ])
     func cloudFormationAliases(target: String) throws {
         let template = IaCFixture.yaml([
             ("Old", "AWS::KMS::Key", ["Enabled: false"]),
@@ -124,25 +133,41 @@ struct PolicyRuleTests {
 
     // MARK: - Terraform
 
-    static func plan(keys: [(address: String, after: [String: Any], unknown: [String: Any])],
-                     aliases: [(address: String, name: String, target: String)] = []) -> String {
+    static func plan(
+        keys: [(address: String, after: [String: Any], unknown: [String: Any])],
+        aliases: [(address: String, name: String, target: String)] = []
+    ) -> String {
         var changes: [[String: Any]] = []
         var config: [[String: Any]] = []
         for key in keys {
-            changes.append(["address": key.address, "mode": "managed", "type": "aws_kms_key", "name": "k",
-                            "change": ["actions": ["create"], "before": NSNull(), "after": key.after,
-                                       "after_unknown": key.unknown] as [String: Any]])
+            changes.append([
+                "address": key.address, "mode": "managed", "type": "aws_kms_key", "name": "k",
+                "change": [
+                    "actions": ["create"], "before": NSNull(), "after": key.after,
+                    "after_unknown": key.unknown,
+                ] as [String: Any],
+            ])
         }
         for alias in aliases {
-            changes.append(["address": alias.address, "mode": "managed", "type": "aws_kms_alias", "name": "a",
-                            "change": ["actions": ["create"], "before": NSNull(), "after": ["name": alias.name],
-                                       "after_unknown": ["target_key_id": true]] as [String: Any]])
-            config.append(["address": alias.address, "mode": "managed", "type": "aws_kms_alias", "name": "a",
-                           "expressions": ["name": ["constant_value": alias.name],
-                                           "target_key_id": ["references": ["\(alias.target).key_id", alias.target]]]])
+            changes.append([
+                "address": alias.address, "mode": "managed", "type": "aws_kms_alias", "name": "a",
+                "change": [
+                    "actions": ["create"], "before": NSNull(), "after": ["name": alias.name],
+                    "after_unknown": ["target_key_id": true],
+                ] as [String: Any],
+            ])
+            config.append([
+                "address": alias.address, "mode": "managed", "type": "aws_kms_alias", "name": "a",
+                "expressions": [
+                    "name": ["constant_value": alias.name],
+                    "target_key_id": ["references": ["\(alias.target).key_id", alias.target]],
+                ],
+            ])
         }
-        let plan: [String: Any] = ["format_version": "1.2", "planned_values": ["root_module": [:] as [String: Any]],
-                                   "resource_changes": changes, "configuration": ["root_module": ["resources": config]]]
+        let plan: [String: Any] = [
+            "format_version": "1.2", "planned_values": ["root_module": [:] as [String: Any]],
+            "resource_changes": changes, "configuration": ["root_module": ["resources": config]],
+        ]
         let data = (try? JSONSerialization.data(withJSONObject: plan, options: [.sortedKeys])) ?? Data()
         return String(decoding: data, as: UTF8.self)
     }
@@ -150,10 +175,14 @@ struct PolicyRuleTests {
     @Test("Terraform: tags_all (default_tags included) selects the rule; a tag known only after apply is unknown")
     func terraformTags() throws {
         let text = Self.plan(keys: [
-            ("aws_kms_key.pci", ["enable_key_rotation": true, "tags": [:] as [String: Any], "tags_all": ["data-classification": "pci"]],
-             [:]),
-            ("aws_kms_key.open", ["enable_key_rotation": true, "tags": [:] as [String: Any], "tags_all": [:] as [String: Any]],
-             ["tags_all": ["data-classification": true]]),
+            (
+                "aws_kms_key.pci", ["enable_key_rotation": true, "tags": [:] as [String: Any], "tags_all": ["data-classification": "pci"]],
+                [:]
+            ),
+            (
+                "aws_kms_key.open", ["enable_key_rotation": true, "tags": [:] as [String: Any], "tags_all": [:] as [String: Any]],
+                ["tags_all": ["data-classification": true]]
+            ),
             ("aws_kms_key.later", ["enable_key_rotation": true, "tags": ["team": "a"]], ["tags_all": true]),
             ("aws_kms_key.plain", ["enable_key_rotation": true, "tags_all": ["team": "a"]], [:]),
         ])
@@ -173,9 +202,12 @@ struct PolicyRuleTests {
 
     @Test("Terraform: aws_kms_alias targets its key through the configuration's reference")
     func terraformAliases() throws {
-        let text = Self.plan(keys: [("aws_kms_key.old", ["enable_key_rotation": false, "is_enabled": false], [:]),
-                                    ("aws_kms_key.other", ["enable_key_rotation": false, "is_enabled": false], [:])],
-                             aliases: [("aws_kms_alias.old", "alias/legacy-old", "aws_kms_key.old")])
+        let text = Self.plan(
+            keys: [
+                ("aws_kms_key.old", ["enable_key_rotation": false, "is_enabled": false], [:]),
+                ("aws_kms_key.other", ["enable_key_rotation": false, "is_enabled": false], [:]),
+            ],
+            aliases: [("aws_kms_alias.old", "alias/legacy-old", "aws_kms_key.old")])
         let found = try Self.findings(text, path: "plan.json")
         #expect(found["aws_kms_key.old"]?.aliases == ["alias/legacy-old"])
         #expect(found["aws_kms_key.old"]?.reason == .rotationDisabled)

@@ -24,79 +24,106 @@ struct RuleRowTests {
     static let strict = RotationPolicy(maximumRotationPeriodDays: 180)
 
     static let rows: [Row] = [
-        Row(name: "rotation on", cloudFormation: IaCFixture.key(["EnableKeyRotation: true"]),
+        Row(
+            name: "rotation on", cloudFormation: IaCFixture.key(["EnableKeyRotation: true"]),
             terraform: IaCFixture.tfKey(["enable_key_rotation": true]), reason: .rotationEnabled),
-        Row(name: "rotation off", cloudFormation: IaCFixture.key(["EnableKeyRotation: false"]),
+        Row(
+            name: "rotation off", cloudFormation: IaCFixture.key(["EnableKeyRotation: false"]),
             terraform: IaCFixture.tfKey(["enable_key_rotation": false]), reason: .rotationDisabled,
             cfnFix: "EnableKeyRotation: true", tfFix: "enable_key_rotation = true", says: ["is false"]),
-        Row(name: "rotation absent", cloudFormation: IaCFixture.key(["Description: none"]),
+        Row(
+            name: "rotation absent", cloudFormation: IaCFixture.key(["Description: none"]),
             terraform: IaCFixture.tfKey(["description": "none"]), reason: .rotationDisabled,
             cfnFix: "EnableKeyRotation: true", tfFix: "enable_key_rotation = true", says: ["not set"]),
-        Row(name: "rotation as the string 'true'", cloudFormation: IaCFixture.key(["EnableKeyRotation: \"true\""]),
+        Row(
+            name: "rotation as the string 'true'", cloudFormation: IaCFixture.key(["EnableKeyRotation: \"true\""]),
             terraform: IaCFixture.tfKey(["enable_key_rotation": "true"]), reason: .rotationEnabled),
-        Row(name: "rotation off, stricter policy: the fix sets the period too",
+        Row(
+            name: "rotation off, stricter policy: the fix sets the period too",
             cloudFormation: IaCFixture.key(["EnableKeyRotation: false"]),
             terraform: IaCFixture.tfKey(["enable_key_rotation": false]), policy: strict, reason: .rotationDisabled,
             cfnFix: "EnableKeyRotation: true, RotationPeriodInDays: 180",
             tfFix: "enable_key_rotation = true, rotation_period_in_days = 180"),
-        Row(name: "period longer than the policy's maximum",
+        Row(
+            name: "period longer than the policy's maximum",
             cloudFormation: IaCFixture.key(["EnableKeyRotation: true", "RotationPeriodInDays: 365"]),
             terraform: IaCFixture.tfKey(["enable_key_rotation": true, "rotation_period_in_days": 365]), policy: strict,
             reason: .rotationPeriodTooLong, cfnFix: "RotationPeriodInDays: 180", tfFix: "rotation_period_in_days = 180"),
-        Row(name: "period absent is AWS's 365, too long for a 180-day policy",
+        Row(
+            name: "period absent is AWS's 365, too long for a 180-day policy",
             cloudFormation: IaCFixture.key(["EnableKeyRotation: true"]),
-            terraform: IaCFixture.tfKey(["enable_key_rotation": true], unknown: ["rotation_period_in_days"],
-                                        configured: ["enable_key_rotation": ["constant_value": true]]),
+            terraform: IaCFixture.tfKey(
+                ["enable_key_rotation": true], unknown: ["rotation_period_in_days"],
+                configured: ["enable_key_rotation": ["constant_value": true]]),
             policy: strict, reason: .rotationPeriodTooLong, cfnFix: "RotationPeriodInDays: 180", tfFix: "rotation_period_in_days = 180"),
-        Row(name: "period within the maximum",
+        Row(
+            name: "period within the maximum",
             cloudFormation: IaCFixture.key(["EnableKeyRotation: true", "RotationPeriodInDays: 90"]),
             terraform: IaCFixture.tfKey(["enable_key_rotation": true, "rotation_period_in_days": 90]), policy: strict,
             reason: .rotationEnabled),
-        Row(name: "HMAC key", cloudFormation: IaCFixture.key(["KeySpec: HMAC_256", "KeyUsage: GENERATE_VERIFY_MAC"]),
+        Row(
+            name: "HMAC key", cloudFormation: IaCFixture.key(["KeySpec: HMAC_256", "KeyUsage: GENERATE_VERIFY_MAC"]),
             terraform: IaCFixture.tfKey(["customer_master_key_spec": "HMAC_256", "key_usage": "GENERATE_VERIFY_MAC"]), reason: .hmacKey),
-        Row(name: "asymmetric key (RSA)", cloudFormation: IaCFixture.key(["KeySpec: RSA_2048", "KeyUsage: SIGN_VERIFY"]),
+        Row(
+            name: "asymmetric key (RSA)", cloudFormation: IaCFixture.key(["KeySpec: RSA_2048", "KeyUsage: SIGN_VERIFY"]),
             terraform: IaCFixture.tfKey(["customer_master_key_spec": "RSA_2048"]), reason: .asymmetricKey),
-        Row(name: "asymmetric key (ECC, rotation asked for)",
+        Row(
+            name: "asymmetric key (ECC, rotation asked for)",
             cloudFormation: IaCFixture.key(["KeySpec: ECC_NIST_P256", "EnableKeyRotation: true"]),
             terraform: IaCFixture.tfKey(["customer_master_key_spec": "ECC_NIST_P256", "enable_key_rotation": true]),
             reason: .asymmetricKey),
-        Row(name: "a key spec from the future", cloudFormation: IaCFixture.key(["KeySpec: QUANTUM_9000"]),
+        Row(
+            name: "a key spec from the future", cloudFormation: IaCFixture.key(["KeySpec: QUANTUM_9000"]),
             terraform: IaCFixture.tfKey(["customer_master_key_spec": "QUANTUM_9000"]), reason: .unsupportedKeySpec),
-        Row(name: "imported key material", cloudFormation: IaCFixture.key(["Origin: EXTERNAL"]),
+        Row(
+            name: "imported key material", cloudFormation: IaCFixture.key(["Origin: EXTERNAL"]),
             terraform: IaCFixture.plan([("aws_kms_external_key.k", "aws_kms_external_key", ["enabled": true], [], nil)]),
             reason: .importedKeyMaterial),
-        Row(name: "CloudHSM key store", cloudFormation: nil,
+        Row(
+            name: "CloudHSM key store", cloudFormation: nil,
             terraform: IaCFixture.tfKey(["custom_key_store_id": "cks-1234567890abcdef0"]), reason: .customKeyStore),
-        Row(name: "external key store", cloudFormation: nil,
+        Row(
+            name: "external key store", cloudFormation: nil,
             terraform: IaCFixture.tfKey(["custom_key_store_id": "cks-1234567890abcdef0", "xks_key_id": "ext-1"]), reason: .customKeyStore),
-        Row(name: "disabled key", cloudFormation: IaCFixture.key(["Enabled: false"]),
+        Row(
+            name: "disabled key", cloudFormation: IaCFixture.key(["Enabled: false"]),
             terraform: IaCFixture.tfKey(["is_enabled": false]), reason: .keyDisabled),
-        Row(name: "disabled key, disabled keys evaluated", cloudFormation: IaCFixture.key(["Enabled: false"]),
+        Row(
+            name: "disabled key, disabled keys evaluated", cloudFormation: IaCFixture.key(["Enabled: false"]),
             terraform: IaCFixture.tfKey(["is_enabled": false]), policy: RotationPolicy(evaluateDisabledKeys: true),
             reason: .rotationDisabled, cfnFix: "EnableKeyRotation: true", tfFix: "enable_key_rotation = true"),
-        Row(name: "a deletion window does not exempt a key",
+        Row(
+            name: "a deletion window does not exempt a key",
             cloudFormation: IaCFixture.key(["PendingWindowInDays: 7"]),
             terraform: IaCFixture.tfKey(["deletion_window_in_days": 7]), reason: .rotationDisabled,
             cfnFix: "EnableKeyRotation: true", tfFix: "enable_key_rotation = true"),
-        Row(name: "a deletion window does not fail a rotating key",
+        Row(
+            name: "a deletion window does not fail a rotating key",
             cloudFormation: IaCFixture.key(["PendingWindowInDays: 7", "EnableKeyRotation: true"]),
             terraform: IaCFixture.tfKey(["deletion_window_in_days": 7, "enable_key_rotation": true]), reason: .rotationEnabled),
-        Row(name: "rotation unknown before deploy",
+        Row(
+            name: "rotation unknown before deploy",
             cloudFormation: IaCFixture.key(["EnableKeyRotation: !GetAtt Flags.Rotate"]),
-            terraform: IaCFixture.tfKey([:], unknown: ["enable_key_rotation"],
-                                        configured: ["enable_key_rotation": ["references": ["var.x"]]]),
+            terraform: IaCFixture.tfKey(
+                [:], unknown: ["enable_key_rotation"],
+                configured: ["enable_key_rotation": ["references": ["var.x"]]]),
             reason: .unresolvedValue, says: ["before deploy"]),
-        Row(name: "key spec unknown while rotation is on",
+        Row(
+            name: "key spec unknown while rotation is on",
             cloudFormation: IaCFixture.key(["EnableKeyRotation: true", "KeySpec: !ImportValue spec"]),
-            terraform: IaCFixture.tfKey(["enable_key_rotation": true], unknown: ["customer_master_key_spec"],
-                                        configured: ["customer_master_key_spec": ["references": ["var.spec"]]]),
+            terraform: IaCFixture.tfKey(
+                ["enable_key_rotation": true], unknown: ["customer_master_key_spec"],
+                configured: ["customer_master_key_spec": ["references": ["var.spec"]]]),
             reason: .unresolvedValue),
-        Row(name: "an unknown that cannot change the verdict (HMAC, rotation unknown)",
+        Row(
+            name: "an unknown that cannot change the verdict (HMAC, rotation unknown)",
             cloudFormation: IaCFixture.key(["KeySpec: HMAC_256", "EnableKeyRotation: !ImportValue flag"]),
-            terraform: IaCFixture.tfKey(["customer_master_key_spec": "HMAC_256"], unknown: ["enable_key_rotation"],
-                                        configured: ["enable_key_rotation": ["references": ["var.x"]]]),
+            terraform: IaCFixture.tfKey(
+                ["customer_master_key_spec": "HMAC_256"], unknown: ["enable_key_rotation"],
+                configured: ["enable_key_rotation": ["references": ["var.x"]]]),
             reason: .hmacKey),
-        Row(name: "a wrongly typed value is not guessed", cloudFormation: IaCFixture.key(["EnableKeyRotation: maybe"]),
+        Row(
+            name: "a wrongly typed value is not guessed", cloudFormation: IaCFixture.key(["EnableKeyRotation: maybe"]),
             terraform: IaCFixture.tfKey(["enable_key_rotation": "maybe"]), reason: .unresolvedValue, says: ["not a boolean"]),
     ]
 
@@ -127,8 +154,9 @@ struct RuleRowTests {
 
     @Test("The verdict is the live table's: the same key described by DescribeKey gets the same reason")
     func sameAsLive() throws {
-        let finding = try IaCFixture.finding(IaCFixture.key(["EnableKeyRotation: true", "RotationPeriodInDays: 400"]),
-                                             policy: RotationPolicy(maximumRotationPeriodDays: 365))
+        let finding = try IaCFixture.finding(
+            IaCFixture.key(["EnableKeyRotation: true", "RotationPeriodInDays: 400"]),
+            policy: RotationPolicy(maximumRotationPeriodDays: 365))
         let live = RotationChecker.evaluate(
             key: KMSKey(keyId: "Key", keyState: .enabled, origin: .awsKMS, keyManager: .customer, keySpec: .symmetricDefault),
             rotation: .status(KeyRotationStatus(keyRotationEnabled: true, rotationPeriodInDays: 400)),
@@ -152,8 +180,10 @@ struct RuleRowTests {
 
     @Test("Fn::If: a condition the defaults decide picks its branch; an undecided one must agree on both branches")
     func conditions() throws {
-        let header = ["Parameters:", "  Env:", "    Type: String", "    Default: prod", "  Other:", "    Type: String",
-                      "Conditions:", "  IsProd: !Equals [!Ref Env, prod]", "  IsOther: !Equals [!Ref Other, x]"]
+        let header = [
+            "Parameters:", "  Env:", "    Type: String", "    Default: prod", "  Other:", "    Type: String",
+            "Conditions:", "  IsProd: !Equals [!Ref Env, prod]", "  IsOther: !Equals [!Ref Other, x]",
+        ]
         let decided = try IaCFixture.finding(IaCFixture.key(["EnableKeyRotation: !If [IsProd, true, false]"], header: header))
         #expect(decided.reason == .rotationEnabled)
         #expect(decided.message.contains("condition IsProd is true"))
@@ -193,12 +223,18 @@ struct RuleRowTests {
     func terraformReplicas() throws {
         let plan = IaCFixture.plan([
             ("aws_kms_key.primary", "aws_kms_key", ["multi_region": true, "enable_key_rotation": false], [], [:]),
-            ("aws_kms_replica_key.linked", "aws_kms_replica_key", ["enabled": true], ["primary_key_arn"],
-             ["primary_key_arn": ["references": ["aws_kms_key.primary.arn", "aws_kms_key.primary"]]]),
-            ("aws_kms_replica_key.elsewhere", "aws_kms_replica_key",
-             ["primary_key_arn": "arn:aws:kms:us-east-1:111122223333:key/mrk-9"], [], [:]),
-            ("aws_kms_replica_external_key.imported", "aws_kms_replica_external_key", ["enabled": true], ["primary_key_arn"],
-             ["primary_key_arn": ["references": ["aws_kms_external_key.nowhere.arn"]]]),
+            (
+                "aws_kms_replica_key.linked", "aws_kms_replica_key", ["enabled": true], ["primary_key_arn"],
+                ["primary_key_arn": ["references": ["aws_kms_key.primary.arn", "aws_kms_key.primary"]]]
+            ),
+            (
+                "aws_kms_replica_key.elsewhere", "aws_kms_replica_key",
+                ["primary_key_arn": "arn:aws:kms:us-east-1:111122223333:key/mrk-9"], [], [:]
+            ),
+            (
+                "aws_kms_replica_external_key.imported", "aws_kms_replica_external_key", ["enabled": true], ["primary_key_arn"],
+                ["primary_key_arn": ["references": ["aws_kms_external_key.nowhere.arn"]]]
+            ),
         ])
         let findings = Dictionary(uniqueKeysWithValues: try IaCFixture.findings(plan, path: "plan.json").map { ($0.keyId, $0) })
         #expect(findings["aws_kms_replica_key.linked"]?.reason == .rotationDisabled)
@@ -210,8 +246,9 @@ struct RuleRowTests {
 
     @Test("Terraform: an attribute unknown only because the provider computes its default counts as not set")
     func computedDefault() throws {
-        let configured = IaCFixture.tfKey(["enable_key_rotation": true], unknown: ["rotation_period_in_days"],
-                                          configured: ["rotation_period_in_days": ["references": ["var.period"]]])
+        let configured = IaCFixture.tfKey(
+            ["enable_key_rotation": true], unknown: ["rotation_period_in_days"],
+            configured: ["rotation_period_in_days": ["references": ["var.period"]]])
         let unknown = try IaCFixture.finding(configured, path: "plan.json", policy: Self.strict)
         #expect(unknown.reason == .unresolvedValue)
         #expect(unknown.message.contains("rotation_period_in_days is known only after apply"))

@@ -7,18 +7,20 @@ import Testing
 struct AccountSelectionCLITests {
     static let role = "arn:aws:iam::111122223333:role/KMSAudit"
 
-    @Test("Invalid combinations and values exit 64 with a message naming the flag", arguments: [
-        (["--organization"], "--organization requires --role-name"),
-        (["--role-name", "KMSAudit"], "--role-name requires --organization"),
-        (["--organization", "--role-name", "KMSAudit", "--role-arn", role], "--role-arn and --organization cannot be combined"),
-        (["--demo", "--role-arn", role], "--demo"),
-        (["--demo", "--organization", "--role-name", "KMSAudit"], "--demo"),
-        (["--external-id", "abc123"], "--external-id applies only"),
-        (["--role-arn", "arn:aws:iam::111122223333:user/alice"], "not an IAM role ARN"),
-        (["--role-arn", "arn:aws:iam::1111:role/KMSAudit"], "account ID"),
-        (["--organization", "--role-name", "bad name"], "not a valid IAM role name"),
-        (["--role-arn", role, "--external-id", "x"], "--external-id"),
-    ])
+    @Test(
+        "Invalid combinations and values exit 64 with a message naming the flag",
+        arguments: [
+            (["--organization"], "--organization requires --role-name"),
+            (["--role-name", "KMSAudit"], "--role-name requires --organization"),
+            (["--organization", "--role-name", "KMSAudit", "--role-arn", role], "--role-arn and --organization cannot be combined"),
+            (["--demo", "--role-arn", role], "--demo"),
+            (["--demo", "--organization", "--role-name", "KMSAudit"], "--demo"),
+            (["--external-id", "abc123"], "--external-id applies only"),
+            (["--role-arn", "arn:aws:iam::111122223333:user/alice"], "not an IAM role ARN"),
+            (["--role-arn", "arn:aws:iam::1111:role/KMSAudit"], "account ID"),
+            (["--organization", "--role-name", "bad name"], "not a valid IAM role name"),
+            (["--role-arn", role, "--external-id", "x"], "--external-id"),
+        ])
     func usageErrors(arguments: [String], message: String) throws {
         let result = try CLIBinary.run(["audit"] + arguments)
         #expect(result.status == 64, "\(arguments): \(result.stderr)")

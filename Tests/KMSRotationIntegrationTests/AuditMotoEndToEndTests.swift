@@ -5,10 +5,12 @@ import KMSRotationTesting
 
 /// The real `kms-rotation` binary against moto_server over URLSessionTransport: two Regions, more than
 /// 100 keys in one, ListKeys paged at a small Limit through the test hook, JSON parsed, exit status checked.
-@Suite("kms-rotation audit against moto_server",
-       .enabled(if: MotoServer.isAvailable && CLIBinary.path != nil, Comment(rawValue: MotoServer.skipMessage)), .serialized)
+@Suite(
+    "kms-rotation audit against moto_server",
+    .enabled(if: MotoServer.isAvailable && CLIBinary.path != nil, Comment(rawValue: MotoServer.skipMessage)), .serialized)
 struct AuditMotoEndToEndTests {
-    static let credentials = StaticCredentialProvider(AWSCredentials(accessKeyId: "AKIDMOTOTEST", secretAccessKey: "moto-secret-key-for-tests"))
+    static let credentials = StaticCredentialProvider(
+        AWSCredentials(accessKeyId: "AKIDMOTOTEST", secretAccessKey: "moto-secret-key-for-tests"))
 
     struct Seeded {
         var expected: [String: FindingReason] = [:]  // key ARN → reason
@@ -17,8 +19,12 @@ struct AuditMotoEndToEndTests {
     /// Seeds us-east-1 with 130 keys of several kinds and eu-west-1 with 6, through the library's client.
     static func seed(_ moto: MotoServer) async throws -> Seeded {
         var seeded = Seeded()
-        let east = try KMSClient(AWSClientConfiguration(region: "us-east-1", credentialProvider: credentials, transport: URLSessionTransport()), endpoint: moto.endpoint)
-        let west = try KMSClient(AWSClientConfiguration(region: "eu-west-1", credentialProvider: credentials, transport: URLSessionTransport()), endpoint: moto.endpoint)
+        let east = try KMSClient(
+            AWSClientConfiguration(region: "us-east-1", credentialProvider: credentials, transport: URLSessionTransport()),
+            endpoint: moto.endpoint)
+        let west = try KMSClient(
+            AWSClientConfiguration(region: "eu-west-1", credentialProvider: credentials, transport: URLSessionTransport()),
+            endpoint: moto.endpoint)
         for index in 0..<130 {
             let arn: String
             switch index % 10 {
@@ -33,7 +39,8 @@ struct AuditMotoEndToEndTests {
                 arn = try #require(try await east.createKey(keySpec: .rsa2048, keyUsage: .signVerify, description: "rsa \(index)").arn)
                 seeded.expected[arn] = .asymmetricKey
             case 7:
-                arn = try #require(try await east.createKey(keySpec: .hmac256, keyUsage: .generateVerifyMAC, description: "hmac \(index)").arn)
+                arn = try #require(
+                    try await east.createKey(keySpec: .hmac256, keyUsage: .generateVerifyMAC, description: "hmac \(index)").arn)
                 seeded.expected[arn] = .hmacKey
             case 8:
                 // moto's DisableKey and ScheduleKeyDeletion accept a key ID but fail (HTTP 500) on an ARN.
@@ -68,8 +75,11 @@ struct AuditMotoEndToEndTests {
         let seeded = try await Self.seed(moto)
         #expect(seeded.expected.count == 136)
 
-        let result = try CLIBinary.run(["audit", "--region", "us-east-1", "--region", "eu-west-1", "--format", "json",
-                                        "--list-keys-page-size", "25", "--concurrency", "6"], environment: moto.clientEnvironment)
+        let result = try CLIBinary.run(
+            [
+                "audit", "--region", "us-east-1", "--region", "eu-west-1", "--format", "json",
+                "--list-keys-page-size", "25", "--concurrency", "6",
+            ], environment: moto.clientEnvironment)
         #expect(result.status == 3, "stderr: \(result.stderr)")
         let report = try JSONDecoder().decode(RotationReport.self, from: Data(result.stdout.utf8))
         #expect(report.errors.isEmpty)
@@ -81,7 +91,9 @@ struct AuditMotoEndToEndTests {
         #expect(report.summary.nonCompliant == 26 + 3)
         #expect(report.regions == ["eu-west-1", "us-east-1"])
         // Sorted by Region, then key ARN.
-        #expect(report.findings.map { "\($0.region ?? "")|\($0.keyArn ?? "")" } == report.findings.map { "\($0.region ?? "")|\($0.keyArn ?? "")" }.sorted())
+        #expect(
+            report.findings.map { "\($0.region ?? "")|\($0.keyArn ?? "")" }
+                == report.findings.map { "\($0.region ?? "")|\($0.keyArn ?? "")" }.sorted())
         let aliased = report.findings.filter { !$0.aliases.isEmpty }
         #expect(Set(aliased.flatMap(\.aliases)) == ["alias/app-0", "alias/app-1", "alias/app-2"])
         // Remediations are commands the AWS CLI understands, pointing at this account's keys.
@@ -93,7 +105,9 @@ struct AuditMotoEndToEndTests {
         // maximum-period rule is tested against the in-memory KMS and the demo, not here.
 
         // A Region with only compliant keys exits 0; an empty Region exits 0 too.
-        let south = try KMSClient(AWSClientConfiguration(region: "ap-south-1", credentialProvider: Self.credentials, transport: URLSessionTransport()), endpoint: moto.endpoint)
+        let south = try KMSClient(
+            AWSClientConfiguration(region: "ap-south-1", credentialProvider: Self.credentials, transport: URLSessionTransport()),
+            endpoint: moto.endpoint)
         let good = try await south.createKey()
         try await south.enableKeyRotation(keyId: good.keyId)
         let clean = try CLIBinary.run(["audit", "--region", "ap-south-1", "--format", "csv"], environment: moto.clientEnvironment)
@@ -107,15 +121,18 @@ struct AuditMotoEndToEndTests {
     func rotationEvidence() async throws {
         let moto = try await MotoServer()
         defer { moto.stop() }
-        let east = try KMSClient(AWSClientConfiguration(region: "us-east-1", credentialProvider: Self.credentials, transport: URLSessionTransport()), endpoint: moto.endpoint)
+        let east = try KMSClient(
+            AWSClientConfiguration(region: "us-east-1", credentialProvider: Self.credentials, transport: URLSessionTransport()),
+            endpoint: moto.endpoint)
         let rotated = try #require(try await east.createKey(description: "rotated on demand").arn)
         try await east.enableKeyRotation(keyId: rotated)
         try await east.rotateKeyOnDemand(keyId: rotated)
         let fresh = try #require(try await east.createKey(description: "never rotated").arn)
         let rsa = try #require(try await east.createKey(keySpec: .rsa2048, keyUsage: .signVerify, description: "rsa").arn)
 
-        let result = try CLIBinary.run(["audit", "--region", "us-east-1", "--format", "json", "--evidence", "rotations"],
-                                       environment: moto.clientEnvironment)
+        let result = try CLIBinary.run(
+            ["audit", "--region", "us-east-1", "--format", "json", "--evidence", "rotations"],
+            environment: moto.clientEnvironment)
         #expect(result.status == 3, "stderr: \(result.stderr)")
         let report = try JSONDecoder().decode(RotationReport.self, from: Data(result.stdout.utf8))
         let byArn = Dictionary(uniqueKeysWithValues: report.findings.map { ($0.keyArn ?? "", $0) })
@@ -135,7 +152,9 @@ struct AuditMotoEndToEndTests {
     func verboseLogHasNoSecrets() async throws {
         let moto = try await MotoServer()
         defer { moto.stop() }
-        let east = try KMSClient(AWSClientConfiguration(region: "us-east-1", credentialProvider: Self.credentials, transport: URLSessionTransport()), endpoint: moto.endpoint)
+        let east = try KMSClient(
+            AWSClientConfiguration(region: "us-east-1", credentialProvider: Self.credentials, transport: URLSessionTransport()),
+            endpoint: moto.endpoint)
         _ = try await east.createKey()
         var environment = moto.clientEnvironment
         environment["AWS_SESSION_TOKEN"] = "session-token-that-must-never-be-printed"
@@ -154,7 +173,9 @@ struct AuditMotoEndToEndTests {
         defer { moto.stop() }
         var expected: [String: FindingReason] = [:]
         for region in ["us-east-1", "ap-southeast-3", "sa-east-1"] {
-            let kms = try KMSClient(AWSClientConfiguration(region: region, credentialProvider: Self.credentials, transport: URLSessionTransport()), endpoint: moto.endpoint)
+            let kms = try KMSClient(
+                AWSClientConfiguration(region: region, credentialProvider: Self.credentials, transport: URLSessionTransport()),
+                endpoint: moto.endpoint)
             let key = try await kms.createKey(description: "in \(region)")
             expected[try #require(key.arn)] = .rotationDisabled
         }

@@ -13,13 +13,17 @@ enum CLIBinary {
     }()
 
     /// Runs the CLI with an environment that never reaches real AWS: no ambient credentials, profiles or IMDS.
-    static func run(_ arguments: [String], environment extra: [String: String] = [:]) throws -> (status: Int32, stdout: String, stderr: String) {
+    static func run(
+        _ arguments: [String], environment extra: [String: String] = [:]
+    ) throws -> (status: Int32, stdout: String, stderr: String) {
         guard let path else { throw MotoError("kms-rotation binary not found; run swift build first") }
         return try runCommand(path, arguments, environment: extra)
     }
 
     /// Runs any command (e.g. `script` wrapping the CLI) in the same safe environment.
-    static func runCommand(_ executable: String, _ arguments: [String], environment extra: [String: String] = [:]) throws -> (status: Int32, stdout: String, stderr: String) {
+    static func runCommand(
+        _ executable: String, _ arguments: [String], environment extra: [String: String] = [:]
+    ) throws -> (status: Int32, stdout: String, stderr: String) {
         var environment = ProcessInfo.processInfo.environment.filter { !$0.key.hasPrefix("AWS_") }
         // Terminal behaviour must not depend on how the test runner itself was started.
         environment.removeValue(forKey: "NO_COLOR")

@@ -51,7 +51,8 @@ struct DemoAuditTests {
         #expect(result.stdout.hasPrefix("REGION "))
         #expect(result.status == 3)
         #expect(!result.stdout.contains("\u{1B}"))
-        #expect(result.stdout.contains("30 keys: 4 NON_COMPLIANT, 1 INSUFFICIENT_DATA, 7 COMPLIANT, 18 NOT_APPLICABLE; 1 region not scanned"))
+        #expect(
+            result.stdout.contains("30 keys: 4 NON_COMPLIANT, 1 INSUFFICIENT_DATA, 7 COMPLIANT, 18 NOT_APPLICABLE; 1 region not scanned"))
         #expect(result.stderr.isEmpty, "no progress output when stderr is not a terminal: \(result.stderr)")
     }
 
@@ -86,13 +87,15 @@ struct DemoAuditTests {
         #expect(!written.contains("\u{1B}"), "no colour in files")
     }
 
-    @Test("Usage errors exit 64 with a message", arguments: [
-        ["audit", "--demo", "--max-rotation-period-days", "30"],
-        ["audit", "--demo", "--format", "xml"],
-        ["audit", "--demo", "--concurrency", "0"],
-        ["audit", "--all-regions", "--region", "us-east-1"],
-        ["audit", "--no-such-flag"],
-    ])
+    @Test(
+        "Usage errors exit 64 with a message",
+        arguments: [
+            ["audit", "--demo", "--max-rotation-period-days", "30"],
+            ["audit", "--demo", "--format", "xml"],
+            ["audit", "--demo", "--concurrency", "0"],
+            ["audit", "--all-regions", "--region", "us-east-1"],
+            ["audit", "--no-such-flag"],
+        ])
     func usageErrors(_ arguments: [String]) throws {
         let result = try CLIBinary.run(arguments)
         #expect(result.status == 64, "\(arguments): \(result.stderr)")
@@ -101,12 +104,14 @@ struct DemoAuditTests {
 
     @Test("No credentials or a non-loopback http endpoint: exit 1 with the reason, nothing sent")
     func cannotRun() throws {
-        let noCredentials = try CLIBinary.run(["audit", "--region", "us-east-1", "--format", "json"],
-                                              environment: ["AWS_CONTAINER_CREDENTIALS_FULL_URI": "", "HOME": "/nonexistent"])
+        let noCredentials = try CLIBinary.run(
+            ["audit", "--region", "us-east-1", "--format", "json"],
+            environment: ["AWS_CONTAINER_CREDENTIALS_FULL_URI": "", "HOME": "/nonexistent"])
         #expect(noCredentials.status == 1)
         #expect(noCredentials.stderr.contains("credentials"), "\(noCredentials.stderr)")
-        let insecure = try CLIBinary.run(["audit", "--region", "us-east-1", "--endpoint-url", "http://10.1.2.3:4566"],
-                                         environment: ["AWS_ACCESS_KEY_ID": "AKIDTEST", "AWS_SECRET_ACCESS_KEY": "secret-value-never-printed"])
+        let insecure = try CLIBinary.run(
+            ["audit", "--region", "us-east-1", "--endpoint-url", "http://10.1.2.3:4566"],
+            environment: ["AWS_ACCESS_KEY_ID": "AKIDTEST", "AWS_SECRET_ACCESS_KEY": "secret-value-never-printed"])
         #expect(insecure.status == 1)
         #expect(insecure.stderr.contains("loopback"), "\(insecure.stderr)")
         #expect(!insecure.stderr.contains("secret-value-never-printed"))
@@ -131,17 +136,21 @@ extension DemoAuditTests {
         // Every finding that fails the demo run: its four NON_COMPLIANT keys and the replica being created.
         // An alias names a different key in each Region, so each suppression by alias names its Region.
         // The expiry dates are compared with the demo's fixed clock (2026-01-15), never the real one.
-        try Data(#"""
-        {"suppressions": [
-          {"alias": "alias/legacy-app", "region": "us-east-1", "justification": "Retired in Q1; SEC-1234", "expires": "2026-06-30"},
-          {"alias": "alias/eu-analytics", "region": "eu-west-1", "reason": "rotationDisabled", "justification": "Owned by the data team; SEC-99"},
-          {"alias": "alias/global-orders", "region": "us-east-1", "justification": "Primary: migration planned"},
-          {"alias": "alias/global-orders", "region": "eu-west-1", "justification": "Replica: migration planned"},
-          {"keyArn": "arn:aws:kms:us-east-1:111122223333:key/does-not-exist", "justification": "stale entry"},
-          {"alias": "alias/orders", "region": "us-east-1", "justification": "expired", "expires": "2025-12-31"}
-        ]}
-        """#.utf8).write(to: file)
-        let result = try CLIBinary.run(["audit", "--demo", "--region", "us-east-1", "--region", "eu-west-1", "--format", "json", "--suppressions", file.path])
+        try Data(
+            #"""
+            {"suppressions": [
+              {"alias": "alias/legacy-app", "region": "us-east-1", "justification": "Retired in Q1; SEC-1234", "expires": "2026-06-30"},
+              {"alias": "alias/eu-analytics", "region": "eu-west-1", "reason": "rotationDisabled", "justification": "Owned by the data team; SEC-99"},
+              {"alias": "alias/global-orders", "region": "us-east-1", "justification": "Primary: migration planned"},
+              {"alias": "alias/global-orders", "region": "eu-west-1", "justification": "Replica: migration planned"},
+              {"keyArn": "arn:aws:kms:us-east-1:111122223333:key/does-not-exist", "justification": "stale entry"},
+              {"alias": "alias/orders", "region": "us-east-1", "justification": "expired", "expires": "2025-12-31"}
+            ]}
+            """#.utf8
+        ).write(to: file)
+        let result = try CLIBinary.run([
+            "audit", "--demo", "--region", "us-east-1", "--region", "eu-west-1", "--format", "json", "--suppressions", file.path,
+        ])
         #expect(result.status == 0, "all NON_COMPLIANT findings suppressed and nothing else open: \(result.stderr)")
         let report = try JSONDecoder().decode(RotationReport.self, from: Data(result.stdout.utf8))
         #expect(report.summary.nonCompliant == 4, "verdicts are unchanged")
@@ -175,8 +184,9 @@ extension DemoAuditTests {
     /// `script` (util-linux) gives the CLI a pseudo-terminal, as a person's shell does.
     static let script: String? = ["/usr/bin/script", "/bin/script"].first { FileManager.default.isExecutableFile(atPath: $0) }
 
-    @Test("On a terminal: a coloured table and progress; NO_COLOR turns colour off",
-          .enabled(if: script != nil && CLIBinary.path != nil, "util-linux script is not installed: terminal test skipped"))
+    @Test(
+        "On a terminal: a coloured table and progress; NO_COLOR turns colour off",
+        .enabled(if: script != nil && CLIBinary.path != nil, "util-linux script is not installed: terminal test skipped"))
     func terminal() throws {
         let binary = try #require(CLIBinary.path)
         let command = "\(binary) audit --demo --region us-east-1"

@@ -15,8 +15,10 @@ struct HTMLReportTests {
     /// Whether headless Chromium, its driver and Selenium are installed (`.ci/run` installs them).
     static let hasBrowser: Bool = {
         guard FileManager.default.isExecutableFile(atPath: "/usr/bin/chromedriver"),
-              FileManager.default.isExecutableFile(atPath: "/usr/bin/chromium") else { return false }
-        return (try? runProcess("/usr/bin/env", ["python3", "-c", "import selenium"], environment: ProcessInfo.processInfo.environment))?.status == 0
+            FileManager.default.isExecutableFile(atPath: "/usr/bin/chromium")
+        else { return false }
+        return (try? runProcess("/usr/bin/env", ["python3", "-c", "import selenium"], environment: ProcessInfo.processInfo.environment))?
+            .status == 0
     }()
 
     @Test("The demo shows stalled, never-enabled and imported-material keys as keyMaterialTooOld, with evidence")
@@ -46,7 +48,8 @@ struct HTMLReportTests {
         #expect(rsa.reason == .asymmetricKey && rsa.evidence?.keyMaterialAgeDays == 365 && rsa.evidence?.rotationCount == nil)
         #expect(report.summary.nonCompliant == 6)
         // Without the new flags the same demo gives the verdicts and JSON it always gave.
-        let plain = try JSONDecoder().decode(RotationReport.self, from: Data(CLIBinary.run(["audit", "--demo", "--format", "json"]).stdout.utf8))
+        let plain = try JSONDecoder().decode(
+            RotationReport.self, from: Data(CLIBinary.run(["audit", "--demo", "--format", "json"]).stdout.utf8))
         #expect(plain.findings.allSatisfy { $0.evidence == nil })
         #expect(plain.summary.nonCompliant == 4)
     }
@@ -63,8 +66,9 @@ struct HTMLReportTests {
         #expect(result.stdout == expected, "the demo HTML differs from Support/demo-report.html; if intended, rerun with UPDATE_GOLDEN=1")
     }
 
-    @Test("Headless Chromium: loads from file:// with no console error and no request; sorting, filtering and counts work",
-          .enabled(if: isCI || hasBrowser, "chromium, chromium-driver or selenium is not installed: skipped (set CI=1 to fail instead)"))
+    @Test(
+        "Headless Chromium: loads from file:// with no console error and no request; sorting, filtering and counts work",
+        .enabled(if: isCI || hasBrowser, "chromium, chromium-driver or selenium is not installed: skipped (set CI=1 to fail instead)"))
     func browser() throws {
         guard Self.hasBrowser else {
             Issue.record("CI requires headless Chromium and Selenium: apt-get install chromium chromium-driver; pip install selenium")

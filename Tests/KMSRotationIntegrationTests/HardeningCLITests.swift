@@ -2,9 +2,9 @@ import Foundation
 import Testing
 import KMSRotation
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 /// The real binary against broken disks, closed pipes, odd output paths, bad endpoints and a hostile KMS
@@ -81,7 +81,8 @@ struct HardeningCLITests {
         defer { try? FileManager.default.removeItem(at: directory) }
         let fifo = directory.appendingPathComponent("report.fifo").path
         #expect(mkfifo(fifo, 0o600) == 0)
-        let run = try shell(#"cat "\#(fifo)" > "\#(fifo).out" & "$0" audit --demo --format csv --output "\#(fifo)"; status=$?; wait; exit $status"#)
+        let run = try shell(
+            #"cat "\#(fifo)" > "\#(fifo).out" & "$0" audit --demo --format csv --output "\#(fifo)"; status=$?; wait; exit $status"#)
         #expect(run.status == 3, "\(run.stderr)")
         #expect(try String(contentsOfFile: fifo + ".out", encoding: .utf8).hasPrefix("region,accountId,"))
         var info = stat()
@@ -112,7 +113,8 @@ struct HardeningCLITests {
         #expect(try mode(report) == 0o600)
 
         let dangling = directory.appendingPathComponent("dangling.json").path
-        try FileManager.default.createSymbolicLink(atPath: dangling, withDestinationPath: directory.appendingPathComponent("missing/x.json").path)
+        try FileManager.default.createSymbolicLink(
+            atPath: dangling, withDestinationPath: directory.appendingPathComponent("missing/x.json").path)
         let broken = try shell(#""$0" audit --demo --output "\#(dangling)""#)
         #expect(broken.status == 1)
         #expect(broken.stderr.contains("symbolic link to a file that does not exist"), "\(broken.stderr)")
@@ -144,17 +146,22 @@ struct HardeningCLITests {
         #expect(changes.allSatisfy { $0["event"] as? String == "change" && $0["outcome"] as? String == "applied" })
     }
 
-    @Test("A bad --endpoint-url or AWS_ENDPOINT_URL_STS (port, host) stops the run before any call: exit 1, not a scan result", arguments: [
-        "http://127.0.0.1:99999", "http://127.0.0.1:0", "https://ex!ample.com",
-    ])
+    @Test(
+        "A bad --endpoint-url or AWS_ENDPOINT_URL_STS (port, host) stops the run before any call: exit 1, not a scan result",
+        arguments: [
+            "http://127.0.0.1:99999", "http://127.0.0.1:0", "https://ex!ample.com",
+        ])
     func badEndpointIsAUsageError(endpoint: String) throws {
-        let run = try CLIBinary.run(["audit", "--region", "us-east-1", "--endpoint-url", endpoint],
-                                    environment: ["AWS_ACCESS_KEY_ID": "AKIDEXAMPLE", "AWS_SECRET_ACCESS_KEY": "secret"])
+        let run = try CLIBinary.run(
+            ["audit", "--region", "us-east-1", "--endpoint-url", endpoint],
+            environment: ["AWS_ACCESS_KEY_ID": "AKIDEXAMPLE", "AWS_SECRET_ACCESS_KEY": "secret"])
         #expect(run.status == 1, "\(run.stderr)")
         #expect(run.stderr.contains("--endpoint-url"), "\(run.stderr)")
-        let fromEnvironment = try CLIBinary.run(["audit", "--region", "us-east-1"], environment: [
-            "AWS_ACCESS_KEY_ID": "AKIDEXAMPLE", "AWS_SECRET_ACCESS_KEY": "secret", "AWS_ENDPOINT_URL_STS": endpoint,
-        ])
+        let fromEnvironment = try CLIBinary.run(
+            ["audit", "--region", "us-east-1"],
+            environment: [
+                "AWS_ACCESS_KEY_ID": "AKIDEXAMPLE", "AWS_SECRET_ACCESS_KEY": "secret", "AWS_ENDPOINT_URL_STS": endpoint,
+            ])
         #expect(fromEnvironment.status == 1, "\(fromEnvironment.stderr)")
         #expect(fromEnvironment.stderr.contains("AWS_ENDPOINT_URL_STS"), "\(fromEnvironment.stderr)")
     }
@@ -167,8 +174,10 @@ struct HostileKMSTests {
     static let launcher = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Support/hostile_kms.py").path
 
     private func environment(_ server: MotoServer) -> [String: String] {
-        ["AWS_ACCESS_KEY_ID": "AKIDHOSTILETEST", "AWS_SECRET_ACCESS_KEY": "hostile-secret-key-for-tests", "AWS_REGION": "us-east-1",
-         "AWS_ENDPOINT_URL_KMS": server.endpoint]
+        [
+            "AWS_ACCESS_KEY_ID": "AKIDHOSTILETEST", "AWS_SECRET_ACCESS_KEY": "hostile-secret-key-for-tests", "AWS_REGION": "us-east-1",
+            "AWS_ENDPOINT_URL_KMS": server.endpoint,
+        ]
     }
 
     private func calls(_ server: MotoServer) async throws -> [[String: Any]] {
@@ -199,10 +208,13 @@ struct HostileKMSTests {
         }
         let json = try CLIBinary.run(["audit", "--format", "json"], environment: environment(server))
         let report = try #require(try JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) as? [String: Any])
-        let commands = (report["findings"] as? [[String: Any]] ?? []).compactMap { ($0["remediation"] as? [String: Any])?["command"] as? String }
+        let commands = (report["findings"] as? [[String: Any]] ?? []).compactMap {
+            ($0["remediation"] as? [String: Any])?["command"] as? String
+        }
         let hostile = try #require(commands.first { $0.contains("touch") })
-        #expect(hostile.contains("--key-id 'arn:aws:kms:us-east-1:111122223333:key/1234abcd-0000-0000-0000-00000000000a"),
-                "the hostile ARN is one single-quoted argument: \(hostile)")
+        #expect(
+            hostile.contains("--key-id 'arn:aws:kms:us-east-1:111122223333:key/1234abcd-0000-0000-0000-00000000000a"),
+            "the hostile ARN is one single-quoted argument: \(hostile)")
 
         let verbose = try CLIBinary.run(["audit", "--verbose", "--format", "json"], environment: environment(server))
         expectInert(verbose.stderr, "the --verbose log")
@@ -213,9 +225,12 @@ struct HostileKMSTests {
         #expect(remediate.stdout.contains("primary in account 999988887777: fix it there"), "\(remediate.stdout)")
         #expect(remediate.stdout.contains("not a valid KMS key ARN"), "\(remediate.stdout)")
         #expect(remediate.stdout.contains("Applied 1 of 1 change"), "\(remediate.stdout)")
-        let changed = try await calls(server).filter { $0["operation"] as? String == "EnableKeyRotation" }.compactMap { $0["keyId"] as? String }
-        #expect(changed == ["arn:aws:kms:us-east-1:111122223333:key/5678efab-0000-0000-0000-00000000000b"],
-                "only the audited account's own key was changed")
+        let changed = try await calls(server).filter { $0["operation"] as? String == "EnableKeyRotation" }.compactMap {
+            $0["keyId"] as? String
+        }
+        #expect(
+            changed == ["arn:aws:kms:us-east-1:111122223333:key/5678efab-0000-0000-0000-00000000000b"],
+            "only the audited account's own key was changed")
         #expect(!FileManager.default.fileExists(atPath: "/tmp/kms-rotation-pwned"))
     }
 }

@@ -9,8 +9,9 @@ struct IaCCommandTests {
     func run(_ arguments: [String]) throws -> (status: Int32, stdout: String, stderr: String) {
         // Relative paths, as a CI job in the repository root passes them.
         let script = "cd \"$0\" && bin=\"$1\" && shift && exec \"$bin\" iac \"$@\""
-        return try CLIBinary.runCommand("/bin/sh", ["-c", script, Self.root.path, try #require(CLIBinary.path)] + arguments,
-                                        environment: ["SOURCE_DATE_EPOCH": "1700000000"])
+        return try CLIBinary.runCommand(
+            "/bin/sh", ["-c", script, Self.root.path, try #require(CLIBinary.path)] + arguments,
+            environment: ["SOURCE_DATE_EPOCH": "1700000000"])
     }
 
     @Test("Examples/iac: exit 3, every key in the table, fixes as attributes")
@@ -46,8 +47,10 @@ struct IaCCommandTests {
 
     @Test("--policy: the same rules as audit; every finding names its rule; exclusive with the single-policy flags")
     func policyFile() throws {
-        let json = try run(["Examples/iac/", "--policy", "Examples/policies/estate.json", "--account-id", "111122223333",
-                            "--region", "us-east-1", "--format", "json"])
+        let json = try run([
+            "Examples/iac/", "--policy", "Examples/policies/estate.json", "--account-id", "111122223333",
+            "--region", "us-east-1", "--format", "json",
+        ])
         #expect(json.status == 3, "\(json.stderr)")
         let report = try #require(try JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) as? [String: Any])
         let findings = try #require(report["findings"] as? [[String: Any]])
@@ -70,7 +73,8 @@ struct IaCCommandTests {
         #expect(strict.stdout.contains("rotationPeriodTooLong"))
         let file = FileManager.default.temporaryDirectory.appending(path: "iac-suppressions-\(UUID().uuidString).json")
         defer { try? FileManager.default.removeItem(at: file) }
-        let list = #"{"suppressions": [{"keyId": "UnrotatedKey", "justification": "t"}, "#
+        let list =
+            #"{"suppressions": [{"keyId": "UnrotatedKey", "justification": "t"}, "#
             + #"{"keyId": "RotationOffKey", "justification": "u"}]}"#
         try Data(list.utf8).write(to: file)
         let suppressed = try run(["Examples/iac/cloudformation/rotation.yaml", "--suppressions", file.path])
@@ -113,8 +117,10 @@ struct IaCCommandTests {
         let without = try run(["Examples/iac/cloudformation/rotation.yaml", "--format", "asff"])
         #expect(without.status == 64)
         #expect(without.stderr.contains("--region and --account-id"))
-        let with = try run(["Examples/iac/cloudformation/rotation.yaml", "--format", "asff",
-                            "--region", "us-east-1", "--account-id", "111122223333"])
+        let with = try run([
+            "Examples/iac/cloudformation/rotation.yaml", "--format", "asff",
+            "--region", "us-east-1", "--account-id", "111122223333",
+        ])
         #expect(with.status == 3)
         #expect(with.stdout.contains("\"Findings\""))
     }

@@ -7,10 +7,13 @@ import KMSRotationTesting
 /// the AWS CLI as a second, independent client of the same server.
 @Suite("KMSClient against moto_server", .enabled(if: MotoServer.isAvailable, Comment(rawValue: MotoServer.skipMessage)), .serialized)
 struct KMSClientMotoTests {
-    static let credentials = StaticCredentialProvider(AWSCredentials(accessKeyId: "AKIDMOTOTEST", secretAccessKey: "moto-secret-key-for-tests"))
+    static let credentials = StaticCredentialProvider(
+        AWSCredentials(accessKeyId: "AKIDMOTOTEST", secretAccessKey: "moto-secret-key-for-tests"))
 
     func client(_ moto: MotoServer, region: String = "us-east-1") throws -> KMSClient {
-        try KMSClient(AWSClientConfiguration(region: region, credentialProvider: Self.credentials, transport: URLSessionTransport()), endpoint: moto.endpoint)
+        try KMSClient(
+            AWSClientConfiguration(region: region, credentialProvider: Self.credentials, transport: URLSessionTransport()),
+            endpoint: moto.endpoint)
     }
 
     /// Runs `aws kms …` against the same server and parses its JSON output.
@@ -19,7 +22,8 @@ struct KMSClientMotoTests {
         var environment = moto.clientEnvironment
         environment["AWS_DEFAULT_REGION"] = region
         environment["AWS_REGION"] = region
-        let result = try runProcess(aws, ["kms"] + arguments + ["--endpoint-url", moto.endpoint, "--output", "json"], environment: environment)
+        let result = try runProcess(
+            aws, ["kms"] + arguments + ["--endpoint-url", moto.endpoint, "--output", "json"], environment: environment)
         #expect(result.status == 0, "aws kms \(arguments.joined(separator: " ")): \(result.stderr)")
         guard !result.stdout.isEmpty else { return [:] }
         return try #require(try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any])
@@ -74,7 +78,9 @@ struct KMSClientMotoTests {
         #expect(rotations.first?.rotationDate != nil)
 
         // Keys the library created through the CLI are listed by the library.
-        let cliCreated = try #require(try awsCLI(moto, ["create-key", "--key-spec", "HMAC_256", "--key-usage", "GENERATE_VERIFY_MAC"])["KeyMetadata"] as? [String: Any])
+        let cliCreated = try #require(
+            try awsCLI(moto, ["create-key", "--key-spec", "HMAC_256", "--key-usage", "GENERATE_VERIFY_MAC"])["KeyMetadata"]
+                as? [String: Any])
         let hmacId = try #require(cliCreated["KeyId"] as? String)
         let hmac = try await kms.describeKey(keyId: hmacId)
         #expect(hmac.keySpec == .hmac256)

@@ -48,10 +48,12 @@ final class KMSStandIn: @unchecked Sendable {
 
     init(_ options: Options) throws {
         let script = try String(contentsOfFile: Self.scriptPath, encoding: .utf8)
-        helper = try PythonHelper.start(script: script, name: "kms-standin", arguments: [
-            "--regions", options.regions.joined(separator: ","), "--keys-per-region", "\(options.keysPerRegion)",
-            "--rate", "\(options.rate)", "--fault-every", "\(options.faultEvery)", "--latency", "\(options.latency)",
-        ])
+        helper = try PythonHelper.start(
+            script: script, name: "kms-standin",
+            arguments: [
+                "--regions", options.regions.joined(separator: ","), "--keys-per-region", "\(options.keysPerRegion)",
+                "--rate", "\(options.rate)", "--fault-every", "\(options.faultEvery)", "--latency", "\(options.latency)",
+            ])
         struct Ready: Decodable { var port: Int }
         endpoint = "http://127.0.0.1:\(try helper.ready(Ready.self).port)"
     }
@@ -67,9 +69,11 @@ final class KMSStandIn: @unchecked Sendable {
 
     /// Runs `kms-rotation audit` against the stand-in, with its credentials and endpoint.
     func audit(_ extra: [String]) throws -> (status: Int32, stdout: String, stderr: String) {
-        try CLIBinary.run(["audit", "--endpoint-url", endpoint, "--format", "json"] + extra, environment: [
-            "AWS_ACCESS_KEY_ID": Self.accessKeyId, "AWS_SECRET_ACCESS_KEY": Self.secretAccessKey, "AWS_REGION": "us-east-1",
-        ])
+        try CLIBinary.run(
+            ["audit", "--endpoint-url", endpoint, "--format", "json"] + extra,
+            environment: [
+                "AWS_ACCESS_KEY_ID": Self.accessKeyId, "AWS_SECRET_ACCESS_KEY": Self.secretAccessKey, "AWS_REGION": "us-east-1",
+            ])
     }
 
     /// Key ARN → `"<compliance> <reason>"` of a JSON report.

@@ -1,9 +1,9 @@
 import Foundation
 import KMSRotation
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 /// A `moto_server` process on a free 127.0.0.1 port, for integration tests: a real KMS-speaking HTTP
@@ -109,9 +109,9 @@ final class MotoServer: @unchecked Sendable {
     /// Binds a socket to 127.0.0.1:0 and returns the port the kernel chose.
     static func freeLoopbackPort() throws -> Int {
         #if canImport(Glibc)
-        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+            let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         #else
-        let fd = socket(AF_INET, SOCK_STREAM, 0)
+            let fd = socket(AF_INET, SOCK_STREAM, 0)
         #endif
         guard fd >= 0 else { throw MotoError("socket() failed") }
         defer { close(fd) }
@@ -139,7 +139,9 @@ struct MotoError: Error, CustomStringConvertible {
 
 /// Runs a command and returns its exit status and output.
 @discardableResult
-func runProcess(_ executable: String, _ arguments: [String], environment: [String: String]? = nil, input: String? = nil) throws -> (status: Int32, stdout: String, stderr: String) {
+func runProcess(
+    _ executable: String, _ arguments: [String], environment: [String: String]? = nil, input: String? = nil
+) throws -> (status: Int32, stdout: String, stderr: String) {
     let process = Process()
     process.executableURL = URL(fileURLWithPath: executable)
     process.arguments = arguments

@@ -18,9 +18,10 @@ import KMSRotationTesting
 ///   ID. The launcher `Support/moto_server_accounts.py` adds AWS's rule that the role must exist
 ///   (AccessDenied otherwise), so an account without the role is a real failure here; trust policies and
 ///   external IDs are still not enforced, so those are checked as request contents, not as denials.
-@Suite("Multi-account audit against moto_server",
-       .enabled(if: MotoServer.isAvailable && CLIBinary.path != nil && which("aws") != nil, Comment(rawValue: MotoServer.skipMessage)),
-       .serialized)
+@Suite(
+    "Multi-account audit against moto_server",
+    .enabled(if: MotoServer.isAvailable && CLIBinary.path != nil && which("aws") != nil, Comment(rawValue: MotoServer.skipMessage)),
+    .serialized)
 struct MultiAccountMotoTests {
     static let caller = StaticCredentialProvider(AWSCredentials(accessKeyId: "AKIDMOTOTEST", secretAccessKey: "moto-secret-key-for-tests"))
     /// moto's default account: where unknown access keys act, and so the management account here.
@@ -44,15 +45,20 @@ struct MultiAccountMotoTests {
     }
 
     static func sts(_ moto: MotoServer, transport: any HTTPTransport = URLSessionTransport()) throws -> STSClient {
-        try STSClient(AWSClientConfiguration(region: "us-east-1", credentialProvider: caller, transport: transport), endpoint: moto.endpoint)
+        try STSClient(
+            AWSClientConfiguration(region: "us-east-1", credentialProvider: caller, transport: transport), endpoint: moto.endpoint)
     }
 
     /// A KMS client acting in `account`: through its OrganizationAccountAccessRole, or as the caller in
     /// the management account.
     static func kms(_ moto: MotoServer, account: String, region: String = "us-east-1") throws -> KMSClient {
-        let credentials: any CredentialProvider = account == management ? caller
+        let credentials: any CredentialProvider =
+            account == management
+            ? caller
             : AssumeRoleCredentialProvider(roleArn: "arn:aws:iam::\(account):role/\(roleName)", sts: try sts(moto))
-        return try KMSClient(AWSClientConfiguration(region: region, credentialProvider: credentials, transport: URLSessionTransport()), endpoint: moto.endpoint)
+        return try KMSClient(
+            AWSClientConfiguration(region: region, credentialProvider: credentials, transport: URLSessionTransport()),
+            endpoint: moto.endpoint)
     }
 
     static func createAccount(_ moto: MotoServer, _ name: String, roleName: String? = nil) throws -> String {
@@ -117,7 +123,8 @@ struct MultiAccountMotoTests {
         #expect(callerKeys.compactMap { $0["KeyArn"] as? String }.allSatisfy { $0.contains(":\(Self.management):") })
         #expect(callerKeys.count == 1)
 
-        let role = try await Self.sts(moto).assumeRole(roleArn: "arn:aws:iam::\(org.memberA):role/\(Self.roleName)", roleSessionName: "cross-check")
+        let role = try await Self.sts(moto).assumeRole(
+            roleArn: "arn:aws:iam::\(org.memberA):role/\(Self.roleName)", roleSessionName: "cross-check")
         #expect(role.credentials.accountId == org.memberA)
         let identity = try Self.aws(moto, ["sts", "get-caller-identity"], credentials: role.credentials)
         #expect(identity["Account"] as? String == org.memberA)
@@ -132,7 +139,10 @@ struct MultiAccountMotoTests {
         defer { moto.stop() }
         let org = try await Self.makeOrganization(moto)
         let recorder = RequestRecorder()
-        let organizations = try OrganizationsClient(AWSClientConfiguration(region: "eu-west-1", credentialProvider: Self.caller, transport: MockTransport.recording(URLSessionTransport(), into: recorder)), endpoint: moto.endpoint)
+        let organizations = try OrganizationsClient(
+            AWSClientConfiguration(
+                region: "eu-west-1", credentialProvider: Self.caller,
+                transport: MockTransport.recording(URLSessionTransport(), into: recorder)), endpoint: moto.endpoint)
         let accounts = try await organizations.allAccounts(pageSize: 2)
         #expect(await recorder.count == 3, "5 accounts at 2 per page")
         let cli = try #require(try Self.aws(moto, ["organizations", "list-accounts"])["Accounts"] as? [[String: Any]])
@@ -151,13 +161,16 @@ struct MultiAccountMotoTests {
         #expect(denied.code == .stsAccessDenied)
     }
 
-    @Test("audit --organization: every ACTIVE account, merged and sorted; an account without the role is an AssumeRole error; exit 3, then 4")
+    @Test(
+        "audit --organization: every ACTIVE account, merged and sorted; an account without the role is an AssumeRole error; exit 3, then 4")
     func organizationAudit() async throws {
         let moto = try await MotoServer(launcher: MotoServer.accountsLauncher)
         defer { moto.stop() }
         let org = try await Self.makeOrganization(moto)
-        let arguments = ["audit", "--organization", "--role-name", Self.roleName, "--region", "us-east-1", "--region", "eu-west-1",
-                         "--format", "json", "--external-id", "audit-external-id"]
+        let arguments = [
+            "audit", "--organization", "--role-name", Self.roleName, "--region", "us-east-1", "--region", "eu-west-1",
+            "--format", "json", "--external-id", "audit-external-id",
+        ]
 
         let result = try CLIBinary.run(arguments, environment: moto.clientEnvironment)
         #expect(result.status == 3, "stderr: \(result.stderr)")
@@ -182,12 +195,16 @@ struct MultiAccountMotoTests {
         // What moto recorded: the members' roles were assumed, with the session name and external ID;
         // the management account was scanned with the caller's own credentials, not through a role.
         let assumed = try await Self.assumedRoles(moto)
-        let byCLI = assumed.filter { $0["session_name"] as? String == AssumeRoleCredentialProvider.defaultSessionName && $0["external_id"] as? String == "audit-external-id" }
+        let byCLI = assumed.filter {
+            $0["session_name"] as? String == AssumeRoleCredentialProvider.defaultSessionName
+                && $0["external_id"] as? String == "audit-external-id"
+        }
         #expect(Set(byCLI.compactMap { $0["account_id"] as? String }) == [org.memberA, org.memberB])
 
         // Fix the one non-compliant key: what is left is the account that could not be scanned, exit 4.
         try await Self.kms(moto, account: org.memberA).enableKeyRotation(keyId: org.nonCompliantInA)
-        let again = try CLIBinary.run(arguments.filter { $0 != "json" && $0 != "--format" } + ["--format", "table"], environment: moto.clientEnvironment)
+        let again = try CLIBinary.run(
+            arguments.filter { $0 != "json" && $0 != "--format" } + ["--format", "table"], environment: moto.clientEnvironment)
         #expect(again.status == 4, "stderr: \(again.stderr)")
         #expect(again.stdout.contains("AssumeRole"))
         #expect(again.stdout.contains(org.noRole))
@@ -199,15 +216,21 @@ struct MultiAccountMotoTests {
         defer { moto.stop() }
         let org = try await Self.makeOrganization(moto)
 
-        let result = try CLIBinary.run(["audit", "--role-arn", "arn:aws:iam::\(org.memberB):role/\(Self.roleName)", "--region", "us-east-1",
-                                        "--region", "eu-west-1", "--format", "json"], environment: moto.clientEnvironment)
+        let result = try CLIBinary.run(
+            [
+                "audit", "--role-arn", "arn:aws:iam::\(org.memberB):role/\(Self.roleName)", "--region", "us-east-1",
+                "--region", "eu-west-1", "--format", "json",
+            ], environment: moto.clientEnvironment)
         #expect(result.status == 0, "stderr: \(result.stderr)")
         let report = try JSONDecoder().decode(RotationReport.self, from: Data(result.stdout.utf8))
         #expect(report.findings.count == 2)
         #expect(report.findings.allSatisfy { $0.accountId == org.memberB && $0.compliance == .compliant })
 
-        let denied = try CLIBinary.run(["audit", "--role-arn", "arn:aws:iam::\(org.noRole):role/\(Self.roleName)", "--region", "us-east-1",
-                                        "--format", "json"], environment: moto.clientEnvironment)
+        let denied = try CLIBinary.run(
+            [
+                "audit", "--role-arn", "arn:aws:iam::\(org.noRole):role/\(Self.roleName)", "--region", "us-east-1",
+                "--format", "json",
+            ], environment: moto.clientEnvironment)
         #expect(denied.status == 1)
         #expect(denied.stdout.isEmpty)
         #expect(denied.stderr.contains("cannot assume role arn:aws:iam::\(org.noRole):role/\(Self.roleName)"), "\(denied.stderr)")
@@ -218,8 +241,9 @@ struct MultiAccountMotoTests {
     func notAnOrganization() async throws {
         let moto = try await MotoServer(launcher: MotoServer.accountsLauncher)
         defer { moto.stop() }
-        let result = try CLIBinary.run(["audit", "--organization", "--role-name", Self.roleName, "--region", "us-east-1", "--format", "json"],
-                                       environment: moto.clientEnvironment)
+        let result = try CLIBinary.run(
+            ["audit", "--organization", "--role-name", Self.roleName, "--region", "us-east-1", "--format", "json"],
+            environment: moto.clientEnvironment)
         #expect(result.status == 1)
         #expect(result.stdout.isEmpty)
         #expect(result.stderr.contains("cannot list the organization's accounts"), "\(result.stderr)")
@@ -232,8 +256,11 @@ struct MultiAccountMotoTests {
         defer { moto.stop() }
         _ = try await Self.makeOrganization(moto)
         let before = Set(try await Self.assumedRoles(moto).compactMap { $0["access_key_id"] as? String })
-        let result = try CLIBinary.run(["audit", "--organization", "--role-name", Self.roleName, "--region", "us-east-1", "--format", "json",
-                                        "--verbose", "--external-id", "verbose-external-id"], environment: moto.clientEnvironment)
+        let result = try CLIBinary.run(
+            [
+                "audit", "--organization", "--role-name", Self.roleName, "--region", "us-east-1", "--format", "json",
+                "--verbose", "--external-id", "verbose-external-id",
+            ], environment: moto.clientEnvironment)
         #expect(result.status == 3, "\(result.stderr)")
         #expect(result.stderr.contains("AssumeRole"))
         #expect(result.stderr.contains("ListAccounts"))

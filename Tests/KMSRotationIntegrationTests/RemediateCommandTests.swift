@@ -37,7 +37,9 @@ struct RemediateCommandTests {
 
     @Test("--apply --yes makes and verifies the changes")
     func applyDemo() throws {
-        let result = try CLIBinary.run(["remediate", "--demo", "--region", "us-east-1", "--region", "eu-west-1", "--apply", "--yes", "--format", "json"])
+        let result = try CLIBinary.run([
+            "remediate", "--demo", "--region", "us-east-1", "--region", "eu-west-1", "--apply", "--yes", "--format", "json",
+        ])
         // The demo still has a key in transition (ap-southeast-2 is not scanned here) → only fixed keys remain: 0.
         #expect(result.status == 0, "\(result.stderr)")
         let output = try Self.decode(result.stdout)
@@ -46,13 +48,15 @@ struct RemediateCommandTests {
         #expect(output.results?.allSatisfy { $0.after?.enabled == true } == true)
     }
 
-    @Test("Usage errors exit 64 before anything is scanned or changed", arguments: [
-        ["remediate", "--demo", "--apply"],
-        ["remediate", "--demo", "--yes"],
-        ["remediate", "--demo", "--change-log", "/tmp/x.jsonl"],
-        ["remediate", "--demo", "--rotation-period-days", "30"],
-        ["remediate", "--organization", "--role-name", "Audit"],
-    ])
+    @Test(
+        "Usage errors exit 64 before anything is scanned or changed",
+        arguments: [
+            ["remediate", "--demo", "--apply"],
+            ["remediate", "--demo", "--yes"],
+            ["remediate", "--demo", "--change-log", "/tmp/x.jsonl"],
+            ["remediate", "--demo", "--rotation-period-days", "30"],
+            ["remediate", "--organization", "--role-name", "Audit"],
+        ])
     func usageErrors(_ arguments: [String]) throws {
         let result = try CLIBinary.run(arguments)
         #expect(result.status == 64, "\(arguments): \(result.stderr)")
@@ -61,15 +65,19 @@ struct RemediateCommandTests {
 }
 
 /// `remediate --apply` against moto_server, verified with the AWS CLI and a second audit.
-@Suite("kms-rotation remediate against moto_server",
-       .enabled(if: MotoServer.isAvailable && CLIBinary.path != nil, Comment(rawValue: MotoServer.skipMessage)), .serialized)
+@Suite(
+    "kms-rotation remediate against moto_server",
+    .enabled(if: MotoServer.isAvailable && CLIBinary.path != nil, Comment(rawValue: MotoServer.skipMessage)), .serialized)
 struct RemediateMotoTests {
     @Test("Dry run changes nothing; --apply turns rotation on, logs each change, and a re-audit passes")
     func applyAgainstMoto() async throws {
         let moto = try await MotoServer()
         defer { moto.stop() }
-        let credentials = StaticCredentialProvider(AWSCredentials(accessKeyId: "AKIDMOTOTEST", secretAccessKey: "moto-secret-key-for-tests"))
-        let kms = try KMSClient(AWSClientConfiguration(region: "us-east-1", credentialProvider: credentials, transport: URLSessionTransport()), endpoint: moto.endpoint)
+        let credentials = StaticCredentialProvider(
+            AWSCredentials(accessKeyId: "AKIDMOTOTEST", secretAccessKey: "moto-secret-key-for-tests"))
+        let kms = try KMSClient(
+            AWSClientConfiguration(region: "us-east-1", credentialProvider: credentials, transport: URLSessionTransport()),
+            endpoint: moto.endpoint)
         var off: [String] = []
         for index in 0..<3 { off.append(try await kms.createKey(description: "off \(index)").keyId) }
         let on = try await kms.createKey(description: "on").keyId
@@ -82,16 +90,18 @@ struct RemediateMotoTests {
 
         let log = FileManager.default.temporaryDirectory.appendingPathComponent("changes-\(UUID().uuidString).jsonl")
         defer { try? FileManager.default.removeItem(at: log) }
-        let applied = try CLIBinary.run(["remediate", "--region", "us-east-1", "--apply", "--yes", "--change-log", log.path],
-                                        environment: moto.clientEnvironment)
+        let applied = try CLIBinary.run(
+            ["remediate", "--region", "us-east-1", "--apply", "--yes", "--change-log", log.path],
+            environment: moto.clientEnvironment)
         #expect(applied.status == 0, "\(applied.stdout)\n\(applied.stderr)")
         #expect(applied.stdout.contains("Applied 3 of 3 changes"))
 
         // An independent client reads back what remediate wrote.
         let aws = try #require(which("aws"))
         for keyId in off {
-            let status = try runProcess(aws, ["kms", "get-key-rotation-status", "--key-id", keyId, "--endpoint-url", moto.endpoint, "--output", "json"],
-                                        environment: moto.clientEnvironment)
+            let status = try runProcess(
+                aws, ["kms", "get-key-rotation-status", "--key-id", keyId, "--endpoint-url", moto.endpoint, "--output", "json"],
+                environment: moto.clientEnvironment)
             #expect(status.stdout.contains("\"KeyRotationEnabled\": true"), "\(status.stdout) \(status.stderr)")
         }
         let lines = try String(contentsOf: log, encoding: .utf8).split(separator: "\n")

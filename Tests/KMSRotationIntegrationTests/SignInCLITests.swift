@@ -26,7 +26,10 @@ struct SignInCLITests {
 
     /// A key in moto's default account (where every identity used here acts), not rotating: exit 3.
     static func seedKey(_ moto: MotoServer) async throws -> String {
-        let kms = try KMSClient(AWSClientConfiguration(region: "us-east-1", credentialProvider: AuditMotoEndToEndTests.credentials, transport: URLSessionTransport()), endpoint: moto.endpoint)
+        let kms = try KMSClient(
+            AWSClientConfiguration(
+                region: "us-east-1", credentialProvider: AuditMotoEndToEndTests.credentials, transport: URLSessionTransport()),
+            endpoint: moto.endpoint)
         return try #require(try await kms.createKey(description: "sign-in").arn)
     }
 

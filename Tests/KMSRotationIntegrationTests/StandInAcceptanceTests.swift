@@ -4,8 +4,9 @@ import Testing
 /// Issue #10's acceptance, measured from outside: the real `kms-rotation` binary, over URLSession and real
 /// HTTP, against a KMS stand-in that verifies SigV4 with botocore and throttles per Region
 /// (`Support/kms_standin.py`). Assertions are on counts, verdicts and requests in flight, never wall time.
-@Suite("kms-rotation audit against a throttling, SigV4-verifying KMS stand-in",
-       .enabled(if: KMSStandIn.isAvailable && CLIBinary.path != nil, Comment(rawValue: KMSStandIn.skipMessage)), .serialized)
+@Suite(
+    "kms-rotation audit against a throttling, SigV4-verifying KMS stand-in",
+    .enabled(if: KMSStandIn.isAvailable && CLIBinary.path != nil, Comment(rawValue: KMSStandIn.skipMessage)), .serialized)
 struct StandInAcceptanceTests {
     /// Every key of the stand-in has the verdict it should, and nothing is missing or extra.
     static func expectTrueVerdicts(_ output: (status: Int32, stdout: String, stderr: String), _ stats: KMSStandIn.Stats) throws {

@@ -1,8 +1,8 @@
 import Foundation
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 /// A Python script run beside the tests (a loopback server): its standard input is its lifeline (the
@@ -56,9 +56,11 @@ package final class PythonHelper: @unchecked Sendable {
             return try JSONDecoder().decode(T.self, from: readyLine)
         } catch {
             stop()
-            throw CocoaError(.fileReadCorruptFile, userInfo: [
-                NSLocalizedDescriptionKey: "helper did not start: \(String(decoding: readyLine, as: UTF8.self))",
-            ])
+            throw CocoaError(
+                .fileReadCorruptFile,
+                userInfo: [
+                    NSLocalizedDescriptionKey: "helper did not start: \(String(decoding: readyLine, as: UTF8.self))"
+                ])
         }
     }
 

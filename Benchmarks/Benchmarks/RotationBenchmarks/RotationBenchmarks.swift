@@ -8,8 +8,9 @@ import KMSRotationTesting
 let benchmarks: @Sendable () -> Void = {
     Benchmark.defaultConfiguration = .init(metrics: [.wallClock, .throughput, .mallocCountTotal], maxDuration: .seconds(5))
 
-    let key = KMSKey(keyId: "1234abcd-12ab-34cd-56ef-1234567890ab", arn: "arn:aws:kms:us-east-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab",
-                     keyState: .enabled, origin: .awsKMS, keyManager: .customer, keySpec: .symmetricDefault)
+    let key = KMSKey(
+        keyId: "1234abcd-12ab-34cd-56ef-1234567890ab", arn: "arn:aws:kms:us-east-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab",
+        keyState: .enabled, origin: .awsKMS, keyManager: .customer, keySpec: .symmetricDefault)
     let status = KeyRotationStatus(keyRotationEnabled: false)
     let now = Date(timeIntervalSince1970: 1_795_000_000)
 
@@ -22,8 +23,9 @@ let benchmarks: @Sendable () -> Void = {
     let cached = BenchmarkSigner(service: "kms", region: "us-east-1")
     let uncached = BenchmarkSigner(service: "kms", region: "us-east-1", cachesSigningKeys: false)
     let credentials = AWSCredentials(accessKeyId: "AKIDEXAMPLE", secretAccessKey: "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY")
-    let request = HTTPRequest(method: "POST", url: URL(string: "https://kms.us-east-1.amazonaws.com/")!,
-                              headers: ["Content-Type": "application/x-amz-json-1.1", "X-Amz-Target": "TrentService.ListKeys"], body: Data("{}".utf8))
+    let request = HTTPRequest(
+        method: "POST", url: URL(string: "https://kms.us-east-1.amazonaws.com/")!,
+        headers: ["Content-Type": "application/x-amz-json-1.1", "X-Amz-Target": "TrentService.ListKeys"], body: Data("{}".utf8))
     // The signing key is cached per secret, day, Region and service: what every request after a Region's
     // first one pays.
     Benchmark("SigV4Signer.sign (ListKeys)") { benchmark in
@@ -38,7 +40,10 @@ let benchmarks: @Sendable () -> Void = {
         }
     }
 
-    Benchmark("Scan 3 Regions x 1,000 keys (in-memory KMS)", configuration: .init(metrics: [.wallClock, .mallocCountTotal, .peakMemoryResident], maxDuration: .seconds(20), maxIterations: 5)) { benchmark in
+    Benchmark(
+        "Scan 3 Regions x 1,000 keys (in-memory KMS)",
+        configuration: .init(metrics: [.wallClock, .mallocCountTotal, .peakMemoryResident], maxDuration: .seconds(20), maxIterations: 5)
+    ) { benchmark in
         let kms = SampleAccount.large(keysPerRegion: 1_000)
         let provider = StaticCredentialProvider(credentials)
         let checker = RotationChecker(options: .init(regions: SampleAccount.enabledRegions)) { region in
@@ -51,11 +56,16 @@ let benchmarks: @Sendable () -> Void = {
         blackHole(report)
     }
 
-    Benchmark("ReportRenderer json (3,000 findings)", configuration: .init(metrics: [.wallClock, .mallocCountTotal], maxDuration: .seconds(10), maxIterations: 10)) { benchmark in
+    Benchmark(
+        "ReportRenderer json (3,000 findings)",
+        configuration: .init(metrics: [.wallClock, .mallocCountTotal], maxDuration: .seconds(10), maxIterations: 10)
+    ) { benchmark in
         let findings = (0..<3_000).map { index in
-            RotationPolicy.cis.evaluate(key: KMSKey(keyId: "k\(index)", arn: "arn:aws:kms:us-east-1:111122223333:key/k\(index)", keyState: .enabled,
-                                                    origin: .awsKMS, keyManager: .customer, keySpec: .symmetricDefault),
-                                        rotation: .status(KeyRotationStatus(keyRotationEnabled: index.isMultiple(of: 3))), now: now)
+            RotationPolicy.cis.evaluate(
+                key: KMSKey(
+                    keyId: "k\(index)", arn: "arn:aws:kms:us-east-1:111122223333:key/k\(index)", keyState: .enabled,
+                    origin: .awsKMS, keyManager: .customer, keySpec: .symmetricDefault),
+                rotation: .status(KeyRotationStatus(keyRotationEnabled: index.isMultiple(of: 3))), now: now)
         }
         let report = RotationReport(findings: findings, generatedAt: now)
         benchmark.startMeasurement()

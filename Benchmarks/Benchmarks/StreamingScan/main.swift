@@ -14,8 +14,10 @@ let endpoint = arguments[1]
 let region = arguments[2]
 let concurrency = arguments.count > 3 ? Int(arguments[3]) ?? 8 : 8
 let environment = ProcessInfo.processInfo.environment
-let credentials = StaticCredentialProvider(AWSCredentials(accessKeyId: environment["AWS_ACCESS_KEY_ID"] ?? "",
-                                                          secretAccessKey: environment["AWS_SECRET_ACCESS_KEY"] ?? ""))
+let credentials = StaticCredentialProvider(
+    AWSCredentials(
+        accessKeyId: environment["AWS_ACCESS_KEY_ID"] ?? "",
+        secretAccessKey: environment["AWS_SECRET_ACCESS_KEY"] ?? ""))
 let transport = URLSessionTransport(configuration: .init(maximumConnectionsPerHost: concurrency))
 let checker = RotationChecker(options: .init(regions: [region], concurrencyPerRegion: concurrency)) { region in
     try KMSClient(AWSClientConfiguration(region: region, credentialProvider: credentials, transport: transport), endpoint: endpoint)

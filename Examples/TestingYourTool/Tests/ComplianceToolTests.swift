@@ -15,8 +15,10 @@ let now = SampleAccount.referenceDate
 /// wait. `retries: .none` makes one failed attempt final, to test what the tool does when AWS keeps failing.
 func client(_ transport: any HTTPTransport, region: String, retries: RetryStrategy = .standard) throws -> KMSClient {
     let credentials = StaticCredentialProvider(AWSCredentials(accessKeyId: "AKIDTESTTOOL", secretAccessKey: "test-secret"))
-    return try KMSClient(AWSClientConfiguration(region: region, credentialProvider: credentials, transport: transport,
-                                                retryStrategy: retries, sleeper: { _ in }, now: { now }))
+    return try KMSClient(
+        AWSClientConfiguration(
+            region: region, credentialProvider: credentials, transport: transport,
+            retryStrategy: retries, sleeper: { _ in }, now: { now }))
 }
 
 /// The tool, scanning us-east-1 of a KMS.
@@ -29,8 +31,10 @@ func tool(_ transport: any HTTPTransport, pciMaximumDays: Int = 365, retries: Re
 /// An account with one PCI key (rotation every 730 days), one ordinary key with rotation on, and one without.
 func account() -> (kms: InMemoryKMS, pci: String, plain: String, off: String) {
     let kms = InMemoryKMS(accountId: "123456789012", clock: { now })
-    let pci = kms.addKey(.init(rotationEnabled: true, rotationPeriodInDays: 730, aliases: ["alias/cards"],
-                               tags: ["data-classification": "pci"]), region: "us-east-1")
+    let pci = kms.addKey(
+        .init(
+            rotationEnabled: true, rotationPeriodInDays: 730, aliases: ["alias/cards"],
+            tags: ["data-classification": "pci"]), region: "us-east-1")
     let plain = kms.addKey(.init(rotationEnabled: true, rotationPeriodInDays: 730, aliases: ["alias/logs"]), region: "us-east-1")
     let off = kms.addKey(.init(rotationEnabled: false, aliases: ["alias/reports"], tags: ["team": "bi"]), region: "us-east-1")
     return (kms, pci, plain, off)
@@ -144,10 +148,12 @@ struct ComplianceToolTests {
         #expect(result.verdict == .incomplete)
     }
 
-    @Test("Arguments: Regions, the PCI period, and usage errors", arguments: [
-        (["--demo"], true), (["--region", "eu-west-1", "--pci-max-days", "180"], true),
-        (["--pci-max-days", "30"], false), (["--bogus"], false), (["--region"], false),
-    ])
+    @Test(
+        "Arguments: Regions, the PCI period, and usage errors",
+        arguments: [
+            (["--demo"], true), (["--region", "eu-west-1", "--pci-max-days", "180"], true),
+            (["--pci-max-days", "30"], false), (["--bogus"], false), (["--region"], false),
+        ])
     func arguments(_ arguments: [String], valid: Bool) {
         let parsed = try? ComplianceToolOptions.parse(arguments, environment: ["AWS_REGION": "us-west-2"])
         #expect((parsed != nil) == valid)

@@ -56,7 +56,8 @@ extension AWSConfiguration {
             ignore = value
         } else if let raw = section["ignore_configured_endpoint_urls"] {
             guard let value = parseBool(raw) else {
-                throw AWSConfigurationError.invalidValue(source: "\(profileLabel) setting ignore_configured_endpoint_urls", value: raw, expected: "true or false")
+                throw AWSConfigurationError.invalidValue(
+                    source: "\(profileLabel) setting ignore_configured_endpoint_urls", value: raw, expected: "true or false")
             }
             ignore = value
         } else {
@@ -72,7 +73,9 @@ extension AWSConfiguration {
         if let value = env["AWS_ENDPOINT_URL"] {
             return ConfiguredEndpoint(url: value, source: "environment variable AWS_ENDPOINT_URL")
         }
-        if let servicesName = section["services"], let value = files.services[servicesName]?.subProperties[key]?["endpoint_url"], !value.isEmpty {
+        if let servicesName = section["services"], let value = files.services[servicesName]?.subProperties[key]?["endpoint_url"],
+            !value.isEmpty
+        {
             return ConfiguredEndpoint(url: value, source: "services section \(servicesName) (\(key) endpoint_url) of \(profileLabel)")
         }
         if let value = section["endpoint_url"] {

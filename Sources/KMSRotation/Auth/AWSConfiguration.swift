@@ -80,7 +80,8 @@ package struct AWSConfiguration: Sendable, Hashable {
     ///     `default`. A profile that neither file defines simply contributes no settings.
     /// - Returns: The resolved configuration.
     /// - Throws: ``AWSConfigurationError`` naming the variable or setting whose value is invalid.
-    package static func resolve(environment: [String: String], files: SharedConfigFiles, profile: String? = nil) throws -> AWSConfiguration {
+    package static func resolve(environment: [String: String], files: SharedConfigFiles, profile: String? = nil) throws -> AWSConfiguration
+    {
         let env = RedactedEnvironment(environment)
         let profileName = profile ?? SharedConfigFiles.profileName(environment: environment)
         let section = files.profile(profileName) ?? SharedConfigFiles.Section()
@@ -117,8 +118,11 @@ package struct AWSConfiguration: Sendable, Hashable {
             } else if let value = env["AWS_ENDPOINT_URL"] {
                 (configuration.endpointURL, configuration.endpointURLSource) = (value, "environment variable AWS_ENDPOINT_URL")
             } else if let servicesName = section["services"],
-                      let value = files.services[servicesName]?.subProperties["kms"]?["endpoint_url"], !value.isEmpty {
-                (configuration.endpointURL, configuration.endpointURLSource) = (value, "services section \(servicesName) (kms endpoint_url) of \(profileLabel)")
+                let value = files.services[servicesName]?.subProperties["kms"]?["endpoint_url"], !value.isEmpty
+            {
+                (configuration.endpointURL, configuration.endpointURLSource) = (
+                    value, "services section \(servicesName) (kms endpoint_url) of \(profileLabel)"
+                )
             } else if let value = section["endpoint_url"] {
                 (configuration.endpointURL, configuration.endpointURLSource) = (value, "\(profileLabel) setting endpoint_url")
             }

@@ -27,7 +27,9 @@ public struct AWSCredentials: Sendable, Hashable, CustomStringConvertible, Custo
     ///   - sessionToken: The session token of temporary credentials.
     ///   - expiration: When temporary credentials expire.
     ///   - accountId: The account the credentials belong to.
-    public init(accessKeyId: String, secretAccessKey: String, sessionToken: String? = nil, expiration: Date? = nil, accountId: String? = nil) {
+    public init(
+        accessKeyId: String, secretAccessKey: String, sessionToken: String? = nil, expiration: Date? = nil, accountId: String? = nil
+    ) {
         self.accessKeyId = accessKeyId
         self.secretAccessKey = secretAccessKey
         self.sessionToken = sessionToken
@@ -56,13 +58,15 @@ public struct AWSCredentials: Sendable, Hashable, CustomStringConvertible, Custo
 
     /// A redacted mirror, so `dump` and debuggers show no secret.
     public var customMirror: Mirror {
-        Mirror(self, children: [
-            "accessKeyId": redactedAccessKeyId,
-            "secretAccessKey": "<redacted>",
-            "sessionToken": sessionToken == nil ? "nil" : "<redacted>",
-            "expiration": expiration as Any,
-            "accountId": accountId as Any,
-        ], displayStyle: .struct)
+        Mirror(
+            self,
+            children: [
+                "accessKeyId": redactedAccessKeyId,
+                "secretAccessKey": "<redacted>",
+                "sessionToken": sessionToken == nil ? "nil" : "<redacted>",
+                "expiration": expiration as Any,
+                "accountId": accountId as Any,
+            ], displayStyle: .struct)
     }
 
     /// Whether the credentials expire within `margin` of `now` (or already have).

@@ -58,9 +58,11 @@ public struct AssumeRoleCredentialProvider: CredentialProvider, CustomStringConv
     ///   - refreshMargin: Refresh the credentials this many seconds before they expire (300 by default,
     ///     as the AWS SDKs do); `nil` to call `AssumeRole` on every ``credentials()``.
     ///   - now: The cache's clock; inject one in tests.
-    public init(roleArn: String, roleSessionName: String = AssumeRoleCredentialProvider.defaultSessionName, externalId: String? = nil,
-                durationSeconds: Int = AssumeRoleCredentialProvider.defaultDurationSeconds, sts: STSClient,
-                refreshMargin: TimeInterval? = 300, now: @escaping @Sendable () -> Date = { Date() }) {
+    public init(
+        roleArn: String, roleSessionName: String = AssumeRoleCredentialProvider.defaultSessionName, externalId: String? = nil,
+        durationSeconds: Int = AssumeRoleCredentialProvider.defaultDurationSeconds, sts: STSClient,
+        refreshMargin: TimeInterval? = 300, now: @escaping @Sendable () -> Date = { Date() }
+    ) {
         self.name = "assume-role \(roleArn)"
         self.roleArn = roleArn
         self.roleSessionName = roleSessionName
@@ -68,7 +70,9 @@ public struct AssumeRoleCredentialProvider: CredentialProvider, CustomStringConv
         self.refreshMargin = refreshMargin
         self.sts = sts
         SecretScrubber.register(externalId)
-        let fetcher = Fetcher(name: name, roleArn: roleArn, roleSessionName: roleSessionName, externalId: externalId, durationSeconds: durationSeconds, sts: sts)
+        let fetcher = Fetcher(
+            name: name, roleArn: roleArn, roleSessionName: roleSessionName, externalId: externalId, durationSeconds: durationSeconds,
+            sts: sts)
         self.fetcher = fetcher
         self.cache = refreshMargin.map { CachedCredentialProvider(fetcher, refreshMargin: $0, now: now) }
     }
@@ -91,15 +95,18 @@ public struct AssumeRoleCredentialProvider: CredentialProvider, CustomStringConv
 
     /// The role and session; never credentials, never the external ID.
     public var description: String {
-        "AssumeRoleCredentialProvider(roleArn: \(roleArn), session: \(roleSessionName)\(fetcher.externalId == nil ? "" : ", externalId: <redacted>"))"
+        "AssumeRoleCredentialProvider(roleArn: \(roleArn), session: "
+            + "\(roleSessionName)\(fetcher.externalId == nil ? "" : ", externalId: <redacted>"))"
     }
 
     /// A mirror without the external ID or the cache, so `dump` and debuggers show neither.
     public var customMirror: Mirror {
-        Mirror(self, children: [
-            "roleArn": roleArn, "roleSessionName": roleSessionName, "durationSeconds": durationSeconds,
-            "externalId": fetcher.externalId == nil ? "nil" : "<redacted>", "refreshMargin": refreshMargin as Any,
-        ], displayStyle: .struct)
+        Mirror(
+            self,
+            children: [
+                "roleArn": roleArn, "roleSessionName": roleSessionName, "durationSeconds": durationSeconds,
+                "externalId": fetcher.externalId == nil ? "nil" : "<redacted>", "refreshMargin": refreshMargin as Any,
+            ], displayStyle: .struct)
     }
 
     /// One `AssumeRole` call per ``credentials()``.
@@ -112,7 +119,9 @@ public struct AssumeRoleCredentialProvider: CredentialProvider, CustomStringConv
         let sts: STSClient
 
         func credentials() async throws -> AWSCredentials {
-            try await sts.assumeRole(roleArn: roleArn, roleSessionName: roleSessionName, durationSeconds: durationSeconds, externalId: externalId).credentials
+            try await sts.assumeRole(
+                roleArn: roleArn, roleSessionName: roleSessionName, durationSeconds: durationSeconds, externalId: externalId
+            ).credentials
         }
 
         var description: String { "assume-role(\(roleArn))" }

@@ -1,10 +1,10 @@
 import Foundation
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Musl)
-import Musl
+    import Musl
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 /// Fetches credentials from the container credentials endpoint: ECS task roles and EKS Pod Identity.
@@ -98,9 +98,11 @@ public struct ContainerCredentialProvider: CredentialProvider, CustomStringConve
             return url
         }
         guard let full = environment["AWS_CONTAINER_CREDENTIALS_FULL_URI"] else {
-            throw CredentialProviderError.notConfigured(name, "AWS_CONTAINER_CREDENTIALS_RELATIVE_URI and AWS_CONTAINER_CREDENTIALS_FULL_URI are not set")
+            throw CredentialProviderError.notConfigured(
+                name, "AWS_CONTAINER_CREDENTIALS_RELATIVE_URI and AWS_CONTAINER_CREDENTIALS_FULL_URI are not set")
         }
-        guard let url = URL(string: full), let scheme = url.scheme?.lowercased(), let host = url.host(percentEncoded: false), !host.isEmpty else {
+        guard let url = URL(string: full), let scheme = url.scheme?.lowercased(), let host = url.host(percentEncoded: false), !host.isEmpty
+        else {
             throw CredentialProviderError.failed(name, "AWS_CONTAINER_CREDENTIALS_FULL_URI is not an absolute URL")
         }
         switch scheme {
@@ -109,7 +111,10 @@ public struct ContainerCredentialProvider: CredentialProvider, CustomStringConve
         case "http":
             guard Self.isAllowedPlainHTTPHost(host) else {
                 throw CredentialProviderError.failed(
-                    name, "AWS_CONTAINER_CREDENTIALS_FULL_URI host \(host) is not allowed over plain http; use https, a loopback address, 169.254.170.2, 169.254.170.23 or fd00:ec2::23")
+                    name,
+                    "AWS_CONTAINER_CREDENTIALS_FULL_URI host \(host) is not allowed over plain http; use https, a loopback address, "
+                        + "169.254.170.2, 169.254.170.23 or fd00:ec2::23"
+                )
             }
             return url
         default:
@@ -125,7 +130,8 @@ public struct ContainerCredentialProvider: CredentialProvider, CustomStringConve
             do {
                 data = try readFile(path)
             } catch {
-                throw CredentialProviderError.failed(name, "cannot read AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE \(path): \(error.localizedDescription)")
+                throw CredentialProviderError.failed(
+                    name, "cannot read AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE \(path): \(error.localizedDescription)")
             }
             token = String(decoding: data, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
         } else if let value = environment["AWS_CONTAINER_AUTHORIZATION_TOKEN"] {

@@ -18,7 +18,8 @@ public struct CredentialChainError: Error, Sendable, Hashable, CustomStringConve
 
     /// A multi-line message: a summary, then one line per provider tried.
     public var description: String {
-        let head = isNotConfigured
+        let head =
+            isNotConfigured
             ? "No AWS credentials found. Providers tried, in order:"
             : "Could not load AWS credentials. Providers tried, in order:"
         return ([head] + attempts.map { "  - \($0)" }).joined(separator: "\n")

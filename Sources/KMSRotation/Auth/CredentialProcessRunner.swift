@@ -1,10 +1,10 @@
 import Foundation
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Musl)
-import Musl
+    import Musl
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 /// What a finished `credential_process` command produced.
@@ -30,7 +30,8 @@ public struct CredentialProcessOutput: Sendable, Hashable, CustomStringConvertib
 
     /// Exit code and sizes only: standard output holds the secret key.
     public var description: String {
-        "CredentialProcessOutput(exitCode: \(exitCode), standardOutput: \(standardOutput.count) bytes, standardError: \(standardError.count) bytes)"
+        "CredentialProcessOutput(exitCode: \(exitCode), standardOutput: \(standardOutput.count) bytes, standardError: "
+            + "\(standardError.count) bytes)"
     }
 }
 
@@ -91,9 +92,11 @@ package struct SubprocessCredentialProcessRunner: CredentialProcessRunner, Custo
     ///   - timeout: How long the command may run; ``defaultTimeout`` by default.
     ///   - maximumOutputBytes: The cap on standard output; ``defaultMaximumOutputBytes`` by default.
     ///   - maximumErrorBytes: How much of standard error is kept; ``defaultMaximumErrorBytes`` by default.
-    package init(environment: [String: String]? = nil, timeout: Duration = SubprocessCredentialProcessRunner.defaultTimeout,
-                maximumOutputBytes: Int = SubprocessCredentialProcessRunner.defaultMaximumOutputBytes,
-                maximumErrorBytes: Int = SubprocessCredentialProcessRunner.defaultMaximumErrorBytes) {
+    package init(
+        environment: [String: String]? = nil, timeout: Duration = SubprocessCredentialProcessRunner.defaultTimeout,
+        maximumOutputBytes: Int = SubprocessCredentialProcessRunner.defaultMaximumOutputBytes,
+        maximumErrorBytes: Int = SubprocessCredentialProcessRunner.defaultMaximumErrorBytes
+    ) {
         self.environment = environment
         self.timeout = timeout
         self.maximumOutputBytes = max(0, maximumOutputBytes)
@@ -122,8 +125,9 @@ package struct SubprocessCredentialProcessRunner: CredentialProcessRunner, Custo
         }
         try Task.checkCancellation()
         let child = try ProcessGroupChild.spawn(executable: executable, arguments: arguments, environment: environment)
-        let limits = ProcessGroupChild.Limits(deadline: ContinuousClock.now.advanced(by: timeout), timeout: timeout,
-                                              maximumOutputBytes: maximumOutputBytes, maximumErrorBytes: maximumErrorBytes)
+        let limits = ProcessGroupChild.Limits(
+            deadline: ContinuousClock.now.advanced(by: timeout), timeout: timeout,
+            maximumOutputBytes: maximumOutputBytes, maximumErrorBytes: maximumErrorBytes)
         return try await withTaskCancellationHandler {
             try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<CredentialProcessOutput, any Error>) in
                 // A plain thread, not the cooperative pool: the loop blocks in poll(2) for up to the timeout.
@@ -159,15 +163,18 @@ package struct SubprocessCredentialProcessRunner: CredentialProcessRunner, Custo
 
     /// The settings only; an injected environment may hold secrets and is never shown.
     package var description: String {
-        "SubprocessCredentialProcessRunner(timeout: \(timeout), maximumOutputBytes: \(maximumOutputBytes), maximumErrorBytes: \(maximumErrorBytes))"
+        "SubprocessCredentialProcessRunner(timeout: \(timeout), maximumOutputBytes: \(maximumOutputBytes), maximumErrorBytes: "
+            + "\(maximumErrorBytes))"
     }
 
     /// The settings and, when set, the environment's size only.
     package var customMirror: Mirror {
-        Mirror(self, children: [
-            "environment": environment.map { RedactedEnvironment($0) } as Any, "timeout": timeout,
-            "maximumOutputBytes": maximumOutputBytes, "maximumErrorBytes": maximumErrorBytes,
-        ], displayStyle: .struct)
+        Mirror(
+            self,
+            children: [
+                "environment": environment.map { RedactedEnvironment($0) } as Any, "timeout": timeout,
+                "maximumOutputBytes": maximumOutputBytes, "maximumErrorBytes": maximumErrorBytes,
+            ], displayStyle: .struct)
     }
 }
 
@@ -301,7 +308,8 @@ private final class ProcessGroupChild: @unchecked Sendable {
     /// descriptors 1 and 2, and standard input is `/dev/null`.
     static func spawn(executable: String, arguments: [String], environment: [String: String]) throws -> ProcessGroupChild {
         func failure(_ what: String, _ code: Int32) -> CredentialProviderError {
-            CredentialProviderError.failed("credential_process", "could not start \(arguments.first ?? executable): \(what): \(String(cString: strerror(code)))")
+            CredentialProviderError.failed(
+                "credential_process", "could not start \(arguments.first ?? executable): \(what): \(String(cString: strerror(code)))")
         }
         var output: [Int32] = [-1, -1]
         var error: [Int32] = [-1, -1]
@@ -313,11 +321,11 @@ private final class ProcessGroupChild: @unchecked Sendable {
         }
 
         #if canImport(Darwin)
-        var actions: posix_spawn_file_actions_t?
-        var attributes: posix_spawnattr_t?
+            var actions: posix_spawn_file_actions_t?
+            var attributes: posix_spawnattr_t?
         #else
-        var actions = posix_spawn_file_actions_t()
-        var attributes = posix_spawnattr_t()
+            var actions = posix_spawn_file_actions_t()
+            var attributes = posix_spawnattr_t()
         #endif
         posix_spawn_file_actions_init(&actions)
         posix_spawnattr_init(&attributes)
@@ -399,7 +407,8 @@ private final class ProcessGroupChild: @unchecked Sendable {
                 break
             }
             // Wake at least every 50 ms to notice cancellation and the deadline.
-            let wait = Int32(min(50, max(1, remaining.components.seconds * 1_000 + remaining.components.attoseconds / 1_000_000_000_000_000)))
+            let wait = Int32(
+                min(50, max(1, remaining.components.seconds * 1_000 + remaining.components.attoseconds / 1_000_000_000_000_000)))
             if !outputOpen && !errorOpen {
                 if exited || hasExited() { exited = true; break }
                 _ = poll(nil, 0, min(wait, 10))
@@ -425,7 +434,10 @@ private final class ProcessGroupChild: @unchecked Sendable {
                     output.append(contentsOf: buffer[0..<count])
                     if output.count > limits.maximumOutputBytes {
                         failure = CredentialProviderError.failed(
-                            "credential_process", "the command wrote more than \(Self.bytes(limits.maximumOutputBytes)) to standard output (the cap); its process group was killed")
+                            "credential_process",
+                            "the command wrote more than \(Self.bytes(limits.maximumOutputBytes)) to standard output (the cap); its "
+                                + "process group was killed"
+                        )
                         break loop
                     }
                 } else if errorOutput.count < limits.maximumErrorBytes {
@@ -449,9 +461,9 @@ private final class ProcessGroupChild: @unchecked Sendable {
         let result = waitid(P_PID, id_t(pid), &info, WEXITED | WNOHANG | WNOWAIT)
         guard result == 0 else { return errno != EINTR }
         #if canImport(Darwin)
-        return info.si_pid != 0
+            return info.si_pid != 0
         #else
-        return info._sifields._sigchld.si_pid != 0
+            return info._sifields._sigchld.si_pid != 0
         #endif
     }
 

@@ -76,9 +76,11 @@ public struct CredentialProviderChain: CredentialProvider, CustomStringConvertib
             providers.append(EnvironmentCredentialProvider(environment: environment))
         }
         // The web identity variables are ignored for an explicit profile, as botocore ignores them.
-        providers.append(ProfileCredentialProvider(profile: profile ?? env["AWS_PROFILE"], files: files, processRunner: processRunner ?? SubprocessCredentialProcessRunner(),
-                                                   environment: environment, transport: transport, now: now,
-                                                   webIdentityFromEnvironment: profile == nil, mfaPrompt: .terminal))
+        providers.append(
+            ProfileCredentialProvider(
+                profile: profile ?? env["AWS_PROFILE"], files: files, processRunner: processRunner ?? SubprocessCredentialProcessRunner(),
+                environment: environment, transport: transport, now: now,
+                webIdentityFromEnvironment: profile == nil, mfaPrompt: .terminal))
         providers.append(ContainerCredentialProvider(environment: environment, transport: transport))
         providers.append(IMDSCredentialProvider(transport: transport, environment: environment))
         return CachedCredentialProvider(CredentialProviderChain(providers: providers), now: now)

@@ -80,17 +80,24 @@ public struct IMDSCredentialProvider: CredentialProvider, CustomStringConvertibl
         if let configured = environment["AWS_EC2_INSTANCE_PROFILE_NAME"] {
             role = configured
         } else {
-            let body = try await session.get(Self.credentialsPath, notFound: .notConfigured(name, "the instance has no IAM instance profile (404 from \(base))"))
-            guard let first = String(decoding: body, as: UTF8.self).split(whereSeparator: \.isNewline).first
-                .map({ $0.trimmingCharacters(in: .whitespaces) }), !first.isEmpty else {
+            let body = try await session.get(
+                Self.credentialsPath, notFound: .notConfigured(name, "the instance has no IAM instance profile (404 from \(base))"))
+            guard
+                let first = String(decoding: body, as: UTF8.self).split(whereSeparator: \.isNewline).first
+                    .map({ $0.trimmingCharacters(in: .whitespaces) }), !first.isEmpty
+            else {
                 throw CredentialProviderError.notConfigured(name, "the instance has no IAM instance profile (empty role list from \(base))")
             }
             role = first
         }
-        guard let encodedRole = role.addingPercentEncoding(withAllowedCharacters: .urlPathAllowed.subtracting(CharacterSet(charactersIn: "/"))) else {
+        guard
+            let encodedRole = role.addingPercentEncoding(
+                withAllowedCharacters: .urlPathAllowed.subtracting(CharacterSet(charactersIn: "/")))
+        else {
             throw CredentialProviderError.failed(name, "instance profile name \(role) cannot be used in a URL")
         }
-        let body = try await session.get(Self.credentialsPath + encodedRole, notFound: .failed(name, "instance profile \(role) was not found (404 from \(base))"))
+        let body = try await session.get(
+            Self.credentialsPath + encodedRole, notFound: .failed(name, "instance profile \(role) was not found (404 from \(base))"))
         let source = "the credentials document of instance profile \(role)"
         let document = try CredentialsDocument.decode(body, provider: name, source: source)
         if let code = document.code, code != "Success" {
@@ -125,7 +132,8 @@ public struct IMDSCredentialProvider: CredentialProvider, CustomStringConvertibl
                 return try await provider.transport.send(request)
             } catch let error as TransportError {
                 // Unreachable IMDS is the normal state off EC2, so it reads as "not configured".
-                throw CredentialProviderError.notConfigured(name, "the instance metadata service at \(base) is not reachable: \(error.message) (\(error.kind))")
+                throw CredentialProviderError.notConfigured(
+                    name, "the instance metadata service at \(base) is not reachable: \(error.message) (\(error.kind))")
             }
         }
 

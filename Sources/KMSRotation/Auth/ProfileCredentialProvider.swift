@@ -15,7 +15,8 @@ import Foundation
 /// 4. static keys (`aws_access_key_id`, `aws_secret_access_key`, `aws_session_token`) in the credentials file;
 /// 5. `credential_process` (from either file, taken verbatim: a `#` or `;` in it is not a comment, as in
 ///    botocore): the command runs through the injected ``CredentialProcessRunner`` (by default a
-///    `SubprocessCredentialProcessRunner`: no shell, a time limit and an output cap) and must print `{"Version": 1, "AccessKeyId", "SecretAccessKey",
+/// `SubprocessCredentialProcessRunner`: no shell, a time limit and an output cap) and must print `{"Version": 1, "AccessKeyId",
+/// "SecretAccessKey",
 ///    "SessionToken"?, "Expiration"?, "AccountId"?}`;
 /// 6. static keys in the config file.
 ///
@@ -48,26 +49,32 @@ public struct ProfileCredentialProvider: CredentialProvider, CustomStringConvert
     ///     `HOME` (the SSO token cache), and the web identity variables.
     ///   - transport: The transport for STS, the Identity Center portal and SSO OIDC.
     ///   - now: The clock of the role caches.
-    public init(profile: String? = nil, files: SharedConfigFiles,
-                processRunner: (any CredentialProcessRunner)? = nil,
-                environment: [String: String] = [:], transport: any HTTPTransport = URLSessionTransport(),
-                now: @escaping @Sendable () -> Date = { Date() }) {
-        self.init(profile: profile, files: files, processRunner: processRunner ?? SubprocessCredentialProcessRunner(), environment: environment,
-                  transport: transport, now: now,
-                  webIdentityFromEnvironment: true, mfaPrompt: .terminal)
+    public init(
+        profile: String? = nil, files: SharedConfigFiles,
+        processRunner: (any CredentialProcessRunner)? = nil,
+        environment: [String: String] = [:], transport: any HTTPTransport = URLSessionTransport(),
+        now: @escaping @Sendable () -> Date = { Date() }
+    ) {
+        self.init(
+            profile: profile, files: files, processRunner: processRunner ?? SubprocessCredentialProcessRunner(), environment: environment,
+            transport: transport, now: now,
+            webIdentityFromEnvironment: true, mfaPrompt: .terminal)
     }
 
     /// The full resolution, with what the default chain decides: whether the environment's web identity
     /// variables count (not for `--profile`) and how MFA codes are asked for.
-    init(profile: String?, files: SharedConfigFiles, processRunner: any CredentialProcessRunner, environment: [String: String],
-         transport: any HTTPTransport, now: @escaping @Sendable () -> Date, webIdentityFromEnvironment: Bool, mfaPrompt: MFACodePrompt) {
+    init(
+        profile: String?, files: SharedConfigFiles, processRunner: any CredentialProcessRunner, environment: [String: String],
+        transport: any HTTPTransport, now: @escaping @Sendable () -> Date, webIdentityFromEnvironment: Bool, mfaPrompt: MFACodePrompt
+    ) {
         self.profile = profile ?? "default"
         self.isExplicitProfile = profile != nil
         self.name = "profile \(self.profile)"
         self.files = files
         self.runner = processRunner
-        self.context = SignInContext(files: files, environment: environment, transport: transport, processRunner: processRunner, now: now,
-                                     mfaPrompt: mfaPrompt, webIdentityFromEnvironment: webIdentityFromEnvironment)
+        self.context = SignInContext(
+            files: files, environment: environment, transport: transport, processRunner: processRunner, now: now,
+            mfaPrompt: mfaPrompt, webIdentityFromEnvironment: webIdentityFromEnvironment)
     }
 
     /// Static keys, `login_session` (refused by name) and `credential_process` only: a source profile's
@@ -116,7 +123,8 @@ public struct ProfileCredentialProvider: CredentialProvider, CustomStringConvert
         }
         if merged["login_session"] != nil {
             throw CredentialProviderError.failed(
-                name, "profile \(profile) uses login_session (`aws login`), which this library does not support; "
+                name,
+                "profile \(profile) uses login_session (`aws login`), which this library does not support; "
                     + "run `aws configure export-credentials --profile \(profile) --format env` or use credential_process")
         }
         if let command = merged["credential_process"] {
@@ -125,7 +133,8 @@ public struct ProfileCredentialProvider: CredentialProvider, CustomStringConvert
         if let section = files.configProfiles[profile], let credentials = try staticKeys(section, file: "config file") {
             return credentials
         }
-        throw CredentialProviderError.notConfigured(name, "profile \(profile) has no aws_access_key_id/aws_secret_access_key and no credential_process")
+        throw CredentialProviderError.notConfigured(
+            name, "profile \(profile) has no aws_access_key_id/aws_secret_access_key and no credential_process")
     }
 
     private func staticKeys(_ section: SharedConfigFiles.Section, file: String) throws -> AWSCredentials? {
@@ -133,9 +142,11 @@ public struct ProfileCredentialProvider: CredentialProvider, CustomStringConvert
         case (nil, nil):
             return nil
         case (_?, nil):
-            throw CredentialProviderError.failed(name, "profile \(profile) in the \(file) has aws_access_key_id but no aws_secret_access_key")
+            throw CredentialProviderError.failed(
+                name, "profile \(profile) in the \(file) has aws_access_key_id but no aws_secret_access_key")
         case (nil, _?):
-            throw CredentialProviderError.failed(name, "profile \(profile) in the \(file) has aws_secret_access_key but no aws_access_key_id")
+            throw CredentialProviderError.failed(
+                name, "profile \(profile) in the \(file) has aws_secret_access_key but no aws_access_key_id")
         case let (accessKeyId?, secretAccessKey?):
             return AWSCredentials(
                 accessKeyId: accessKeyId,
@@ -161,7 +172,8 @@ public struct ProfileCredentialProvider: CredentialProvider, CustomStringConvert
             // Standard error is the command's own diagnostics and is shown (scrubbed of secrets, then
             // trimmed and bounded); standard output is never shown, because a failing command may still
             // have printed the secret.
-            var detail = SecretScrubber.scrub(String(decoding: output.standardError, as: UTF8.self)).trimmingCharacters(in: .whitespacesAndNewlines)
+            var detail = SecretScrubber.scrub(String(decoding: output.standardError, as: UTF8.self)).trimmingCharacters(
+                in: .whitespacesAndNewlines)
             if detail.count > 1_000 { detail = String(detail.prefix(1_000)) + "…" }
             throw CredentialProviderError.failed(
                 name, "credential_process exited with status \(output.exitCode)" + (detail.isEmpty ? "" : ": \(detail)"))
@@ -170,7 +182,8 @@ public struct ProfileCredentialProvider: CredentialProvider, CustomStringConvert
         let document = try CredentialsDocument.decode(output.standardOutput, provider: name, source: source)
         guard document.version == 1 else {
             throw CredentialProviderError.failed(
-                name, document.version.map { "\(source) has unsupported Version \($0); expected 1" } ?? "\(source) has no Version; expected 1")
+                name,
+                document.version.map { "\(source) has unsupported Version \($0); expected 1" } ?? "\(source) has no Version; expected 1")
         }
         return try document.credentials(provider: name, source: source)
     }

@@ -38,8 +38,9 @@ struct SSOServiceError: Error, Sendable, Hashable, CustomStringConvertible {
         }
         let raw = (code ?? "").split(separator: "#").last.map(String.init) ?? ""
         // The identifier up to the first other character: a hostile header cannot smuggle text or escapes.
-        let safe = String(raw.unicodeScalars.prefix { $0.isASCII && (CharacterSet.alphanumerics.contains($0) || $0 == "_") }
-            .prefix(64).map(Character.init))
+        let safe = String(
+            raw.unicodeScalars.prefix { $0.isASCII && (CharacterSet.alphanumerics.contains($0) || $0 == "_") }
+                .prefix(64).map(Character.init))
         return SSOServiceError(code: safe.isEmpty ? "HTTP\(response.status)" : safe, httpStatus: response.status, operation: operation)
     }
 }

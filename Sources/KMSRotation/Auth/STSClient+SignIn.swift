@@ -59,7 +59,9 @@ extension STSClient {
                     do {
                         document = try XMLDocumentNode.read(response.body)
                     } catch {
-                        throw AWSServiceError(service: "sts", code: .invalidResponse, message: "Could not read the \(operation) answer: \(error)", operation: operation)
+                        throw AWSServiceError(
+                            service: "sts", code: .invalidResponse, message: "Could not read the \(operation) answer: \(error)",
+                            operation: operation)
                     }
                     return try assumeRoleResult(from: document, roleArn: roleArn, operation: operation)
                 }

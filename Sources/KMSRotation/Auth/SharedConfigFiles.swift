@@ -245,13 +245,15 @@ public struct SharedConfigFiles: Sendable, Hashable, CustomStringConvertible, Cu
 
     /// Profile names only, never values.
     public var customMirror: Mirror {
-        Mirror(self, children: [
-            "credentialsFilePath": credentialsFilePath as Any,
-            "credentialsProfiles": credentialsProfiles.keys.sorted(),
-            "configFilePath": configFilePath as Any,
-            "configProfiles": configProfiles.keys.sorted(),
-            "services": services.keys.sorted(),
-        ], displayStyle: .struct)
+        Mirror(
+            self,
+            children: [
+                "credentialsFilePath": credentialsFilePath as Any,
+                "credentialsProfiles": credentialsProfiles.keys.sorted(),
+                "configFilePath": configFilePath as Any,
+                "configProfiles": configProfiles.keys.sorted(),
+                "services": services.keys.sorted(),
+            ], displayStyle: .struct)
     }
 }
 
@@ -271,8 +273,8 @@ extension SharedConfigFiles {
         var result: [(String, Section)] = []
         var header: String?
         var section = Section()
-        var property: String?        // the last property of the current section, for continuation lines
-        var nested = false           // whether that property opened a nested block (empty value)
+        var property: String?  // the last property of the current section, for continuation lines
+        var nested = false  // whether that property opened a nested block (empty value)
 
         func flush() {
             if let header { result.append((header, section)) }
@@ -291,7 +293,8 @@ extension SharedConfigFiles {
                     let (key, value) = try splitProperty(trimmed, file: file, line: lineNumber)
                     section.subProperties[property, default: [:]][key] = value
                 } else {
-                    section.properties[property, default: ""] += "\n" + (Self.verbatimProperties.contains(property) ? trimmed : stripComment(trimmed))
+                    section.properties[property, default: ""] +=
+                        "\n" + (Self.verbatimProperties.contains(property) ? trimmed : stripComment(trimmed))
                 }
                 continue
             }

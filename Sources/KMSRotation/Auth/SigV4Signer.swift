@@ -73,8 +73,9 @@ package struct SigV4Signer: Sendable, Hashable {
         // SignedHeaders list, the body is hashed once, the scope is built once.
         let headers = SigV4Signer.signableHeaders(signed.headers)
         let signedHeaders = SigV4Signer.joinedNames(headers)
-        let canonical = SigV4Signer.canonicalRequest(method: request.method, url: request.url, headers: headers,
-                                                     signedHeaders: signedHeaders, payloadHash: payloadHash)
+        let canonical = SigV4Signer.canonicalRequest(
+            method: request.method, url: request.url, headers: headers,
+            signedHeaders: signedHeaders, payloadHash: payloadHash)
         let day = timestamp.prefix(8)
         let scope = "\(day)/\(region)/\(service)/aws4_request"
         var toSign = SigV4Signer.algorithm
@@ -109,9 +110,10 @@ package struct SigV4Signer: Sendable, Hashable {
     ///   SHA-256 of the body, separated by newlines.
     package func canonicalRequest(_ request: HTTPRequest) -> String {
         let headers = SigV4Signer.signableHeaders(request.headers)
-        return SigV4Signer.canonicalRequest(method: request.method, url: request.url, headers: headers,
-                                            signedHeaders: SigV4Signer.joinedNames(headers),
-                                            payloadHash: request.headers["X-Amz-Content-Sha256"] ?? SigV4Signer.hexSHA256(request.body))
+        return SigV4Signer.canonicalRequest(
+            method: request.method, url: request.url, headers: headers,
+            signedHeaders: SigV4Signer.joinedNames(headers),
+            payloadHash: request.headers["X-Amz-Content-Sha256"] ?? SigV4Signer.hexSHA256(request.body))
     }
 
     /// The string to sign for a canonical request.
@@ -153,8 +155,9 @@ package struct SigV4Signer: Sendable, Hashable {
             return key
         }
         guard cachesSigningKeys else { return derive() }
-        return SigningKeyCache.shared.key(for: .init(secretAccessKey: secretAccessKey, day: day, region: region, service: service),
-                                          derive: derive)
+        return SigningKeyCache.shared.key(
+            for: .init(secretAccessKey: secretAccessKey, day: day, region: region, service: service),
+            derive: derive)
     }
 }
 
@@ -254,8 +257,10 @@ extension SigV4Signer {
     }
 
     /// The canonical request from its parts.
-    static func canonicalRequest(method: String, url: URL, headers: [(name: String, value: String)], signedHeaders: String,
-                                 payloadHash: String) -> String {
+    static func canonicalRequest(
+        method: String, url: URL, headers: [(name: String, value: String)], signedHeaders: String,
+        payloadHash: String
+    ) -> String {
         var out = ""
         out.reserveCapacity(256 + headers.reduce(0) { $0 + $1.name.utf8.count + $1.value.utf8.count + 2 })
         out += method.uppercased()
@@ -334,7 +339,7 @@ extension SigV4Signer {
         func unreserved(_ byte: UInt8) -> Bool {
             switch byte {
             case UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "0")...UInt8(ascii: "9"),
-                 UInt8(ascii: "-"), UInt8(ascii: "."), UInt8(ascii: "_"), UInt8(ascii: "~"):
+                UInt8(ascii: "-"), UInt8(ascii: "."), UInt8(ascii: "_"), UInt8(ascii: "~"):
                 return true
             default:
                 return false

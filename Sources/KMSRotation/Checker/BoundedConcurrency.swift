@@ -48,12 +48,15 @@ extension Sequence where Element: Sendable {
 
     /// Transforms every element, at most `maxConcurrentTasks` at a time, keeping the sequence's order.
     /// - Throws: The first error a transform throws (the others are cancelled), or `CancellationError`.
-    func concurrentMap<T: Sendable>(maxConcurrentTasks: Int, _ transform: @escaping @Sendable (Element) async throws -> T) async throws -> [T] {
+    func concurrentMap<T: Sendable>(
+        maxConcurrentTasks: Int, _ transform: @escaping @Sendable (Element) async throws -> T
+    ) async throws -> [T] {
         var iterator = enumerated().makeIterator()
         var results: [(Int, T)] = []
-        try await forEachBounded(maxConcurrentTasks: maxConcurrentTasks, next: { iterator.next() },
-                                 body: { pair in (pair.offset, try await transform(pair.element)) },
-                                 collect: { results.append($0) })
+        try await forEachBounded(
+            maxConcurrentTasks: maxConcurrentTasks, next: { iterator.next() },
+            body: { pair in (pair.offset, try await transform(pair.element)) },
+            collect: { results.append($0) })
         return results.sorted { $0.0 < $1.0 }.map(\.1)
     }
 }

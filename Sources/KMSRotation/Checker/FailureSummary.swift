@@ -39,8 +39,9 @@ extension EvidenceError {
     ///   - operation: The operation that failed, e.g. `GetKeyRotationStatus`.
     public init(_ error: any Error, operation: String) {
         let summary = FailureSummary(error)
-        self.init(operation: operation, code: summary.code, message: summary.message, httpStatus: summary.httpStatus,
-                  requestId: summary.requestId)
+        self.init(
+            operation: operation, code: summary.code, message: summary.message, httpStatus: summary.httpStatus,
+            requestId: summary.requestId)
     }
 }
 

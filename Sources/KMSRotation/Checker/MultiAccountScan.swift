@@ -86,9 +86,11 @@ public struct MultiAccountScan: Sendable {
         ///   - roleSessionName: ``AssumeRoleCredentialProvider/defaultSessionName`` by default.
         ///   - externalId: The roles' external ID, if any.
         ///   - durationSeconds: ``AssumeRoleCredentialProvider/defaultDurationSeconds`` by default.
-        public init(scan: RotationChecker.ScanOptions, concurrentAccounts: Int = 4,
-                    roleSessionName: String = AssumeRoleCredentialProvider.defaultSessionName, externalId: String? = nil,
-                    durationSeconds: Int = AssumeRoleCredentialProvider.defaultDurationSeconds) {
+        public init(
+            scan: RotationChecker.ScanOptions, concurrentAccounts: Int = 4,
+            roleSessionName: String = AssumeRoleCredentialProvider.defaultSessionName, externalId: String? = nil,
+            durationSeconds: Int = AssumeRoleCredentialProvider.defaultDurationSeconds
+        ) {
             self.scan = scan
             self.concurrentAccounts = concurrentAccounts
             self.roleSessionName = roleSessionName
@@ -115,9 +117,11 @@ public struct MultiAccountScan: Sendable {
     ///   - logger: Where the scan logs (debug: per account and Region; never credentials).
     ///   - clientFactory: Makes the KMS client of one account in one Region, signing with the given
     ///     credentials. A throw becomes a ``ScanError`` for that account and Region.
-    public init(targets: [Target], options: Options, sts: STSClient,
-                logger: Logger = Logger(label: "kms-rotation", factory: { _ in SwiftLogNoOpLogHandler() }),
-                clientFactory: @escaping @Sendable (_ credentials: any CredentialProvider, _ region: String) async throws -> KMSClient) {
+    public init(
+        targets: [Target], options: Options, sts: STSClient,
+        logger: Logger = Logger(label: "kms-rotation", factory: { _ in SwiftLogNoOpLogHandler() }),
+        clientFactory: @escaping @Sendable (_ credentials: any CredentialProvider, _ region: String) async throws -> KMSClient
+    ) {
         var seen = Set<String>()
         self.targets = targets.filter { seen.insert($0.accountId).inserted }
         self.options = options
@@ -138,7 +142,9 @@ public struct MultiAccountScan: Sendable {
     ///   - callerAccountId: The caller's account (``CallerIdentity/account``); `nil` assumes the role in
     ///     every account.
     /// - Returns: The targets, in the order of `accounts`, each account once.
-    public static func organizationTargets(accounts: [OrganizationAccount], roleName: String, partition: String, callerAccountId: String?) -> [Target] {
+    public static func organizationTargets(
+        accounts: [OrganizationAccount], roleName: String, partition: String, callerAccountId: String?
+    ) -> [Target] {
         var seen = Set<String>()
         return accounts.filter { $0.isActive && seen.insert($0.id).inserted }.map { account in
             account.id == callerAccountId
@@ -179,17 +185,21 @@ public struct MultiAccountScan: Sendable {
         }
         try Task.checkCancellation()
         let result = collected.current
-        return RotationReport(findings: result.findings, errors: result.errors, policy: options.scan.policy.defaultPolicy,
-                              regions: options.scan.regions, generatedAt: options.scan.now())
+        return RotationReport(
+            findings: result.findings, errors: result.errors, policy: options.scan.policy.defaultPolicy,
+            regions: options.scan.regions, generatedAt: options.scan.now())
     }
 
-    private func scan(_ target: Target, regionCount: Int, collected: LockedValue<(findings: [RotationFinding], errors: [ScanError])>,
-                      update: @escaping @Sendable (String, ScanProgress) -> Void) async {
+    private func scan(
+        _ target: Target, regionCount: Int, collected: LockedValue<(findings: [RotationFinding], errors: [ScanError])>,
+        update: @escaping @Sendable (String, ScanProgress) -> Void
+    ) async {
         let accountId = target.accountId
         let credentials: any CredentialProvider
         if let roleArn = target.roleArn {
-            let role = AssumeRoleCredentialProvider(roleArn: roleArn, roleSessionName: options.roleSessionName, externalId: options.externalId,
-                                                    durationSeconds: options.durationSeconds, sts: sts, now: options.scan.now)
+            let role = AssumeRoleCredentialProvider(
+                roleArn: roleArn, roleSessionName: options.roleSessionName, externalId: options.externalId,
+                durationSeconds: options.durationSeconds, sts: sts, now: options.scan.now)
             logger.debug("assuming role", metadata: ["account": "\(accountId)", "role": "\(roleArn)", "region": "\(sts.region)"])
             do {
                 // Assume once before scanning: a role that cannot be assumed is one error for the account,

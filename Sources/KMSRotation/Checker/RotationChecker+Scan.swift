@@ -35,10 +35,12 @@ extension RotationChecker {
         public var lastUsageRequestsPerSecond: Double = 5
 
         /// Creates scan options.
-        public init(regions: [String], policy: PolicyResolver = .cis, concurrencyPerRegion: Int = 8, concurrentRegions: Int = 8,
-                    listKeysPageSize: Int = 1000, listAliasesPageSize: Int = 100,
-                    maximumPagesPerListing: Int = KMSPaginator<KeyListEntry>.defaultMaximumPages,
-                    now: @escaping @Sendable () -> Date = { Date() }) {
+        public init(
+            regions: [String], policy: PolicyResolver = .cis, concurrencyPerRegion: Int = 8, concurrentRegions: Int = 8,
+            listKeysPageSize: Int = 1000, listAliasesPageSize: Int = 100,
+            maximumPagesPerListing: Int = KMSPaginator<KeyListEntry>.defaultMaximumPages,
+            now: @escaping @Sendable () -> Date = { Date() }
+        ) {
             self.regions = regions
             self.policy = policy
             self.concurrencyPerRegion = concurrencyPerRegion
@@ -111,7 +113,9 @@ extension RotationChecker {
         }
         try Task.checkCancellation()
         let result = collected.current
-        return RotationReport(findings: result.findings, errors: result.errors, policy: options.policy.defaultPolicy, regions: options.regions, generatedAt: options.now())
+        return RotationReport(
+            findings: result.findings, errors: result.errors, policy: options.policy.defaultPolicy, regions: options.regions,
+            generatedAt: options.now())
     }
 
     // MARK: - The scan
@@ -123,7 +127,9 @@ extension RotationChecker {
         // Emit under the lock: emitted after it, two concurrent changes could be delivered in the wrong
         // order (counters going backwards).
         let report: @Sendable ((inout ScanProgress) -> Void) -> Void = { change in
-            progress.withLock { change(&$0); emit(.progress($0)) }
+            progress.withLock {
+                change(&$0); emit(.progress($0))
+            }
         }
         emit(.progress(progress.current))
         await regions.concurrentForEach(maxConcurrentTasks: options.concurrentRegions) { region in
@@ -132,8 +138,10 @@ extension RotationChecker {
         }
     }
 
-    private func scan(region: String, emit: @escaping @Sendable (ScanEvent) -> Void,
-                      progress: @escaping @Sendable ((inout ScanProgress) -> Void) -> Void) async {
+    private func scan(
+        region: String, emit: @escaping @Sendable (ScanEvent) -> Void,
+        progress: @escaping @Sendable ((inout ScanProgress) -> Void) -> Void
+    ) async {
         let client: KMSClient
         do {
             client = try await clientFactory(region)
@@ -166,8 +174,11 @@ extension RotationChecker {
                 return (keyId, entry.keyArn)
             }
             try await keys.concurrentForEach(maxConcurrentTasks: options.concurrencyPerRegion) { key in
-                guard let finding = await self.judgePatiently(keyId: key.id, keyArn: key.arn, client: client, limiter: limiter,
-                                                              pacer: pacer, aliases: lookup) else { return }
+                guard
+                    let finding = await self.judgePatiently(
+                        keyId: key.id, keyArn: key.arn, client: client, limiter: limiter,
+                        pacer: pacer, aliases: lookup)
+                else { return }
                 emit(.finding(finding))
                 progress { $0.keysEvaluated += 1 }
             }
@@ -202,8 +213,10 @@ extension RotationChecker {
 
     /// Describes one key, fetches the evidence its verdict needs, and judges it by the policy its rule
     /// names. `nil` only on cancellation.
-    private func judge(keyId: String, keyArn: String?, client: KMSClient, limiter: CallLimiter, pacer: RequestPacer,
-                       aliases: @Sendable () async -> [String: [String]]) async -> RotationFinding? {
+    private func judge(
+        keyId: String, keyArn: String?, client: KMSClient, limiter: CallLimiter, pacer: RequestPacer,
+        aliases: @Sendable () async -> [String: [String]]
+    ) async -> RotationFinding? {
         let key: KMSKey
         do {
             key = try await limiter.run { try await client.describeKey(keyId: keyArn ?? keyId) }
@@ -211,7 +224,8 @@ extension RotationChecker {
             if Self.isCancellation(error) { return nil }
             let names = await aliases()[keyId] ?? []
             let policy = options.policy.defaultPolicy
-            return policy.evaluateUndescribedKey(keyId: keyId, keyArn: keyArn, error: EvidenceError(error, operation: "DescribeKey"), aliases: names)
+            return policy.evaluateUndescribedKey(
+                keyId: keyId, keyArn: keyArn, error: EvidenceError(error, operation: "DescribeKey"), aliases: names)
         }
         // Whether the status is needed does not depend on the policy: only the key's kind and state decide.
         var evidence = RotationEvidence.notGathered
@@ -242,22 +256,26 @@ extension RotationChecker {
                 context.tags = tags
             } catch {
                 if Self.isCancellation(error) { return nil }
-                var finding = judgeWithoutTags(key: key, evidence: evidence, materialAge: materialAge, context: context,
-                                               error: EvidenceError(error, operation: "ListResourceTags"))
+                var finding = judgeWithoutTags(
+                    key: key, evidence: evidence, materialAge: materialAge, context: context,
+                    error: EvidenceError(error, operation: "ListResourceTags"))
                 finding.evidence = keyEvidence
                 return Self.withUsageAdvice(finding)
             }
         }
-        var finding = Self.finding(key: key, evidence: evidence, materialAge: materialAge, context: context, resolver: options.policy,
-                                   now: options.now())
+        var finding = Self.finding(
+            key: key, evidence: evidence, materialAge: materialAge, context: context, resolver: options.policy,
+            now: options.now())
         finding.evidence = keyEvidence
         return Self.withUsageAdvice(finding)
     }
 
     /// GetKeyLastUsage for a customer managed key in service, paced to its quota; a failure is recorded in the
     /// evidence and goes no further.
-    private func gatherLastUse(key: KMSKey, client: KMSClient, limiter: CallLimiter, pacer: RequestPacer,
-                               into evidence: inout KeyMaterialEvidence?) async {
+    private func gatherLastUse(
+        key: KMSKey, client: KMSClient, limiter: CallLimiter, pacer: RequestPacer,
+        into evidence: inout KeyMaterialEvidence?
+    ) async {
         guard key.keyManager == .customer, key.keyState == .enabled || key.keyState == .disabled else { return }
         var gathered = evidence ?? KeyMaterialEvidence(creationDate: key.creationDate)
         do {
@@ -277,7 +295,8 @@ extension RotationChecker {
     /// A non-compliant key long unused gets the advice that disabling or deleting it may serve better.
     static func withUsageAdvice(_ finding: RotationFinding) -> RotationFinding {
         guard finding.compliance == .nonCompliant, let days = finding.evidence?.daysSinceLastUse,
-              days >= EvidenceKinds.unusedDaysForAdvice else { return finding }
+            days >= EvidenceKinds.unusedDaysForAdvice
+        else { return finding }
         var advised = finding
         advised.message += " " + FindingReason.unusedKeyAdvice(days: days)
         return advised
@@ -286,10 +305,13 @@ extension RotationChecker {
     /// The key's rotation history, when evidence asks for it or a policy's maximum key-material age needs it,
     /// as the age the verdict reads and the evidence the finding records. A failed walk is recorded in the
     /// evidence of this key alone; it reaches the verdict only where the age decides it.
-    private func gatherMaterialEvidence(key: KMSKey, client: KMSClient,
-                                        limiter: CallLimiter) async -> (KeyMaterialAge, KeyMaterialEvidence?) {
+    private func gatherMaterialEvidence(
+        key: KMSKey, client: KMSClient,
+        limiter: CallLimiter
+    ) async -> (KeyMaterialAge, KeyMaterialEvidence?) {
         let resolver = options.policy
-        let policyNeedsAge = resolver.defaultPolicy.needsKeyMaterialAge(for: key)
+        let policyNeedsAge =
+            resolver.defaultPolicy.needsKeyMaterialAge(for: key)
             || resolver.rules.contains { $0.policy.needsKeyMaterialAge(for: key) }
         guard policyNeedsAge || options.evidence.contains(.rotations) else { return (.notGathered, nil) }
         let now = options.now()
@@ -299,7 +321,8 @@ extension RotationChecker {
             // the key's. AWS managed keys rotate yearly out of sight, and a rotatable kind in another state
             // (pending deletion, creating) has a history that was not read, so their age is not known.
             let spec = key.effectiveKeySpec
-            let rotatableKind = spec?.isSymmetricEncryption == true && spec?.isHMAC == false
+            let rotatableKind =
+                spec?.isSymmetricEncryption == true && spec?.isHMAC == false
                 && (key.origin == .awsKMS || key.origin == .external)
             if key.keyManager == .customer, spec != nil, !rotatableKind {
                 evidence.keyMaterialAgeDays = KeyMaterialEvidence.days(from: key.creationDate, to: now)
@@ -323,8 +346,10 @@ extension RotationChecker {
     }
 
     /// A key judged by the rule its context selects, recording the rule when there are rules.
-    static func finding(key: KMSKey, evidence: RotationEvidence, materialAge: KeyMaterialAge = .notGathered, context: KeyContext,
-                        resolver: PolicyResolver, now: Date) -> RotationFinding {
+    static func finding(
+        key: KMSKey, evidence: RotationEvidence, materialAge: KeyMaterialAge = .notGathered, context: KeyContext,
+        resolver: PolicyResolver, now: Date
+    ) -> RotationFinding {
         let rule = resolver.rule(for: context)
         let policy = rule?.policy ?? resolver.defaultPolicy
         var finding = policy.evaluate(key: key, rotation: evidence, materialAge: materialAge, aliases: context.aliases, now: now)
@@ -335,8 +360,10 @@ extension RotationChecker {
 
     /// A key whose tags could not be read: judged as usual when every rule that might cover it gives the same
     /// verdict, else `INSUFFICIENT_DATA` with the tag call's failure.
-    private func judgeWithoutTags(key: KMSKey, evidence: RotationEvidence, materialAge: KeyMaterialAge, context: KeyContext,
-                                  error: EvidenceError) -> RotationFinding {
+    private func judgeWithoutTags(
+        key: KMSKey, evidence: RotationEvidence, materialAge: KeyMaterialAge, context: KeyContext,
+        error: EvidenceError
+    ) -> RotationFinding {
         let now = options.now()
         let candidates = options.policy.candidates(for: context)
         let verdicts = candidates.map { rule in
@@ -347,8 +374,9 @@ extension RotationChecker {
             finding.policyRule = first.1?.name ?? "default"
             return finding
         }
-        var finding = RotationFinding(RotationDecision.tagsUnreadable(key: key, policy: options.policy.defaultPolicy, error: error),
-                                      key: key, aliases: context.aliases, now: now)
+        var finding = RotationFinding(
+            RotationDecision.tagsUnreadable(key: key, policy: options.policy.defaultPolicy, error: error),
+            key: key, aliases: context.aliases, now: now)
         finding.policyRule = candidates.map { $0?.name ?? "default" }.joined(separator: " | ")
         return finding
     }
@@ -357,8 +385,10 @@ extension RotationChecker {
     /// faults (5xx, a dropped connection, throttling) and the client's scan-wide ``RetryPatience`` lasts: each
     /// call keeps the standard attempt limit for faults, and a key gets up to ``extraPasses`` more full
     /// tries, so that a run of faults that happens to hit one key three times does not cost its verdict.
-    private func judgePatiently(keyId: String, keyArn: String?, client: KMSClient, limiter: CallLimiter, pacer: RequestPacer,
-                                aliases: @Sendable () async -> [String: [String]]) async -> RotationFinding? {
+    private func judgePatiently(
+        keyId: String, keyArn: String?, client: KMSClient, limiter: CallLimiter, pacer: RequestPacer,
+        aliases: @Sendable () async -> [String: [String]]
+    ) async -> RotationFinding? {
         var finding = await judge(keyId: keyId, keyArn: keyArn, client: client, limiter: limiter, pacer: pacer, aliases: aliases)
         guard let patience = client.caller.executor.patience else { return finding }
         var passes = 0
@@ -425,8 +455,10 @@ actor RequestPacer {
     ///   - rate: Calls per second.
     ///   - now: The clock (injected by tests).
     ///   - sleep: Sleeps until an instant (injected by tests).
-    init(perSecond rate: Double, now: @escaping @Sendable () -> Instant = { ContinuousClock.now },
-         sleep: @escaping @Sendable (Instant) async -> Void = { try? await Task.sleep(until: $0, clock: .continuous) }) {
+    init(
+        perSecond rate: Double, now: @escaping @Sendable () -> Instant = { ContinuousClock.now },
+        sleep: @escaping @Sendable (Instant) async -> Void = { try? await Task.sleep(until: $0, clock: .continuous) }
+    ) {
         interval = .nanoseconds(Int64(1_000_000_000 / max(0.01, rate)))
         self.now = now
         self.sleep = sleep

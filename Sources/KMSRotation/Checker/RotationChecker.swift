@@ -18,8 +18,10 @@ public struct RotationChecker: Sendable {
     ///   - options: Regions, policy, concurrency.
     ///   - logger: Where the scan logs (debug: per Region; never credentials).
     ///   - clientFactory: Makes the KMS client for a Region. A throw becomes a ``ScanError`` for that Region.
-    public init(options: ScanOptions, logger: Logger = Logger(label: "kms-rotation", factory: { _ in SwiftLogNoOpLogHandler() }),
-                clientFactory: @escaping @Sendable (_ region: String) async throws -> KMSClient) {
+    public init(
+        options: ScanOptions, logger: Logger = Logger(label: "kms-rotation", factory: { _ in SwiftLogNoOpLogHandler() }),
+        clientFactory: @escaping @Sendable (_ region: String) async throws -> KMSClient
+    ) {
         self.options = options
         self.logger = logger
         self.clientFactory = clientFactory
@@ -34,7 +36,9 @@ public struct RotationChecker: Sendable {
     ///   - policy: The policy; `.cis` by default.
     ///   - now: The time of evaluation; `Date()` by default.
     /// - Returns: Exactly one finding.
-    public static func evaluate(key: KMSKey, rotation: RotationEvidence, aliases: [String] = [], policy: RotationPolicy = .cis, now: Date = Date()) -> RotationFinding {
+    public static func evaluate(
+        key: KMSKey, rotation: RotationEvidence, aliases: [String] = [], policy: RotationPolicy = .cis, now: Date = Date()
+    ) -> RotationFinding {
         policy.evaluate(key: key, rotation: rotation, aliases: aliases, now: now)
     }
 
@@ -45,7 +49,9 @@ public struct RotationChecker: Sendable {
     ///   - policy: The policy; `.cis` by default.
     ///   - now: The time of evaluation.
     /// - Returns: Exactly one finding.
-    public static func evaluate(key: KMSKey, rotation: KeyRotationStatus?, policy: RotationPolicy = .cis, now: Date = Date()) -> RotationFinding {
+    public static func evaluate(
+        key: KMSKey, rotation: KeyRotationStatus?, policy: RotationPolicy = .cis, now: Date = Date()
+    ) -> RotationFinding {
         policy.evaluate(key: key, rotation: rotation.map(RotationEvidence.status) ?? .notGathered, now: now)
     }
 }

@@ -185,10 +185,13 @@ extension AWSServiceError {
         let rawType = response.headers["X-Amzn-Errortype"] ?? (lowered?["__type"] as? String) ?? (lowered?["code"] as? String)
         if let rawType, let code = AWSErrorCodes.sanitized(rawType) {
             let message = (lowered?["message"] as? String) ?? (object == nil ? excerpt(response.body) : "")
-            return AWSServiceError(service: service, code: Code(code), message: message, httpStatus: response.status, requestId: requestId,
-                                   operation: operation)
+            return AWSServiceError(
+                service: service, code: Code(code), message: message, httpStatus: response.status, requestId: requestId,
+                operation: operation)
         }
-        let what = object == nil ? "a body that is not \(displayName(of: service)) JSON (\(response.headers["Content-Type"] ?? "no content type"))"
+        let what =
+            object == nil
+            ? "a body that is not \(displayName(of: service)) JSON (\(response.headers["Content-Type"] ?? "no content type"))"
             : "a JSON body without an error type"
         return invalidAnswer(response, what: what, service: service, requestId: requestId, operation: operation)
     }
@@ -200,19 +203,25 @@ extension AWSServiceError {
         let headerRequestId = response.headers["x-amzn-RequestId"]
         let document = XMLDocumentNode.parse(response.body)
         if let error = document?.firstDescendant(named: "Error"), let code = error.child("Code")?.text, !code.isEmpty {
-            return AWSServiceError(service: service, code: Code(code), message: error.child("Message")?.text ?? "", httpStatus: response.status,
-                                   requestId: headerRequestId ?? document?.firstDescendant(named: "RequestId")?.text, operation: operation)
+            return AWSServiceError(
+                service: service, code: Code(code), message: error.child("Message")?.text ?? "", httpStatus: response.status,
+                requestId: headerRequestId ?? document?.firstDescendant(named: "RequestId")?.text, operation: operation)
         }
-        let what = document == nil ? "a body that is not \(displayName(of: service)) XML (\(response.headers["Content-Type"] ?? "no content type"))"
+        let what =
+            document == nil
+            ? "a body that is not \(displayName(of: service)) XML (\(response.headers["Content-Type"] ?? "no content type"))"
             : "XML without an Error element"
         return invalidAnswer(response, what: what, service: service, requestId: headerRequestId, operation: operation)
     }
 
-    private static func invalidAnswer(_ response: HTTPResponse, what: String, service: String, requestId: String?,
-                                      operation: String?) -> AWSServiceError {
+    private static func invalidAnswer(
+        _ response: HTTPResponse, what: String, service: String, requestId: String?,
+        operation: String?
+    ) -> AWSServiceError {
         let detail = response.body.isEmpty ? "" : ": \(excerpt(response.body))"
-        return AWSServiceError(service: service, code: .invalidResponse, message: "HTTP \(response.status) with \(what)\(detail)",
-                               httpStatus: response.status, requestId: requestId, operation: operation)
+        return AWSServiceError(
+            service: service, code: .invalidResponse, message: "HTTP \(response.status) with \(what)\(detail)",
+            httpStatus: response.status, requestId: requestId, operation: operation)
     }
 
     /// `KMS`, `STS`, `Organizations`: how messages name a service.

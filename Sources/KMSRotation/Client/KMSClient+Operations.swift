@@ -33,7 +33,8 @@ extension KMSClient {
     public func describeKey(keyId: String) async throws -> KMSKey {
         let output: DescribeKeyOutput = try await send("DescribeKey", KeyIdInput(KeyId: keyId))
         guard let metadata = output.KeyMetadata else {
-            throw AWSServiceError(service: "kms", code: .invalidResponse, message: "DescribeKey answered without KeyMetadata", operation: "DescribeKey")
+            throw AWSServiceError(
+                service: "kms", code: .invalidResponse, message: "DescribeKey answered without KeyMetadata", operation: "DescribeKey")
         }
         return metadata
     }
@@ -86,7 +87,9 @@ extension KMSClient {
     ///   - pageSize: The `Limit` of each call.
     /// - Returns: A sequence of tags.
     package func allResourceTags(keyId: String, pageSize: Int = 50) -> KMSPaginator<KMSTag> {
-        KMSPaginator(operation: "ListResourceTags") { marker in try await self.listResourceTags(keyId: keyId, limit: pageSize, marker: marker) }
+        KMSPaginator(operation: "ListResourceTags") { marker in
+            try await self.listResourceTags(keyId: keyId, limit: pageSize, marker: marker)
+        }
     }
 
     /// Lists a key's completed rotations (one page).
@@ -96,8 +99,11 @@ extension KMSClient {
     ///   - limit: Page size, 1–1000.
     ///   - marker: The previous page's `nextMarker`.
     /// - Returns: The page.
-    package func listKeyRotations(keyId: String, includeKeyMaterial: String? = nil, limit: Int? = nil, marker: String? = nil) async throws -> KMSPage<KeyRotationEntry> {
-        let output: ListKeyRotationsOutput = try await send("ListKeyRotations", ListKeyRotationsInput(KeyId: keyId, IncludeKeyMaterial: includeKeyMaterial, Limit: limit, Marker: marker))
+    package func listKeyRotations(
+        keyId: String, includeKeyMaterial: String? = nil, limit: Int? = nil, marker: String? = nil
+    ) async throws -> KMSPage<KeyRotationEntry> {
+        let output: ListKeyRotationsOutput = try await send(
+            "ListKeyRotations", ListKeyRotationsInput(KeyId: keyId, IncludeKeyMaterial: includeKeyMaterial, Limit: limit, Marker: marker))
         return KMSPage(items: output.Rotations ?? [], nextMarker: output.NextMarker, truncated: output.Truncated ?? false)
     }
 
@@ -107,7 +113,9 @@ extension KMSClient {
     ///   - pageSize: The `Limit` of each call.
     /// - Returns: A sequence of rotations.
     package func allKeyRotations(keyId: String, pageSize: Int = 1000) -> KMSPaginator<KeyRotationEntry> {
-        KMSPaginator(operation: "ListKeyRotations") { marker in try await self.listKeyRotations(keyId: keyId, limit: pageSize, marker: marker) }
+        KMSPaginator(operation: "ListKeyRotations") { marker in
+            try await self.listKeyRotations(keyId: keyId, limit: pageSize, marker: marker)
+        }
     }
 
     // MARK: Change
@@ -119,7 +127,8 @@ extension KMSClient {
     /// - Throws: ``AWSServiceError`` (`UnsupportedOperationException` for keys that cannot rotate,
     ///   `DisabledException`, `KMSInvalidStateException`), ``TransportError``.
     public func enableKeyRotation(keyId: String, rotationPeriodInDays: Int? = nil) async throws {
-        let _: EmptyOutput = try await send("EnableKeyRotation", EnableKeyRotationInput(KeyId: keyId, RotationPeriodInDays: rotationPeriodInDays))
+        let _: EmptyOutput = try await send(
+            "EnableKeyRotation", EnableKeyRotationInput(KeyId: keyId, RotationPeriodInDays: rotationPeriodInDays))
     }
 
     /// When the key was last used for a cryptographic operation (GetKeyLastUsage, since 2026; 5 requests per
@@ -156,8 +165,10 @@ extension KMSClient {
     /// - Throws: ``AWSServiceError``.
     static func checkAnswer(_ response: HTTPResponse, operation: String) throws {
         if JSONNesting.isTooDeep(response.body) {
-            throw AWSServiceError(service: "kms", code: .invalidResponse, message: "Could not read the \(operation) answer: \(JSONNesting.tooDeepDescription)",
-                           httpStatus: response.status, requestId: response.headers["x-amzn-RequestId"], operation: operation)
+            throw AWSServiceError(
+                service: "kms", code: .invalidResponse,
+                message: "Could not read the \(operation) answer: \(JSONNesting.tooDeepDescription)",
+                httpStatus: response.status, requestId: response.headers["x-amzn-RequestId"], operation: operation)
         }
         if JSONNesting.isErrorAnswer(response) {
             throw AWSServiceError.decodeJSON(service: "kms", from: response, operation: operation)
@@ -166,7 +177,9 @@ extension KMSClient {
 
     /// The error for an answer that lacks the member the operation exists to return.
     static func missingMember(_ member: String, operation: String) -> AWSServiceError {
-        AWSServiceError(service: "kms", code: .invalidResponse, message: "\(operation) answered without \(member); the answer is not read as an empty result", operation: operation)
+        AWSServiceError(
+            service: "kms", code: .invalidResponse,
+            message: "\(operation) answered without \(member); the answer is not read as an empty result", operation: operation)
     }
 }
 

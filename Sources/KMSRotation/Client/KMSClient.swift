@@ -31,8 +31,9 @@ public struct KMSClient: Sendable {
     ///     Region's standard endpoint. Plain `http://` is accepted for loopback hosts only.
     /// - Throws: ``EndpointError`` for an invalid Region or endpoint.
     public init(_ configuration: AWSClientConfiguration, endpoint: String? = nil) throws {
-        let url = try EndpointResolver().resolve(region: configuration.region, useFIPS: configuration.useFIPS,
-                                                 useDualStack: configuration.useDualStack, customEndpoint: endpoint)
+        let url = try EndpointResolver().resolve(
+            region: configuration.region, useFIPS: configuration.useFIPS,
+            useDualStack: configuration.useDualStack, customEndpoint: endpoint)
         self.caller = SignedServiceCaller(service: "kms", signingRegion: configuration.region, endpoint: url, configuration: configuration)
     }
 
@@ -49,8 +50,10 @@ public struct KMSClient: Sendable {
         do {
             return try JSONDecoder().decode(Output.self, from: response.body.isEmpty ? Data("{}".utf8) : response.body)
         } catch {
-            throw AWSServiceError(service: "kms", code: .invalidResponse, message: "Could not read the \(operation) answer: \(readableDescription(of: error))",
-                           httpStatus: response.status, requestId: response.headers["x-amzn-RequestId"], operation: operation)
+            throw AWSServiceError(
+                service: "kms", code: .invalidResponse,
+                message: "Could not read the \(operation) answer: \(readableDescription(of: error))",
+                httpStatus: response.status, requestId: response.headers["x-amzn-RequestId"], operation: operation)
         }
     }
 }

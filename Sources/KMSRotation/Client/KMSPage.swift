@@ -40,8 +40,10 @@ public struct KMSPaginator<Element: Sendable>: AsyncSequence, Sendable {
     ///   - maximumPages: The most pages fetched before the sequence throws
     ///     ``AWSServiceError/Code/paginationCapExceeded``. Default ``defaultMaximumPages``.
     ///   - fetch: Fetches the page after `marker` (`nil` for the first).
-    package init(operation: String, maximumPages: Int = KMSPaginator.defaultMaximumPages,
-                fetch: @escaping @Sendable (_ marker: String?) async throws -> KMSPage<Element>) {
+    package init(
+        operation: String, maximumPages: Int = KMSPaginator.defaultMaximumPages,
+        fetch: @escaping @Sendable (_ marker: String?) async throws -> KMSPage<Element>
+    ) {
         self.operation = operation
         self.maximumPages = Swift.max(1, maximumPages)
         self.fetch = fetch
@@ -75,9 +77,12 @@ public struct KMSPaginator<Element: Sendable>: AsyncSequence, Sendable {
                 guard !finished else { return nil }
                 try Task.checkCancellation()
                 guard pagesFetched < paginator.maximumPages else {
-                    throw AWSServiceError(service: "kms", code: .paginationCapExceeded,
-                                   message: "Stopped after \(paginator.maximumPages) pages, the cap on pages per listing (the service kept answering Truncated with a new NextMarker); the items listed before the cap were kept",
-                                   operation: paginator.operation)
+                    throw AWSServiceError(
+                        service: "kms", code: .paginationCapExceeded,
+                        message:
+                            "Stopped after \(paginator.maximumPages) pages, the cap on pages per listing (the service kept answering "
+                            + "Truncated with a new NextMarker); the items listed before the cap were kept",
+                        operation: paginator.operation)
                 }
                 pagesFetched += 1
                 let page = try await paginator.fetch(marker)
@@ -85,10 +90,14 @@ public struct KMSPaginator<Element: Sendable>: AsyncSequence, Sendable {
                 index = 0
                 if page.truncated {
                     guard let next = page.nextMarker, !next.isEmpty else {
-                        throw AWSServiceError(service: "kms", code: .invalidResponse, message: "Truncated page without NextMarker", operation: paginator.operation)
+                        throw AWSServiceError(
+                            service: "kms", code: .invalidResponse, message: "Truncated page without NextMarker",
+                            operation: paginator.operation)
                     }
                     guard seenMarkers.insert(next).inserted else {
-                        throw AWSServiceError(service: "kms", code: .invalidResponse, message: "NextMarker repeated; stopping to avoid an endless loop", operation: paginator.operation)
+                        throw AWSServiceError(
+                            service: "kms", code: .invalidResponse, message: "NextMarker repeated; stopping to avoid an endless loop",
+                            operation: paginator.operation)
                     }
                     marker = next
                 } else {

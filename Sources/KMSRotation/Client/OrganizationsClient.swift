@@ -33,10 +33,12 @@ public struct OrganizationsClient: Sendable {
     ///     partition's endpoint. Plain `http://` is accepted for loopback hosts only.
     /// - Throws: ``EndpointError`` for an invalid Region or endpoint.
     public init(_ configuration: AWSClientConfiguration, endpoint: String? = nil) throws {
-        let resolved = try EndpointResolver().resolveOrganizations(region: configuration.region, useFIPS: configuration.useFIPS,
-                                                                   useDualStack: configuration.useDualStack, customEndpoint: endpoint)
-        self.caller = SignedServiceCaller(service: "organizations", signingRegion: resolved.signingRegion, endpoint: resolved.url,
-                                          configuration: configuration)
+        let resolved = try EndpointResolver().resolveOrganizations(
+            region: configuration.region, useFIPS: configuration.useFIPS,
+            useDualStack: configuration.useDualStack, customEndpoint: endpoint)
+        self.caller = SignedServiceCaller(
+            service: "organizations", signingRegion: resolved.signingRegion, endpoint: resolved.url,
+            configuration: configuration)
     }
 
     /// One page of the organization's accounts.
@@ -74,8 +76,10 @@ public struct OrganizationsClient: Sendable {
             decodeError: { AWSServiceError.decodeJSON(service: "organizations", from: $0, operation: operation) })
         let requestId = response.headers["x-amzn-RequestId"]
         if JSONNesting.isTooDeep(response.body) {
-            throw AWSServiceError(service: "organizations", code: .invalidResponse, message: "Could not read the ListAccounts answer: \(JSONNesting.tooDeepDescription)",
-                                     httpStatus: response.status, requestId: requestId, operation: operation)
+            throw AWSServiceError(
+                service: "organizations", code: .invalidResponse,
+                message: "Could not read the ListAccounts answer: \(JSONNesting.tooDeepDescription)",
+                httpStatus: response.status, requestId: requestId, operation: operation)
         }
         // An error body served with a success status is that error, never an empty organization.
         if JSONNesting.isErrorAnswer(response) {
@@ -85,12 +89,16 @@ public struct OrganizationsClient: Sendable {
         do {
             output = try JSONDecoder().decode(Output.self, from: response.body.isEmpty ? Data("{}".utf8) : response.body)
         } catch {
-            throw AWSServiceError(service: "organizations", code: .invalidResponse, message: "Could not read the ListAccounts answer: \(readableDescription(of: error))",
-                                     httpStatus: response.status, requestId: requestId, operation: operation)
+            throw AWSServiceError(
+                service: "organizations", code: .invalidResponse,
+                message: "Could not read the ListAccounts answer: \(readableDescription(of: error))",
+                httpStatus: response.status, requestId: requestId, operation: operation)
         }
         guard let accounts = output.Accounts else {
-            throw AWSServiceError(service: "organizations", code: .invalidResponse, message: "ListAccounts answered without Accounts; the answer is not read as an empty organization",
-                                     httpStatus: response.status, requestId: requestId, operation: operation)
+            throw AWSServiceError(
+                service: "organizations", code: .invalidResponse,
+                message: "ListAccounts answered without Accounts; the answer is not read as an empty organization",
+                httpStatus: response.status, requestId: requestId, operation: operation)
         }
         let token = output.NextToken.flatMap { $0.isEmpty ? nil : $0 }
         return AccountsPage(accounts: accounts, nextToken: token)
@@ -109,8 +117,10 @@ public struct OrganizationsClient: Sendable {
     ///   Filter with ``OrganizationAccount/isActive`` for the accounts that can be scanned.
     /// - Throws: The first page's error; ``AWSServiceError/Code/invalidResponse`` when a token repeats
     ///   or the page cap is reached (the walk would never end).
-    public func allAccounts(pageSize: Int = OrganizationsClient.maximumPageSize,
-                            maximumPages: Int = OrganizationsClient.defaultMaximumPages) async throws -> [OrganizationAccount] {
+    public func allAccounts(
+        pageSize: Int = OrganizationsClient.maximumPageSize,
+        maximumPages: Int = OrganizationsClient.defaultMaximumPages
+    ) async throws -> [OrganizationAccount] {
         var accounts: [OrganizationAccount] = []
         var token: String?
         var seen = Set<String>()
@@ -118,16 +128,19 @@ public struct OrganizationsClient: Sendable {
         repeat {
             try Task.checkCancellation()
             guard pages < max(1, maximumPages) else {
-                throw AWSServiceError(service: "organizations", code: .invalidResponse,
-                                         message: "Stopped after \(max(1, maximumPages)) pages, the cap on pages per listing (NextToken kept changing)",
-                                         operation: "ListAccounts")
+                throw AWSServiceError(
+                    service: "organizations", code: .invalidResponse,
+                    message: "Stopped after \(max(1, maximumPages)) pages, the cap on pages per listing (NextToken kept changing)",
+                    operation: "ListAccounts")
             }
             pages += 1
             let page = try await listAccounts(maxResults: pageSize, nextToken: token)
             accounts += page.accounts
             token = page.nextToken
             if let token, !seen.insert(token).inserted {
-                throw AWSServiceError(service: "organizations", code: .invalidResponse, message: "NextToken repeated; stopping to avoid an endless loop", operation: "ListAccounts")
+                throw AWSServiceError(
+                    service: "organizations", code: .invalidResponse, message: "NextToken repeated; stopping to avoid an endless loop",
+                    operation: "ListAccounts")
             }
         } while token != nil
         return accounts

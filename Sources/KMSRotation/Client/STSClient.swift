@@ -44,8 +44,9 @@ public struct STSClient: Sendable {
     ///     Region's endpoint. Plain `http://` is accepted for loopback hosts only.
     /// - Throws: ``EndpointError`` for an invalid Region or endpoint.
     public init(_ configuration: AWSClientConfiguration, endpoint: String? = nil) throws {
-        let url = try EndpointResolver().resolveSTS(region: configuration.region, useFIPS: configuration.useFIPS,
-                                                    useDualStack: configuration.useDualStack, customEndpoint: endpoint)
+        let url = try EndpointResolver().resolveSTS(
+            region: configuration.region, useFIPS: configuration.useFIPS,
+            useDualStack: configuration.useDualStack, customEndpoint: endpoint)
         self.caller = SignedServiceCaller(service: "sts", signingRegion: configuration.region, endpoint: url, configuration: configuration)
     }
 
@@ -63,15 +64,21 @@ public struct STSClient: Sendable {
     /// - Throws: ``AWSServiceError`` (`AWSServiceError/Code/validationError` before any request for invalid input;
     ///   `AccessDenied`, `RegionDisabledException`, … from STS; ``AWSServiceError/Code/invalidResponse`` for an
     ///   answer that cannot be read), ``TransportError``, or the caller's credential error.
-    public func assumeRole(roleArn: String, roleSessionName: String, durationSeconds: Int? = nil, externalId: String? = nil) async throws -> AssumedRoleCredentials {
-        try await assumeRole(roleArn: roleArn, roleSessionName: roleSessionName, durationSeconds: durationSeconds, externalId: externalId,
-                             serialNumber: nil, tokenCode: nil)
+    public func assumeRole(
+        roleArn: String, roleSessionName: String, durationSeconds: Int? = nil, externalId: String? = nil
+    ) async throws -> AssumedRoleCredentials {
+        try await assumeRole(
+            roleArn: roleArn, roleSessionName: roleSessionName, durationSeconds: durationSeconds, externalId: externalId,
+            serialNumber: nil, tokenCode: nil)
     }
 
     /// `AssumeRole`, with the MFA device and code (`SerialNumber`, `TokenCode`) when a profile asks for them.
-    func assumeRole(roleArn: String, roleSessionName: String, durationSeconds: Int?, externalId: String?,
-                    serialNumber: String?, tokenCode: String?) async throws -> AssumedRoleCredentials {
-        try Self.validateAssumeRole(roleArn: roleArn, roleSessionName: roleSessionName, durationSeconds: durationSeconds, externalId: externalId)
+    func assumeRole(
+        roleArn: String, roleSessionName: String, durationSeconds: Int?, externalId: String?,
+        serialNumber: String?, tokenCode: String?
+    ) async throws -> AssumedRoleCredentials {
+        try Self.validateAssumeRole(
+            roleArn: roleArn, roleSessionName: roleSessionName, durationSeconds: durationSeconds, externalId: externalId)
         var parameters = [("RoleArn", roleArn), ("RoleSessionName", roleSessionName)]
         if let durationSeconds { parameters.append(("DurationSeconds", String(durationSeconds))) }
         if let externalId { parameters.append(("ExternalId", externalId)) }
@@ -87,8 +94,12 @@ public struct STSClient: Sendable {
     public func getCallerIdentity() async throws -> CallerIdentity {
         let document = try await send("GetCallerIdentity", [])
         guard let result = document.path(["GetCallerIdentityResult"]),
-              let account = result.child("Account")?.text, !account.isEmpty else {
-            throw AWSServiceError(service: "sts", code: .invalidResponse, message: "Could not read the GetCallerIdentity answer: no GetCallerIdentityResult/Account element", operation: "GetCallerIdentity")
+            let account = result.child("Account")?.text, !account.isEmpty
+        else {
+            throw AWSServiceError(
+                service: "sts", code: .invalidResponse,
+                message: "Could not read the GetCallerIdentity answer: no GetCallerIdentityResult/Account element",
+                operation: "GetCallerIdentity")
         }
         return CallerIdentity(account: account, arn: result.child("Arn")?.text ?? "", userId: result.child("UserId")?.text ?? "")
     }
@@ -111,15 +122,24 @@ public struct STSClient: Sendable {
         }
         let sessionCharacters = Set("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_+=,.@-")
         guard (2...64).contains(roleSessionName.count), roleSessionName.allSatisfy(sessionCharacters.contains) else {
-            throw AWSServiceError(service: "sts", code: .validationError, message: "The role session name must be 2 to 64 characters of letters, digits and _+=,.@-.", operation: "AssumeRole")
+            throw AWSServiceError(
+                service: "sts", code: .validationError,
+                message: "The role session name must be 2 to 64 characters of letters, digits and _+=,.@-.", operation: "AssumeRole")
         }
         if let durationSeconds, !(minimumDurationSeconds...maximumDurationSeconds).contains(durationSeconds) {
-            throw AWSServiceError(service: "sts", code: .validationError, message: "The session duration must be between \(minimumDurationSeconds) and \(maximumDurationSeconds) seconds; got \(durationSeconds).", operation: "AssumeRole")
+            throw AWSServiceError(
+                service: "sts", code: .validationError,
+                message:
+                    "The session duration must be between \(minimumDurationSeconds) and \(maximumDurationSeconds) seconds; got "
+                    + "\(durationSeconds).",
+                operation: "AssumeRole")
         }
         if let externalId {
             let externalCharacters = sessionCharacters.union(":/")
             guard (2...1224).contains(externalId.count), externalId.allSatisfy(externalCharacters.contains) else {
-                throw AWSServiceError(service: "sts", code: .validationError, message: "The external ID must be 2 to 1224 characters of letters, digits and _+=,.@:/-.", operation: "AssumeRole")
+                throw AWSServiceError(
+                    service: "sts", code: .validationError,
+                    message: "The external ID must be 2 to 1224 characters of letters, digits and _+=,.@:/-.", operation: "AssumeRole")
             }
         }
     }
@@ -145,16 +165,22 @@ public struct STSClient: Sendable {
         } catch {
             // Not quoted: a successful answer that failed to parse may still hold a secret key.
             let contentType = response.headers["Content-Type"] ?? "no content type"
-            throw AWSServiceError(service: "sts", code: .invalidResponse, message: "Could not read the \(action) answer: HTTP \(response.status) with a body of \(response.body.count) bytes; \(error) (\(contentType))",
-                           httpStatus: response.status, requestId: response.headers["x-amzn-RequestId"], operation: action)
+            throw AWSServiceError(
+                service: "sts", code: .invalidResponse,
+                message:
+                    "Could not read the \(action) answer: HTTP \(response.status) with a body of \(response.body.count) bytes; \(error) "
+                    + "(\(contentType))",
+                httpStatus: response.status, requestId: response.headers["x-amzn-RequestId"], operation: action)
         }
     }
 
-
     /// Reads `AssumeRoleResponse/AssumeRoleResult`. Error messages name the missing element, never a value.
-    static func assumeRoleResult(from document: XMLDocumentNode, roleArn: String, operation: String = "AssumeRole") throws -> AssumedRoleCredentials {
+    static func assumeRoleResult(
+        from document: XMLDocumentNode, roleArn: String, operation: String = "AssumeRole"
+    ) throws -> AssumedRoleCredentials {
         func fail(_ what: String) -> AWSServiceError {
-            AWSServiceError(service: "sts", code: .invalidResponse, message: "Could not read the \(operation) answer: \(what)", operation: operation)
+            AWSServiceError(
+                service: "sts", code: .invalidResponse, message: "Could not read the \(operation) answer: \(what)", operation: operation)
         }
         // `AssumeRoleResult` and `AssumeRoleWithWebIdentityResult` have the same shape.
         guard let result = document.path(["\(operation)Result"]) else { throw fail("no \(operation)Result element") }
@@ -173,8 +199,9 @@ public struct STSClient: Sendable {
         let assumedRoleArn = result.path(["AssumedRoleUser", "Arn"])?.text
         let accountId = assumedRoleArn.flatMap { ARN($0)?.accountId } ?? (try? ARN(iamRole: roleArn))?.accountId
         return AssumedRoleCredentials(
-            credentials: AWSCredentials(accessKeyId: accessKeyId, secretAccessKey: secretAccessKey, sessionToken: sessionToken,
-                                        expiration: expiration, accountId: accountId),
+            credentials: AWSCredentials(
+                accessKeyId: accessKeyId, secretAccessKey: secretAccessKey, sessionToken: sessionToken,
+                expiration: expiration, accountId: accountId),
             assumedRoleArn: assumedRoleArn,
             assumedRoleId: result.path(["AssumedRoleUser", "AssumedRoleId"])?.text)
     }

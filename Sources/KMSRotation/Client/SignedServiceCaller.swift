@@ -33,8 +33,9 @@ struct SignedServiceCaller: Sendable {
         self.endpoint = endpoint
         self.configuration = configuration
         self.hostHeader = Self.hostHeader(for: endpoint)
-        self.executor = RetryingExecutor(strategy: configuration.retryStrategy, quota: configuration.retryQuota, sleeper: configuration.sleeper,
-                                         rateLimiter: configuration.rateLimiter, patience: configuration.retryPatience)
+        self.executor = RetryingExecutor(
+            strategy: configuration.retryStrategy, quota: configuration.retryQuota, sleeper: configuration.sleeper,
+            rateLimiter: configuration.rateLimiter, patience: configuration.retryPatience)
     }
 
     /// Sends one operation with retries and returns the successful (2xx) answer.
@@ -46,25 +47,34 @@ struct SignedServiceCaller: Sendable {
     /// - Returns: The 2xx answer.
     /// - Throws: What `decodeError` returns for the last attempt, a ``TransportError``, or the
     ///   credential provider's error.
-    func send(operation: String, headers: HTTPHeaders, body: Data,
-              decodeError: @escaping @Sendable (HTTPResponse) -> any Error) async throws -> HTTPResponse {
+    func send(
+        operation: String, headers: HTTPHeaders, body: Data,
+        decodeError: @escaping @Sendable (HTTPResponse) -> any Error
+    ) async throws -> HTTPResponse {
         let logger = self.logger
         let service = self.service
         let region = self.signingRegion
-        return try await executor.execute(operation: operation, onEvent: { event in
-            logger.debug("\(service) attempt", metadata: [
-                "operation": "\(operation)", "region": "\(region)", "attempt": "\(event.attempt)",
-                "outcome": "\(Self.summary(of: event.outcome))",
-            ])
-        }) { _ in
+        return try await executor.execute(
+            operation: operation,
+            onEvent: { event in
+                logger.debug(
+                    "\(service) attempt",
+                    metadata: [
+                        "operation": "\(operation)", "region": "\(region)", "attempt": "\(event.attempt)",
+                        "outcome": "\(Self.summary(of: event.outcome))",
+                    ])
+            }
+        ) { _ in
             try await attempt(operation: operation, headers: headers, body: body, decodeError: decodeError)
         }
     }
 
     /// One attempt: sign with the clock corrected for skew, send, turn a non-2xx answer into the service's
     /// error; a clock-skew rejection resyncs from the answer's `Date` header and resends once.
-    private func attempt(operation: String, headers: HTTPHeaders, body: Data,
-                         decodeError: @Sendable (HTTPResponse) -> any Error) async throws -> HTTPResponse {
+    private func attempt(
+        operation: String, headers: HTTPHeaders, body: Data,
+        decodeError: @Sendable (HTTPResponse) -> any Error
+    ) async throws -> HTTPResponse {
         let credentials = try await credentialProvider.credentials()
         var request = HTTPRequest(method: "POST", url: endpoint, headers: headers, body: body, timeout: configuration.requestTimeout)
         request.headers["User-Agent"] = Self.userAgent
@@ -80,7 +90,8 @@ struct SignedServiceCaller: Sendable {
                 resynced = true
                 let skew = serverDate.timeIntervalSince(now())
                 clockSkew.withLock { $0 = skew }
-                logger.debug("clock skew corrected", metadata: ["service": "\(service)", "operation": "\(operation)", "skewSeconds": "\(Int(skew))"])
+                logger.debug(
+                    "clock skew corrected", metadata: ["service": "\(service)", "operation": "\(operation)", "skewSeconds": "\(Int(skew))"])
                 continue
             }
             throw error

@@ -1,6 +1,6 @@
 import Foundation
 #if canImport(FoundationXML)
-import FoundationXML
+    import FoundationXML
 #endif
 
 /// A parsed XML element: the little the AWS Query protocol's answers need (names, text, children;
@@ -78,7 +78,9 @@ struct XMLDocumentNode: Sendable, Hashable, CustomStringConvertible {
 
     /// The first child with this local name.
     func child(_ name: String) -> XMLDocumentNode? {
-        document.elements[index].children.first { document.elements[$0].name == name }.map { XMLDocumentNode(document: document, index: $0) }
+        document.elements[index].children.first { document.elements[$0].name == name }.map {
+            XMLDocumentNode(document: document, index: $0)
+        }
     }
 
     /// The element at a path of child names (`["AssumeRoleResult", "Credentials"]`).
@@ -154,7 +156,8 @@ struct XMLDocumentNode: Sendable, Hashable, CustomStringConvertible {
         while index + 1 < bytes.count {
             if bytes[index] == UInt8(ascii: "<") && bytes[index + 1] == UInt8(ascii: "?") {
                 let declaration = Array("<?xml".utf8)
-                let isDeclaration = index == start && bytes[index...].starts(with: declaration)
+                let isDeclaration =
+                    index == start && bytes[index...].starts(with: declaration)
                     && index + declaration.count < bytes.count && [0x20, 0x09, 0x0A, 0x0D].contains(bytes[index + declaration.count])
                 if !isDeclaration { return true }
             }
@@ -208,8 +211,10 @@ struct XMLDocumentNode: Sendable, Hashable, CustomStringConvertible {
         var tooDeep = false
         var rootClosed = false
 
-        func parser(_ parser: XMLParser, didStartElement elementName: String, namespaceURI: String?,
-                    qualifiedName qName: String?, attributes attributeDict: [String: String] = [:]) {
+        func parser(
+            _ parser: XMLParser, didStartElement elementName: String, namespaceURI: String?,
+            qualifiedName qName: String?, attributes attributeDict: [String: String] = [:]
+        ) {
             guard !tooDeep else { return }
             guard open.count < XMLDocumentNode.maximumDepth, !rootClosed else {
                 // A second root is not well-formed XML (libxml2 reports it too); deeper than the cap is refused.

@@ -45,7 +45,8 @@ extension EndpointResolver {
     ///   - customEndpoint: `AWS_ENDPOINT_URL_STS` or `AWS_ENDPOINT_URL`, if set.
     /// - Returns: The endpoint URL.
     /// - Throws: ``EndpointError``, as ``resolve(region:useFIPS:useDualStack:customEndpoint:)``.
-    package func resolveSTS(region: String, useFIPS: Bool = false, useDualStack: Bool = false, customEndpoint: String? = nil) throws -> URL {
+    package func resolveSTS(region: String, useFIPS: Bool = false, useDualStack: Bool = false, customEndpoint: String? = nil) throws -> URL
+    {
         try Self.validateRegion(region)
         if let customEndpoint {
             try Self.refuseVariants(useFIPS: useFIPS, useDualStack: useDualStack)
@@ -55,7 +56,8 @@ extension EndpointResolver {
         let host: String
         switch (useFIPS, useDualStack) {
         case (true, true): host = "sts-fips.\(region).\(partition.dualStackDnsSuffix)"
-        case (true, false): host = partition.id == "aws-us-gov" ? "sts.\(region).amazonaws.com" : "sts-fips.\(region).\(partition.dnsSuffix)"
+        case (true, false):
+            host = partition.id == "aws-us-gov" ? "sts.\(region).amazonaws.com" : "sts-fips.\(region).\(partition.dnsSuffix)"
         case (false, true): host = "sts.\(region).\(partition.dualStackDnsSuffix)"
         case (false, false): host = "sts.\(region).\(partition.dnsSuffix)"
         }
@@ -79,7 +81,9 @@ extension EndpointResolver {
     ///   - customEndpoint: `AWS_ENDPOINT_URL_ORGANIZATIONS` or `AWS_ENDPOINT_URL`, if set.
     /// - Returns: The endpoint and the Region to sign for.
     /// - Throws: ``EndpointError``, as ``resolve(region:useFIPS:useDualStack:customEndpoint:)``.
-    package func resolveOrganizations(region: String, useFIPS: Bool = false, useDualStack: Bool = false, customEndpoint: String? = nil) throws -> ServiceEndpoint {
+    package func resolveOrganizations(
+        region: String, useFIPS: Bool = false, useDualStack: Bool = false, customEndpoint: String? = nil
+    ) throws -> ServiceEndpoint {
         try Self.validateRegion(region)
         if let customEndpoint {
             try Self.refuseVariants(useFIPS: useFIPS, useDualStack: useDualStack)
@@ -88,15 +92,18 @@ extension EndpointResolver {
         let partition = try checkedPartition(for: region, useFIPS: useFIPS, useDualStack: useDualStack)
         if !useDualStack, let global = Self.organizationsGlobalEndpoints[partition.id] {
             if !useFIPS {
-                return ServiceEndpoint(url: try Self.url(host: global.host, region: region, partition: partition), signingRegion: global.signingRegion)
+                return ServiceEndpoint(
+                    url: try Self.url(host: global.host, region: region, partition: partition), signingRegion: global.signingRegion)
             }
             if let fipsHost = global.fipsHost {
-                return ServiceEndpoint(url: try Self.url(host: fipsHost, region: region, partition: partition), signingRegion: global.signingRegion)
+                return ServiceEndpoint(
+                    url: try Self.url(host: fipsHost, region: region, partition: partition), signingRegion: global.signingRegion)
             }
         }
         let prefix = useFIPS ? "organizations-fips" : "organizations"
         let suffix = useDualStack ? partition.dualStackDnsSuffix : partition.dnsSuffix
-        return ServiceEndpoint(url: try Self.url(host: "\(prefix).\(region).\(suffix)", region: region, partition: partition), signingRegion: region)
+        return ServiceEndpoint(
+            url: try Self.url(host: "\(prefix).\(region).\(suffix)", region: region, partition: partition), signingRegion: region)
     }
 
     /// The partition-wide Organizations endpoints of the rule set: host, FIPS host (when the rule set
@@ -112,10 +119,13 @@ extension EndpointResolver {
 
     private static func refuseVariants(useFIPS: Bool, useDualStack: Bool) throws {
         if useFIPS {
-            throw EndpointError(.conflictingOptions, "A custom endpoint cannot be combined with FIPS. Turn FIPS off, or remove the custom endpoint.")
+            throw EndpointError(
+                .conflictingOptions, "A custom endpoint cannot be combined with FIPS. Turn FIPS off, or remove the custom endpoint.")
         }
         if useDualStack {
-            throw EndpointError(.conflictingOptions, "A custom endpoint cannot be combined with dual-stack. Turn dual-stack off, or remove the custom endpoint.")
+            throw EndpointError(
+                .conflictingOptions,
+                "A custom endpoint cannot be combined with dual-stack. Turn dual-stack off, or remove the custom endpoint.")
         }
     }
 
@@ -125,14 +135,17 @@ extension EndpointResolver {
             throw EndpointError(.fipsNotSupported, "FIPS endpoints are not available in partition '\(partition.id)' (region '\(region)').")
         }
         if useDualStack && !partition.supportsDualStack {
-            throw EndpointError(.dualStackNotSupported, "Dual-stack endpoints are not available in partition '\(partition.id)' (region '\(region)').")
+            throw EndpointError(
+                .dualStackNotSupported, "Dual-stack endpoints are not available in partition '\(partition.id)' (region '\(region)').")
         }
         return partition
     }
 
     private static func url(host: String, region: String, partition: Partition) throws -> URL {
         guard let url = URL(string: "https://\(host)") else {
-            throw EndpointError(.invalidEndpoint, "The endpoint of region '\(region)' in partition '\(partition.id)' is not a valid URL; check the partition's DNS suffixes.")
+            throw EndpointError(
+                .invalidEndpoint,
+                "The endpoint of region '\(region)' in partition '\(partition.id)' is not a valid URL; check the partition's DNS suffixes.")
         }
         return url
     }

@@ -17,7 +17,8 @@ extension EndpointResolver {
             throw EndpointError(.invalidRegion, "The region name '\(shown)' is longer than 63 characters.")
         }
         if let bad = region.unicodeScalars.first(where: { !isRegionCharacter($0) }) {
-            let hint = region.lowercased() != region && region.lowercased().unicodeScalars.allSatisfy(isRegionCharacter)
+            let hint =
+                region.lowercased() != region && region.lowercased().unicodeScalars.allSatisfy(isRegionCharacter)
                 ? " Region names are lower case: '\(region.lowercased())'."
                 : ""
             throw EndpointError(
@@ -36,7 +37,8 @@ extension EndpointResolver {
             let base = parts.filter { $0 != "fips" }.joined(separator: "-")
             throw EndpointError(
                 .invalidRegion,
-                "'\(shown)' is a legacy FIPS pseudo-region, not a region. Use region '\(base)' with FIPS turned on (useFIPS, AWS_USE_FIPS_ENDPOINT=true)."
+                "'\(shown)' is a legacy FIPS pseudo-region, not a region. Use region '\(base)' with FIPS turned on (useFIPS, "
+                    + "AWS_USE_FIPS_ENDPOINT=true)."
             )
         }
         if parts.last == "global" {
@@ -75,18 +77,22 @@ extension EndpointResolver {
         if components.percentEncodedUser != nil || components.percentEncodedPassword != nil {
             throw EndpointError(
                 .invalidEndpoint,
-                "The custom endpoint must not contain user information ('user:password@'); requests are signed with the credentials of the credential provider."
+                "The custom endpoint must not contain user information ('user:password@'); requests are signed with the credentials of "
+                    + "the credential provider."
             )
         }
         guard components.percentEncodedQuery == nil else {
-            throw EndpointError(.invalidEndpoint, "The custom endpoint must not have a query ('?…'); give only scheme, host, port and path.")
+            throw EndpointError(
+                .invalidEndpoint, "The custom endpoint must not have a query ('?…'); give only scheme, host, port and path.")
         }
         guard components.percentEncodedFragment == nil else {
-            throw EndpointError(.invalidEndpoint, "The custom endpoint must not have a fragment ('#…'); give only scheme, host, port and path.")
+            throw EndpointError(
+                .invalidEndpoint, "The custom endpoint must not have a fragment ('#…'); give only scheme, host, port and path.")
         }
         // `localhost:4566` parses as scheme `localhost` with no host: a missing scheme, not a wrong one.
         guard let scheme = components.scheme?.lowercased(),
-              components.host != nil || scheme == "https" || scheme == "http" else {
+            components.host != nil || scheme == "https" || scheme == "http"
+        else {
             throw EndpointError(
                 .invalidEndpoint,
                 "The custom endpoint '\(endpoint)' is not an absolute URL; write it with its scheme, for example https://\(endpoint)."
@@ -104,7 +110,8 @@ extension EndpointResolver {
         guard isValidHost(host) else {
             throw EndpointError(
                 .invalidEndpoint,
-                "The custom endpoint '\(endpoint)' has an invalid host '\(host)': use a DNS name (letters, digits, '-', '.'), an IPv4 address or a bracketed IPv6 address."
+                "The custom endpoint '\(endpoint)' has an invalid host '\(host)': use a DNS name (letters, digits, '-', '.'), an IPv4 "
+                    + "address or a bracketed IPv6 address."
             )
         }
         if let port = components.port, !(1...65535).contains(port) {
@@ -113,7 +120,9 @@ extension EndpointResolver {
         if scheme == "http" && !isLoopbackHost(host) {
             throw EndpointError(
                 .insecureEndpoint,
-                "Refusing plain-HTTP endpoint '\(endpoint)': '\(host)' is not a loopback host, so the session token and signed requests would travel unencrypted and could be read or replayed on the network. Use https://, or http:// only for localhost, 127.0.0.0/8 or [::1]."
+                "Refusing plain-HTTP endpoint '\(endpoint)': '\(host)' is not a loopback host, so the session token and signed requests "
+                    + "would travel unencrypted and could be read or replayed on the network. Use https://, or http:// only for "
+                    + "localhost, 127.0.0.0/8 or [::1]."
             )
         }
         guard let url = URL(string: endpoint) else {
@@ -166,7 +175,8 @@ extension EndpointResolver {
             all = full
         case 2:
             guard let head = groups(Substring(halves[0])), let tail = groups(Substring(halves[1])),
-                  head.count + tail.count <= 7 else { return false }
+                head.count + tail.count <= 7
+            else { return false }
             all = head + Array(repeating: 0, count: 8 - head.count - tail.count) + tail
         default:
             return false

@@ -62,13 +62,15 @@ package struct EndpointResolver: Sendable, Hashable {
             if useFIPS {
                 throw EndpointError(
                     .conflictingOptions,
-                    "A custom endpoint cannot be combined with FIPS: the endpoint rules do not know what the FIPS variant of a custom endpoint is. Turn FIPS off, or remove the custom endpoint and let the FIPS endpoint be resolved."
+                    "A custom endpoint cannot be combined with FIPS: the endpoint rules do not know what the FIPS variant of a custom "
+                        + "endpoint is. Turn FIPS off, or remove the custom endpoint and let the FIPS endpoint be resolved."
                 )
             }
             if useDualStack {
                 throw EndpointError(
                     .conflictingOptions,
-                    "A custom endpoint cannot be combined with dual-stack: the endpoint rules do not know what the dual-stack variant of a custom endpoint is. Turn dual-stack off, or remove the custom endpoint."
+                    "A custom endpoint cannot be combined with dual-stack: the endpoint rules do not know what the dual-stack variant of "
+                        + "a custom endpoint is. Turn dual-stack off, or remove the custom endpoint."
                 )
             }
             return try Self.validateCustomEndpoint(customEndpoint)

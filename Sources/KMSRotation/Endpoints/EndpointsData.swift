@@ -77,7 +77,7 @@ enum EndpointsData {
             supportsDualStack: true,
             implicitGlobalRegion: "eusc-de-east-1",
             regions: [
-                Partition.Region(name: "eusc-de-east-1", description: "AWS European Sovereign Cloud (Germany)"),
+                Partition.Region(name: "eusc-de-east-1", description: "AWS European Sovereign Cloud (Germany)")
             ]
         ),
         Partition(

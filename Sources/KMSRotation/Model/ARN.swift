@@ -61,8 +61,9 @@ public struct ARN: Sendable, Hashable, Codable, LosslessStringConvertible {
         guard description.utf8.count <= 2_048 else { return nil }
         let fields = description.split(separator: ":", maxSplits: 5, omittingEmptySubsequences: false)
         guard fields.count == 6, fields[0] == "arn", !fields[1].isEmpty, !fields[2].isEmpty, !fields[5].isEmpty else { return nil }
-        self.init(partition: String(fields[1]), service: String(fields[2]), region: fields[3].isEmpty ? nil : String(fields[3]),
-                  accountId: fields[4].isEmpty ? nil : String(fields[4]), resource: String(fields[5]))
+        self.init(
+            partition: String(fields[1]), service: String(fields[2]), region: fields[3].isEmpty ? nil : String(fields[3]),
+            accountId: fields[4].isEmpty ? nil : String(fields[4]), resource: String(fields[5]))
     }
 
     /// The ARN text.
@@ -177,9 +178,11 @@ public struct ARN: Sendable, Hashable, Codable, LosslessStringConvertible {
         let allowed = Set("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_+=,.@-")
         let segments = name.split(separator: "/", omittingEmptySubsequences: false)
         guard let last = segments.last, !name.isEmpty, name.count <= 512 + 64,
-              segments.allSatisfy({ !$0.isEmpty && $0.allSatisfy(allowed.contains) }), (1...64).contains(last.count) else {
-            throw ParseError("'\(shown(name))' is not a valid IAM role name: use 1 to 64 letters, digits and _+=,.@- "
-                             + "(optionally after a path, path/Name).")
+            segments.allSatisfy({ !$0.isEmpty && $0.allSatisfy(allowed.contains) }), (1...64).contains(last.count)
+        else {
+            throw ParseError(
+                "'\(shown(name))' is not a valid IAM role name: use 1 to 64 letters, digits and _+=,.@- "
+                    + "(optionally after a path, path/Name).")
         }
     }
 

@@ -26,7 +26,10 @@ package enum SigningAlgorithmSpec: OpenEnum {
     /// A value this library does not model yet, kept verbatim.
     case unknown(String)
 
-    package static let knownCases: [SigningAlgorithmSpec] = [.rsassaPssSha256, .rsassaPssSha384, .rsassaPssSha512, .rsassaPkcs1V15Sha256, .rsassaPkcs1V15Sha384, .rsassaPkcs1V15Sha512, .ecdsaSha256, .ecdsaSha384, .ecdsaSha512, .sm2dsa, .mlDsaShake256, .ed25519Sha512, .ed25519PhSha512]
+    package static let knownCases: [SigningAlgorithmSpec] = [
+        .rsassaPssSha256, .rsassaPssSha384, .rsassaPssSha512, .rsassaPkcs1V15Sha256, .rsassaPkcs1V15Sha384, .rsassaPkcs1V15Sha512,
+        .ecdsaSha256, .ecdsaSha384, .ecdsaSha512, .sm2dsa, .mlDsaShake256, .ed25519Sha512, .ed25519PhSha512,
+    ]
 
     package var rawValue: String {
         switch self {

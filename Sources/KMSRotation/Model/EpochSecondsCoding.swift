@@ -6,7 +6,8 @@ extension KeyedDecodingContainer {
     func decodeEpochSecondsIfPresent(forKey key: Key) throws -> Date? {
         guard let seconds = try decodeIfPresent(Double.self, forKey: key) else { return nil }
         guard seconds.isFinite else {
-            throw DecodingError.dataCorruptedError(forKey: key, in: self, debugDescription: "Timestamp is not a finite number of epoch seconds")
+            throw DecodingError.dataCorruptedError(
+                forKey: key, in: self, debugDescription: "Timestamp is not a finite number of epoch seconds")
         }
         return Date(timeIntervalSince1970: seconds)
     }

@@ -17,7 +17,9 @@ public struct KMSAlias: Sendable, Hashable, Codable {
     package var lastUpdatedDate: Date?
 
     /// Creates an alias entry.
-    package init(aliasName: String?, aliasArn: String? = nil, targetKeyId: String? = nil, creationDate: Date? = nil, lastUpdatedDate: Date? = nil) {
+    package init(
+        aliasName: String?, aliasArn: String? = nil, targetKeyId: String? = nil, creationDate: Date? = nil, lastUpdatedDate: Date? = nil
+    ) {
         self.aliasName = aliasName
         self.aliasArn = aliasArn
         self.targetKeyId = targetKeyId
@@ -26,7 +28,8 @@ public struct KMSAlias: Sendable, Hashable, Codable {
     }
 
     enum CodingKeys: String, CodingKey {
-        case aliasName = "AliasName", aliasArn = "AliasArn", targetKeyId = "TargetKeyId", creationDate = "CreationDate", lastUpdatedDate = "LastUpdatedDate"
+        case aliasName = "AliasName", aliasArn = "AliasArn", targetKeyId = "TargetKeyId", creationDate = "CreationDate", lastUpdatedDate =
+            "LastUpdatedDate"
     }
 
     public init(from decoder: any Decoder) throws {

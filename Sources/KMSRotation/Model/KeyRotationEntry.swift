@@ -22,9 +22,11 @@ package struct KeyRotationEntry: Sendable, Hashable, Codable {
     package var rotationType: RotationType?
 
     /// Creates a rotation entry.
-    package init(keyId: String? = nil, keyMaterialId: String? = nil, keyMaterialDescription: String? = nil, importState: ImportState? = nil,
-                keyMaterialState: KeyMaterialState? = nil, expirationModel: ExpirationModel? = nil, validTo: Date? = nil,
-                rotationDate: Date? = nil, rotationType: RotationType? = nil) {
+    package init(
+        keyId: String? = nil, keyMaterialId: String? = nil, keyMaterialDescription: String? = nil, importState: ImportState? = nil,
+        keyMaterialState: KeyMaterialState? = nil, expirationModel: ExpirationModel? = nil, validTo: Date? = nil,
+        rotationDate: Date? = nil, rotationType: RotationType? = nil
+    ) {
         self.keyId = keyId
         self.keyMaterialId = keyMaterialId
         self.keyMaterialDescription = keyMaterialDescription

@@ -17,7 +17,10 @@ public struct KeyRotationStatus: Sendable, Hashable, Codable {
     public var onDemandRotationStartDate: Date?
 
     /// Creates a rotation status.
-    public init(keyRotationEnabled: Bool?, keyId: String? = nil, rotationPeriodInDays: Int? = nil, nextRotationDate: Date? = nil, onDemandRotationStartDate: Date? = nil) {
+    public init(
+        keyRotationEnabled: Bool?, keyId: String? = nil, rotationPeriodInDays: Int? = nil, nextRotationDate: Date? = nil,
+        onDemandRotationStartDate: Date? = nil
+    ) {
         self.keyRotationEnabled = keyRotationEnabled
         self.keyId = keyId
         self.rotationPeriodInDays = rotationPeriodInDays

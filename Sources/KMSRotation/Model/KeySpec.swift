@@ -12,7 +12,10 @@ public enum KeySpec: OpenEnum {
     /// A value this library does not model yet, kept verbatim.
     case unknown(String)
 
-    public static let knownCases: [KeySpec] = [.rsa2048, .rsa3072, .rsa4096, .eccNistP256, .eccNistP384, .eccNistP521, .eccSecgP256K1, .eccNistEdwards25519, .symmetricDefault, .hmac224, .hmac256, .hmac384, .hmac512, .sm2, .mlDsa44, .mlDsa65, .mlDsa87]
+    public static let knownCases: [KeySpec] = [
+        .rsa2048, .rsa3072, .rsa4096, .eccNistP256, .eccNistP384, .eccNistP521, .eccSecgP256K1, .eccNistEdwards25519, .symmetricDefault,
+        .hmac224, .hmac256, .hmac384, .hmac512, .sm2, .mlDsa44, .mlDsa65, .mlDsa87,
+    ]
 
     public var rawValue: String {
         switch self {
@@ -46,7 +49,7 @@ public enum KeySpec: OpenEnum {
     public var isAsymmetric: Bool {
         switch self {
         case .rsa2048, .rsa3072, .rsa4096, .eccNistP256, .eccNistP384, .eccNistP521, .eccSecgP256K1,
-             .eccNistEdwards25519, .sm2, .mlDsa44, .mlDsa65, .mlDsa87:
+            .eccNistEdwards25519, .sm2, .mlDsa44, .mlDsa65, .mlDsa87:
             return true
         case .symmetricDefault, .hmac224, .hmac256, .hmac384, .hmac512, .unknown:
             return false

@@ -4,7 +4,9 @@ public enum KeyState: OpenEnum {
     /// A value this library does not model yet, kept verbatim.
     case unknown(String)
 
-    public static let knownCases: [KeyState] = [.creating, .enabled, .disabled, .pendingDeletion, .pendingImport, .pendingReplicaDeletion, .unavailable, .updating]
+    public static let knownCases: [KeyState] = [
+        .creating, .enabled, .disabled, .pendingDeletion, .pendingImport, .pendingReplicaDeletion, .unavailable, .updating,
+    ]
 
     public var rawValue: String {
         switch self {

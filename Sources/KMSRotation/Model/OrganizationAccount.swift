@@ -57,8 +57,10 @@ public struct OrganizationAccount: Sendable, Hashable, Codable {
     package var joinedTimestamp: Date?
 
     /// Creates an account description.
-    package init(id: String, arn: String? = nil, name: String? = nil, status: Status? = nil, state: State? = nil,
-                joinedMethod: String? = nil, joinedTimestamp: Date? = nil) {
+    package init(
+        id: String, arn: String? = nil, name: String? = nil, status: Status? = nil, state: State? = nil,
+        joinedMethod: String? = nil, joinedTimestamp: Date? = nil
+    ) {
         self.id = id
         self.arn = arn
         self.name = name

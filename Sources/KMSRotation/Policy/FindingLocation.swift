@@ -20,8 +20,10 @@ public struct FindingLocation: Sendable, Hashable, Codable {
     public var attributeColumn: Int?
 
     /// Creates a source location.
-    public init(file: String, resource: String, line: Int? = nil, column: Int? = nil, attribute: String? = nil,
-                attributeLine: Int? = nil, attributeColumn: Int? = nil) {
+    public init(
+        file: String, resource: String, line: Int? = nil, column: Int? = nil, attribute: String? = nil,
+        attributeLine: Int? = nil, attributeColumn: Int? = nil
+    ) {
         self.file = file
         self.resource = resource
         self.line = line

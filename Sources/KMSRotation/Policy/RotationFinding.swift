@@ -75,8 +75,10 @@ public struct RotationFinding: Sendable, Hashable, Codable {
     }
 
     /// Creates a finding. ``compliance`` always equals `reason.compliance`.
-    public init(keyArn: String?, keyId: String, accountId: String?, region: String?, aliases: [String] = [], reason: FindingReason,
-                message: String, key: KeySummary, rotation: RotationSummary? = nil, error: EvidenceError? = nil, remediation: Remediation? = nil) {
+    public init(
+        keyArn: String?, keyId: String, accountId: String?, region: String?, aliases: [String] = [], reason: FindingReason,
+        message: String, key: KeySummary, rotation: RotationSummary? = nil, error: EvidenceError? = nil, remediation: Remediation? = nil
+    ) {
         self.keyArn = keyArn
         self.keyId = keyId
         self.accountId = accountId
@@ -107,8 +109,10 @@ public struct RotationFinding: Sendable, Hashable, Codable {
         public var primaryKeyArn: String?
 
         /// Creates a key summary.
-        package init(keySpec: KeySpec? = nil, keyManager: KeyManager? = nil, keyState: KeyState? = nil, origin: KeyOrigin? = nil,
-                    multiRegionKeyType: MultiRegionKeyType? = nil, primaryKeyArn: String? = nil) {
+        package init(
+            keySpec: KeySpec? = nil, keyManager: KeyManager? = nil, keyState: KeyState? = nil, origin: KeyOrigin? = nil,
+            multiRegionKeyType: MultiRegionKeyType? = nil, primaryKeyArn: String? = nil
+        ) {
             self.keySpec = keySpec
             self.keyManager = keyManager
             self.keyState = keyState
@@ -119,8 +123,9 @@ public struct RotationFinding: Sendable, Hashable, Codable {
 
         /// The summary of a described key.
         public init(_ key: KMSKey) {
-            self.init(keySpec: key.effectiveKeySpec, keyManager: key.keyManager, keyState: key.keyState, origin: key.origin,
-                      multiRegionKeyType: key.multiRegionKeyType, primaryKeyArn: key.primaryKeyArn)
+            self.init(
+                keySpec: key.effectiveKeySpec, keyManager: key.keyManager, keyState: key.keyState, origin: key.origin,
+                multiRegionKeyType: key.multiRegionKeyType, primaryKeyArn: key.primaryKeyArn)
         }
 
         enum CodingKeys: String, CodingKey { case keySpec, keyManager, keyState, origin, multiRegionKeyType, primaryKeyArn }
@@ -158,7 +163,9 @@ public struct RotationFinding: Sendable, Hashable, Codable {
         public var onDemandRotationStartDate: Date?
 
         /// Creates a rotation summary.
-        package init(enabled: Bool?, rotationPeriodInDays: Int? = nil, nextRotationDate: Date? = nil, onDemandRotationStartDate: Date? = nil) {
+        package init(
+            enabled: Bool?, rotationPeriodInDays: Int? = nil, nextRotationDate: Date? = nil, onDemandRotationStartDate: Date? = nil
+        ) {
             self.enabled = enabled
             self.rotationPeriodInDays = rotationPeriodInDays
             self.nextRotationDate = nextRotationDate
@@ -167,8 +174,9 @@ public struct RotationFinding: Sendable, Hashable, Codable {
 
         /// The summary of a GetKeyRotationStatus answer.
         public init(_ status: KeyRotationStatus) {
-            self.init(enabled: status.keyRotationEnabled, rotationPeriodInDays: status.rotationPeriodInDays,
-                      nextRotationDate: status.nextRotationDate, onDemandRotationStartDate: status.onDemandRotationStartDate)
+            self.init(
+                enabled: status.keyRotationEnabled, rotationPeriodInDays: status.rotationPeriodInDays,
+                nextRotationDate: status.nextRotationDate, onDemandRotationStartDate: status.onDemandRotationStartDate)
         }
 
         enum CodingKeys: String, CodingKey { case enabled, rotationPeriodInDays, nextRotationDate, onDemandRotationStartDate }
@@ -193,7 +201,8 @@ public struct RotationFinding: Sendable, Hashable, Codable {
     }
 
     enum CodingKeys: String, CodingKey {
-        case keyArn, keyId, accountId, region, aliases, compliance, reason, message, key, rotation, error, remediation, suppression, location
+        case keyArn, keyId, accountId, region, aliases, compliance, reason, message, key, rotation, error, remediation, suppression,
+            location
         case policyRule, tags, evidence
     }
 
@@ -207,7 +216,8 @@ public struct RotationFinding: Sendable, Hashable, Codable {
         reason = try c.decode(FindingReason.self, forKey: .reason)
         compliance = try c.decode(Compliance.self, forKey: .compliance)
         guard compliance == reason.compliance else {
-            throw DecodingError.dataCorruptedError(forKey: .compliance, in: c,
+            throw DecodingError.dataCorruptedError(
+                forKey: .compliance, in: c,
                 debugDescription: "compliance \(compliance) contradicts reason \(reason) (which is \(reason.compliance))")
         }
         message = try c.decode(String.self, forKey: .message)

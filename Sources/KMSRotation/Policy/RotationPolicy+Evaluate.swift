@@ -166,8 +166,10 @@ extension RotationPolicy {
     private enum AgeVerdict { case tooOld, acceptable, unknown(FindingReason) }
 
     /// Rule 7 for one key: the age against the maximum, recording the case and any failure in the facts.
-    private func ageVerdict(_ age: KeyMaterialAge, facts: inout RotationDecision.Facts,
-                            kind: RotationDecision.KeyMaterialCase) -> AgeVerdict {
+    private func ageVerdict(
+        _ age: KeyMaterialAge, facts: inout RotationDecision.Facts,
+        kind: RotationDecision.KeyMaterialCase
+    ) -> AgeVerdict {
         facts.keyMaterialCase = kind
         switch age {
         case .days(let days):
@@ -207,8 +209,10 @@ extension RotationPolicy {
     ///   - now: The time of the evaluation (used in messages about the next rotation).
     /// - Returns: Exactly one finding.
     ///   - materialAge: The current material's age (see ``needsKeyMaterialAge(for:)``).
-    public func evaluate(key: KMSKey, rotation: RotationEvidence, materialAge: KeyMaterialAge = .notGathered, aliases: [String] = [],
-                         now: Date) -> RotationFinding {
+    public func evaluate(
+        key: KMSKey, rotation: RotationEvidence, materialAge: KeyMaterialAge = .notGathered, aliases: [String] = [],
+        now: Date
+    ) -> RotationFinding {
         RotationFinding(decide(key: key, rotation: rotation, materialAge: materialAge), key: key, aliases: aliases, now: now)
     }
 
@@ -221,8 +225,9 @@ extension RotationPolicy {
     /// - Returns: One finding, so that the key is never dropped.
     public func evaluateUndescribedKey(keyId: String, keyArn: String?, error: EvidenceError, aliases: [String] = []) -> RotationFinding {
         let arn = keyArn.flatMap(ARN.init)
-        return RotationFinding(keyArn: keyArn, keyId: keyId, accountId: arn?.accountId, region: arn?.region, aliases: aliases,
-                               reason: error.reason, message: FindingReason.undescribedKeyMessage(error), key: .init(), error: error)
+        return RotationFinding(
+            keyArn: keyArn, keyId: keyId, accountId: arn?.accountId, region: arn?.region, aliases: aliases,
+            reason: error.reason, message: FindingReason.undescribedKeyMessage(error), key: .init(), error: error)
     }
 
     /// Where the fix of a non-compliant key goes: the key itself, or the primary of a multi-Region replica.

@@ -51,7 +51,8 @@ public struct RotationPolicy: Sendable, Hashable, Codable {
     ///   ever satisfy a maximum below 90).
     public func validate() throws {
         if let maximum = maximumRotationPeriodDays, !Self.allowedRotationPeriodDays.contains(maximum) {
-            throw RotationPolicyError(message: "maximumRotationPeriodDays must be between 90 and 2560 (KMS's allowed rotation periods); got \(maximum)")
+            throw RotationPolicyError(
+                message: "maximumRotationPeriodDays must be between 90 and 2560 (KMS's allowed rotation periods); got \(maximum)")
         }
         if let age = maximumKeyMaterialAgeDays, age < 1 {
             throw RotationPolicyError(message: "maximumKeyMaterialAgeDays must be at least 1 day; got \(age)")

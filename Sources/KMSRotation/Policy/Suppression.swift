@@ -32,8 +32,10 @@ package struct Suppression: Sendable, Hashable, Codable {
     package var expires: Date?
 
     /// Creates a suppression.
-    package init(keyArn: String? = nil, keyId: String? = nil, alias: String? = nil, accountId: String? = nil, region: String? = nil,
-                reason: FindingReason? = nil, justification: String, expires: Date? = nil) {
+    package init(
+        keyArn: String? = nil, keyId: String? = nil, alias: String? = nil, accountId: String? = nil, region: String? = nil,
+        reason: FindingReason? = nil, justification: String, expires: Date? = nil
+    ) {
         self.keyArn = keyArn
         self.keyId = keyId
         self.alias = alias
@@ -71,7 +73,9 @@ package struct Suppression: Sendable, Hashable, Codable {
         if accountId == nil && (accountCount.map { $0 > 1 } ?? true) { missing.append("accountId") }
         if region == nil && regionCount > 1 { missing.append("region") }
         guard !missing.isEmpty else { return nil }
-        return "the suppression for \(alias ?? keyId ?? "?") needs \(missing.joined(separator: " and ")): a key ID or alias names a different key in each account and Region, and this audit spans more than one"
+        return
+            "the suppression for \(alias ?? keyId ?? "?") needs \(missing.joined(separator: " and ")): a key ID or alias names a "
+            + "different key in each account and Region, and this audit spans more than one"
     }
 
     enum CodingKeys: String, CodingKey { case keyArn, keyId, alias, accountId, region, reason, justification, expires }
@@ -84,7 +88,8 @@ package struct Suppression: Sendable, Hashable, Codable {
         accountId = try c.decodeIfPresent(String.self, forKey: .accountId)
         region = try c.decodeIfPresent(String.self, forKey: .region)
         if let accountId, accountId.count != 12 || !accountId.allSatisfy({ $0.isASCII && $0.isNumber }) {
-            throw DecodingError.dataCorruptedError(forKey: .accountId, in: c, debugDescription: "'\(accountId)' is not an account ID (12 digits)")
+            throw DecodingError.dataCorruptedError(
+                forKey: .accountId, in: c, debugDescription: "'\(accountId)' is not an account ID (12 digits)")
         }
         if let region, (try? EndpointResolver.validateRegion(region)) == nil {
             throw DecodingError.dataCorruptedError(forKey: .region, in: c, debugDescription: "'\(region)' is not a Region name")
@@ -92,22 +97,29 @@ package struct Suppression: Sendable, Hashable, Codable {
         if let keyArn, accountId != nil || region != nil {
             let arn = ARN(keyArn)
             if let accountId, arn?.accountId != accountId {
-                throw DecodingError.dataCorruptedError(forKey: .accountId, in: c, debugDescription: "accountId \(accountId) contradicts keyArn (leave it out: the ARN names the account)")
+                throw DecodingError.dataCorruptedError(
+                    forKey: .accountId, in: c,
+                    debugDescription: "accountId \(accountId) contradicts keyArn (leave it out: the ARN names the account)")
             }
             if let region, arn?.region != region {
-                throw DecodingError.dataCorruptedError(forKey: .region, in: c, debugDescription: "region \(region) contradicts keyArn (leave it out: the ARN names the Region)")
+                throw DecodingError.dataCorruptedError(
+                    forKey: .region, in: c, debugDescription: "region \(region) contradicts keyArn (leave it out: the ARN names the Region)"
+                )
             }
         }
         if let raw = try c.decodeIfPresent(String.self, forKey: .reason) {
             guard let reason = FindingReason(rawValue: raw) else {
-                throw DecodingError.dataCorruptedError(forKey: .reason, in: c, debugDescription: "'\(raw)' is not a reason code (\(FindingReason.allCases.map(\.rawValue).joined(separator: ", ")))")
+                throw DecodingError.dataCorruptedError(
+                    forKey: .reason, in: c,
+                    debugDescription: "'\(raw)' is not a reason code (\(FindingReason.allCases.map(\.rawValue).joined(separator: ", ")))")
             }
             self.reason = reason
         }
         justification = try c.decode(String.self, forKey: .justification)
         if let text = try c.decodeIfPresent(String.self, forKey: .expires) {
             guard let date = ISO8601.date(from: text) ?? Self.day(text) else {
-                throw DecodingError.dataCorruptedError(forKey: .expires, in: c, debugDescription: "'\(text)' is not a date (2027-01-31) or an ISO 8601 time")
+                throw DecodingError.dataCorruptedError(
+                    forKey: .expires, in: c, debugDescription: "'\(text)' is not a date (2027-01-31) or an ISO 8601 time")
             }
             expires = date
         }
@@ -210,7 +222,8 @@ package struct SuppressionList: Sendable, Hashable, Codable {
                     continue
                 }
                 used.insert(position)
-                marked.findings[index].suppression = RotationFinding.AppliedSuppression(justification: suppression.justification, expires: suppression.expires)
+                marked.findings[index].suppression = RotationFinding.AppliedSuppression(
+                    justification: suppression.justification, expires: suppression.expires)
                 break
             }
         }

@@ -40,7 +40,9 @@ package struct OnDemandRotationPlan: Sendable, Hashable, Codable {
                 skip("rotation is off: enable it first (kms-rotation remediate without --rotate-now)")
                 continue
             }
-            if finding.key.keyState == .disabled { skip("the key is disabled: KMS refuses on-demand rotation until it is enabled"); continue }
+            if finding.key.keyState == .disabled {
+                skip("the key is disabled: KMS refuses on-demand rotation until it is enabled"); continue
+            }
             guard let region = remediation.region, let target = ARN(remediation.keyArn), target.kmsKeyId != nil else {
                 skip("the key ARN to rotate is not a valid KMS key ARN")
                 continue
@@ -54,8 +56,10 @@ package struct OnDemandRotationPlan: Sendable, Hashable, Codable {
                 continue
             }
             index[remediation.keyArn] = actions.count
-            actions.append(Action(keyArn: remediation.keyArn, region: region, fixes: [name],
-                                  keyMaterialAgeDays: finding.evidence?.keyMaterialAgeDays, command: remediation.command))
+            actions.append(
+                Action(
+                    keyArn: remediation.keyArn, region: region, fixes: [name],
+                    keyMaterialAgeDays: finding.evidence?.keyMaterialAgeDays, command: remediation.command))
         }
         self.actions = actions
         self.skipped = skipped
@@ -102,7 +106,9 @@ package struct OnDemandRotator: Sendable {
     /// - Parameters:
     ///   - now: The clock of the results.
     ///   - clientFactory: Makes the KMS client of a Region.
-    package init(now: @escaping @Sendable () -> Date = { Date() }, clientFactory: @escaping @Sendable (_ region: String) async throws -> KMSClient) {
+    package init(
+        now: @escaping @Sendable () -> Date = { Date() }, clientFactory: @escaping @Sendable (_ region: String) async throws -> KMSClient
+    ) {
         self.now = now
         self.clientFactory = clientFactory
     }
@@ -152,8 +158,11 @@ package struct OnDemandRotator: Sendable {
             // Already complete: ListKeyRotations must list one more on-demand rotation than before the call.
             let after = try await onDemand(client)
             if after.count > before.count { return result(.applied, started: after.compactMap { $0 }.max()) }
-            return result(.unverified, error: EvidenceError(operation: "ListKeyRotations", code: "NotYetListed",
-                                                            message: "KMS accepted RotateKeyOnDemand but lists no new on-demand rotation"))
+            return result(
+                .unverified,
+                error: EvidenceError(
+                    operation: "ListKeyRotations", code: "NotYetListed",
+                    message: "KMS accepted RotateKeyOnDemand but lists no new on-demand rotation"))
         } catch {
             return result(.unverified, error: EvidenceError(error, operation: "GetKeyRotationStatus"))
         }

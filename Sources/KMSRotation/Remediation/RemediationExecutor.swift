@@ -52,8 +52,10 @@ package struct RemediationExecutor: Sendable {
     ///     ``RemediationPlan``, which already skips such keys. `nil` checks nothing.
     ///   - now: The clock stamped on results.
     ///   - clientFactory: Makes the KMS client for a Region (credentials of the key's own account).
-    package init(concurrency: Int = 4, accountId: String? = nil, now: @escaping @Sendable () -> Date = { Date() },
-                clientFactory: @escaping @Sendable (_ region: String) async throws -> KMSClient) {
+    package init(
+        concurrency: Int = 4, accountId: String? = nil, now: @escaping @Sendable () -> Date = { Date() },
+        clientFactory: @escaping @Sendable (_ region: String) async throws -> KMSClient
+    ) {
         self.concurrency = max(1, concurrency)
         self.accountId = accountId
         self.now = now
@@ -90,8 +92,9 @@ package struct RemediationExecutor: Sendable {
         let time = now()
         if let accountId {
             guard let arn = ARN(action.keyArn), arn.kmsKeyId != nil, arn.accountId == accountId else {
-                let error = EvidenceError(operation: "EnableKeyRotation", code: "OutOfScope",
-                                          message: "not changed: \(action.keyArn) is not a key of account \(accountId)")
+                let error = EvidenceError(
+                    operation: "EnableKeyRotation", code: "OutOfScope",
+                    message: "not changed: \(action.keyArn) is not a key of account \(accountId)")
                 return Result(action: action, outcome: .failed, after: nil, error: error, time: time)
             }
         }
@@ -104,16 +107,22 @@ package struct RemediationExecutor: Sendable {
         do {
             try await client.enableKeyRotation(keyId: action.keyArn, rotationPeriodInDays: action.rotationPeriodInDays)
         } catch {
-            return Result(action: action, outcome: .failed, after: nil, error: EvidenceError(error, operation: "EnableKeyRotation"), time: time)
+            return Result(
+                action: action, outcome: .failed, after: nil, error: EvidenceError(error, operation: "EnableKeyRotation"), time: time)
         }
         do {
             let status = try await client.getKeyRotationStatus(keyId: action.keyArn)
             let after = RotationFinding.RotationSummary(status)
-            let periodOK = action.rotationPeriodInDays.map { wanted in (status.rotationPeriodInDays ?? KeyRotationStatus.defaultRotationPeriodInDays) <= wanted } ?? true
+            let periodOK =
+                action.rotationPeriodInDays.map { wanted in
+                    (status.rotationPeriodInDays ?? KeyRotationStatus.defaultRotationPeriodInDays) <= wanted
+                } ?? true
             let confirmed = status.keyRotationEnabled == true && periodOK
             return Result(action: action, outcome: confirmed ? .applied : .unverified, after: after, error: nil, time: time)
         } catch {
-            return Result(action: action, outcome: .unverified, after: nil, error: EvidenceError(error, operation: "GetKeyRotationStatus"), time: time)
+            return Result(
+                action: action, outcome: .unverified, after: nil, error: EvidenceError(error, operation: "GetKeyRotationStatus"), time: time
+            )
         }
     }
 }

@@ -26,14 +26,18 @@ package struct RemediationPlan: Sendable, Hashable, Codable {
         package var command: String
 
         /// Creates an action.
-        package init(keyArn: String, region: String, rotationPeriodInDays: Int?, reason: FindingReason, fixes: [String], before: RotationFinding.RotationSummary?) {
+        package init(
+            keyArn: String, region: String, rotationPeriodInDays: Int?, reason: FindingReason, fixes: [String],
+            before: RotationFinding.RotationSummary?
+        ) {
             self.keyArn = keyArn
             self.region = region
             self.rotationPeriodInDays = rotationPeriodInDays
             self.reason = reason
             self.fixes = fixes
             self.before = before
-            self.command = Remediation(action: .enableKeyRotation, keyArn: keyArn, region: region, rotationPeriodInDays: rotationPeriodInDays).command
+            self.command =
+                Remediation(action: .enableKeyRotation, keyArn: keyArn, region: region, rotationPeriodInDays: rotationPeriodInDays).command
         }
     }
 
@@ -75,18 +79,26 @@ package struct RemediationPlan: Sendable, Hashable, Codable {
                 continue
             }
             if finding.key.keyState == .disabled {
-                skipped.append(Skipped(key: name, reason: finding.reason, why: "the key is disabled: KMS refuses rotation changes until it is enabled (aws kms enable-key)"))
+                skipped.append(
+                    Skipped(
+                        key: name, reason: finding.reason,
+                        why: "the key is disabled: KMS refuses rotation changes until it is enabled (aws kms enable-key)"))
                 continue
             }
             guard let remediation = finding.remediation, let region = remediation.region else {
-                skipped.append(Skipped(key: name, reason: finding.reason, why: finding.key.multiRegionKeyType == .replica
-                    ? "a replica whose primary key is unknown: fix rotation on its primary"
-                    : "no remediation is known for this finding"))
+                skipped.append(
+                    Skipped(
+                        key: name, reason: finding.reason,
+                        why: finding.key.multiRegionKeyType == .replica
+                            ? "a replica whose primary key is unknown: fix rotation on its primary"
+                            : "no remediation is known for this finding"))
                 continue
             }
             guard remediation.action == .enableKeyRotation else {
-                skipped.append(Skipped(key: name, reason: finding.reason,
-                                       why: "its key material is too old: rotate it on demand (\(remediation.command))"))
+                skipped.append(
+                    Skipped(
+                        key: name, reason: finding.reason,
+                        why: "its key material is too old: rotate it on demand (\(remediation.command))"))
                 continue
             }
             // Only a well-formed key ARN in the audited account is ever changed: a replica whose primary
@@ -96,8 +108,13 @@ package struct RemediationPlan: Sendable, Hashable, Codable {
                 continue
             }
             if let audited = finding.accountId ?? finding.keyArn.flatMap(ARN.init)?.accountId, audited != target.accountId {
-                skipped.append(Skipped(key: name, reason: finding.reason,
-                                       why: "primary in account \(target.accountId ?? "unknown"): fix it there (rotation is set on the primary and shared by its replicas)"))
+                skipped.append(
+                    Skipped(
+                        key: name, reason: finding.reason,
+                        why:
+                            "primary in account \(target.accountId ?? "unknown"): fix it there (rotation is set on the primary and "
+                            + "shared by its replicas)"
+                    ))
                 continue
             }
             let period = rotationPeriodInDays ?? remediation.rotationPeriodInDays
@@ -105,13 +122,15 @@ package struct RemediationPlan: Sendable, Hashable, Codable {
                 existing.fixes.append(name)
                 // The strictest period asked for wins, so that every finding the action covers is fixed.
                 if let period, existing.rotationPeriodInDays.map({ period < $0 }) ?? true { existing.rotationPeriodInDays = period }
-                existing = Action(keyArn: existing.keyArn, region: existing.region, rotationPeriodInDays: existing.rotationPeriodInDays,
-                                  reason: existing.reason, fixes: existing.fixes, before: existing.before)
+                existing = Action(
+                    keyArn: existing.keyArn, region: existing.region, rotationPeriodInDays: existing.rotationPeriodInDays,
+                    reason: existing.reason, fixes: existing.fixes, before: existing.before)
                 byTarget[remediation.keyArn] = existing
             } else {
                 // A replica's "before" is the shared setting, the same as its primary's.
-                byTarget[remediation.keyArn] = Action(keyArn: remediation.keyArn, region: region, rotationPeriodInDays: period,
-                                                      reason: finding.reason, fixes: [name], before: finding.rotation)
+                byTarget[remediation.keyArn] = Action(
+                    keyArn: remediation.keyArn, region: region, rotationPeriodInDays: period,
+                    reason: finding.reason, fixes: [name], before: finding.rotation)
             }
         }
         actions = byTarget.values.map { action in

@@ -46,13 +46,15 @@ package struct SharedRemediation: Sendable, Hashable {
         }
         return order.compactMap { target -> SharedRemediation? in
             guard let members = byTarget[target]?.sorted(by: Self.precedes), let first = members.first,
-                  let remediation = first.remediation else { return nil }
+                let remediation = first.remediation
+            else { return nil }
             let lead = members.first { $0.keyArn == remediation.keyArn } ?? first
             let periods = members.compactMap { $0.remediation?.rotationPeriodInDays }
             var merged = lead.remediation ?? remediation
             if let strictest = periods.min(), strictest != merged.rotationPeriodInDays {
-                merged = Remediation(action: merged.action, keyArn: merged.keyArn, region: merged.region,
-                                     rotationPeriodInDays: strictest, note: merged.note)
+                merged = Remediation(
+                    action: merged.action, keyArn: merged.keyArn, region: merged.region,
+                    rotationPeriodInDays: strictest, note: merged.note)
             }
             return SharedRemediation(lead: lead, remediation: merged, others: members.filter { $0 != lead })
         }.sorted { precedes($0.lead, $1.lead) }

@@ -52,10 +52,12 @@ struct ASFFFormatter: ReportFormatter {
 
     private static func finding(_ finding: RotationFinding, time: String, options: RenderOptions) throws -> JSONValue {
         guard let account = finding.accountId ?? options.fallbackAccountId else {
-            throw ReportRenderingError(format: .asff, message: "key \(finding.keyId) has no account ID (no key ARN); set RenderOptions.fallbackAccountId")
+            throw ReportRenderingError(
+                format: .asff, message: "key \(finding.keyId) has no account ID (no key ARN); set RenderOptions.fallbackAccountId")
         }
         guard let hubRegion = options.securityHubRegion ?? finding.region else {
-            throw ReportRenderingError(format: .asff, message: "key \(finding.keyId) has no Region (no key ARN); set RenderOptions.securityHubRegion")
+            throw ReportRenderingError(
+                format: .asff, message: "key \(finding.keyId) has no Region (no key ARN); set RenderOptions.securityHubRegion")
         }
         let partition = finding.partition ?? "aws"
         var description = finding.message
@@ -92,10 +94,12 @@ struct ASFFFormatter: ReportFormatter {
             "Details": .object(["AwsKmsKey": kmsDetails]),
         ])
         let remediation = finding.remediationText.map { text in
-            JSONValue.object(["Recommendation": .object([
-                "Text": .string(truncate(text, to: 512)),
-                "Url": .string(Benchmark.rotationDocumentation),
-            ])])
+            JSONValue.object([
+                "Recommendation": .object([
+                    "Text": .string(truncate(text, to: 512)),
+                    "Url": .string(Benchmark.rotationDocumentation),
+                ])
+            ])
         }
         return .object([
             "SchemaVersion": .string(schemaVersion),
@@ -116,15 +120,19 @@ struct ASFFFormatter: ReportFormatter {
             "Compliance": .object([
                 "Status": .string(complianceStatus(finding.compliance)),
                 "RelatedRequirements": .strings([Benchmark.requirement]),
-                "StatusReasons": .array([.object([
-                    "ReasonCode": .string(finding.reason.rawValue),
-                    "Description": .string(finding.reason.title),
-                ])]),
+                "StatusReasons": .array([
+                    .object([
+                        "ReasonCode": .string(finding.reason.rawValue),
+                        "Description": .string(finding.reason.title),
+                    ])
+                ]),
             ]),
             "Remediation": remediation,
-            "ProductFields": .dictionary(Dictionary(uniqueKeysWithValues: productFields.compactMap { key, value in
-                value.map { (key, JSONValue.string(truncate($0, to: 2048))) }
-            })),
+            "ProductFields": .dictionary(
+                Dictionary(
+                    uniqueKeysWithValues: productFields.compactMap { key, value in
+                        value.map { (key, JSONValue.string(truncate($0, to: 2048))) }
+                    })),
             "RecordState": .string("ACTIVE"),
             "Workflow": .object(["Status": .string(finding.isSuppressed ? "SUPPRESSED" : "NEW")]),
         ])

@@ -45,9 +45,11 @@ struct CSVFormatter: ReportFormatter {
     static func field(_ value: String) -> String {
         var value = value
         if value.unicodeScalars.contains(where: { TextSanitizer.isControl($0) && !["\t", "\r", "\n"].contains($0) }) {
-            value = String(String.UnicodeScalarView(value.unicodeScalars.map {
-                TextSanitizer.isControl($0) && !["\t", "\r", "\n"].contains($0) ? " " : $0
-            }))
+            value = String(
+                String.UnicodeScalarView(
+                    value.unicodeScalars.map {
+                        TextSanitizer.isControl($0) && !["\t", "\r", "\n"].contains($0) ? " " : $0
+                    }))
         }
         if let first = value.first, formulaTriggers.contains(first) { value = "'" + value }
         let needsQuotes = value.contains { $0 == "," || $0 == "\"" || $0 == "\r" || $0 == "\n" || $0 == "\r\n" }

@@ -130,7 +130,8 @@ struct JUnitFormatter: ReportFormatter {
                 let element = outcome == .failure ? "failure" : "error"
                 return [
                     open + ">",
-                    "  <\(element) message=\(JUnitFormatter.attribute(message)) type=\(JUnitFormatter.attribute(type))>\(JUnitFormatter.text(details))</\(element)>",
+                    "  <\(element) message=\(JUnitFormatter.attribute(message)) "
+                        + "type=\(JUnitFormatter.attribute(type))>\(JUnitFormatter.text(details))</\(element)>",
                     "</testcase>",
                 ]
             }

@@ -14,7 +14,8 @@ struct MarkdownFormatter: ReportFormatter {
         var out: [String] = []
         out.append("# KMS key rotation report")
         out.append("")
-        out.append("- **Generated:** \(ISO8601.string(from: report.generatedAt)) by \(Benchmark.toolName) \(Self.text(options.toolVersion))")
+        out.append(
+            "- **Generated:** \(ISO8601.string(from: report.generatedAt)) by \(Benchmark.toolName) \(Self.text(options.toolVersion))")
         out.append("- **Control:** \(Benchmark.standard), control \(Benchmark.control): \(Benchmark.controlTitle)")
         out.append("- **Policy:** \(report.policy.summaryText)")
         let regions = report.regions.map { Self.code($0) }.joined(separator: ", ")
@@ -60,7 +61,10 @@ struct MarkdownFormatter: ReportFormatter {
             out.append("|---|---|---|---|")
             for finding in insufficient {
                 let error = finding.error.map(Self.describe) ?? finding.message
-                out.append("| \(Self.code(finding.displayName, inTable: true)) | \(Self.text(finding.region ?? "-")) | \(Self.code(finding.reason.rawValue, inTable: true)) | \(Self.text(error)) |")
+                out.append(
+                    "| \(Self.code(finding.displayName, inTable: true)) | \(Self.text(finding.region ?? "-")) | "
+                        + "\(Self.code(finding.reason.rawValue, inTable: true)) | \(Self.text(error)) |"
+                )
             }
         }
 
@@ -73,7 +77,11 @@ struct MarkdownFormatter: ReportFormatter {
             for finding in suppressed {
                 let justification = finding.suppression?.justification ?? ""
                 let expires = finding.suppression?.expires.map(ISO8601.string(from:)) ?? "never"
-                out.append("| \(Self.code(finding.displayName, inTable: true)) | \(Self.text(finding.region ?? "-")) | \(finding.compliance.rawValue) | \(Self.code(finding.reason.rawValue, inTable: true)) | \(Self.text(justification)) | \(expires) |")
+                out.append(
+                    "| \(Self.code(finding.displayName, inTable: true)) | \(Self.text(finding.region ?? "-")) | "
+                        + "\(finding.compliance.rawValue) | \(Self.code(finding.reason.rawValue, inTable: true)) | "
+                        + "\(Self.text(justification)) | \(expires) |"
+                )
             }
         }
 
@@ -86,7 +94,10 @@ struct MarkdownFormatter: ReportFormatter {
             out.append("| Region | Account | Operation | Error |")
             out.append("|---|---|---|---|")
             for error in report.errors {
-                out.append("| \(Self.text(error.region)) | \(Self.text(error.accountId ?? "-")) | \(Self.text(error.operation)) | \(Self.text("\(error.code): \(error.message)")) |")
+                out.append(
+                    "| \(Self.text(error.region)) | \(Self.text(error.accountId ?? "-")) | \(Self.text(error.operation)) | "
+                        + "\(Self.text("\(error.code): \(error.message)")) |"
+                )
             }
         }
 
@@ -100,7 +111,10 @@ struct MarkdownFormatter: ReportFormatter {
             out.append("| Key | Region | Reason | Detail |")
             out.append("|---|---|---|---|")
             for finding in findings {
-                out.append("| \(Self.code(finding.displayName, inTable: true)) | \(Self.text(finding.region ?? "-")) | \(Self.code(finding.reason.rawValue, inTable: true)) | \(Self.text(finding.message)) |")
+                out.append(
+                    "| \(Self.code(finding.displayName, inTable: true)) | \(Self.text(finding.region ?? "-")) | "
+                        + "\(Self.code(finding.reason.rawValue, inTable: true)) | \(Self.text(finding.message)) |"
+                )
             }
             out.append("")
             out.append("</details>")
@@ -123,8 +137,9 @@ struct MarkdownFormatter: ReportFormatter {
             out.append("- **Evidence:** " + evidence.fields.map { "\($0.name) \(code($0.value))" }.joined(separator: ", "))
         }
         if let shared, shared.lead != finding {
-            out.append("- **Fix:** the same \(text(shared.remediation.action.rawValue)) on \(code(shared.remediation.keyArn)) as "
-                       + "\(code(shared.lead.displayName)) (\(text(shared.lead.region ?? "unknown Region"))): one command fixes both")
+            out.append(
+                "- **Fix:** the same \(text(shared.remediation.action.rawValue)) on \(code(shared.remediation.keyArn)) as "
+                    + "\(code(shared.lead.displayName)) (\(text(shared.lead.region ?? "unknown Region"))): one command fixes both")
         } else if let remediation = shared?.remediation ?? finding.remediation {
             out.append("- **Fix:** \(text(remediation.action.rawValue)) on \(code(remediation.keyArn))")
             if let note = remediation.note { out.append("- **Note:** \(text(note))") }

@@ -95,9 +95,11 @@ struct OCSFFormatter: ReportFormatter {
         if let tags = finding.tags { details["tags"] = .dictionary(tags.mapValues(JSONValue.string)) }
         if let evidence = finding.evidence {
             // OCSF has no key-material objects: snake_case members beside the rotation details.
-            details["key_material"] = .dictionary(Dictionary(uniqueKeysWithValues: evidence.fields.map { field in
-                (field.name.replacing(#/[A-Z]/#) { "_" + $0.output.lowercased() }, JSONValue.string(field.value))
-            }))
+            details["key_material"] = .dictionary(
+                Dictionary(
+                    uniqueKeysWithValues: evidence.fields.map { field in
+                        (field.name.replacing(#/[A-Z]/#) { "_" + $0.output.lowercased() }, JSONValue.string(field.value))
+                    }))
         }
         if let remediationCommand = finding.remediation?.command {
             details["remediation_command"] = .string(remediationCommand)
@@ -146,7 +148,9 @@ struct OCSFFormatter: ReportFormatter {
             "cloud": .object([
                 "provider": .string("AWS"),
                 "region": .optional(finding.region),
-                "account": finding.accountId.map { JSONValue.object(["uid": .string($0), "type_id": .int(10), "type": .string("AWS Account")]) },
+                "account": finding.accountId.map {
+                    JSONValue.object(["uid": .string($0), "type_id": .int(10), "type": .string("AWS Account")])
+                },
             ]),
             "remediation": remediation,
             "unmapped": .object(["kms_rotation": .dictionary(details)]),

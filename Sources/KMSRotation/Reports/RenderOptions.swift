@@ -45,9 +45,11 @@ public struct RenderOptions: Sendable, Hashable {
     ///   - securityHubRegion: The Region of the Security Hub that imports ASFF findings.
     ///   - fallbackAccountId: The account ASFF uses for findings without one.
     ///   - exitStatus: The exit status of the command that produced the report, for markdown.
-    public init(color: Bool = false, terminalWidth: Int? = nil, toolVersion: String = KMSRotationVersion.current,
-                toolInformationURI: String? = nil, sarifProblemsOnly: Bool = false, sarifArtifactURI: String? = nil,
-                securityHubRegion: String? = nil, fallbackAccountId: String? = nil, exitStatus: Int32? = nil) {
+    public init(
+        color: Bool = false, terminalWidth: Int? = nil, toolVersion: String = KMSRotationVersion.current,
+        toolInformationURI: String? = nil, sarifProblemsOnly: Bool = false, sarifArtifactURI: String? = nil,
+        securityHubRegion: String? = nil, fallbackAccountId: String? = nil, exitStatus: Int32? = nil
+    ) {
         self.color = color
         self.terminalWidth = terminalWidth
         self.toolVersion = toolVersion

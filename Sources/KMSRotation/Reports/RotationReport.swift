@@ -25,13 +25,18 @@ public struct RotationReport: Sendable, Hashable, Codable {
     public var regions: [String]
 
     /// Creates a report; findings and errors are sorted and the summary is computed.
-    public init(findings: [RotationFinding], errors: [ScanError] = [], policy: RotationPolicy = .cis, regions: [String] = [], generatedAt: Date = Date()) {
+    public init(
+        findings: [RotationFinding], errors: [ScanError] = [], policy: RotationPolicy = .cis, regions: [String] = [],
+        generatedAt: Date = Date()
+    ) {
         self.schemaVersion = Self.currentSchemaVersion
         self.generatedAt = generatedAt
         self.findings = findings.sorted(by: Self.findingOrder)
         // The account ID breaks ties, so a multi-account report with the same error in two accounts is deterministic.
         self.errors = errors.sorted {
-            ($0.region, $0.operation, $0.code, $0.message, $0.accountId ?? "") < ($1.region, $1.operation, $1.code, $1.message, $1.accountId ?? "")
+            ($0.region, $0.operation, $0.code, $0.message, $0.accountId ?? "") < (
+                $1.region, $1.operation, $1.code, $1.message, $1.accountId ?? ""
+            )
         }
         self.summary = Summary(findings)
         self.policy = policy
@@ -99,7 +104,8 @@ public struct RotationReport: Sendable, Hashable, Codable {
         public var total: Int { compliant + nonCompliant + notApplicable + insufficientData }
 
         enum CodingKeys: String, CodingKey {
-            case compliant = "COMPLIANT", nonCompliant = "NON_COMPLIANT", notApplicable = "NOT_APPLICABLE", insufficientData = "INSUFFICIENT_DATA"
+            case compliant = "COMPLIANT", nonCompliant = "NON_COMPLIANT", notApplicable = "NOT_APPLICABLE", insufficientData =
+                "INSUFFICIENT_DATA"
         }
     }
 
@@ -109,7 +115,9 @@ public struct RotationReport: Sendable, Hashable, Codable {
         let c = try decoder.container(keyedBy: CodingKeys.self)
         schemaVersion = try c.decode(String.self, forKey: .schemaVersion)
         guard schemaVersion.hasPrefix("1.") else {
-            throw DecodingError.dataCorruptedError(forKey: .schemaVersion, in: c, debugDescription: "Unsupported report schemaVersion \(schemaVersion); this library reads 1.x")
+            throw DecodingError.dataCorruptedError(
+                forKey: .schemaVersion, in: c, debugDescription: "Unsupported report schemaVersion \(schemaVersion); this library reads 1.x"
+            )
         }
         let generated = try c.decode(String.self, forKey: .generatedAt)
         guard let date = ISO8601.date(from: generated) else {

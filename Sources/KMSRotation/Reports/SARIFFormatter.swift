@@ -20,7 +20,8 @@ struct SARIFFormatter: ReportFormatter {
 
     func render(_ report: RotationReport, options: RenderOptions) throws -> String {
         let rules = FindingReason.allCases
-        let findings = options.sarifProblemsOnly
+        let findings =
+            options.sarifProblemsOnly
             ? report.findings.filter { $0.compliance == .nonCompliant || $0.compliance == .insufficientData }
             : report.findings
         let driver = JSONValue.object([
@@ -42,14 +43,16 @@ struct SARIFFormatter: ReportFormatter {
                 "reportSchemaVersion": .string(report.schemaVersion),
                 "policy": .string(report.policy.summaryText),
                 "regions": .strings(report.regions),
-                "summary": .dictionary(Dictionary(uniqueKeysWithValues: Compliance.allCases.map { ($0.rawValue, JSONValue.int(report.summary[$0])) })),
+                "summary": .dictionary(
+                    Dictionary(uniqueKeysWithValues: Compliance.allCases.map { ($0.rawValue, JSONValue.int(report.summary[$0])) })),
             ]),
         ])
-        return try JSONValue.prettyPrinted(JSONValue.object([
-            "$schema": .string(Self.schemaURI),
-            "version": .string("2.1.0"),
-            "runs": .array([run]),
-        ]))
+        return try JSONValue.prettyPrinted(
+            JSONValue.object([
+                "$schema": .string(Self.schemaURI),
+                "version": .string("2.1.0"),
+                "runs": .array([run]),
+            ]))
     }
 
     /// SARIF `kind` for a verdict.
@@ -111,9 +114,11 @@ struct SARIFFormatter: ReportFormatter {
         ])
         // A finding judged from a template or plan points at its own file and line; otherwise at the
         // artifact the options name, if any.
-        let physical = finding.location.map(Self.physicalLocation) ?? options.sarifArtifactURI.map { uri in
-            JSONValue.object(["artifactLocation": .object(["uri": .string(uri)]), "region": .object(["startLine": .int(1)])])
-        }
+        let physical =
+            finding.location.map(Self.physicalLocation)
+            ?? options.sarifArtifactURI.map { uri in
+                JSONValue.object(["artifactLocation": .object(["uri": .string(uri)]), "region": .object(["startLine": .int(1)])])
+            }
         return .object([
             "ruleId": .string(finding.reason.rawValue),
             "ruleIndex": .int(ruleIndex),
@@ -123,11 +128,13 @@ struct SARIFFormatter: ReportFormatter {
             "locations": .array([.object(["logicalLocations": .array([logical]), "physicalLocation": physical])]),
             "partialFingerprints": .object([fingerprintKey: .string("\(finding.fingerprintIdentifier)|\(finding.reason.rawValue)")]),
             "suppressions": finding.suppression.map { suppression in
-                JSONValue.array([.object([
-                    "kind": .string("external"),
-                    "status": .string("accepted"),
-                    "justification": .string(suppression.justification),
-                ])])
+                JSONValue.array([
+                    .object([
+                        "kind": .string("external"),
+                        "status": .string("accepted"),
+                        "justification": .string(suppression.justification),
+                    ])
+                ])
             },
             "properties": .object([
                 "compliance": .string(finding.compliance.rawValue),

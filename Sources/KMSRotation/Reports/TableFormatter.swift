@@ -31,9 +31,10 @@ struct TableFormatter: ReportFormatter {
             let widths = Self.columnWidths(headers: headers, rows: rows, offset: offset, terminalWidth: options.terminalWidth)
             lines.append(Self.line(headers, widths: widths) { _, text in style.bold(text) })
             for (finding, row) in zip(findings, rows) {
-                lines.append(Self.line(row, widths: widths) { column, text in
-                    column == Self.complianceColumn + offset ? style.paint(text, for: finding.compliance) : text
-                })
+                lines.append(
+                    Self.line(row, widths: widths) { column, text in
+                        column == Self.complianceColumn + offset ? style.paint(text, for: finding.compliance) : text
+                    })
             }
         }
 

@@ -55,7 +55,8 @@ package enum TextSanitizer {
             }
             // Combining marks and zero-width joiners add no width.
             if scalar.properties.generalCategory == .nonspacingMark || scalar.properties.generalCategory == .enclosingMark
-                || scalar.value == 0x200D || (0xFE00...0xFE0F).contains(scalar.value) {
+                || scalar.value == 0x200D || (0xFE00...0xFE0F).contains(scalar.value)
+            {
                 continue
             }
             width += 1

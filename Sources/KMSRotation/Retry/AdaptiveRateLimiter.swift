@@ -112,8 +112,10 @@ public final class AdaptiveRateLimiter: Sendable {
     ///   - configuration: The constants and the optional hard cap.
     ///   - clock: Seconds on a monotonic clock; ``monotonicClock`` by default.
     ///   - sleeper: How to wait; ``taskSleeper`` by default.
-    package init(configuration: Configuration = Configuration(), clock: @escaping Clock = AdaptiveRateLimiter.monotonicClock,
-                sleeper: @escaping Sleeper = AdaptiveRateLimiter.taskSleeper) {
+    package init(
+        configuration: Configuration = Configuration(), clock: @escaping Clock = AdaptiveRateLimiter.monotonicClock,
+        sleeper: @escaping Sleeper = AdaptiveRateLimiter.taskSleeper
+    ) {
         self.configuration = configuration
         self.clock = clock
         self.sleeper = sleeper
@@ -124,7 +126,10 @@ public final class AdaptiveRateLimiter: Sendable {
 
     /// What the limiter is doing now.
     package var snapshot: Snapshot {
-        state.withLock { Snapshot(measuredRate: $0.measuredRate, fillRate: $0.enabled ? $0.fillRate : nil, throttles: $0.throttles, responses: $0.responses) }
+        state.withLock {
+            Snapshot(
+                measuredRate: $0.measuredRate, fillRate: $0.enabled ? $0.fillRate : nil, throttles: $0.throttles, responses: $0.responses)
+        }
     }
 
     /// Waits until a request may be sent: a token from the bucket once throttling has been seen, and the

@@ -7,7 +7,7 @@ import Foundation
 /// ```swift
 /// let limiters = RateLimiterRegistry(configuration: .init(maximumRequestsPerSecond: 20))
 /// let client = try KMSClient(AWSClientConfiguration(region: "eu-west-1", credentialProvider: credentials,
-///                                                   rateLimiter: limiters.limiter(account: "111122223333", region: "eu-west-1", service: "kms")))
+/// rateLimiter: limiters.limiter(account: "111122223333", region: "eu-west-1", service: "kms")))
 /// ```
 package final class RateLimiterRegistry: Sendable {
     /// The configuration every limiter gets.

@@ -40,8 +40,10 @@ public struct RetryStrategy: Sendable, Hashable {
     }
 
     /// Creates a strategy with its own retry token bucket sizes and costs.
-    package init(maxAttempts: Int = 3, baseDelay: Duration = .seconds(1), maxBackoff: Duration = .seconds(20),
-                 quota: RetryQuota.Configuration) throws {
+    package init(
+        maxAttempts: Int = 3, baseDelay: Duration = .seconds(1), maxBackoff: Duration = .seconds(20),
+        quota: RetryQuota.Configuration
+    ) throws {
         guard maxAttempts >= 1 else {
             throw RetryConfigurationError(
                 setting: "maxAttempts",

@@ -171,7 +171,8 @@ package struct RetryingExecutor: Sendable {
             let ceiling = min(0.1 * pow(2, Double(min(retry, 10) - 1)), 1.0)
             return .nanoseconds(Int64(random() * ceiling * 1e9))
         }
-        return Backoff(base: strategy.baseDelay, maxBackoff: min(strategy.maxBackoff, .seconds(5)), random: random).delay(forRetry: min(retry, 30))
+        return Backoff(base: strategy.baseDelay, maxBackoff: min(strategy.maxBackoff, .seconds(5)), random: random).delay(
+            forRetry: min(retry, 30))
     }
 }
 
@@ -202,8 +203,10 @@ public struct RetryPatience: Sendable {
     ///   - deadline: When retrying stops.
     ///   - listingOperations: ``defaultListingOperations`` by default.
     ///   - now: The clock; `ContinuousClock.now` by default.
-    public init(deadline: ContinuousClock.Instant, listingOperations: Set<String> = RetryPatience.defaultListingOperations,
-                now: @escaping @Sendable () -> ContinuousClock.Instant = { ContinuousClock.now }) {
+    public init(
+        deadline: ContinuousClock.Instant, listingOperations: Set<String> = RetryPatience.defaultListingOperations,
+        now: @escaping @Sendable () -> ContinuousClock.Instant = { ContinuousClock.now }
+    ) {
         self.deadline = deadline
         self.listingOperations = listingOperations
         self.now = now

@@ -192,7 +192,11 @@ package enum SecretScrubber {
             }
             var cursor = index + key.name.count
             // An optional closing quote of a quoted key (`"Authorization": …`, `'Authorization': …`, `\"…\"`).
-            if cursor < bytes.count, bytes[cursor] == UInt8(ascii: "\\"), cursor + 1 < bytes.count, isQuote(bytes[cursor + 1]) { cursor += 2 } else if cursor < bytes.count, isQuote(bytes[cursor]) { cursor += 1 }
+            if cursor < bytes.count, bytes[cursor] == UInt8(ascii: "\\"), cursor + 1 < bytes.count, isQuote(bytes[cursor + 1]) {
+                cursor += 2
+            } else if cursor < bytes.count, isQuote(bytes[cursor]) {
+                cursor += 1
+            }
             while cursor < bytes.count, isSpace(bytes[cursor]) { cursor += 1 }
             let separators: [UInt8] = key.anySeparator ? [UInt8(ascii: ":"), UInt8(ascii: "="), UInt8(ascii: ">")] : [UInt8(ascii: "=")]
             guard cursor < bytes.count, separators.contains(bytes[cursor]) else {
@@ -242,7 +246,7 @@ package enum SecretScrubber {
     private static func endsUnquotedValue(_ byte: UInt8, extent: Extent) -> Bool {
         switch byte {
         case UInt8(ascii: "\n"), UInt8(ascii: "\r"), UInt8(ascii: "\""), UInt8(ascii: "'"), UInt8(ascii: "<"),
-             UInt8(ascii: "&"), UInt8(ascii: "}"), UInt8(ascii: "]"):
+            UInt8(ascii: "&"), UInt8(ascii: "}"), UInt8(ascii: "]"):
             return true
         case UInt8(ascii: " "), UInt8(ascii: "\t"), UInt8(ascii: ","), UInt8(ascii: ";"), UInt8(ascii: ")"), UInt8(ascii: ">"):
             return extent == .word
@@ -262,8 +266,9 @@ package enum SecretScrubber {
         while index < bytes.count {
             let atWordStart = index == 0 || !isAlphanumeric(bytes[index - 1])
             if atWordStart, index + 20 <= bytes.count, prefixes.contains(where: { hasPrefix(bytes, $0, at: index) }),
-               bytes[(index + 4)..<(index + 20)].allSatisfy({ ($0 >= 0x30 && $0 <= 0x39) || ($0 >= 0x41 && $0 <= 0x5A) }),
-               index + 20 == bytes.count || !isAlphanumeric(bytes[index + 20]) {
+                bytes[(index + 4)..<(index + 20)].allSatisfy({ ($0 >= 0x30 && $0 <= 0x39) || ($0 >= 0x41 && $0 <= 0x5A) }),
+                index + 20 == bytes.count || !isAlphanumeric(bytes[index + 20])
+            {
                 output.append(contentsOf: markerBytes)
                 index += 20
                 continue
@@ -284,8 +289,8 @@ package enum SecretScrubber {
     private static func endsWord(_ byte: UInt8) -> Bool {
         switch byte {
         case UInt8(ascii: " "), UInt8(ascii: "\t"), UInt8(ascii: "\n"), UInt8(ascii: "\r"), UInt8(ascii: "\""), UInt8(ascii: "'"),
-             UInt8(ascii: ","), UInt8(ascii: "("), UInt8(ascii: ")"), UInt8(ascii: "["), UInt8(ascii: "]"), UInt8(ascii: "{"),
-             UInt8(ascii: "}"), UInt8(ascii: "<"), UInt8(ascii: ">"), UInt8(ascii: "="), UInt8(ascii: ";"), UInt8(ascii: "`"):
+            UInt8(ascii: ","), UInt8(ascii: "("), UInt8(ascii: ")"), UInt8(ascii: "["), UInt8(ascii: "]"), UInt8(ascii: "{"),
+            UInt8(ascii: "}"), UInt8(ascii: "<"), UInt8(ascii: ">"), UInt8(ascii: "="), UInt8(ascii: ";"), UInt8(ascii: "`"):
             return true
         default:
             return false
@@ -306,7 +311,8 @@ package enum SecretScrubber {
         guard nonHex else { return false }
         // A lower-case path segment first (`alias/…`, `key/…`, `role/…`) is a resource name, not a secret.
         if let slash = run.firstIndex(of: UInt8(ascii: "/")), slash > run.startIndex,
-           run[run.startIndex..<slash].allSatisfy({ $0 >= 0x61 && $0 <= 0x7A }) {
+            run[run.startIndex..<slash].allSatisfy({ $0 >= 0x61 && $0 <= 0x7A })
+        {
             return false
         }
         if run.count >= 100 { return true }

@@ -2,7 +2,9 @@
 ///
 /// Names keep the spelling they were added with (SigV4 lower-cases them itself); lookups ignore case,
 /// as HTTP requires. Adding a name that is already present replaces its value.
-public struct HTTPHeaders: Sendable, Hashable, Sequence, ExpressibleByDictionaryLiteral, CustomStringConvertible, CustomDebugStringConvertible, CustomReflectable {
+public struct HTTPHeaders: Sendable, Hashable, Sequence, ExpressibleByDictionaryLiteral, CustomStringConvertible,
+    CustomDebugStringConvertible, CustomReflectable
+{
     /// The header fields in the order they were added.
     public private(set) var fields: [(name: String, value: String)]
 
@@ -60,7 +62,9 @@ public struct HTTPHeaders: Sendable, Hashable, Sequence, ExpressibleByDictionary
 
     /// `dump` and debuggers see the redacted fields too, never a raw `Authorization` value.
     public var customMirror: Mirror {
-        Mirror(self, unlabeledChildren: fields.map { "\($0.name): \(HTTPHeaders.isSensitive($0.name) ? "<redacted>" : $0.value)" }, displayStyle: .collection)
+        Mirror(
+            self, unlabeledChildren: fields.map { "\($0.name): \(HTTPHeaders.isSensitive($0.name) ? "<redacted>" : $0.value)" },
+            displayStyle: .collection)
     }
 
     /// Whether two header names are equal ignoring ASCII case, without allocating (header lookups run

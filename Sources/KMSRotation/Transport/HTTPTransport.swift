@@ -71,7 +71,9 @@ public protocol HTTPTransport: Sendable {
 public struct TransportError: Error, Sendable, Hashable, CustomStringConvertible {
     /// What kind of failure this is. New kinds may be added; switch with a `default`.
     public struct Kind: Sendable, Hashable, CustomStringConvertible {
-        fileprivate enum Code: String, Sendable, Hashable { case timedOut, connectionFailed, cancelled, invalidResponse, invalidRequest, responseTooLarge }
+        fileprivate enum Code: String, Sendable, Hashable {
+            case timedOut, connectionFailed, cancelled, invalidResponse, invalidRequest, responseTooLarge
+        }
         fileprivate let code: Code
         /// The request did not complete within its timeout.
         public static let timedOut = Kind(code: .timedOut)

@@ -69,7 +69,8 @@ enum JSONNesting {
         // Cheap pre-check: only bodies that mention the member are parsed.
         guard String(decoding: response.body, as: UTF8.self).range(of: "__type", options: .caseInsensitive) != nil else { return false }
         guard !isTooDeep(response.body),
-              let object = (try? JSONSerialization.jsonObject(with: response.body)) as? [String: Any] else { return false }
+            let object = (try? JSONSerialization.jsonObject(with: response.body)) as? [String: Any]
+        else { return false }
         return object.keys.contains { $0.lowercased() == "__type" }
     }
 }

@@ -1,6 +1,6 @@
 import Foundation
 #if canImport(FoundationNetworking)
-import FoundationNetworking
+    import FoundationNetworking
 #endif
 
 /// An ``HTTPTransport`` backed by Foundation's `URLSession`: the transport the library uses unless you
@@ -68,9 +68,11 @@ public final class URLSessionTransport: HTTPTransport {
         ///   - maximumResponseBodySize: The cap on one response body, in bytes after decompression.
         ///     Default 10 MiB.
         ///   - maximumConnectionsPerHost: The most connections to one host at once. Default 64.
-        public init(timeout: Duration = .seconds(30), session: URLSession? = nil,
-                    maximumResponseBodySize: Int = Configuration.defaultMaximumResponseBodySize,
-                    maximumConnectionsPerHost: Int = Configuration.defaultMaximumConnectionsPerHost) {
+        public init(
+            timeout: Duration = .seconds(30), session: URLSession? = nil,
+            maximumResponseBodySize: Int = Configuration.defaultMaximumResponseBodySize,
+            maximumConnectionsPerHost: Int = Configuration.defaultMaximumConnectionsPerHost
+        ) {
             self.timeout = timeout
             self.session = session
             self.maximumResponseBodySize = maximumResponseBodySize
@@ -179,7 +181,9 @@ public final class URLSessionTransport: HTTPTransport {
 
     private static func makeURLRequest(_ request: HTTPRequest, timeout: Duration) throws -> URLRequest {
         guard let scheme = request.url.scheme?.lowercased(), scheme == "http" || scheme == "https", request.url.host != nil else {
-            throw TransportError(.invalidRequest, "unsupported URL: only absolute http and https URLs can be sent (\(request.method) \(redactedTarget(request.url)))")
+            throw TransportError(
+                .invalidRequest,
+                "unsupported URL: only absolute http and https URLs can be sent (\(request.method) \(redactedTarget(request.url)))")
         }
         guard timeout > .zero else {
             throw TransportError(.invalidRequest, "timeout must be positive, got \(timeout)")
@@ -204,7 +208,9 @@ public final class URLSessionTransport: HTTPTransport {
         return urlRequest
     }
 
-    private static func result(_ outcome: Exchange.Outcome, request: HTTPRequest, timeout: Duration, limit: Int) -> Result<HTTPResponse, any Error> {
+    private static func result(
+        _ outcome: Exchange.Outcome, request: HTTPRequest, timeout: Duration, limit: Int
+    ) -> Result<HTTPResponse, any Error> {
         let target = "\(request.method) \(redactedTarget(request.url))"
         switch outcome.stop {
         case .taskCancelled?:
@@ -212,9 +218,20 @@ public final class URLSessionTransport: HTTPTransport {
         case .deadline?:
             return .failure(TransportError(.timedOut, "\(target) did not complete within \(timeout)"))
         case .declaredTooLarge(let length)?:
-            return .failure(TransportError(.responseTooLarge, "\(target): the response declares a Content-Length of \(length) bytes, over the cap of \(limit) bytes (URLSessionTransport.Configuration.maximumResponseBodySize)"))
+            return .failure(
+                TransportError(
+                    .responseTooLarge,
+                    "\(target): the response declares a Content-Length of \(length) bytes, over the cap of \(limit) bytes "
+                        + "(URLSessionTransport.Configuration.maximumResponseBodySize)"
+                ))
         case .tooLarge(let received)?:
-            return .failure(TransportError(.responseTooLarge, "\(target): the response body exceeded the cap of \(limit) bytes (URLSessionTransport.Configuration.maximumResponseBodySize, counted after decompression); stopped after \(received) bytes"))
+            return .failure(
+                TransportError(
+                    .responseTooLarge,
+                    "\(target): the response body exceeded the cap of \(limit) bytes "
+                        + "(URLSessionTransport.Configuration.maximumResponseBodySize, counted after decompression); stopped after "
+                        + "\(received) bytes"
+                ))
         case nil:
             break
         }
@@ -246,15 +263,15 @@ public final class URLSessionTransport: HTTPTransport {
         case .cancelled:
             return TransportError(.cancelled, "\(detail) (cancelled)")
         case .cannotConnectToHost, .networkConnectionLost, .dnsLookupFailed, .cannotFindHost,
-             .notConnectedToInternet, .secureConnectionFailed, .serverCertificateUntrusted,
-             .serverCertificateHasBadDate, .serverCertificateNotYetValid, .serverCertificateHasUnknownRoot,
-             .clientCertificateRejected, .clientCertificateRequired, .cannotLoadFromNetwork,
-             .internationalRoamingOff, .callIsActive, .dataNotAllowed, .resourceUnavailable:
+            .notConnectedToInternet, .secureConnectionFailed, .serverCertificateUntrusted,
+            .serverCertificateHasBadDate, .serverCertificateNotYetValid, .serverCertificateHasUnknownRoot,
+            .clientCertificateRejected, .clientCertificateRequired, .cannotLoadFromNetwork,
+            .internationalRoamingOff, .callIsActive, .dataNotAllowed, .resourceUnavailable:
             return TransportError(.connectionFailed, "\(detail) (\(connectionFailureName(urlError.code)))")
         case .badURL, .unsupportedURL, .requestBodyStreamExhausted, .appTransportSecurityRequiresSecureConnection:
             return TransportError(.invalidRequest, "\(detail) (request could not be sent)")
         case .badServerResponse, .cannotParseResponse, .cannotDecodeRawData, .cannotDecodeContentData,
-             .dataLengthExceedsMaximum, .httpTooManyRedirects, .redirectToNonExistentLocation, .zeroByteResource:
+            .dataLengthExceedsMaximum, .httpTooManyRedirects, .redirectToNonExistentLocation, .zeroByteResource:
             return TransportError(.invalidResponse, "\(detail) (invalid response)")
         default:
             return TransportError(.connectionFailed, detail)
@@ -368,7 +385,8 @@ private final class Exchange: @unchecked Sendable {
         lock.withLock { self.response = response }
         // With a Content-Encoding, Content-Length counts the encoded bytes: only a plain body's
         // declared length is final. The decoded bytes are counted as they arrive either way.
-        let encoded = (response as? HTTPURLResponse)?.value(forHTTPHeaderField: "Content-Encoding").map { $0.lowercased() != "identity" } ?? false
+        let encoded =
+            (response as? HTTPURLResponse)?.value(forHTTPHeaderField: "Content-Encoding").map { $0.lowercased() != "identity" } ?? false
         let declared = response.expectedContentLength
         if declared > Int64(limit) && !encoded {
             statistics.withLock { $0.stoppedAtCap += 1 }
@@ -433,11 +451,11 @@ private final class StreamingDelegate: NSObject, URLSessionDataDelegate, @unchec
     /// into the exchange and resume a continuation; they never block.
     static func queue() -> OperationQueue {
         #if canImport(FoundationNetworking)
-        return InlineOperationQueue()
+            return InlineOperationQueue()
         #else
-        let queue = OperationQueue()
-        queue.maxConcurrentOperationCount = 1
-        return queue
+            let queue = OperationQueue()
+            queue.maxConcurrentOperationCount = 1
+            return queue
         #endif
     }
 
@@ -454,11 +472,17 @@ private final class StreamingDelegate: NSObject, URLSessionDataDelegate, @unchec
         lock.withLock { exchanges[task.taskIdentifier] }
     }
 
-    func urlSession(_ session: URLSession, task: URLSessionTask, willPerformHTTPRedirection response: HTTPURLResponse, newRequest request: URLRequest, completionHandler: @escaping @Sendable (URLRequest?) -> Void) {
+    func urlSession(
+        _ session: URLSession, task: URLSessionTask, willPerformHTTPRedirection response: HTTPURLResponse, newRequest request: URLRequest,
+        completionHandler: @escaping @Sendable (URLRequest?) -> Void
+    ) {
         completionHandler(nil)
     }
 
-    func urlSession(_ session: URLSession, dataTask: URLSessionDataTask, didReceive response: URLResponse, completionHandler: @escaping @Sendable (URLSession.ResponseDisposition) -> Void) {
+    func urlSession(
+        _ session: URLSession, dataTask: URLSessionDataTask, didReceive response: URLResponse,
+        completionHandler: @escaping @Sendable (URLSession.ResponseDisposition) -> Void
+    ) {
         let accepted = exchange(for: dataTask)?.accept(response) ?? true
         completionHandler(accepted ? .allow : .cancel)
     }
@@ -473,12 +497,12 @@ private final class StreamingDelegate: NSObject, URLSessionDataDelegate, @unchec
 }
 
 #if canImport(FoundationNetworking)
-/// An operation queue that runs every operation at once on the calling thread (see
-/// ``StreamingDelegate/queue()``).
-private final class InlineOperationQueue: OperationQueue, @unchecked Sendable {
-    override func addOperation(_ block: @escaping @Sendable () -> Void) { block() }
-    override func addOperation(_ operation: Operation) { operation.start() }
-}
+    /// An operation queue that runs every operation at once on the calling thread (see
+    /// ``StreamingDelegate/queue()``).
+    private final class InlineOperationQueue: OperationQueue, @unchecked Sendable {
+        override func addOperation(_ block: @escaping @Sendable () -> Void) { block() }
+        override func addOperation(_ operation: Operation) { operation.start() }
+    }
 #endif
 
 extension Duration {

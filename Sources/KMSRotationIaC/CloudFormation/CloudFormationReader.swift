@@ -40,7 +40,8 @@ struct CloudFormationReader {
         var result: [KeyDeclaration] = []
         for member in root["Resources"]?.members ?? [] {
             guard let type = member.value["Type"]?.string, let kind = ResourceKind(rawValue: type),
-                  kind == .cloudFormationKey || kind == .cloudFormationReplica else { continue }
+                kind == .cloudFormationKey || kind == .cloudFormationReplica
+            else { continue }
             var declaration = KeyDeclaration(id: member.key, kind: kind, position: member.keyPosition)
             if let condition = member.value["Condition"]?.string {
                 declaration.notes.append("The resource is created only when condition \(condition) is true; it is judged as if created.")
@@ -55,7 +56,8 @@ struct CloudFormationReader {
                 result.append(declaration)
                 continue
             }
-            let names: [KeyAttribute] = kind == .cloudFormationReplica
+            let names: [KeyAttribute] =
+                kind == .cloudFormationReplica
                 ? [.enabled]
                 : [.rotationEnabled, .rotationPeriod, .keySpec, .origin, .enabled]
             for attribute in names {
@@ -118,8 +120,9 @@ struct CloudFormationReader {
         var result: [String: [String]] = [:]
         for member in root["Resources"]?.members ?? [] where member.value["Type"]?.string == "AWS::KMS::Alias" {
             guard let properties = member.value["Properties"], let target = properties["TargetKeyId"],
-                  let name = properties["AliasName"].map({ resolve($0, depth: 0) }), let names = name.candidates, names.count == 1,
-                  let alias = names[0]?.text, let key = referencedKey(target) else { continue }
+                let name = properties["AliasName"].map({ resolve($0, depth: 0) }), let names = name.candidates, names.count == 1,
+                let alias = names[0]?.text, let key = referencedKey(target)
+            else { continue }
             result[key, default: []].append(alias)
         }
         return result
@@ -142,7 +145,8 @@ struct CloudFormationReader {
             break
         }
         guard let target, let type = resourceTypes[target],
-              type == ResourceKind.cloudFormationKey.rawValue || type == ResourceKind.cloudFormationReplica.rawValue else { return nil }
+            type == ResourceKind.cloudFormationKey.rawValue || type == ResourceKind.cloudFormationReplica.rawValue
+        else { return nil }
         return target
     }
 
@@ -228,7 +232,8 @@ struct CloudFormationReader {
             guard parts.count == 2 else { return unresolvable }
             let index = resolve(parts[0], depth: depth + 1)
             guard let candidates = index.candidates, candidates.count == 1, let position = candidates[0]?.int,
-                  position >= 0, position < parts[1].elements.count else { return unresolvable }
+                position >= 0, position < parts[1].elements.count
+            else { return unresolvable }
             return resolve(parts[1].elements[position], depth: depth + 1)
         case "Fn::Sub":
             if let text = argument.string, !text.contains("${") { return .known(.string(text), at: node.position) }
@@ -242,14 +247,16 @@ struct CloudFormationReader {
         if target == "AWS::NoValue" { return .absent }
         if let parameter = parameters[target] {
             if let defaultNode = parameter["Default"], let value = ScalarValue(defaultNode) {
-                return AttributeValue(candidates: [value], note: "judged on the Default of parameter \(target) (\(value))",
-                                      position: node.position)
+                return AttributeValue(
+                    candidates: [value], note: "judged on the Default of parameter \(target) (\(value))",
+                    position: node.position)
             }
             let allowed = parameter["AllowedValues"]?.elements.compactMap(ScalarValue.init) ?? []
             if !allowed.isEmpty {
                 let listed = allowed.map(\.description).joined(separator: ", ")
-                return AttributeValue(candidates: allowed, why: "parameter \(target) has no Default (its AllowedValues are \(listed))",
-                                      position: node.position)
+                return AttributeValue(
+                    candidates: allowed, why: "parameter \(target) has no Default (its AllowedValues are \(listed))",
+                    position: node.position)
             }
             return .unknown("!Ref \(target) names a parameter without a Default", at: node.position)
         }
@@ -279,8 +286,9 @@ struct CloudFormationReader {
         }
         guard !values.isEmpty else { return unresolvable }
         let settled = first.candidates?.count == 1 && second.candidates?.count == 1
-        return AttributeValue(candidates: values, why: settled ? nil : "\(Self.describe(node)) depends on a key known only at deploy",
-                              note: join(first.note, second.note), position: node.position)
+        return AttributeValue(
+            candidates: values, why: settled ? nil : "\(Self.describe(node)) depends on a key known only at deploy",
+            note: join(first.note, second.note), position: node.position)
     }
 
     /// A condition's value when the parameters' defaults decide it, with what decided it.

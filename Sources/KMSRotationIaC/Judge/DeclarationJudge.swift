@@ -27,8 +27,10 @@ struct DeclarationJudge {
     /// The policy of the pass under way: the resolver's rule for the key (or each rule that could apply).
     private var policy: RotationPolicy
 
-    init(declarations: [KeyDeclaration], dialect: Dialect, file: String, resolver: PolicyResolver,
-         accountId: String? = nil, region: String? = nil) {
+    init(
+        declarations: [KeyDeclaration], dialect: Dialect, file: String, resolver: PolicyResolver,
+        accountId: String? = nil, region: String? = nil
+    ) {
         self.declarations = declarations
         self.dialect = dialect
         self.file = file
@@ -48,10 +50,12 @@ struct DeclarationJudge {
     /// the Region) is not known, every rule that could apply is tried: one verdict if they agree, else
     /// `INSUFFICIENT_DATA` (`unresolvedValue`) naming what is unknown.
     func finding(for declaration: KeyDeclaration) -> RotationFinding {
-        let context = KeyContext(accountId: accountId, region: region, aliases: declaration.aliases,
-                                 tags: declaration.tags.known)
-        let unknown = UnknownKeyContext(account: accountId == nil, region: region == nil,
-                                        tagKeys: Set(declaration.tags.unknown.keys), otherTags: declaration.tags.others != nil)
+        let context = KeyContext(
+            accountId: accountId, region: region, aliases: declaration.aliases,
+            tags: declaration.tags.known)
+        let unknown = UnknownKeyContext(
+            account: accountId == nil, region: region == nil,
+            tagKeys: Set(declaration.tags.unknown.keys), otherTags: declaration.tags.others != nil)
         let candidates = resolver.candidates(for: context, unknown: unknown)
         let results = candidates.map { rule in
             var judge = self
@@ -76,8 +80,10 @@ struct DeclarationJudge {
     }
 
     /// The finding of a key whose rule is not known before deploy and whose verdict depends on it.
-    private func ruleUnresolved(_ declaration: KeyDeclaration, results: [(rule: PolicyRule?, finding: RotationFinding)],
-                                unknown: UnknownKeyContext) -> RotationFinding {
+    private func ruleUnresolved(
+        _ declaration: KeyDeclaration, results: [(rule: PolicyRule?, finding: RotationFinding)],
+        unknown: UnknownKeyContext
+    ) -> RotationFinding {
         var whys: [String] = []
         let rules = results.compactMap(\.rule)
         for (name, why) in declaration.tags.unknown.sorted(by: { $0.key < $1.key })
@@ -91,13 +97,16 @@ struct DeclarationJudge {
             let who = result.rule.map { "rule '\($0.name)'" } ?? "the default"
             return "\(who) gives \(result.finding.compliance.rawValue) (\(result.finding.reason.rawValue))"
         }
-        let message = "Which policy rule judges this key depends on what is not known before deploy: "
+        let message =
+            "Which policy rule judges this key depends on what is not known before deploy: "
             + "\(whys.isEmpty ? "its tags" : whys.joined(separator: "; ")). " + verdicts.joined(separator: ", ") + "."
         let first = results.first?.finding
-        var finding = RotationFinding(keyArn: nil, keyId: declaration.id, accountId: nil, region: nil, reason: .unresolvedValue,
-                                      message: message, key: first?.key ?? .init(keyManager: .customer))
+        var finding = RotationFinding(
+            keyArn: nil, keyId: declaration.id, accountId: nil, region: nil, reason: .unresolvedValue,
+            message: message, key: first?.key ?? .init(keyManager: .customer))
         let onTags = !declaration.tags.unknown.isEmpty || declaration.tags.others != nil
-        finding.location = onTags
+        finding.location =
+            onTags
             ? location(declaration, attribute: dialect.tagsAttributeName, at: declaration.tags.position)
             : location(declaration, attribute: nil, at: nil)
         return finding
@@ -158,15 +167,18 @@ struct DeclarationJudge {
         if customKeyStore != nil { origin = value(.xksKey) != nil ? .externalKeyStore : .awsCloudHSM }
         var multiRegion: MultiRegionConfiguration?
         if declaration.kind.isReplica {
-            multiRegion = MultiRegionConfiguration(multiRegionKeyType: .replica,
-                                                   primaryKey: MultiRegionKey(arn: source.arn ?? source.id, region: nil))
+            multiRegion = MultiRegionConfiguration(
+                multiRegionKeyType: .replica,
+                primaryKey: MultiRegionKey(arn: source.arn ?? source.id, region: nil))
         }
-        let key = KMSKey(keyId: declaration.id, enabled: enabled, keyState: enabled ? .enabled : .disabled, origin: origin,
-                         customKeyStoreId: customKeyStore, keyManager: .customer,
-                         keySpec: value(.keySpec).map { KeySpec(rawValue: $0.text) } ?? .symmetricDefault,
-                         multiRegion: declaration.kind.isReplica ? true : nil, multiRegionConfiguration: multiRegion)
-        let status = KeyRotationStatus(keyRotationEnabled: value(.rotationEnabled)?.bool ?? false,
-                                       rotationPeriodInDays: value(.rotationPeriod)?.int)
+        let key = KMSKey(
+            keyId: declaration.id, enabled: enabled, keyState: enabled ? .enabled : .disabled, origin: origin,
+            customKeyStoreId: customKeyStore, keyManager: .customer,
+            keySpec: value(.keySpec).map { KeySpec(rawValue: $0.text) } ?? .symmetricDefault,
+            multiRegion: declaration.kind.isReplica ? true : nil, multiRegionConfiguration: multiRegion)
+        let status = KeyRotationStatus(
+            keyRotationEnabled: value(.rotationEnabled)?.bool ?? false,
+            rotationPeriodInDays: value(.rotationPeriod)?.int)
         return Judged(key: key, decision: policy.decide(key: key, rotation: .status(status)))
     }
 
@@ -223,24 +235,28 @@ struct DeclarationJudge {
     // MARK: - Findings
 
     private func location(_ declaration: KeyDeclaration, attribute: String?, at position: TextPosition?) -> FindingLocation {
-        FindingLocation(file: file, resource: declaration.id, line: declaration.position?.line, column: declaration.position?.column,
-                        attribute: attribute, attributeLine: position?.line, attributeColumn: position?.column)
+        FindingLocation(
+            file: file, resource: declaration.id, line: declaration.position?.line, column: declaration.position?.column,
+            attribute: attribute, attributeLine: position?.line, attributeColumn: position?.column)
     }
 
     /// Adds what only a file can say to a finding of the table: where, the exact attribute to set, and
     /// where a value came from.
-    private func decorate(_ finding: inout RotationFinding, declaration: KeyDeclaration, source: KeyDeclaration,
-                          attributes: [KeyAttribute: AttributeValue]) {
+    private func decorate(
+        _ finding: inout RotationFinding, declaration: KeyDeclaration, source: KeyDeclaration,
+        attributes: [KeyAttribute: AttributeValue]
+    ) {
         let replica = declaration.kind.isReplica
-        let turnedOn: KeyAttribute? = switch finding.reason {
-        case .rotationDisabled: .rotationEnabled
-        case .rotationPeriodTooLong, .rotationEnabled: attributes[.rotationPeriod]?.position != nil ? .rotationPeriod : .rotationEnabled
-        case .hmacKey, .asymmetricKey, .unsupportedKeySpec: .keySpec
-        case .importedKeyMaterial: source.kind.isExternal ? nil : .origin
-        case .customKeyStore: .customKeyStore
-        case .keyDisabled: .enabled
-        default: nil
-        }
+        let turnedOn: KeyAttribute? =
+            switch finding.reason {
+            case .rotationDisabled: .rotationEnabled
+            case .rotationPeriodTooLong, .rotationEnabled: attributes[.rotationPeriod]?.position != nil ? .rotationPeriod : .rotationEnabled
+            case .hmacKey, .asymmetricKey, .unsupportedKeySpec: .keySpec
+            case .importedKeyMaterial: source.kind.isExternal ? nil : .origin
+            case .customKeyStore: .customKeyStore
+            case .keyDisabled: .enabled
+            default: nil
+            }
         if replica && turnedOn != .enabled {
             finding.location = location(declaration, attribute: dialect.primaryAttributeName, at: declaration.primaryPosition)
         } else {
@@ -252,9 +268,10 @@ struct DeclarationJudge {
         if finding.reason == .rotationDisabled {
             let name = dialect.name(of: .rotationEnabled)
             let where_ = replica ? " on the primary \(source.id)" : ""
-            notes.append(attributes[.rotationEnabled]?.position == nil
-                         ? "\(name) is not set\(where_) (its default is false)."
-                         : "\(name) is false\(where_).")
+            notes.append(
+                attributes[.rotationEnabled]?.position == nil
+                    ? "\(name) is not set\(where_) (its default is false)."
+                    : "\(name) is false\(where_).")
         }
         if finding.reason == .rotationPeriodTooLong && attributes[.rotationPeriod]?.position == nil {
             notes.append("\(dialect.name(of: .rotationPeriod)) is not set (its default is 365).")
@@ -263,9 +280,10 @@ struct DeclarationJudge {
             let period = finding.remediation?.rotationPeriodInDays
             let fix = dialect.rotationFix(enable: finding.reason == .rotationDisabled, period: period)
             let target = replica ? source : declaration
-            var remediation = Remediation(action: .enableKeyRotation, keyArn: target.id, region: nil, rotationPeriodInDays: period,
-                                          note: "Set \(fix) on \(target.id) in \(file)"
-                                            + (target.position.map { " (line \($0.line))" } ?? "") + "; rotation is set there.")
+            var remediation = Remediation(
+                action: .enableKeyRotation, keyArn: target.id, region: nil, rotationPeriodInDays: period,
+                note: "Set \(fix) on \(target.id) in \(file)"
+                    + (target.position.map { " (line \($0.line))" } ?? "") + "; rotation is set there.")
             remediation.command = fix
             finding.remediation = remediation
         }
@@ -277,8 +295,10 @@ struct DeclarationJudge {
         if !notes.isEmpty { finding.message += " " + Self.unique(notes).joined(separator: " ") }
     }
 
-    private func unresolved(_ declaration: KeyDeclaration, attributes: [KeyAttribute: AttributeValue], open: [KeyAttribute],
-                            results: [(values: [KeyAttribute: ScalarValue?], judged: Judged)]) -> RotationFinding {
+    private func unresolved(
+        _ declaration: KeyDeclaration, attributes: [KeyAttribute: AttributeValue], open: [KeyAttribute],
+        results: [(values: [KeyAttribute: ScalarValue?], judged: Judged)]
+    ) -> RotationFinding {
         // An attribute matters when two tries that differ only in it reach different verdicts.
         let mattering = open.filter { attribute in
             var groups: [String: Set<FindingReason>] = [:]
@@ -297,7 +317,8 @@ struct DeclarationJudge {
             return attributes[attribute]?.why.map { $0.hasPrefix(name) ? $0 : "\(name): \($0)" } ?? "\(name) is not known before deploy"
         }
         let possible = Set(results.map(\.judged.reason.rawValue)).sorted().joined(separator: ", ")
-        var message = "A value the verdict depends on is not known before deploy: \(Self.unique(whys).joined(separator: "; ")). "
+        var message =
+            "A value the verdict depends on is not known before deploy: \(Self.unique(whys).joined(separator: "; ")). "
             + "Possible verdicts: \(possible)."
         if !declaration.notes.isEmpty { message += " " + declaration.notes.joined(separator: " ") }
         let first = named.first
@@ -307,31 +328,36 @@ struct DeclarationJudge {
             return candidates[0]?.text
         }
         let spec: KeySpec? = attributes[.keySpec]?.isSettled == true ? KeySpec(rawValue: settled(.keySpec) ?? "SYMMETRIC_DEFAULT") : nil
-        var finding = RotationFinding(keyArn: nil, keyId: declaration.id, accountId: nil, region: nil, reason: .unresolvedValue,
-                                      message: message,
-                                      key: .init(keySpec: spec, keyManager: .customer,
-                                                 multiRegionKeyType: replica ? .replica : nil))
+        var finding = RotationFinding(
+            keyArn: nil, keyId: declaration.id, accountId: nil, region: nil, reason: .unresolvedValue,
+            message: message,
+            key: .init(
+                keySpec: spec, keyManager: .customer,
+                multiRegionKeyType: replica ? .replica : nil))
         let name = first.map { dialect.name(of: $0, replica: declaration.kind != .terraformKey) }
         finding.location = location(declaration, attribute: name, at: position)
         return finding
     }
 
     private func primaryElsewhere(_ declaration: KeyDeclaration) -> RotationFinding {
-        let description: String = switch declaration.primary {
-        case .elsewhere(let text): text
-        case .declared(let id): "\(id) (not a key in this file)"
-        case nil: "(not set)"
-        }
-        var message = "A multi-Region replica shares the rotation setting of its primary key, \(description), "
+        let description: String =
+            switch declaration.primary {
+            case .elsewhere(let text): text
+            case .declared(let id): "\(id) (not a key in this file)"
+            case nil: "(not set)"
+            }
+        var message =
+            "A multi-Region replica shares the rotation setting of its primary key, \(description), "
             + "which is not declared in this file: "
             + "rotation is set on the primary and judged where the primary is declared."
         if !declaration.notes.isEmpty { message += " " + declaration.notes.joined(separator: " ") }
         let enabled = declaration.attribute(.enabled)
         let state: KeyState? = enabled.isSettled ? ((enabled.candidates?.first ?? nil)?.bool ?? true ? .enabled : .disabled) : nil
         let arn = description.hasPrefix("arn:") ? String(description.prefix { $0 != " " }) : nil
-        var finding = RotationFinding(keyArn: nil, keyId: declaration.id, accountId: nil, region: nil, reason: .primaryKeyElsewhere,
-                                      message: message,
-                                      key: .init(keyManager: .customer, keyState: state, multiRegionKeyType: .replica, primaryKeyArn: arn))
+        var finding = RotationFinding(
+            keyArn: nil, keyId: declaration.id, accountId: nil, region: nil, reason: .primaryKeyElsewhere,
+            message: message,
+            key: .init(keyManager: .customer, keyState: state, multiRegionKeyType: .replica, primaryKeyArn: arn))
         finding.location = location(declaration, attribute: dialect.primaryAttributeName, at: declaration.primaryPosition)
         return finding
     }

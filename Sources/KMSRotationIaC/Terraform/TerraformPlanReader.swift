@@ -137,7 +137,8 @@ struct TerraformPlanReader {
                 try scanner.forEachElement(depth: depth + 1) { scanner in
                     let node = try scanner.parseValue(depth: depth + 2)
                     guard let type = node["type"]?.string, Self.readTypes.contains(type), node["mode"]?.string != "data",
-                          let address = node["address"]?.string else { return }
+                        let address = node["address"]?.string
+                    else { return }
                     let expressions = node["expressions"]
                     let references = expressions?["primary_key_arn"]?["references"]?.elements.compactMap(\.string) ?? []
                     configured[prefix + address] = Configured(
@@ -187,7 +188,8 @@ struct TerraformPlanReader {
         }
         for alias in aliases {
             guard let name = alias.values?["name"]?.string, !name.isEmpty, let target = target(of: alias, declarations: declarations),
-                  let index = declarations.firstIndex(where: { $0.id == target }) else { continue }
+                let index = declarations.firstIndex(where: { $0.id == target })
+            else { continue }
             declarations[index].aliases.append(name)
         }
         return declarations
@@ -237,7 +239,8 @@ struct TerraformPlanReader {
         let kind = ResourceKind(rawValue: instance.type ?? "") ?? .terraformKey
         var declaration = KeyDeclaration(id: instance.address, kind: kind, position: instance.position)
         let config = configured[Self.configAddress(instance.address)]
-        let names: [KeyAttribute] = kind.isReplica
+        let names: [KeyAttribute] =
+            kind.isReplica
             ? [.enabled]
             : [.rotationEnabled, .rotationPeriod, .keySpec, .enabled, .customKeyStore, .xksKey]
         for attribute in names {
@@ -274,8 +277,10 @@ struct TerraformPlanReader {
         return false
     }
 
-    private func primary(of replica: KeyDeclaration, instance: Instance, byAddress: [String: KeyDeclaration],
-                         byARN: [String: String]) -> PrimaryReference {
+    private func primary(
+        of replica: KeyDeclaration, instance: Instance, byAddress: [String: KeyDeclaration],
+        byARN: [String: String]
+    ) -> PrimaryReference {
         if let arn = instance.values?["primary_key_arn"]?.string, !arn.isEmpty {
             return byARN[arn].map(PrimaryReference.declared) ?? .elsewhere(arn)
         }

@@ -93,8 +93,10 @@ struct JSONScanner {
 
     /// Calls `body` for each member of the object that starts here; `body` must consume the value
     /// (parse or skip it).
-    mutating func forEachMember(depth: Int,
-                                _ body: (inout JSONScanner, String, TextPosition) throws -> Void) throws {
+    mutating func forEachMember(
+        depth: Int,
+        _ body: (inout JSONScanner, String, TextPosition) throws -> Void
+    ) throws {
         guard depth < Self.maximumDepth else { throw error("nesting deeper than \(Self.maximumDepth) levels") }
         try expect(UInt8(ascii: "{"), "'{'")
         if peek() == UInt8(ascii: "}") {
@@ -259,7 +261,7 @@ struct JSONScanner {
     private static func isWordByte(_ byte: UInt8) -> Bool {
         switch byte {
         case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "0")...UInt8(ascii: "9"),
-             UInt8(ascii: "-"), UInt8(ascii: "+"), UInt8(ascii: "."), UInt8(ascii: "E"):
+            UInt8(ascii: "-"), UInt8(ascii: "+"), UInt8(ascii: "."), UInt8(ascii: "E"):
             true
         default:
             false
@@ -326,7 +328,8 @@ struct JSONScanner {
                 case UInt8(ascii: "u"):
                     var scalar = try hex4()
                     if (0xD800...0xDBFF).contains(scalar), index + 1 < bytes.count,
-                       bytes[index] == UInt8(ascii: "\\"), bytes[index + 1] == UInt8(ascii: "u") {
+                        bytes[index] == UInt8(ascii: "\\"), bytes[index + 1] == UInt8(ascii: "u")
+                    {
                         index += 2
                         let low = try hex4()
                         if (0xDC00...0xDFFF).contains(low) {

@@ -28,14 +28,15 @@ enum YAMLTree {
     private static func syntaxError(_ error: YamlError) -> SyntaxError {
         switch error {
         case .scanner(let context, let problem, let mark, _), .parser(let context, let problem, let mark, _),
-             .composer(let context, let problem, let mark, _):
+            .composer(let context, let problem, let mark, _):
             let text = [context?.text, problem].compactMap { $0 }.filter { !$0.isEmpty }.joined(separator: " ")
             return SyntaxError(message: text, position: TextPosition(line: mark.line, column: mark.column))
         case .reader(let problem, _, _, _):
             return SyntaxError(message: problem, position: nil)
         case .duplicatedKeysInMapping(let duplicates, let context):
-            return SyntaxError(message: "duplicated keys \(duplicates.joined(separator: ", ")) \(context.text)",
-                               position: TextPosition(line: context.mark.line, column: context.mark.column))
+            return SyntaxError(
+                message: "duplicated keys \(duplicates.joined(separator: ", ")) \(context.text)",
+                position: TextPosition(line: context.mark.line, column: context.mark.column))
         default:
             return SyntaxError(message: "\(error)", position: nil)
         }
@@ -62,11 +63,15 @@ enum YAMLTree {
             var members: [TreeNode.Member] = []
             for (key, value) in mapping {
                 let keyText: String
-                if case .scalar(let keyScalar) = key { keyText = keyScalar.string } else {
+                if case .scalar(let keyScalar) = key {
+                    keyText = keyScalar.string
+                } else {
                     throw SyntaxError(message: "a mapping key that is not a scalar", position: position(key))
                 }
-                members.append(TreeNode.Member(key: keyText, keyPosition: position(key),
-                                               value: try convert(value, depth: depth + 1, budget: &budget)))
+                members.append(
+                    TreeNode.Member(
+                        key: keyText, keyPosition: position(key),
+                        value: try convert(value, depth: depth + 1, budget: &budget)))
             }
             plain = TreeNode(.object(members), start)
         case .sequence(let sequence):
@@ -112,10 +117,11 @@ enum YAMLTree {
         case "GetAtt":
             key = "Fn::GetAtt"
             if case .string(let text) = argument.value, let dot = text.firstIndex(of: ".") {
-                argument = TreeNode(.array([
-                    TreeNode(.string(String(text[..<dot])), plain.position),
-                    TreeNode(.string(String(text[text.index(after: dot)...])), plain.position),
-                ]), plain.position)
+                argument = TreeNode(
+                    .array([
+                        TreeNode(.string(String(text[..<dot])), plain.position),
+                        TreeNode(.string(String(text[text.index(after: dot)...])), plain.position),
+                    ]), plain.position)
             }
         default:
             key = "Fn::" + name

@@ -46,7 +46,8 @@ import Testing
         #expect(fromDefaultRegion.region == "ap-southeast-2")
         #expect(fromDefaultRegion.regionSource == "environment variable AWS_DEFAULT_REGION")
 
-        let fromRegion = try AWSConfiguration.resolve(environment: ["AWS_REGION": "ca-central-1", "AWS_DEFAULT_REGION": "ap-southeast-2"], files: files)
+        let fromRegion = try AWSConfiguration.resolve(
+            environment: ["AWS_REGION": "ca-central-1", "AWS_DEFAULT_REGION": "ap-southeast-2"], files: files)
         #expect(fromRegion.region == "ca-central-1")
         #expect(fromRegion.regionSource == "environment variable AWS_REGION")
 
@@ -60,10 +61,12 @@ import Testing
 
     @Test func profileSettingsAreRead() throws {
         let configuration = try AWSConfiguration.resolve(environment: [:], files: files, profile: "dev")
-        #expect(configuration == AWSConfiguration(
-            profile: "dev", region: "eu-west-1", regionSource: "profile dev",
-            endpointURL: "http://127.0.0.1:4566", endpointURLSource: "services section local (kms endpoint_url) of profile dev",
-            useFIPSEndpoint: true, useDualStackEndpoint: true, maxAttempts: 7, retryMode: "adaptive"))
+        #expect(
+            configuration
+                == AWSConfiguration(
+                    profile: "dev", region: "eu-west-1", regionSource: "profile dev",
+                    endpointURL: "http://127.0.0.1:4566", endpointURLSource: "services section local (kms endpoint_url) of profile dev",
+                    useFIPSEndpoint: true, useDualStackEndpoint: true, maxAttempts: 7, retryMode: "adaptive"))
     }
 
     @Test func endpointPrecedence() throws {
@@ -72,7 +75,8 @@ import Testing
         #expect(kmsVariable.endpointURL == "http://127.0.0.1:1")
         #expect(kmsVariable.endpointURLSource == "environment variable AWS_ENDPOINT_URL_KMS")
 
-        let globalVariable = try AWSConfiguration.resolve(environment: ["AWS_ENDPOINT_URL": "http://127.0.0.1:2"], files: files, profile: "dev")
+        let globalVariable = try AWSConfiguration.resolve(
+            environment: ["AWS_ENDPOINT_URL": "http://127.0.0.1:2"], files: files, profile: "dev")
         #expect(globalVariable.endpointURL == "http://127.0.0.1:2")
         #expect(globalVariable.endpointURLSource == "environment variable AWS_ENDPOINT_URL")
 
@@ -87,10 +91,12 @@ import Testing
 
     @Test func ignoreConfiguredEndpointURLs() throws {
         let byVariable = try AWSConfiguration.resolve(
-            environment: ["AWS_IGNORE_CONFIGURED_ENDPOINT_URLS": "true", "AWS_ENDPOINT_URL_KMS": "http://127.0.0.1:1"], files: files, profile: "dev")
+            environment: ["AWS_IGNORE_CONFIGURED_ENDPOINT_URLS": "true", "AWS_ENDPOINT_URL_KMS": "http://127.0.0.1:1"], files: files,
+            profile: "dev")
         #expect(byVariable.endpointURL == nil)
 
-        let byProfile = try AWSConfiguration.resolve(environment: ["AWS_ENDPOINT_URL": "http://127.0.0.1:2"], files: files, profile: "ignoring")
+        let byProfile = try AWSConfiguration.resolve(
+            environment: ["AWS_ENDPOINT_URL": "http://127.0.0.1:2"], files: files, profile: "ignoring")
         #expect(byProfile.endpointURL == nil)
 
         let variableOverridesProfile = try AWSConfiguration.resolve(
@@ -99,10 +105,11 @@ import Testing
     }
 
     @Test func environmentFlagsBeatProfile() throws {
-        let configuration = try AWSConfiguration.resolve(environment: [
-            "AWS_USE_FIPS_ENDPOINT": "false", "AWS_USE_DUALSTACK_ENDPOINT": "False",
-            "AWS_MAX_ATTEMPTS": "2", "AWS_RETRY_MODE": "standard",
-        ], files: files, profile: "dev")
+        let configuration = try AWSConfiguration.resolve(
+            environment: [
+                "AWS_USE_FIPS_ENDPOINT": "false", "AWS_USE_DUALSTACK_ENDPOINT": "False",
+                "AWS_MAX_ATTEMPTS": "2", "AWS_RETRY_MODE": "standard",
+            ], files: files, profile: "dev")
         #expect(!configuration.useFIPSEndpoint)
         #expect(!configuration.useDualStackEndpoint)
         #expect(configuration.maxAttempts == 2)
@@ -114,8 +121,14 @@ import Testing
         (["AWS_MAX_ATTEMPTS": "-1"], "Invalid value '-1' for environment variable AWS_MAX_ATTEMPTS: expected a positive integer"),
         (["AWS_RETRY_MODE": "fast"], "Invalid value 'fast' for environment variable AWS_RETRY_MODE: expected legacy, standard or adaptive"),
         (["AWS_USE_FIPS_ENDPOINT": "yes"], "Invalid value 'yes' for environment variable AWS_USE_FIPS_ENDPOINT: expected true or false"),
-        (["AWS_USE_DUALSTACK_ENDPOINT": "1"], "Invalid value '1' for environment variable AWS_USE_DUALSTACK_ENDPOINT: expected true or false"),
-        (["AWS_IGNORE_CONFIGURED_ENDPOINT_URLS": "on"], "Invalid value 'on' for environment variable AWS_IGNORE_CONFIGURED_ENDPOINT_URLS: expected true or false"),
+        (
+            ["AWS_USE_DUALSTACK_ENDPOINT": "1"],
+            "Invalid value '1' for environment variable AWS_USE_DUALSTACK_ENDPOINT: expected true or false"
+        ),
+        (
+            ["AWS_IGNORE_CONFIGURED_ENDPOINT_URLS": "on"],
+            "Invalid value 'on' for environment variable AWS_IGNORE_CONFIGURED_ENDPOINT_URLS: expected true or false"
+        ),
         (["AWS_PROFILE": "broken"], "Invalid value '0' for profile broken setting max_attempts: expected a positive integer"),
     ])
     func invalidValuesNameTheirSource(environment: [String: String], message: String) throws {

@@ -19,10 +19,13 @@ struct AssumeRoleCredentialProviderTests {
         let transport = MockTransport { _ in
             let call = calls.increment()
             let expiration = ISO8601DateFormatter().string(from: clock.now.addingTimeInterval(3600))
-            return HTTPResponse(status: 200, body: Data(STSFixtures.assumeRoleXML(accessKeyId: "ASIACALL\(call)", expiration: expiration).utf8))
+            return HTTPResponse(
+                status: 200, body: Data(STSFixtures.assumeRoleXML(accessKeyId: "ASIACALL\(call)", expiration: expiration).utf8))
         }
         let recorded: any HTTPTransport = recorder.map { transport.recording(into: $0) } ?? transport
-        return try STSClient(AWSClientConfiguration(region: "us-east-1", credentialProvider: STSFixtures.caller, transport: recorded, sleeper: { _ in }, now: { clock.now }))
+        return try STSClient(
+            AWSClientConfiguration(
+                region: "us-east-1", credentialProvider: STSFixtures.caller, transport: recorded, sleeper: { _ in }, now: { clock.now }))
     }
 
     @Test("Credentials are cached, shared by concurrent callers, and refreshed 5 minutes before expiry")
@@ -30,8 +33,9 @@ struct AssumeRoleCredentialProviderTests {
         let clock = TestClock(STSFixtures.now)
         let calls = AuthCounter()
         let recorder = RequestRecorder()
-        let provider = AssumeRoleCredentialProvider(roleArn: "arn:aws:iam::444455556666:role/Audit",
-                                                    sts: try Self.numberedSTS(clock, calls: calls, recorder: recorder), now: { clock.now })
+        let provider = AssumeRoleCredentialProvider(
+            roleArn: "arn:aws:iam::444455556666:role/Audit",
+            sts: try Self.numberedSTS(clock, calls: calls, recorder: recorder), now: { clock.now })
         try await withThrowingTaskGroup(of: AWSCredentials.self) { group in
             for _ in 0..<20 { group.addTask { try await provider.credentials() } }
             for try await credentials in group { #expect(credentials.accessKeyId == "ASIACALL1") }
@@ -56,8 +60,9 @@ struct AssumeRoleCredentialProviderTests {
     func uncached() async throws {
         let clock = TestClock(STSFixtures.now)
         let calls = AuthCounter()
-        let provider = AssumeRoleCredentialProvider(roleArn: "arn:aws:iam::444455556666:role/Audit", roleSessionName: "custom",
-                                                    durationSeconds: 900, sts: try Self.numberedSTS(clock, calls: calls), refreshMargin: nil)
+        let provider = AssumeRoleCredentialProvider(
+            roleArn: "arn:aws:iam::444455556666:role/Audit", roleSessionName: "custom",
+            durationSeconds: 900, sts: try Self.numberedSTS(clock, calls: calls), refreshMargin: nil)
         _ = try await provider.credentials()
         _ = try await provider.credentials()
         #expect(calls.value == 2)
@@ -67,7 +72,8 @@ struct AssumeRoleCredentialProviderTests {
 
     @Test("STS errors are thrown unchanged, so the caller can tell AccessDenied from a network failure")
     func errors() async throws {
-        let denied = try STSFixtures.client(MockTransport.always(STSFixtures.xml(status: 403, STSFixtures.errorXML(code: "AccessDenied", message: "no trust"))))
+        let denied = try STSFixtures.client(
+            MockTransport.always(STSFixtures.xml(status: 403, STSFixtures.errorXML(code: "AccessDenied", message: "no trust"))))
         let provider = AssumeRoleCredentialProvider(roleArn: "arn:aws:iam::444455556666:role/Audit", sts: denied)
         let error = try await #require(throws: AWSServiceError.self) { try await provider.credentials() }
         #expect(error.code == .stsAccessDenied)
@@ -80,7 +86,8 @@ struct AssumeRoleCredentialProviderTests {
     @Test("Neither the provider nor its credentials print a secret or the external ID")
     func redaction() async throws {
         let sts = try STSFixtures.client(MockTransport.always(STSFixtures.xml(STSFixtures.assumeRoleXML())))
-        let provider = AssumeRoleCredentialProvider(roleArn: "arn:aws:iam::444455556666:role/Audit", externalId: "external-id-value", sts: sts)
+        let provider = AssumeRoleCredentialProvider(
+            roleArn: "arn:aws:iam::444455556666:role/Audit", externalId: "external-id-value", sts: sts)
         let credentials = try await provider.credentials()
         var texts = [String(describing: provider), String(reflecting: provider), String(describing: credentials)]
         var dumped = ""

@@ -28,8 +28,9 @@ struct AuthCountingProvider: CredentialProvider {
     static let start = AuthFixtures.now
 
     private static func credentials(_ n: Int, expiresIn seconds: TimeInterval?) -> AWSCredentials {
-        AWSCredentials(accessKeyId: "ASIA\(n)", secretAccessKey: "s\(n)", sessionToken: "t\(n)",
-                       expiration: seconds.map { start.addingTimeInterval($0) })
+        AWSCredentials(
+            accessKeyId: "ASIA\(n)", secretAccessKey: "s\(n)", sessionToken: "t\(n)",
+            expiration: seconds.map { start.addingTimeInterval($0) })
     }
 
     @Test func credentialsWithoutExpirationAreFetchedOnce() async throws {
@@ -48,9 +49,9 @@ struct AuthCountingProvider: CredentialProvider {
         }
         let cache = CachedCredentialProvider(base, now: { clock.now })
         #expect(try await cache.credentials().accessKeyId == "ASIA1")
-        clock.now = Self.start.addingTimeInterval(299)      // 5 min 1 s left: still fresh
+        clock.now = Self.start.addingTimeInterval(299)  // 5 min 1 s left: still fresh
         #expect(try await cache.credentials().accessKeyId == "ASIA1")
-        clock.now = Self.start.addingTimeInterval(300)      // exactly 5 min left: refresh
+        clock.now = Self.start.addingTimeInterval(300)  // exactly 5 min left: refresh
         #expect(try await cache.credentials().accessKeyId == "ASIA2")
         #expect(base.calls.value == 2)
     }
@@ -78,9 +79,9 @@ struct AuthCountingProvider: CredentialProvider {
         }
         let cache = CachedCredentialProvider(base, now: { clock.now })
         #expect(try await cache.credentials().accessKeyId == "ASIA1")
-        clock.now = Self.start.addingTimeInterval(400)       // within the margin, refresh fails, still valid
+        clock.now = Self.start.addingTimeInterval(400)  // within the margin, refresh fails, still valid
         #expect(try await cache.credentials().accessKeyId == "ASIA1")
-        clock.now = Self.start.addingTimeInterval(600)       // expired: the error surfaces
+        clock.now = Self.start.addingTimeInterval(600)  // expired: the error surfaces
         let error = try await #require(throws: CredentialProviderError.self) { try await cache.credentials() }
         #expect(error == .failed("counting", "endpoint down"))
         #expect(base.calls.value == 3)

@@ -36,17 +36,20 @@ import Testing
     @Test func aFailureStopsTheChainAndEveryAttemptIsListed() async throws {
         let later = AuthCountingProvider { _ in Self.two }
         let chain = CredentialProviderChain(providers: [
-            Fixed(name: "environment", result: .failure(.notConfigured("environment", "AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY are not set"))),
+            Fixed(
+                name: "environment",
+                result: .failure(.notConfigured("environment", "AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY are not set"))),
             Fixed(name: "profile dev", result: .failure(.failed("profile dev", "credential_process exited with status 1: expired"))),
             later,
         ])
         let error = try await chainError(chain)
         #expect(!error.isNotConfigured)
-        #expect(error.description == """
-            Could not load AWS credentials. Providers tried, in order:
-              - environment (not configured): AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY are not set
-              - profile dev: credential_process exited with status 1: expired
-            """)
+        #expect(
+            error.description == """
+                Could not load AWS credentials. Providers tried, in order:
+                  - environment (not configured): AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY are not set
+                  - profile dev: credential_process exited with status 1: expired
+                """)
         #expect(later.calls.value == 0)
     }
 
@@ -63,13 +66,14 @@ import Testing
         let provider = CredentialProviderChain.default(environment: [:], files: .empty, transport: transport, now: { AuthFixtures.now })
         let error = try await chainError(provider)
         #expect(error.isNotConfigured)
-        #expect(error.description == """
-            No AWS credentials found. Providers tried, in order:
-              - environment (not configured): AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY are not set
-              - profile default (not configured): profile default is not defined in the credentials file or the config file
-              - container (not configured): AWS_CONTAINER_CREDENTIALS_RELATIVE_URI and AWS_CONTAINER_CREDENTIALS_FULL_URI are not set
-              - imds (not configured): the instance metadata service at http://169.254.169.254 is not reachable: connection refused (connectionFailed)
-            """)
+        #expect(
+            error.description == """
+                No AWS credentials found. Providers tried, in order:
+                  - environment (not configured): AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY are not set
+                  - profile default (not configured): profile default is not defined in the credentials file or the config file
+                  - container (not configured): AWS_CONTAINER_CREDENTIALS_RELATIVE_URI and AWS_CONTAINER_CREDENTIALS_FULL_URI are not set
+                  - imds (not configured): the instance metadata service at http://169.254.169.254 is not reachable: connection refused (connectionFailed)
+                """)
         #expect(transport.requests.map(\.url.absoluteString) == ["http://169.254.169.254/latest/api/token"])
         #expect(transport.requests.first?.timeout == .seconds(1))
     }
@@ -78,7 +82,8 @@ import Testing
         let files = try SharedConfigFiles(credentials: "[default]\naws_access_key_id = AKIDFILE\naws_secret_access_key = f\n", config: "")
         let transport = AuthTestTransport.unreachable
         let provider = CredentialProviderChain.default(
-            environment: ["AWS_ACCESS_KEY_ID": "AKIDENV", "AWS_SECRET_ACCESS_KEY": "e"], files: files, transport: transport, now: { AuthFixtures.now })
+            environment: ["AWS_ACCESS_KEY_ID": "AKIDENV", "AWS_SECRET_ACCESS_KEY": "e"], files: files, transport: transport,
+            now: { AuthFixtures.now })
         #expect(try await provider.credentials().accessKeyId == "AKIDENV")
         #expect(transport.requests.isEmpty)
     }
@@ -86,14 +91,17 @@ import Testing
     @Test func defaultChainUsesAWSProfileAndExplicitProfileSkipsEnvironment() async throws {
         let files = try SharedConfigFiles(credentials: "[dev]\naws_access_key_id = AKIDDEV\naws_secret_access_key = d\n", config: "")
         let transport = AuthTestTransport.unreachable
-        let viaVariable = CredentialProviderChain.default(environment: ["AWS_PROFILE": "dev"], files: files, transport: transport, now: { AuthFixtures.now })
+        let viaVariable = CredentialProviderChain.default(
+            environment: ["AWS_PROFILE": "dev"], files: files, transport: transport, now: { AuthFixtures.now })
         #expect(try await viaVariable.credentials().accessKeyId == "AKIDDEV")
 
         let explicit = CredentialProviderChain.default(
-            environment: ["AWS_ACCESS_KEY_ID": "AKIDENV", "AWS_SECRET_ACCESS_KEY": "e"], files: files, transport: transport, profile: "dev", now: { AuthFixtures.now })
+            environment: ["AWS_ACCESS_KEY_ID": "AKIDENV", "AWS_SECRET_ACCESS_KEY": "e"], files: files, transport: transport, profile: "dev",
+            now: { AuthFixtures.now })
         #expect(try await explicit.credentials().accessKeyId == "AKIDDEV")
 
-        let typo = CredentialProviderChain.default(environment: [:], files: files, transport: transport, profile: "deev", now: { AuthFixtures.now })
+        let typo = CredentialProviderChain.default(
+            environment: [:], files: files, transport: transport, profile: "deev", now: { AuthFixtures.now })
         let error = try await chainError(typo)
         #expect(error.attempts.map(\.provider) == ["profile deev"])
         #expect(error.attempts.first?.kind == .failed)
@@ -102,7 +110,8 @@ import Testing
     @Test func defaultChainFallsThroughToContainerThenIMDS() async throws {
         let container = AuthTestTransport { _ in AuthFixtures.response(200, ContainerCredentialProviderTests.body) }
         let fromContainer = CredentialProviderChain.default(
-            environment: ["AWS_CONTAINER_CREDENTIALS_RELATIVE_URI": "/v2/credentials/x"], files: .empty, transport: container, now: { AuthFixtures.now })
+            environment: ["AWS_CONTAINER_CREDENTIALS_RELATIVE_URI": "/v2/credentials/x"], files: .empty, transport: container,
+            now: { AuthFixtures.now })
         #expect(try await fromContainer.credentials().accessKeyId == "ASIACONTAINER")
 
         let imds = AuthTestTransport { request in

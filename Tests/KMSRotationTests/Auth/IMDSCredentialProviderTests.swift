@@ -7,14 +7,16 @@ import Testing
         {"Code": "Success", "LastUpdated": "\(ISO8601DateFormatter().string(from: AuthFixtures.now))", "Type": "AWS-HMAC", "AccessKeyId": "ASIAIMDS",
          "SecretAccessKey": "\(AuthFixtures.secret)", "Token": "\(AuthFixtures.token)", "Expiration": "\(AuthFixtures.expirationText)"}
         """
-    static let expected = AWSCredentials(accessKeyId: "ASIAIMDS", secretAccessKey: AuthFixtures.secret, sessionToken: AuthFixtures.token,
-                                         expiration: AuthFixtures.expiration)
+    static let expected = AWSCredentials(
+        accessKeyId: "ASIAIMDS", secretAccessKey: AuthFixtures.secret, sessionToken: AuthFixtures.token,
+        expiration: AuthFixtures.expiration)
 
     /// An IMDS that hands out numbered tokens and answers metadata requests through `metadata`.
     private static func imds(
         token: @escaping @Sendable (Int) -> HTTPResponse = { AuthFixtures.response(200, "token-\($0)") },
         metadata: @escaping @Sendable (HTTPRequest) -> HTTPResponse = { request in
-            request.url.absoluteString.hasSuffix("/security-credentials/") ? AuthFixtures.response(200, "AuditRole\n") : AuthFixtures.response(200, document)
+            request.url.absoluteString.hasSuffix("/security-credentials/")
+                ? AuthFixtures.response(200, "AuditRole\n") : AuthFixtures.response(200, document)
         }
     ) -> AuthTestTransport {
         let tokens = AuthCounter()
@@ -35,11 +37,12 @@ import Testing
         let transport = Self.imds()
         let provider = IMDSCredentialProvider(transport: transport, environment: [:])
         #expect(try await provider.credentials() == Self.expected)
-        #expect(summary(transport) == [
-            "PUT http://169.254.169.254/latest/api/token -",
-            "GET http://169.254.169.254/latest/meta-data/iam/security-credentials/ token-1",
-            "GET http://169.254.169.254/latest/meta-data/iam/security-credentials/AuditRole token-1",
-        ])
+        #expect(
+            summary(transport) == [
+                "PUT http://169.254.169.254/latest/api/token -",
+                "GET http://169.254.169.254/latest/meta-data/iam/security-credentials/ token-1",
+                "GET http://169.254.169.254/latest/meta-data/iam/security-credentials/AuditRole token-1",
+            ])
         let put = try #require(transport.requests.first)
         #expect(put.headers["x-aws-ec2-metadata-token-ttl-seconds"] == "21600")
         #expect(transport.requests.allSatisfy { $0.timeout == .seconds(1) })
@@ -49,17 +52,21 @@ import Testing
         let transport = Self.imds()
         let provider = IMDSCredentialProvider(transport: transport, environment: ["AWS_EC2_INSTANCE_PROFILE_NAME": "Fixed Role"])
         #expect(try await provider.credentials() == Self.expected)
-        #expect(summary(transport) == [
-            "PUT http://169.254.169.254/latest/api/token -",
-            "GET http://169.254.169.254/latest/meta-data/iam/security-credentials/Fixed%20Role token-1",
-        ])
+        #expect(
+            summary(transport) == [
+                "PUT http://169.254.169.254/latest/api/token -",
+                "GET http://169.254.169.254/latest/meta-data/iam/security-credentials/Fixed%20Role token-1",
+            ])
     }
 
     @Test func endpointOverrideAndIPv6Mode() async throws {
         let overridden = Self.imds()
-        _ = try await IMDSCredentialProvider(transport: overridden, environment: [
-            "AWS_EC2_METADATA_SERVICE_ENDPOINT": "http://127.0.0.1:1338/", "AWS_EC2_METADATA_SERVICE_ENDPOINT_MODE": "IPv6",
-        ]).credentials()
+        _ = try await IMDSCredentialProvider(
+            transport: overridden,
+            environment: [
+                "AWS_EC2_METADATA_SERVICE_ENDPOINT": "http://127.0.0.1:1338/", "AWS_EC2_METADATA_SERVICE_ENDPOINT_MODE": "IPv6",
+            ]
+        ).credentials()
         #expect(overridden.requests.first?.url.absoluteString == "http://127.0.0.1:1338/latest/api/token")
 
         let ipv6 = Self.imds()
@@ -78,8 +85,12 @@ import Testing
         let transport = Self.imds()
         let disabled = try await failure(IMDSCredentialProvider(transport: transport, environment: ["AWS_EC2_METADATA_DISABLED": "1"]))
         #expect(disabled == .failed("imds", "Invalid value '1' for environment variable AWS_EC2_METADATA_DISABLED: expected true or false"))
-        let mode = try await failure(IMDSCredentialProvider(transport: transport, environment: ["AWS_EC2_METADATA_SERVICE_ENDPOINT_MODE": "IPv5"]))
-        #expect(mode == .failed("imds", "Invalid value 'IPv5' for environment variable AWS_EC2_METADATA_SERVICE_ENDPOINT_MODE: expected IPv4 or IPv6"))
+        let mode = try await failure(
+            IMDSCredentialProvider(transport: transport, environment: ["AWS_EC2_METADATA_SERVICE_ENDPOINT_MODE": "IPv5"]))
+        #expect(
+            mode
+                == .failed(
+                    "imds", "Invalid value 'IPv5' for environment variable AWS_EC2_METADATA_SERVICE_ENDPOINT_MODE: expected IPv4 or IPv6"))
         #expect(transport.requests.isEmpty)
     }
 
@@ -91,9 +102,13 @@ import Testing
     }
 
     @Test func unreachableIsNotConfigured() async throws {
-        let error = try await failure(IMDSCredentialProvider(
-            transport: AuthTestTransport { _ in throw TransportError(.timedOut, "no response within 1 s") }, environment: [:]))
-        #expect(error == .notConfigured("imds", "the instance metadata service at http://169.254.169.254 is not reachable: no response within 1 s (timedOut)"))
+        let error = try await failure(
+            IMDSCredentialProvider(
+                transport: AuthTestTransport { _ in throw TransportError(.timedOut, "no response within 1 s") }, environment: [:]))
+        #expect(
+            error
+                == .notConfigured(
+                    "imds", "the instance metadata service at http://169.254.169.254 is not reachable: no response within 1 s (timedOut)"))
     }
 
     @Test func unauthorizedRefetchesTokenOnce() async throws {
@@ -103,16 +118,18 @@ import Testing
                 rejected.increment()
                 return AuthFixtures.response(401)
             }
-            return request.url.absoluteString.hasSuffix("/security-credentials/") ? AuthFixtures.response(200, "AuditRole") : AuthFixtures.response(200, Self.document)
+            return request.url.absoluteString.hasSuffix("/security-credentials/")
+                ? AuthFixtures.response(200, "AuditRole") : AuthFixtures.response(200, Self.document)
         })
         #expect(try await IMDSCredentialProvider(transport: transport, environment: [:]).credentials() == Self.expected)
-        #expect(summary(transport) == [
-            "PUT http://169.254.169.254/latest/api/token -",
-            "GET http://169.254.169.254/latest/meta-data/iam/security-credentials/ token-1",
-            "PUT http://169.254.169.254/latest/api/token -",
-            "GET http://169.254.169.254/latest/meta-data/iam/security-credentials/ token-2",
-            "GET http://169.254.169.254/latest/meta-data/iam/security-credentials/AuditRole token-2",
-        ])
+        #expect(
+            summary(transport) == [
+                "PUT http://169.254.169.254/latest/api/token -",
+                "GET http://169.254.169.254/latest/meta-data/iam/security-credentials/ token-1",
+                "PUT http://169.254.169.254/latest/api/token -",
+                "GET http://169.254.169.254/latest/meta-data/iam/security-credentials/ token-2",
+                "GET http://169.254.169.254/latest/meta-data/iam/security-credentials/AuditRole token-2",
+            ])
         #expect(rejected.value == 1)
     }
 

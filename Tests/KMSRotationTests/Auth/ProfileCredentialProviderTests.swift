@@ -28,7 +28,8 @@ final class AuthFakeProcessRunner: CredentialProcessRunner, @unchecked Sendable 
     static let expiration = AuthFixtures.expiration
 
     private func files(credentials: String = "", config: String = "") throws -> SharedConfigFiles {
-        try SharedConfigFiles(credentials: credentials, config: config, credentialsFilePath: "/h/.aws/credentials", configFilePath: "/h/.aws/config")
+        try SharedConfigFiles(
+            credentials: credentials, config: config, credentialsFilePath: "/h/.aws/credentials", configFilePath: "/h/.aws/config")
     }
 
     private func failure(_ provider: ProfileCredentialProvider) async throws -> CredentialProviderError {
@@ -36,10 +37,15 @@ final class AuthFakeProcessRunner: CredentialProcessRunner, @unchecked Sendable 
     }
 
     @Test func staticKeysFromCredentialsFile() async throws {
-        let files = try files(credentials: "[dev]\naws_access_key_id = AKIDDEV\naws_secret_access_key = \(AuthFixtures.secret)\naws_session_token = \(AuthFixtures.token)\n")
+        let files = try files(
+            credentials:
+                "[dev]\naws_access_key_id = AKIDDEV\naws_secret_access_key = \(AuthFixtures.secret)\naws_session_token = \(AuthFixtures.token)\n"
+        )
         let provider = ProfileCredentialProvider(profile: "dev", files: files)
         #expect(provider.name == "profile dev")
-        #expect(try await provider.credentials() == AWSCredentials(accessKeyId: "AKIDDEV", secretAccessKey: AuthFixtures.secret, sessionToken: AuthFixtures.token))
+        #expect(
+            try await provider.credentials()
+                == AWSCredentials(accessKeyId: "AKIDDEV", secretAccessKey: AuthFixtures.secret, sessionToken: AuthFixtures.token))
     }
 
     @Test func credentialsFileBeatsProcessAndConfigKeys() async throws {
@@ -53,8 +59,9 @@ final class AuthFakeProcessRunner: CredentialProcessRunner, @unchecked Sendable 
     }
 
     @Test func configFileKeysWhenCredentialsFileHasNone() async throws {
-        let files = try files(credentials: "[other]\naws_access_key_id = X\naws_secret_access_key = Y\n",
-                              config: "[profile dev]\nregion = eu-west-1\naws_access_key_id = AKIDCONFIG\naws_secret_access_key = b\n")
+        let files = try files(
+            credentials: "[other]\naws_access_key_id = X\naws_secret_access_key = Y\n",
+            config: "[profile dev]\nregion = eu-west-1\naws_access_key_id = AKIDCONFIG\naws_secret_access_key = b\n")
         let credentials = try await ProfileCredentialProvider(profile: "dev", files: files).credentials()
         #expect(credentials == AWSCredentials(accessKeyId: "AKIDCONFIG", secretAccessKey: "b"))
     }
@@ -64,19 +71,25 @@ final class AuthFakeProcessRunner: CredentialProcessRunner, @unchecked Sendable 
         let files = try files(config: "[profile sso]\ncredential_process = /usr/local/bin/get-creds --profile \"my role\"\n")
         let credentials = try await ProfileCredentialProvider(profile: "sso", files: files, processRunner: runner).credentials()
         #expect(runner.commands == [#"/usr/local/bin/get-creds --profile "my role""#])
-        #expect(credentials == AWSCredentials(accessKeyId: "ASIAPROCESS", secretAccessKey: AuthFixtures.secret, sessionToken: AuthFixtures.token,
-                                              expiration: Self.expiration, accountId: "111122223333"))
+        #expect(
+            credentials
+                == AWSCredentials(
+                    accessKeyId: "ASIAPROCESS", secretAccessKey: AuthFixtures.secret, sessionToken: AuthFixtures.token,
+                    expiration: Self.expiration, accountId: "111122223333"))
     }
 
     @Test func credentialProcessBeatsConfigFileKeys() async throws {
         let runner = AuthFakeProcessRunner(stdout: Self.processJSON)
-        let files = try files(config: "[default]\naws_access_key_id = AKIDCONFIG\naws_secret_access_key = b\ncredential_process = get-creds\n")
+        let files = try files(
+            config: "[default]\naws_access_key_id = AKIDCONFIG\naws_secret_access_key = b\ncredential_process = get-creds\n")
         #expect(try await ProfileCredentialProvider(files: files, processRunner: runner).credentials().accessKeyId == "ASIAPROCESS")
     }
 
     @Test func credentialProcessRunsARealScript() async throws {
         let dir = try AuthTempDirectory()
-        let script = try dir.write("creds.sh", """
+        let script = try dir.write(
+            "creds.sh",
+            """
             #!/bin/sh
             # Prints its first argument as the access key ID, to prove arguments reach the command.
             printf '{"Version":1,"AccessKeyId":"%s","SecretAccessKey":"%s","Expiration":"\(AuthFixtures.expirationTextWithMilliseconds)"}' "$1" "\(AuthFixtures.secret)"
@@ -88,7 +101,9 @@ final class AuthFakeProcessRunner: CredentialProcessRunner, @unchecked Sendable 
 
     @Test func failingRealScriptReportsStderrButNeverStdout() async throws {
         let dir = try AuthTempDirectory()
-        let script = try dir.write("fail.sh", """
+        let script = try dir.write(
+            "fail.sh",
+            """
             #!/bin/sh
             echo '{"Version":1,"AccessKeyId":"AKIDLEAK","SecretAccessKey":"\(AuthFixtures.secret)"}'
             echo '  token expired: run login again  ' >&2
@@ -103,7 +118,8 @@ final class AuthFakeProcessRunner: CredentialProcessRunner, @unchecked Sendable 
 
     @Test func shellRunnerCollectsLargeOutputOnBothStreams() async throws {
         // More than a pipe buffer (64 KiB) on each stream: both must be drained concurrently.
-        let output = try await SubprocessCredentialProcessRunner(maximumErrorBytes: 1 << 20).run("sh -c 'head -c 200000 /dev/zero; head -c 150000 /dev/zero >&2; exit 5'")
+        let output = try await SubprocessCredentialProcessRunner(maximumErrorBytes: 1 << 20).run(
+            "sh -c 'head -c 200000 /dev/zero; head -c 150000 /dev/zero >&2; exit 5'")
         #expect(output.exitCode == 5)
         #expect(output.standardOutput.count == 200_000)
         #expect(output.standardError.count == 150_000)
@@ -114,8 +130,10 @@ final class AuthFakeProcessRunner: CredentialProcessRunner, @unchecked Sendable 
         (#"{"Version":2,"AccessKeyId":"A","SecretAccessKey":"B"}"#, "credential_process output has unsupported Version 2; expected 1"),
         (#"{"Version":1,"SecretAccessKey":"B"}"#, "credential_process output has no AccessKeyId"),
         (#"{"Version":1,"AccessKeyId":"A"}"#, "credential_process output has no SecretAccessKey"),
-        (#"{"Version":1,"AccessKeyId":"A","SecretAccessKey":"B","Expiration":"tomorrow"}"#,
-         "credential_process output has an Expiration that is not an ISO 8601 date-time"),
+        (
+            #"{"Version":1,"AccessKeyId":"A","SecretAccessKey":"B","Expiration":"tomorrow"}"#,
+            "credential_process output has an Expiration that is not an ISO 8601 date-time"
+        ),
         ("Enter MFA code: SECRETsecret", "credential_process output is not a valid credentials JSON object"),
     ])
     func invalidProcessOutput(stdout: String, reason: String) async throws {
@@ -130,18 +148,24 @@ final class AuthFakeProcessRunner: CredentialProcessRunner, @unchecked Sendable 
     }
 
     @Test func missingExplicitProfileFails() async throws {
-        let error = try await failure(ProfileCredentialProvider(profile: "prod", files: try files(config: "[default]\nregion = us-east-1\n")))
+        let error = try await failure(
+            ProfileCredentialProvider(profile: "prod", files: try files(config: "[default]\nregion = us-east-1\n")))
         #expect(error == .failed("profile prod", "profile prod is not defined in /h/.aws/credentials or /h/.aws/config"))
     }
 
     @Test func profileWithoutCredentialsIsNotConfigured() async throws {
         let error = try await failure(ProfileCredentialProvider(files: try files(config: "[default]\nregion = us-east-1\n")))
-        #expect(error == .notConfigured("profile default", "profile default has no aws_access_key_id/aws_secret_access_key and no credential_process"))
+        #expect(
+            error
+                == .notConfigured(
+                    "profile default", "profile default has no aws_access_key_id/aws_secret_access_key and no credential_process"))
     }
 
     @Test func halfAKeyPairFails() async throws {
         let error = try await failure(ProfileCredentialProvider(files: try files(credentials: "[default]\naws_access_key_id = AKID\n")))
-        #expect(error == .failed("profile default", "profile default in the credentials file has aws_access_key_id but no aws_secret_access_key"))
+        #expect(
+            error
+                == .failed("profile default", "profile default in the credentials file has aws_access_key_id but no aws_secret_access_key"))
     }
 
     /// Roles, web identity and IAM Identity Center are resolved now (SignInProfileTests); `login_session`

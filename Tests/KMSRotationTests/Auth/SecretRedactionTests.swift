@@ -28,13 +28,16 @@ import Testing
     }
 
     @Test func credentialsAndProvidersNeverShowSecrets() async throws {
-        let credentials = AWSCredentials(accessKeyId: "ASIAEXAMPLEKEY1234", secretAccessKey: secret, sessionToken: token,
-                                         expiration: AuthFixtures.expiration, accountId: "111122223333")
+        let credentials = AWSCredentials(
+            accessKeyId: "ASIAEXAMPLEKEY1234", secretAccessKey: secret, sessionToken: token,
+            expiration: AuthFixtures.expiration, accountId: "111122223333")
         expectClean(credentials)
         #expect(credentials.description.contains("****1234"))
 
-        let environment = ["AWS_ACCESS_KEY_ID": "ASIAEXAMPLEKEY1234", "AWS_SECRET_ACCESS_KEY": secret, "AWS_SESSION_TOKEN": token,
-                           "AWS_CONTAINER_AUTHORIZATION_TOKEN": token, "AWS_CONTAINER_CREDENTIALS_RELATIVE_URI": "/v2/x"]
+        let environment = [
+            "AWS_ACCESS_KEY_ID": "ASIAEXAMPLEKEY1234", "AWS_SECRET_ACCESS_KEY": secret, "AWS_SESSION_TOKEN": token,
+            "AWS_CONTAINER_AUTHORIZATION_TOKEN": token, "AWS_CONTAINER_CREDENTIALS_RELATIVE_URI": "/v2/x",
+        ]
         let files = try SharedConfigFiles(
             credentials: "[default]\naws_access_key_id = AKID\naws_secret_access_key = \(secret)\naws_session_token = \(token)\n",
             config: "[profile p]\ncredential_process = echo \(secret)\n")
@@ -59,15 +62,20 @@ import Testing
     }
 
     @Test func errorsNeverShowSecrets() async throws {
-        let runner = AuthFakeProcessRunner(exitCode: 1, stdout: "{\"SecretAccessKey\": \"\(secret)\", \"SessionToken\": \"\(token)\"}", stderr: "denied")
+        let runner = AuthFakeProcessRunner(
+            exitCode: 1, stdout: "{\"SecretAccessKey\": \"\(secret)\", \"SessionToken\": \"\(token)\"}", stderr: "denied")
         let badJSON = AuthFakeProcessRunner(stdout: "{\"Version\": \"\(secret)\", \"SessionToken\": \"\(token)\"")
         let files = try SharedConfigFiles(credentials: "", config: "[default]\ncredential_process = get-creds\n")
-        let leakyBody = AuthTestTransport { _ in AuthFixtures.response(200, "{\"AccessKeyId\": 5, \"SecretAccessKey\": \"\(secret)\", \"Token\": \"\(token)\"}") }
+        let leakyBody = AuthTestTransport { _ in
+            AuthFixtures.response(200, "{\"AccessKeyId\": 5, \"SecretAccessKey\": \"\(secret)\", \"Token\": \"\(token)\"}")
+        }
         let errorBody = AuthTestTransport { _ in AuthFixtures.response(500, "{\"message\": \"\(secret) \(token)\"}") }
         let providers: [any CredentialProvider] = [
             ProfileCredentialProvider(files: files, processRunner: runner),
             ProfileCredentialProvider(files: files, processRunner: badJSON),
-            ContainerCredentialProvider(environment: ["AWS_CONTAINER_CREDENTIALS_RELATIVE_URI": "/v2/x", "AWS_CONTAINER_AUTHORIZATION_TOKEN": token], transport: leakyBody),
+            ContainerCredentialProvider(
+                environment: ["AWS_CONTAINER_CREDENTIALS_RELATIVE_URI": "/v2/x", "AWS_CONTAINER_AUTHORIZATION_TOKEN": token],
+                transport: leakyBody),
             ContainerCredentialProvider(environment: ["AWS_CONTAINER_CREDENTIALS_RELATIVE_URI": "/v2/x"], transport: errorBody),
             IMDSCredentialProvider(transport: leakyBody, environment: ["AWS_EC2_INSTANCE_PROFILE_NAME": "r"]),
             EnvironmentCredentialProvider(environment: ["AWS_SECRET_ACCESS_KEY": secret, "AWS_SESSION_TOKEN": token]),
@@ -95,7 +103,9 @@ import Testing
     @Test func signedRequestHeadersAreRedactedInDescriptions() {
         let credentials = AWSCredentials(accessKeyId: "AKIDEXAMPLE", secretAccessKey: secret, sessionToken: token)
         let signed = SigV4Signer(service: "kms", region: "us-east-1")
-            .sign(HTTPRequest(method: "POST", url: URL(string: "https://kms.us-east-1.amazonaws.com/")!), credentials: credentials, date: AuthFixtures.suiteDate)
+            .sign(
+                HTTPRequest(method: "POST", url: URL(string: "https://kms.us-east-1.amazonaws.com/")!), credentials: credentials,
+                date: AuthFixtures.suiteDate)
         #expect(!signed.headers.description.contains(token))
         #expect(!signed.headers.description.contains("Signature="))
     }

@@ -37,49 +37,59 @@ import Testing
             """
         let files = try SharedConfigFiles(credentials: credentials, config: config)
         #expect(files.credentialsProfiles.keys.sorted() == ["default", "dev", "profile odd"])
-        #expect(files.credentialsProfiles["default"]?.properties == ["aws_access_key_id": "AKIDDEFAULT", "aws_secret_access_key": "secret/with+chars="])
+        #expect(
+            files.credentialsProfiles["default"]?.properties == [
+                "aws_access_key_id": "AKIDDEFAULT", "aws_secret_access_key": "secret/with+chars=",
+            ])
         #expect(files.credentialsProfiles["dev"]?.properties == ["aws_access_key_id": "AKIDDEV", "aws_secret_access_key": "devsecret"])
         #expect(files.configProfiles.keys.sorted() == ["default", "dev"])
-        #expect(files.configProfiles["dev"]?.properties == [
-            "region": "eu-west-1", "endpoint_url": "http://127.0.0.1:4566/#fragment", "services": "local",
-        ])
+        #expect(
+            files.configProfiles["dev"]?.properties == [
+                "region": "eu-west-1", "endpoint_url": "http://127.0.0.1:4566/#fragment", "services": "local",
+            ])
         #expect(files.services.keys.sorted() == ["local"])
-        #expect(files.services["local"]?.subProperties == [
-            "kms": ["endpoint_url": "http://127.0.0.1:4566", "other": "x"],
-            "sts": ["endpoint_url": "http://127.0.0.1:4567"],
-        ])
+        #expect(
+            files.services["local"]?.subProperties == [
+                "kms": ["endpoint_url": "http://127.0.0.1:4566", "other": "x"],
+                "sts": ["endpoint_url": "http://127.0.0.1:4567"],
+            ])
         #expect(files.services["local"]?.properties == ["kms": "", "sts": ""])
         // The merged profile: config first, credentials file laid over it.
-        #expect(files.profile("dev")?.properties == [
-            "region": "eu-west-1", "endpoint_url": "http://127.0.0.1:4566/#fragment", "services": "local",
-            "aws_access_key_id": "AKIDDEV", "aws_secret_access_key": "devsecret",
-        ])
+        #expect(
+            files.profile("dev")?.properties == [
+                "region": "eu-west-1", "endpoint_url": "http://127.0.0.1:4566/#fragment", "services": "local",
+                "aws_access_key_id": "AKIDDEV", "aws_secret_access_key": "devsecret",
+            ])
         #expect(files.profile("missing") == nil)
         #expect(files.hasProfile("default"))
     }
 
     @Test func profileDefaultWinsOverBareDefaultInConfig() throws {
-        let both = try SharedConfigFiles(credentials: "", config: """
-            [profile default]
-            region = eu-central-1
-            [default]
-            region = us-east-1
-            output = json
-            """)
+        let both = try SharedConfigFiles(
+            credentials: "",
+            config: """
+                [profile default]
+                region = eu-central-1
+                [default]
+                region = us-east-1
+                output = json
+                """)
         #expect(both.configProfiles["default"]?.properties == ["region": "eu-central-1"])
         let bare = try SharedConfigFiles(credentials: "", config: "[default]\nregion = us-east-1\n")
         #expect(bare.configProfiles["default"]?["region"] == "us-east-1")
     }
 
     @Test func repeatedSectionsMergeAndContinuationLinesAppend() throws {
-        let files = try SharedConfigFiles(credentials: "", config: """
-            [profile a]
-            region = us-east-1
-            note = first
-              second line
-            [profile a]
-            region = us-east-2
-            """)
+        let files = try SharedConfigFiles(
+            credentials: "",
+            config: """
+                [profile a]
+                region = us-east-1
+                note = first
+                  second line
+                [profile a]
+                region = us-east-2
+                """)
         #expect(files.configProfiles["a"]?.properties == ["region": "us-east-2", "note": "first\nsecond line"])
     }
 
@@ -90,7 +100,9 @@ import Testing
 
     @Test func malformedLinesReportFileAndLineButNotContent() throws {
         let error = try #require(throws: SharedConfigFiles.ParseError.self) {
-            try SharedConfigFiles(credentials: "[default]\naws_access_key_id = A\nSECRET-LINE-WITHOUT-EQUALS\n", config: "", credentialsFilePath: "/home/u/.aws/credentials")
+            try SharedConfigFiles(
+                credentials: "[default]\naws_access_key_id = A\nSECRET-LINE-WITHOUT-EQUALS\n", config: "",
+                credentialsFilePath: "/home/u/.aws/credentials")
         }
         #expect(error.description == "/home/u/.aws/credentials:3: expected 'name = value', a '[section]' header or a comment")
         #expect(!error.description.contains("SECRET"))

@@ -11,8 +11,10 @@ struct SignInHostileTests {
     @Test(arguments: [
         (200, #"{"roleCredentials":{"accessKeyId":"","secretAccessKey":"x"}}"#, "invalidResponse"),
         (200, "<html>not json</html>", "invalidResponse"),
-        (200, "{\"roleCredentials\":{\"accessKeyId\":\"A\",\"secretAccessKey\":\"" + String(repeating: "x", count: 70_000) + "\"}}",
-         "invalidResponse"),
+        (
+            200, "{\"roleCredentials\":{\"accessKeyId\":\"A\",\"secretAccessKey\":\"" + String(repeating: "x", count: 70_000) + "\"}}",
+            "invalidResponse"
+        ),
         (403, #"{"__type":"com.amazon#ForbiddenException","message":"secret-looking echo"}"#, "ForbiddenException"),
         (500, "\u{1B}[31m<script>", "HTTP500"),
     ])
@@ -51,13 +53,17 @@ struct SignInHostileTests {
         let transport = AuthTestTransport { request in
             let form = SignInFakeAWS.form(request.body)
             let echo = form["WebIdentityToken"] ?? ""
-            return HTTPResponse(status: 400, body: Data("""
-                <ErrorResponse><Error><Type>Sender</Type><Code>InvalidIdentityToken</Code>
-                <Message>Token \(echo) is not valid</Message></Error></ErrorResponse>
-                """.utf8))
+            return HTTPResponse(
+                status: 400,
+                body: Data(
+                    """
+                    <ErrorResponse><Error><Type>Sender</Type><Code>InvalidIdentityToken</Code>
+                    <Message>Token \(echo) is not valid</Message></Error></ErrorResponse>
+                    """.utf8))
         }
-        let fetcher = WebIdentityFetcher(name: "web identity", tokenFile: file, roleArn: "arn:aws:iam::111122223333:role/W",
-                                         roleSessionName: "s", endpoint: Self.endpoint, transport: transport)
+        let fetcher = WebIdentityFetcher(
+            name: "web identity", tokenFile: file, roleArn: "arn:aws:iam::111122223333:role/W",
+            roleSessionName: "s", endpoint: Self.endpoint, transport: transport)
         let error = try await #require(throws: CredentialProviderError.self) { try await fetcher.credentials() }
         #expect(error.reason.contains("InvalidIdentityToken"))
         #expect(!error.description.contains(token))
@@ -69,16 +75,21 @@ struct SignInHostileTests {
         let calls = AuthCounter()
         let transport = AuthTestTransport { _ in
             if calls.increment() < 3 {
-                return HTTPResponse(status: 400, body: Data(
-                    "<ErrorResponse><Error><Code>IDPCommunicationError</Code><Message>m</Message></Error></ErrorResponse>".utf8))
+                return HTTPResponse(
+                    status: 400,
+                    body: Data(
+                        "<ErrorResponse><Error><Code>IDPCommunicationError</Code><Message>m</Message></Error></ErrorResponse>".utf8))
             }
             let expiration = ISO8601DateFormatter().string(from: AuthFixtures.expiration)
-            return HTTPResponse(status: 200, body: Data("""
-                <AssumeRoleWithWebIdentityResponse><AssumeRoleWithWebIdentityResult><Credentials>
-                <AccessKeyId>ASIARETRIED</AccessKeyId><SecretAccessKey>secretRETRIED0123456789</SecretAccessKey>
-                <SessionToken>sessionRETRIED0123456789</SessionToken><Expiration>\(expiration)</Expiration></Credentials>
-                </AssumeRoleWithWebIdentityResult></AssumeRoleWithWebIdentityResponse>
-                """.utf8))
+            return HTTPResponse(
+                status: 200,
+                body: Data(
+                    """
+                    <AssumeRoleWithWebIdentityResponse><AssumeRoleWithWebIdentityResult><Credentials>
+                    <AccessKeyId>ASIARETRIED</AccessKeyId><SecretAccessKey>secretRETRIED0123456789</SecretAccessKey>
+                    <SessionToken>sessionRETRIED0123456789</SessionToken><Expiration>\(expiration)</Expiration></Credentials>
+                    </AssumeRoleWithWebIdentityResult></AssumeRoleWithWebIdentityResponse>
+                    """.utf8))
         }
         let credentials = try await STSClient.assumeRoleWithWebIdentity(
             endpoint: Self.endpoint, transport: transport, roleArn: "arn:aws:iam::111122223333:role/W", roleSessionName: "s",

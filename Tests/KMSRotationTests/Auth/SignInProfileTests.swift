@@ -141,7 +141,7 @@ struct SignInProfileTests {
         let files = try SignInFixtures.files(
             config:
                 "[profile r]\nrole_arn = arn:aws:iam::111111111111:role/R\nsource_profile = x\n"
-                    + "credential_source = Environment\n[profile x]\n"
+                + "credential_source = Environment\n[profile x]\n"
         )
         let error = try await failure(SignInFixtures.provider("r", files: files, aws: aws))
         #expect(error.reason == "The profile \"r\" contains both source_profile and credential_source.")

@@ -46,10 +46,13 @@ final class SignInFakeAWS: @unchecked Sendable {
         let expiration = ISO8601DateFormatter().string(from: clock.now.addingTimeInterval(3600))
         if request.url.host == "169.254.170.2" {
             record(Call(action: "container", form: [:], signedWith: nil, headers: request.headers, url: request.url))
-            return HTTPResponse(status: 200, body: Data("""
-                {"AccessKeyId":"ASIACONTAINER","SecretAccessKey":"containerSecret0123456789abcdef",
-                "Token":"containerSession0123456789abcdef","Expiration":"\(expiration)"}
-                """.utf8))
+            return HTTPResponse(
+                status: 200,
+                body: Data(
+                    """
+                    {"AccessKeyId":"ASIACONTAINER","SecretAccessKey":"containerSecret0123456789abcdef",
+                    "Token":"containerSession0123456789abcdef","Expiration":"\(expiration)"}
+                    """.utf8))
         }
         if request.url.path.hasSuffix("/federation/credentials") {
             let query = URLComponents(url: request.url, resolvingAgainstBaseURL: false)?.queryItems ?? []

@@ -7,10 +7,13 @@ import Testing
 /// the uncached, calendar-based signer signed.
 @Suite struct SigningKeyCacheTests {
     let credentials = AuthFixtures.suiteCredentials
-    let request = HTTPRequest(method: "POST", url: URL(string: "https://kms.eu-west-1.amazonaws.com/")!,
-                              headers: ["Content-Type": "application/x-amz-json-1.1", "X-Amz-Target": "TrentService.ListKeys",
-                                        "X-Odd": "  a   b\tc  "],
-                              body: Data(#"{"Limit":1000}"#.utf8))
+    let request = HTTPRequest(
+        method: "POST", url: URL(string: "https://kms.eu-west-1.amazonaws.com/")!,
+        headers: [
+            "Content-Type": "application/x-amz-json-1.1", "X-Amz-Target": "TrentService.ListKeys",
+            "X-Odd": "  a   b\tc  ",
+        ],
+        body: Data(#"{"Limit":1000}"#.utf8))
 
     @Test("Signatures with and without the cache are identical, on the first request and after")
     func cachedEqualsDerived() {
@@ -58,8 +61,9 @@ import Testing
 
     @Test("An entry describes itself by its scope, never its secret")
     func neverPrintsTheSecret() {
-        let entry = SigningKeyCache.Entry(secretAccessKey: "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY", day: "20150830",
-                                          region: "us-east-1", service: "kms")
+        let entry = SigningKeyCache.Entry(
+            secretAccessKey: "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY", day: "20150830",
+            region: "us-east-1", service: "kms")
         var dumped = ""
         dump(entry, to: &dumped)
         for text in [String(describing: entry), String(reflecting: entry), "\(entry)", dumped] {
@@ -71,8 +75,10 @@ import Testing
     @Test("The arithmetic timestamp equals the calendar's, across leap years, centuries, 1970 and the Gregorian start")
     func timestampMatchesTheCalendar() {
         var generator = SystemRandomNumberGenerator()
-        var seconds: [Double] = [0, -1, 86_399, 86_400, 951_782_400, 951_868_799, 4_107_542_400, -2_208_988_800,
-                                 -12_219_292_800, -12_219_292_801]
+        var seconds: [Double] = [
+            0, -1, 86_399, 86_400, 951_782_400, 951_868_799, 4_107_542_400, -2_208_988_800,
+            -12_219_292_800, -12_219_292_801,
+        ]
         for _ in 0..<2_000 { seconds.append(Double.random(in: -12_219_292_800...253_000_000_000, using: &generator).rounded(.down)) }
         for _ in 0..<200 { seconds.append(Double.random(in: -1e6...1e6, using: &generator)) }
         for value in seconds {

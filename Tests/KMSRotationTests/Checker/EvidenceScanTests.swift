@@ -7,8 +7,11 @@ import KMSRotationTesting
 extension ScannerTests {
     @Suite("Scanner: rotation evidence")
     struct EvidenceScanTests {
-        static func scan(_ kms: InMemoryKMS, policy: RotationPolicy = .cis, evidence: RotationChecker.EvidenceKinds = .rotations) async throws -> [RotationFinding] {
-            var options = RotationChecker.ScanOptions(regions: ["us-east-1"], policy: PolicyResolver(policy), now: { SampleAccount.referenceDate })
+        static func scan(
+            _ kms: InMemoryKMS, policy: RotationPolicy = .cis, evidence: RotationChecker.EvidenceKinds = .rotations
+        ) async throws -> [RotationFinding] {
+            var options = RotationChecker.ScanOptions(
+                regions: ["us-east-1"], policy: PolicyResolver(policy), now: { SampleAccount.referenceDate })
             options.evidence = evidence
             return try await RotationChecker(options: options) { region in try directClient(kms, region: region) }.report().findings
         }
@@ -18,9 +21,14 @@ extension ScannerTests {
         @Test("A refused ListKeyRotations downgrades that key's evidence alone; the verdict changes only where the age decides")
         func refusedHistory() async throws {
             let kms = InMemoryKMS(accountId: "111122223333", clock: { SampleAccount.referenceDate })
-            kms.addKey(.init(rotationEnabled: true, aliases: ["alias/on-denied"], creationDate: Self.days(100), deniedOperations: ["ListKeyRotations"]),
-                       region: "us-east-1")
-            kms.addKey(.init(aliases: ["alias/off-denied"], creationDate: Self.days(900), deniedOperations: ["ListKeyRotations"]), region: "us-east-1")
+            kms.addKey(
+                .init(
+                    rotationEnabled: true, aliases: ["alias/on-denied"], creationDate: Self.days(100),
+                    deniedOperations: ["ListKeyRotations"]),
+                region: "us-east-1")
+            kms.addKey(
+                .init(aliases: ["alias/off-denied"], creationDate: Self.days(900), deniedOperations: ["ListKeyRotations"]),
+                region: "us-east-1")
             kms.addKey(.init(rotationEnabled: true, aliases: ["alias/fine"], creationDate: Self.days(100)), region: "us-east-1")
             let cis = Dictionary(uniqueKeysWithValues: try await Self.scan(kms).map { ($0.aliases[0], $0) })
             #expect(cis["alias/on-denied"]?.reason == .rotationEnabled)
@@ -29,8 +37,9 @@ extension ScannerTests {
             #expect(cis["alias/on-denied"]?.error == nil)
             #expect(cis["alias/fine"]?.evidence?.historyError == nil && cis["alias/fine"]?.evidence?.keyMaterialAgeDays == 100)
 
-            let strict = Dictionary(uniqueKeysWithValues: try await Self.scan(kms, policy: RotationPolicy(maximumKeyMaterialAgeDays: 365), evidence: [])
-                .map { ($0.aliases[0], $0) })
+            let strict = Dictionary(
+                uniqueKeysWithValues: try await Self.scan(kms, policy: RotationPolicy(maximumKeyMaterialAgeDays: 365), evidence: [])
+                    .map { ($0.aliases[0], $0) })
             #expect(strict["alias/on-denied"]?.reason == .accessDenied)
             #expect(strict["alias/on-denied"]?.error?.operation == "ListKeyRotations")
             #expect(strict["alias/off-denied"]?.reason == .rotationDisabled, "NON_COMPLIANT whatever the age")
@@ -43,7 +52,8 @@ extension ScannerTests {
             let kms = InMemoryKMS(accountId: "111122223333", clock: { SampleAccount.referenceDate })
             kms.addKey(.init(aliases: ["alias/unused"], creationDate: Self.days(400)), region: "us-east-1")
             kms.addKey(.init(aliases: ["alias/busy"], creationDate: Self.days(400), lastUsedDate: Self.days(1)), region: "us-east-1")
-            kms.addKey(.init(aliases: ["alias/denied"], creationDate: Self.days(400), deniedOperations: ["GetKeyLastUsage"]), region: "us-east-1")
+            kms.addKey(
+                .init(aliases: ["alias/denied"], creationDate: Self.days(400), deniedOperations: ["GetKeyLastUsage"]), region: "us-east-1")
             kms.addKey(.init(rotationEnabled: true, aliases: ["alias/fine"], creationDate: Self.days(400)), region: "us-east-1")
             var options = RotationChecker.ScanOptions(regions: ["us-east-1"], now: { SampleAccount.referenceDate })
             options.evidence = .lastUse
@@ -77,8 +87,9 @@ extension ScannerTests {
         @Test("Without evidence or an age policy, no ListKeyRotations call and no evidence member")
         func notRequested() async throws {
             let kms = InMemoryKMS(accountId: "111122223333", clock: { SampleAccount.referenceDate })
-            kms.addKey(.init(rotationEnabled: true, aliases: ["alias/a"], creationDate: Self.days(10), deniedOperations: ["ListKeyRotations"]),
-                       region: "us-east-1")
+            kms.addKey(
+                .init(rotationEnabled: true, aliases: ["alias/a"], creationDate: Self.days(10), deniedOperations: ["ListKeyRotations"]),
+                region: "us-east-1")
             let findings = try await Self.scan(kms, evidence: [])
             #expect(findings.allSatisfy { $0.evidence == nil })
             #expect(findings.first?.reason == .rotationEnabled)
@@ -90,8 +101,10 @@ extension ScannerTests {
             let now = LockedValue(clock)
             let kms = InMemoryKMS(accountId: "111122223333", clock: { now.current })
             kms.options.onDemandRotationDuration = 3600
-            let id = kms.addKey(.init(rotationEnabled: true, rotationPeriodInDays: 90, aliases: ["alias/a"], creationDate: Self.days(200),
-                                      rotationHistory: [.init(date: Self.days(150), type: .onDemand)]), region: "us-east-1")
+            let id = kms.addKey(
+                .init(
+                    rotationEnabled: true, rotationPeriodInDays: 90, aliases: ["alias/a"], creationDate: Self.days(200),
+                    rotationHistory: [.init(date: Self.days(150), type: .onDemand)]), region: "us-east-1")
             let client = try directClient(kms, region: "us-east-1")
             try await client.rotateKeyOnDemand(keyId: id)
             var options = RotationChecker.ScanOptions(regions: ["us-east-1"], now: { now.current })
@@ -113,8 +126,10 @@ extension ScannerTests {
         @Test("remediate --rotate-now: one RotateKeyOnDemand per stalled key, verified; LimitExceeded is a result, never retried")
         func rotateNow() async throws {
             let kms = InMemoryKMS(accountId: "111122223333", clock: { SampleAccount.referenceDate })
-            kms.addKey(.init(rotationEnabled: true, aliases: ["alias/stalled"], creationDate: Self.days(800), rotationScheduleStart: Self.days(30)),
-                       region: "us-east-1")
+            kms.addKey(
+                .init(
+                    rotationEnabled: true, aliases: ["alias/stalled"], creationDate: Self.days(800), rotationScheduleStart: Self.days(30)),
+                region: "us-east-1")
             kms.addKey(.init(aliases: ["alias/never"], creationDate: Self.days(900)), region: "us-east-1")
             let policy = RotationPolicy(maximumKeyMaterialAgeDays: 365)
             let findings = try await Self.scan(kms, policy: policy, evidence: [])

@@ -39,11 +39,15 @@ final class FakeOrganization: HTTPTransport, @unchecked Sendable {
         if request.url.host?.hasPrefix("sts.") == true { return assumeRole(request) }
         let authorization = request.headers["Authorization"] ?? ""
         guard let start = authorization.range(of: "Credential=")?.upperBound,
-              let slash = authorization[start...].firstIndex(of: "/") else { return HTTPResponse(status: 403) }
+            let slash = authorization[start...].firstIndex(of: "/")
+        else { return HTTPResponse(status: 403) }
         let accessKey = String(authorization[start..<slash])
         let account = accessKey == "AKIDCALLERTEST" ? Self.callerAccount : String(accessKey.dropFirst("ASIA".count).prefix(12))
         guard let kms = accounts[account] else {
-            return HTTPResponse(status: 400, body: Data(#"{"__type":"UnrecognizedClientException","message":"The security token included in the request is invalid."}"#.utf8))
+            return HTTPResponse(
+                status: 400,
+                body: Data(
+                    #"{"__type":"UnrecognizedClientException","message":"The security token included in the request is invalid."}"#.utf8))
         }
         lock.withLock {
             active[account, default: 0] += 1
@@ -61,31 +65,44 @@ final class FakeOrganization: HTTPTransport, @unchecked Sendable {
 
     private func assumeRole(_ request: HTTPRequest) -> HTTPResponse {
         let body = String(decoding: request.body, as: UTF8.self)
-        let parameters = Dictionary(body.split(separator: "&").map { pair -> (String, String) in
-            let parts = pair.split(separator: "=", maxSplits: 1).map { String($0).removingPercentEncoding ?? String($0) }
-            return (parts[0], parts.count > 1 ? parts[1] : "")
-        }, uniquingKeysWith: { first, _ in first })
+        let parameters = Dictionary(
+            body.split(separator: "&").map { pair -> (String, String) in
+                let parts = pair.split(separator: "=", maxSplits: 1).map { String($0).removingPercentEncoding ?? String($0) }
+                return (parts[0], parts.count > 1 ? parts[1] : "")
+            }, uniquingKeysWith: { first, _ in first })
         let roleArn = parameters["RoleArn"] ?? ""
         lock.withLock { assumed.append(roleArn) }
         let account = (try? ARN(iamRole: roleArn))?.accountId ?? ""
         if denied.contains(account) || accounts[account] == nil {
-            let message = "User: arn:aws:iam::\(Self.callerAccount):user/auditor is not authorized to perform: sts:AssumeRole on resource: \(roleArn)"
+            let message =
+                "User: arn:aws:iam::\(Self.callerAccount):user/auditor is not authorized to perform: sts:AssumeRole on resource: \(roleArn)"
             return HTTPResponse(status: 403, body: Data(STSFixtures.errorXML(code: "AccessDenied", message: message).utf8))
         }
-        return HTTPResponse(status: 200, body: Data(STSFixtures.assumeRoleXML(account: account, accessKeyId: "ASIA\(account)XYZA", expiration: Self.expiration).utf8))
+        return HTTPResponse(
+            status: 200,
+            body: Data(STSFixtures.assumeRoleXML(account: account, accessKeyId: "ASIA\(account)XYZA", expiration: Self.expiration).utf8))
     }
 }
 
 @Suite("MultiAccountScan")
 struct MultiAccountScanTests {
-    static func scan(_ org: FakeOrganization, targets: [MultiAccountScan.Target], regions: [String] = ["us-east-1", "eu-west-1"],
-                     concurrentAccounts: Int = 4, logs: CapturedLogs? = nil, externalId: String? = nil) throws -> MultiAccountScan {
-        let sts = try STSClient(AWSClientConfiguration(region: "eu-west-1", credentialProvider: STSFixtures.caller, transport: org, sleeper: { _ in }, now: { SampleAccount.referenceDate }))
-        let options = MultiAccountScan.Options(scan: .init(regions: regions, now: { SampleAccount.referenceDate }),
-                                               concurrentAccounts: concurrentAccounts, externalId: externalId)
+    static func scan(
+        _ org: FakeOrganization, targets: [MultiAccountScan.Target], regions: [String] = ["us-east-1", "eu-west-1"],
+        concurrentAccounts: Int = 4, logs: CapturedLogs? = nil, externalId: String? = nil
+    ) throws -> MultiAccountScan {
+        let sts = try STSClient(
+            AWSClientConfiguration(
+                region: "eu-west-1", credentialProvider: STSFixtures.caller, transport: org, sleeper: { _ in },
+                now: { SampleAccount.referenceDate }))
+        let options = MultiAccountScan.Options(
+            scan: .init(regions: regions, now: { SampleAccount.referenceDate }),
+            concurrentAccounts: concurrentAccounts, externalId: externalId)
         let logger = logs?.logger ?? Logger(label: "quiet", factory: { _ in SwiftLogNoOpLogHandler() })
         return MultiAccountScan(targets: targets, options: options, sts: sts, logger: logger) { credentials, region in
-            try KMSClient(AWSClientConfiguration(region: region, credentialProvider: credentials, transport: org, logger: logger, sleeper: { _ in }, now: { SampleAccount.referenceDate }))
+            try KMSClient(
+                AWSClientConfiguration(
+                    region: region, credentialProvider: credentials, transport: org, logger: logger, sleeper: { _ in },
+                    now: { SampleAccount.referenceDate }))
         }
     }
 
@@ -103,13 +120,15 @@ struct MultiAccountScanTests {
             OrganizationAccount(id: "555555555555", state: .pendingClosure),
             OrganizationAccount(id: "222222222222", status: .active, state: .active),
         ]
-        let targets = MultiAccountScan.organizationTargets(accounts: accounts, roleName: "audit/KMSAudit", partition: "aws-us-gov",
-                                                           callerAccountId: "111111111111")
-        #expect(targets == [
-            .callerAccount("111111111111"),
-            MultiAccountScan.Target(accountId: "222222222222", roleArn: "arn:aws-us-gov:iam::222222222222:role/audit/KMSAudit"),
-            MultiAccountScan.Target(accountId: "444444444444", roleArn: "arn:aws-us-gov:iam::444444444444:role/audit/KMSAudit"),
-        ])
+        let targets = MultiAccountScan.organizationTargets(
+            accounts: accounts, roleName: "audit/KMSAudit", partition: "aws-us-gov",
+            callerAccountId: "111111111111")
+        #expect(
+            targets == [
+                .callerAccount("111111111111"),
+                MultiAccountScan.Target(accountId: "222222222222", roleArn: "arn:aws-us-gov:iam::222222222222:role/audit/KMSAudit"),
+                MultiAccountScan.Target(accountId: "444444444444", roleArn: "arn:aws-us-gov:iam::444444444444:role/audit/KMSAudit"),
+            ])
         let noCaller = MultiAccountScan.organizationTargets(accounts: accounts, roleName: "R", partition: "aws", callerAccountId: nil)
         #expect(noCaller.allSatisfy { $0.roleArn != nil })
     }
@@ -124,13 +143,16 @@ struct MultiAccountScanTests {
         org.accounts["333333333333"]!.disableRegion("us-east-1")
         org.accounts["444444444444"]!.addKey(.init(rotationEnabled: false), region: "us-east-1")
 
-        let targets = [.callerAccount(FakeOrganization.callerAccount), Self.role("222222222222"), Self.role("333333333333"), Self.role("444444444444")]
+        let targets = [
+            .callerAccount(FakeOrganization.callerAccount), Self.role("222222222222"), Self.role("333333333333"), Self.role("444444444444"),
+        ]
         let progress = LockedValue<[ScanProgress]>([])
         let report = try await Self.scan(org, targets: targets).report { value in progress.withLock { $0.append(value) } }
 
         #expect(report.findings.count == 4)
-        #expect(report.findings.map { "\($0.region ?? "") \($0.accountId ?? "")" }
-            == ["eu-west-1 222222222222", "eu-west-1 333333333333", "us-east-1 111111111111", "us-east-1 222222222222"])
+        #expect(
+            report.findings.map { "\($0.region ?? "") \($0.accountId ?? "")" }
+                == ["eu-west-1 222222222222", "eu-west-1 333333333333", "us-east-1 111111111111", "us-east-1 222222222222"])
         #expect(report.findings == report.findings.sorted(by: RotationReport.findingOrder))
         #expect(report.summary.nonCompliant == 1)
         #expect(report.findings.first { $0.compliance == .nonCompliant }?.aliases == ["alias/app"])
@@ -144,8 +166,11 @@ struct MultiAccountScanTests {
         #expect(listing.accountId == "333333333333")
         #expect(listing.region == "us-east-1")
         #expect(report.outcome == .nonCompliant)
-        #expect(Set(org.assumedRoles) == ["arn:aws:iam::222222222222:role/KMSAudit", "arn:aws:iam::333333333333:role/KMSAudit",
-                                          "arn:aws:iam::444444444444:role/KMSAudit"])
+        #expect(
+            Set(org.assumedRoles) == [
+                "arn:aws:iam::222222222222:role/KMSAudit", "arn:aws:iam::333333333333:role/KMSAudit",
+                "arn:aws:iam::444444444444:role/KMSAudit",
+            ])
 
         let last = try #require(progress.current.last)
         #expect(last == ScanProgress(regionsTotal: 8, regionsDone: 8, keysListed: 4, keysEvaluated: 4))
@@ -157,7 +182,9 @@ struct MultiAccountScanTests {
     func deniedOnlyIsExit4() async throws {
         let org = FakeOrganization(accounts: ["222222222222"], denied: ["222222222222"])
         org.accounts[FakeOrganization.callerAccount]!.addKey(.init(rotationEnabled: true), region: "us-east-1")
-        let report = try await Self.scan(org, targets: [.callerAccount(FakeOrganization.callerAccount), Self.role("222222222222")], regions: ["us-east-1"]).report()
+        let report = try await Self.scan(
+            org, targets: [.callerAccount(FakeOrganization.callerAccount), Self.role("222222222222")], regions: ["us-east-1"]
+        ).report()
         #expect(report.summary.compliant == 1)
         #expect(report.errors.map(\.operation) == ["AssumeRole"])
         #expect(report.outcome == .incomplete)
@@ -195,8 +222,9 @@ struct MultiAccountScanTests {
         let org = FakeOrganization(accounts: ["222222222222", "333333333333"], denied: ["333333333333"])
         org.accounts["222222222222"]!.addKey(.init(rotationEnabled: false), region: "us-east-1")
         let logs = CapturedLogs()
-        let scan = try Self.scan(org, targets: [Self.role("222222222222"), Self.role("333333333333")], regions: ["us-east-1"],
-                                 logs: logs, externalId: "external-id-value")
+        let scan = try Self.scan(
+            org, targets: [Self.role("222222222222"), Self.role("333333333333")], regions: ["us-east-1"],
+            logs: logs, externalId: "external-id-value")
         let report = try await scan.report()
         #expect(report.findings.count == 1)
         #expect(logs.text.contains("assuming role"))

@@ -6,8 +6,9 @@ import KMSRotationTesting
 extension ScannerTests {
     @Suite("Scanner: call accounting")
     struct ScannerCallAccountingTests {
-        @Test("DescribeKey once per key; GetKeyRotationStatus exactly where the policy needs it; one listing walk per Region",
-              arguments: policyCases)
+        @Test(
+            "DescribeKey once per key; GetKeyRotationStatus exactly where the policy needs it; one listing walk per Region",
+            arguments: policyCases)
         func callsPerKey(_ policyCase: PolicyCase) async throws {
             let kms = decisionTableAccount()
             let report = try await makeScanner(kms, regions: decisionTableRegions, policy: policyCase.policy).report()
@@ -32,8 +33,9 @@ extension ScannerTests {
                     #expect(count("DescribeKey", keyId: keyId, region: region) == 1, "\(region) \(keyId)")
                     let needed = policyCase.policy.needsRotationStatus(for: key)
                     let kind = [key.keyManager?.rawValue, key.effectiveKeySpec?.rawValue, key.origin?.rawValue, key.keyState?.rawValue]
-                    #expect(count("GetKeyRotationStatus", keyId: keyId, region: region) == (needed ? 1 : 0),
-                            "\(region) \(kind.map { $0 ?? "-" }.joined(separator: " "))")
+                    #expect(
+                        count("GetKeyRotationStatus", keyId: keyId, region: region) == (needed ? 1 : 0),
+                        "\(region) \(kind.map { $0 ?? "-" }.joined(separator: " "))")
                     if needed { statusCalls += 1 }
                 }
             }
@@ -51,8 +53,11 @@ extension ScannerTests {
             #expect(acm.error == nil)
             #expect(count("GetKeyRotationStatus", keyId: acm.keyId, region: "us-east-1") == 0)
             // Nor for the kinds that cannot rotate, nor for keys being deleted.
-            for alias in ["alias/aws/s3", "alias/code-signing", "alias/device-auth", "alias/pq-signing", "alias/webhook-mac", "alias/byok-ledger",
-                          "alias/byok-pending", "alias/hsm-vault", "alias/xks-partner", "alias/xks-offline", "alias/old-exports", "alias/quantum-ready"] {
+            for alias in [
+                "alias/aws/s3", "alias/code-signing", "alias/device-auth", "alias/pq-signing", "alias/webhook-mac", "alias/byok-ledger",
+                "alias/byok-pending", "alias/hsm-vault", "alias/xks-partner", "alias/xks-offline", "alias/old-exports",
+                "alias/quantum-ready",
+            ] {
                 let keyId = try #require(finding(alias, in: report.findings)?.keyId, "\(alias)")
                 #expect(count("GetKeyRotationStatus", keyId: keyId, region: "us-east-1") == 0, "\(alias)")
             }
@@ -65,7 +70,7 @@ extension ScannerTests {
             #expect(report.findings.count == 2_345)
             #expect(Set(report.findings.compactMap(\.keyArn)) == allArns(kms, regions: ["us-east-1"]))
             #expect(report.errors.isEmpty)
-            #expect(kms.callCount("ListKeys", region: "us-east-1") == 3)              // ceil(2345 / 1000)
+            #expect(kms.callCount("ListKeys", region: "us-east-1") == 3)  // ceil(2345 / 1000)
             #expect(kms.callCount("DescribeKey", region: "us-east-1") == 2_345)
             // Patterns 0–6 and 9 (rotatable, or disabled) are asked; 7 (AWS managed) and 8 (RSA) are not.
             #expect(kms.callCount("GetKeyRotationStatus", region: "us-east-1") == 1_877)
@@ -81,7 +86,10 @@ extension ScannerTests {
             #expect(report.summary.notApplicable == notApplicable)
             #expect(report.summary.insufficientData == 0)
             // Every customer key carries its alias.
-            #expect(report.findings.filter { $0.key.keyManager == .customer }.allSatisfy { $0.aliases.count == 1 && $0.aliases[0].hasPrefix("alias/key-") })
+            #expect(
+                report.findings.filter { $0.key.keyManager == .customer }.allSatisfy {
+                    $0.aliases.count == 1 && $0.aliases[0].hasPrefix("alias/key-")
+                })
         }
 
         @Test("With listKeysPageSize 100, 2,345 keys take 24 ListKeys calls and nothing else changes")
@@ -89,7 +97,7 @@ extension ScannerTests {
             let kms = SampleAccount.large(keysPerRegion: 2_345, regions: ["us-east-1"])
             let report = try await makeScanner(kms, regions: ["us-east-1"], listKeysPageSize: 100).report()
             #expect(report.findings.count == 2_345)
-            #expect(kms.callCount("ListKeys", region: "us-east-1") == 24)             // ceil(2345 / 100)
+            #expect(kms.callCount("ListKeys", region: "us-east-1") == 24)  // ceil(2345 / 100)
             #expect(kms.callCount("DescribeKey", region: "us-east-1") == 2_345)
             #expect(kms.callCount("GetKeyRotationStatus", region: "us-east-1") == 1_877)
             #expect(kms.callCount("ListAliases", region: "us-east-1") == 24)
@@ -102,7 +110,7 @@ extension ScannerTests {
             let report = try await makeScanner(kms, regions: regions, listKeysPageSize: 100).report()
             #expect(report.findings.count == 303)
             for region in regions {
-                #expect(kms.callCount("ListKeys", region: region) == 2)               // ceil(101 / 100)
+                #expect(kms.callCount("ListKeys", region: region) == 2)  // ceil(101 / 100)
                 #expect(kms.callCount("DescribeKey", region: region) == 101)
                 // 101 keys: 10 of pattern 7 (AWS managed) and 10 of pattern 8 (RSA) are not asked.
                 #expect(kms.callCount("GetKeyRotationStatus", region: region) == 81)

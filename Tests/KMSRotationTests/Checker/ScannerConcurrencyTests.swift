@@ -14,8 +14,10 @@ extension ScannerTests {
             kms.setLatency(.milliseconds(20), operation: "DescribeKey")
             let probe = InFlightProbe()
             // Pages of 10 keys: a ListKeys page is fetched while evaluations are in flight, and must wait for a slot.
-            let report = try await makeScanner(ProbingTransport(base: kms, probe: probe), regions: Self.regions, concurrencyPerRegion: 4,
-                                               listKeysPageSize: 10).report()
+            let report = try await makeScanner(
+                ProbingTransport(base: kms, probe: probe), regions: Self.regions, concurrencyPerRegion: 4,
+                listKeysPageSize: 10
+            ).report()
             #expect(report.findings.count == 180)
             #expect(kms.callCount("ListKeys") == 3 * 6)
 
@@ -36,16 +38,19 @@ extension ScannerTests {
             let kms = SampleAccount.large(keysPerRegion: 30, regions: Self.regions)
             kms.setLatency(.milliseconds(5), operation: "DescribeKey")
             let probe = InFlightProbe()
-            let report = try await makeScanner(ProbingTransport(base: kms, probe: probe), regions: Self.regions,
-                                               concurrencyPerRegion: 1, concurrentRegions: 1).report()
+            let report = try await makeScanner(
+                ProbingTransport(base: kms, probe: probe), regions: Self.regions,
+                concurrencyPerRegion: 1, concurrentRegions: 1
+            ).report()
             #expect(report.findings.count == 90)
             #expect(await probe.maxEvaluating == ["us-east-1": 1, "eu-west-1": 1, "ap-southeast-2": 1])
             #expect(await probe.maxInFlight == ["us-east-1": 1, "eu-west-1": 1, "ap-southeast-2": 1], "listings included")
             #expect(await probe.maxRegionsBusy == 1)
         }
 
-        @Test("Cancelling report() ends it promptly with CancellationError, long before the keys are done",
-              arguments: [false, true])
+        @Test(
+            "Cancelling report() ends it promptly with CancellationError, long before the keys are done",
+            arguments: [false, true])
         func cancellation(afterEvaluationsStarted: Bool) async throws {
             let kms = SampleAccount.large(keysPerRegion: 3_000, regions: ["us-east-1"])
             kms.setLatency(.milliseconds(200))
@@ -55,7 +60,9 @@ extension ScannerTests {
             if afterEvaluationsStarted {
                 // Cancel while DescribeKey requests are in flight (ListKeys took 200 ms).
                 let deadline = ContinuousClock.now + .seconds(10)
-                while await (probe.started["DescribeKey"] ?? 0) < 8, ContinuousClock.now < deadline { try await Task.sleep(for: .milliseconds(5)) }
+                while await (probe.started["DescribeKey"] ?? 0) < 8, ContinuousClock.now < deadline {
+                    try await Task.sleep(for: .milliseconds(5))
+                }
                 #expect(await probe.started["DescribeKey"] ?? 0 >= 8)
             } else {
                 // Cancel during the listing.

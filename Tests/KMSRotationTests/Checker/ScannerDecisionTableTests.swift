@@ -25,49 +25,49 @@ let decisionTableRegions = SampleAccount.enabledRegions + [extraRegion]
 /// The expected verdict of every key under `.cis`, by Region and alias (Docs/decision-table.md rows).
 let cisVerdicts: [String: [String: String]] = [
     "us-east-1": [
-        "alias/orders": "COMPLIANT rotationEnabled",                      // row 21
-        "alias/payments": "COMPLIANT rotationEnabled",                    // row 21
-        "alias/archive": "COMPLIANT rotationEnabled",                     // row 21 (CIS: any period)
-        "alias/legacy-app": "NON_COMPLIANT rotationDisabled",             // row 19
-        "alias/retired-batch": "NOT_APPLICABLE keyDisabled",              // row 16
-        "alias/paused-reports": "NOT_APPLICABLE keyDisabled",             // row 16
-        "alias/old-exports": "NOT_APPLICABLE pendingDeletion",            // row 3
-        "alias/aws/s3": "NOT_APPLICABLE awsManagedKey",                   // row 1
-        "alias/aws/acm": "NOT_APPLICABLE awsManagedKey",                  // row 1 (denies GetKeyRotationStatus)
-        "alias/code-signing": "NOT_APPLICABLE asymmetricKey",             // row 8
-        "alias/device-auth": "NOT_APPLICABLE asymmetricKey",              // row 8
-        "alias/pq-signing": "NOT_APPLICABLE asymmetricKey",               // row 8
-        "alias/webhook-mac": "NOT_APPLICABLE hmacKey",                    // row 7
-        "alias/byok-ledger": "NOT_APPLICABLE importedKeyMaterial",        // row 11
-        "alias/byok-pending": "NOT_APPLICABLE pendingImport",             // row 5
-        "alias/hsm-vault": "NOT_APPLICABLE customKeyStore",               // row 12
-        "alias/xks-partner": "NOT_APPLICABLE customKeyStore",             // row 12
-        "alias/xks-offline": "NOT_APPLICABLE keyUnavailable",             // row 6 (states before kinds)
-        "alias/global-orders": "NON_COMPLIANT rotationDisabled",          // rows 19, 22 (primary)
-        "alias/quantum-ready": "NOT_APPLICABLE unsupportedKeySpec",       // row 9
-        "(none)": "COMPLIANT rotationEnabled",                            // row 21, no alias
+        "alias/orders": "COMPLIANT rotationEnabled",  // row 21
+        "alias/payments": "COMPLIANT rotationEnabled",  // row 21
+        "alias/archive": "COMPLIANT rotationEnabled",  // row 21 (CIS: any period)
+        "alias/legacy-app": "NON_COMPLIANT rotationDisabled",  // row 19
+        "alias/retired-batch": "NOT_APPLICABLE keyDisabled",  // row 16
+        "alias/paused-reports": "NOT_APPLICABLE keyDisabled",  // row 16
+        "alias/old-exports": "NOT_APPLICABLE pendingDeletion",  // row 3
+        "alias/aws/s3": "NOT_APPLICABLE awsManagedKey",  // row 1
+        "alias/aws/acm": "NOT_APPLICABLE awsManagedKey",  // row 1 (denies GetKeyRotationStatus)
+        "alias/code-signing": "NOT_APPLICABLE asymmetricKey",  // row 8
+        "alias/device-auth": "NOT_APPLICABLE asymmetricKey",  // row 8
+        "alias/pq-signing": "NOT_APPLICABLE asymmetricKey",  // row 8
+        "alias/webhook-mac": "NOT_APPLICABLE hmacKey",  // row 7
+        "alias/byok-ledger": "NOT_APPLICABLE importedKeyMaterial",  // row 11
+        "alias/byok-pending": "NOT_APPLICABLE pendingImport",  // row 5
+        "alias/hsm-vault": "NOT_APPLICABLE customKeyStore",  // row 12
+        "alias/xks-partner": "NOT_APPLICABLE customKeyStore",  // row 12
+        "alias/xks-offline": "NOT_APPLICABLE keyUnavailable",  // row 6 (states before kinds)
+        "alias/global-orders": "NON_COMPLIANT rotationDisabled",  // rows 19, 22 (primary)
+        "alias/quantum-ready": "NOT_APPLICABLE unsupportedKeySpec",  // row 9
+        "(none)": "COMPLIANT rotationEnabled",  // row 21, no alias
     ],
     "eu-west-1": [
-        "alias/global-orders": "NON_COMPLIANT rotationDisabled",          // row 22 (replica, fix on primary)
+        "alias/global-orders": "NON_COMPLIANT rotationDisabled",  // row 22 (replica, fix on primary)
         "alias/eu-customers": "COMPLIANT rotationEnabled",
         "alias/eu-analytics": "NON_COMPLIANT rotationDisabled",
         "alias/aws/ebs": "NOT_APPLICABLE awsManagedKey",
-        "alias/sunset-global": "NOT_APPLICABLE pendingReplicaDeletion",   // row 4
+        "alias/sunset-global": "NOT_APPLICABLE pendingReplicaDeletion",  // row 4
     ],
     "ap-southeast-2": [
-        "alias/sunset-global": "COMPLIANT rotationEnabled",               // row 22 (replica shares the primary's)
+        "alias/sunset-global": "COMPLIANT rotationEnabled",  // row 22 (replica shares the primary's)
         "alias/global-orders": "INSUFFICIENT_DATA keyStateTransitional",  // row 14 (Creating)
         "alias/au-billing": "COMPLIANT rotationEnabled",
         "alias/aws/rds": "NOT_APPLICABLE awsManagedKey",
     ],
     extraRegion: [
         "alias/future-manager": "INSUFFICIENT_DATA unrecognizedKeyMetadata",  // row 2
-        "alias/future-origin": "INSUFFICIENT_DATA unrecognizedKeyMetadata",   // row 13
-        "alias/future-state": "INSUFFICIENT_DATA unrecognizedKeyMetadata",    // row 15
-        "alias/updating": "INSUFFICIENT_DATA keyStateTransitional",           // row 14
-        "alias/sm2": "NOT_APPLICABLE asymmetricKey",                          // row 8
-        "alias/hsm-offline": "NOT_APPLICABLE keyUnavailable",                 // row 6
-        "alias/slow-rotation": "COMPLIANT rotationEnabled",                   // row 21
+        "alias/future-origin": "INSUFFICIENT_DATA unrecognizedKeyMetadata",  // row 13
+        "alias/future-state": "INSUFFICIENT_DATA unrecognizedKeyMetadata",  // row 15
+        "alias/updating": "INSUFFICIENT_DATA keyStateTransitional",  // row 14
+        "alias/sm2": "NOT_APPLICABLE asymmetricKey",  // row 8
+        "alias/hsm-offline": "NOT_APPLICABLE keyUnavailable",  // row 6
+        "alias/slow-rotation": "COMPLIANT rotationEnabled",  // row 21
     ],
 ]
 
@@ -86,13 +86,17 @@ struct PolicyCase: CustomTestStringConvertible, Sendable {
 
 let policyCases = [
     PolicyCase(name: "CIS", policy: .cis, changes: [:], outcome: .nonCompliant),
-    PolicyCase(name: "maximum period 365 days (row 20)", policy: RotationPolicy(maximumRotationPeriodDays: 365), changes: [
-        "us-east-1": ["alias/archive": "NON_COMPLIANT rotationPeriodTooLong"],
-        extraRegion: ["alias/slow-rotation": "NON_COMPLIANT rotationPeriodTooLong"],
-    ], outcome: .nonCompliant),
-    PolicyCase(name: "disabled keys evaluated (row 17)", policy: RotationPolicy(evaluateDisabledKeys: true), changes: [
-        "us-east-1": ["alias/retired-batch": "NON_COMPLIANT rotationDisabled", "alias/paused-reports": "COMPLIANT rotationEnabled"],
-    ], outcome: .nonCompliant),
+    PolicyCase(
+        name: "maximum period 365 days (row 20)", policy: RotationPolicy(maximumRotationPeriodDays: 365),
+        changes: [
+            "us-east-1": ["alias/archive": "NON_COMPLIANT rotationPeriodTooLong"],
+            extraRegion: ["alias/slow-rotation": "NON_COMPLIANT rotationPeriodTooLong"],
+        ], outcome: .nonCompliant),
+    PolicyCase(
+        name: "disabled keys evaluated (row 17)", policy: RotationPolicy(evaluateDisabledKeys: true),
+        changes: [
+            "us-east-1": ["alias/retired-batch": "NON_COMPLIANT rotationDisabled", "alias/paused-reports": "COMPLIANT rotationEnabled"]
+        ], outcome: .nonCompliant),
 ]
 
 extension ScannerTests {

@@ -113,8 +113,9 @@ extension ScannerTests {
 
             #expect(report.findings.count == 30)
             let undescribed = try #require(byArn(report.findings)[legacyArn])
-            let expected = RotationPolicy.cis.evaluateUndescribedKey(keyId: legacy, keyArn: legacyArn, error: try #require(undescribed.error),
-                                                                      aliases: ["alias/legacy-app"])
+            let expected = RotationPolicy.cis.evaluateUndescribedKey(
+                keyId: legacy, keyArn: legacyArn, error: try #require(undescribed.error),
+                aliases: ["alias/legacy-app"])
             #expect(undescribed == expected)
             #expect(undescribed.compliance == .insufficientData)
             #expect(undescribed.reason == .accessDenied)
@@ -133,14 +134,18 @@ extension ScannerTests {
             #expect(report.outcome == .nonCompliant, "the other NON_COMPLIANT keys remain")
         }
 
-        @Test("Persistent throttling of GetKeyRotationStatus: INSUFFICIENT_DATA throttled after 3 attempts per key; disabled keys stay keyDisabled")
+        @Test(
+            "Persistent throttling of GetKeyRotationStatus: INSUFFICIENT_DATA throttled after 3 attempts per key; disabled keys stay keyDisabled"
+        )
         func persistentThrottling() async throws {
             let clean = try await makeScanner(SampleAccount.demo(), regions: SampleAccount.enabledRegions).report()
             let kms = SampleAccount.demo()
             kms.injectFault(.throttling, operation: "GetKeyRotationStatus", schedule: .always)
             let sleeps = SleepLog()
             let probe = InFlightProbe()
-            let report = try await makeScanner(ProbingTransport(base: kms, probe: probe), regions: SampleAccount.enabledRegions, sleeps: sleeps).report()
+            let report = try await makeScanner(
+                ProbingTransport(base: kms, probe: probe), regions: SampleAccount.enabledRegions, sleeps: sleeps
+            ).report()
 
             // The 13 keys whose verdict needs the status (8 in us-east-1, 3 in eu-west-1, 2 in ap-southeast-2), 3 attempts
             // each (standard mode); the faults are injected before the key is looked up, so the log has no key IDs.
@@ -174,12 +179,14 @@ extension ScannerTests {
 
         // At most 2 faults: with 3 attempts per request, no single request can exhaust its attempts, whichever
         // concurrent requests the faults land on.
-        @Test("Transient faults are retried away: the verdicts are those of a clean scan", arguments: [
-            (InMemoryKMS.Fault.throttling, "GetKeyRotationStatus"),
-            (InMemoryKMS.Fault.internalError, "DescribeKey"),
-            (InMemoryKMS.Fault.serviceUnavailable, "ListKeys"),
-            (InMemoryKMS.Fault.dependencyTimeout, "ListAliases"),
-        ])
+        @Test(
+            "Transient faults are retried away: the verdicts are those of a clean scan",
+            arguments: [
+                (InMemoryKMS.Fault.throttling, "GetKeyRotationStatus"),
+                (InMemoryKMS.Fault.internalError, "DescribeKey"),
+                (InMemoryKMS.Fault.serviceUnavailable, "ListKeys"),
+                (InMemoryKMS.Fault.dependencyTimeout, "ListAliases"),
+            ])
         func transientFaults(fault: InMemoryKMS.Fault, operation: String) async throws {
             let first = 2
             let cleanKMS = SampleAccount.demo()
@@ -213,7 +220,8 @@ extension ScannerTests {
             #expect(report.findings.filter { $0.region == "us-east-1" }.allSatisfy { $0.aliases.isEmpty })
             #expect(report.findings.filter { $0.region == "us-east-1" }.count == 21)
             #expect(report.findings.filter { $0.region != "us-east-1" } == clean.findings.filter { $0.region != "us-east-1" })
-            #expect(kms.callCount("ListAliases", region: "us-east-1") == 1, "AccessDenied is not retried, and the walk is not repeated per key")
+            #expect(
+                kms.callCount("ListAliases", region: "us-east-1") == 1, "AccessDenied is not retried, and the walk is not repeated per key")
             #expect(kms.callCount("DescribeKey", region: "us-east-1") == 21)
         }
 
@@ -223,7 +231,12 @@ extension ScannerTests {
             kms.denyOperation("ListKeys", region: "eu-west-1")
             kms.denyOperation("ListAliases", region: "eu-west-1")
             let report = try await makeScanner(kms, regions: SampleAccount.enabledRegions).report()
-            #expect(report.errors == [ScanError(region: "eu-west-1", operation: "ListKeys", code: "AccessDeniedException", message: try #require(report.errors.first?.message))])
+            #expect(
+                report.errors == [
+                    ScanError(
+                        region: "eu-west-1", operation: "ListKeys", code: "AccessDeniedException",
+                        message: try #require(report.errors.first?.message))
+                ])
             #expect(report.findings.count == 25)
             #expect(report.findings.allSatisfy { $0.region != "eu-west-1" })
             #expect(kms.callCount("DescribeKey", region: "eu-west-1") == 0)

@@ -74,13 +74,16 @@ extension ScannerTests {
             for await event in scanner.events() {
                 if case .finding(let finding) = event { arrived.append(finding.keyArn ?? "") }
             }
-            let listingOrder = kms.keyIds(region: "us-east-1").map { kms.keyArn($0, region: "us-east-1") }
+            let listingOrder =
+                kms.keyIds(region: "us-east-1").map { kms.keyArn($0, region: "us-east-1") }
                 + kms.keyIds(region: "eu-west-1").map { kms.keyArn($0, region: "eu-west-1") }
             #expect(arrived == listingOrder)
             #expect(arrived != arrived.sorted(), "the listing order differs from the report's (Region, ARN) order")
             // And the calls happened in that order too: one DescribeKey after another.
             let described = kms.callLog.filter { $0.operation == "DescribeKey" }.map { "\($0.region ?? "")/\($0.keyId ?? "")" }
-            #expect(described == kms.keyIds(region: "us-east-1").map { "us-east-1/\($0)" } + kms.keyIds(region: "eu-west-1").map { "eu-west-1/\($0)" })
+            #expect(
+                described == kms.keyIds(region: "us-east-1").map { "us-east-1/\($0)" }
+                    + kms.keyIds(region: "eu-west-1").map { "eu-west-1/\($0)" })
         }
 
         @Test("findings() yields exactly the findings")

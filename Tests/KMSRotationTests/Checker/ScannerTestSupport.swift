@@ -11,17 +11,21 @@ import KMSRotationTesting
 @Suite("Scanner", .serialized)
 struct ScannerTests {}
 
-let scanCredentials = StaticCredentialProvider(AWSCredentials(accessKeyId: "AKIDSCANTEST", secretAccessKey: "scan-test-secret-key-not-real"))
+let scanCredentials = StaticCredentialProvider(
+    AWSCredentials(accessKeyId: "AKIDSCANTEST", secretAccessKey: "scan-test-secret-key-not-real"))
 
 /// The demo account's key counts per enabled Region (see `SampleAccount.demo()`).
 let demoKeyCounts = ["us-east-1": 21, "eu-west-1": 5, "ap-southeast-2": 4]
 
 /// A scanner whose clients talk to `transport` (an InMemoryKMS, or a wrapper around one) and never sleep.
-func makeScanner(_ transport: any HTTPTransport, regions: [String], policy: RotationPolicy = .cis, policies: PolicyResolver? = nil,
-                 concurrencyPerRegion: Int = 8, concurrentRegions: Int = 8, listKeysPageSize: Int = 1000, sleeps: SleepLog? = nil) -> RotationChecker {
-    let options = RotationChecker.ScanOptions(regions: regions, policy: policies ?? PolicyResolver(policy), concurrencyPerRegion: concurrencyPerRegion,
-                                              concurrentRegions: concurrentRegions, listKeysPageSize: listKeysPageSize,
-                                              now: { SampleAccount.referenceDate })
+func makeScanner(
+    _ transport: any HTTPTransport, regions: [String], policy: RotationPolicy = .cis, policies: PolicyResolver? = nil,
+    concurrencyPerRegion: Int = 8, concurrentRegions: Int = 8, listKeysPageSize: Int = 1000, sleeps: SleepLog? = nil
+) -> RotationChecker {
+    let options = RotationChecker.ScanOptions(
+        regions: regions, policy: policies ?? PolicyResolver(policy), concurrencyPerRegion: concurrencyPerRegion,
+        concurrentRegions: concurrentRegions, listKeysPageSize: listKeysPageSize,
+        now: { SampleAccount.referenceDate })
     let noSleep: RetryingExecutor.Sleeper = { _ in }
     let sleeper = sleeps?.sleeper ?? noSleep
     return RotationChecker(options: options) { region in
@@ -55,8 +59,9 @@ func expectedFindings(_ kms: InMemoryKMS, regions: [String], policy: RotationPol
                     evidence = .failed(EvidenceError(error, operation: "GetKeyRotationStatus"))
                 }
             }
-            expected[kms.keyArn(keyId, region: region)] = policy.evaluate(key: key, rotation: evidence, aliases: aliases[keyId] ?? [],
-                                                                          now: SampleAccount.referenceDate)
+            expected[kms.keyArn(keyId, region: region)] = policy.evaluate(
+                key: key, rotation: evidence, aliases: aliases[keyId] ?? [],
+                now: SampleAccount.referenceDate)
         }
     }
     return expected
@@ -94,14 +99,14 @@ func allArns(_ kms: InMemoryKMS, regions: [String]) -> Set<String> {
 /// An HTTPTransport in front of another that counts requests in flight, per Region and per operation, and
 /// remembers the maxima. The Region and operation come from the `Host` and `X-Amz-Target` headers.
 actor InFlightProbe {
-    private var inFlight: [String: Int] = [:]          // region → requests in flight
-    private var evaluating: [String: Int] = [:]        // region → DescribeKey + GetKeyRotationStatus in flight
+    private var inFlight: [String: Int] = [:]  // region → requests in flight
+    private var evaluating: [String: Int] = [:]  // region → DescribeKey + GetKeyRotationStatus in flight
     private(set) var maxInFlight: [String: Int] = [:]
     private(set) var maxEvaluating: [String: Int] = [:]
     private(set) var maxTotal = 0
     private(set) var maxRegionsBusy = 0
-    private(set) var started: [String: Int] = [:]      // operation → requests sent
-    private(set) var startedByKey: [String: Int] = [:] // "operation KeyId" → requests sent
+    private(set) var started: [String: Int] = [:]  // operation → requests sent
+    private(set) var startedByKey: [String: Int] = [:]  // "operation KeyId" → requests sent
 
     static let evaluationOperations: Set<String> = ["DescribeKey", "GetKeyRotationStatus"]
 

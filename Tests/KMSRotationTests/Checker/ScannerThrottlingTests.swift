@@ -24,8 +24,9 @@ final class ThrottlingStandIn: HTTPTransport, @unchecked Sendable {
     }
 
     private static func answer(_ status: Int, _ type: String) -> HTTPResponse {
-        HTTPResponse(status: status, headers: ["Content-Type": "application/x-amz-json-1.1"],
-                     body: Data(#"{"__type":"\#(type)","message":"stand-in"}"#.utf8))
+        HTTPResponse(
+            status: status, headers: ["Content-Type": "application/x-amz-json-1.1"],
+            body: Data(#"{"__type":"\#(type)","message":"stand-in"}"#.utf8))
     }
 
     func send(_ request: HTTPRequest) async throws -> HTTPResponse {
@@ -40,7 +41,8 @@ final class ThrottlingStandIn: HTTPTransport, @unchecked Sendable {
             }
             var bucket = buckets[region] ?? (rate, now)
             let elapsed = now - bucket.last
-            bucket.tokens = min(rate, bucket.tokens + (Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18) * rate)
+            bucket.tokens = min(
+                rate, bucket.tokens + (Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18) * rate)
             bucket.last = now
             defer { buckets[region] = bucket }
             guard bucket.tokens >= 1 else {
@@ -67,15 +69,23 @@ struct ScannerThrottlingTests {
     }
 
     static func verdicts(_ report: RotationReport) -> [String: String] {
-        Dictionary(report.findings.map { ($0.keyArn ?? $0.keyId, "\($0.compliance.rawValue) \($0.reason.rawValue)") }, uniquingKeysWith: { a, _ in a })
+        Dictionary(
+            report.findings.map { ($0.keyArn ?? $0.keyId, "\($0.compliance.rawValue) \($0.reason.rawValue)") },
+            uniquingKeysWith: { a, _ in a })
     }
 
-    static func scan(_ transport: any HTTPTransport, limiters: RateLimiterRegistry, patience: RetryPatience?, concurrency: Int = 8) async throws -> RotationReport {
+    static func scan(
+        _ transport: any HTTPTransport, limiters: RateLimiterRegistry, patience: RetryPatience?, concurrency: Int = 8
+    ) async throws -> RotationReport {
         let options = RotationChecker.ScanOptions(regions: regions, concurrencyPerRegion: concurrency, now: { SampleAccount.referenceDate })
         // Backoff for server faults is real but short; the limiter paces throttled retries in real time.
         let sleeper: RetryingExecutor.Sleeper = { duration in try await Task.sleep(for: duration / 20) }
         return try await RotationChecker(options: options) { region in
-            try KMSClient(AWSClientConfiguration(region: region, credentialProvider: scanCredentials, transport: transport, rateLimiter: limiters.limiter(account: "111122223333", region: region, service: "kms"), retryPatience: patience, sleeper: sleeper))
+            try KMSClient(
+                AWSClientConfiguration(
+                    region: region, credentialProvider: scanCredentials, transport: transport,
+                    rateLimiter: limiters.limiter(account: "111122223333", region: region, service: "kms"), retryPatience: patience,
+                    sleeper: sleeper))
         }.report()
     }
 
@@ -96,7 +106,8 @@ struct ScannerThrottlingTests {
     @Test("The same stand-in without patience (standard mode) loses verdicts: the regression this fixes")
     func standardModeLosesVerdicts() async throws {
         let standIn = ThrottlingStandIn(Self.account(), rate: 20, faultEvery: 9)
-        let report = try await Self.scan(standIn, limiters: RateLimiterRegistry(configuration: .init(adaptive: false)), patience: nil, concurrency: 32)
+        let report = try await Self.scan(
+            standIn, limiters: RateLimiterRegistry(configuration: .init(adaptive: false)), patience: nil, concurrency: 32)
         #expect(report.findings.contains { $0.compliance == .insufficientData && $0.reason == .throttled } || !report.errors.isEmpty)
     }
 
@@ -104,10 +115,11 @@ struct ScannerThrottlingTests {
     func hardCap() async throws {
         let kms = InMemoryKMS(clock: { SampleAccount.referenceDate })
         for index in 0..<6 { kms.addKey(.init(rotationEnabled: index.isMultiple(of: 2)), region: "us-east-1") }
-        for index in 0..<4 { kms.addKey(.init(rotationEnabled: true), region: "eu-west-1") ; _ = index }
+        for index in 0..<4 { kms.addKey(.init(rotationEnabled: true), region: "eu-west-1"); _ = index }
         let standIn = ThrottlingStandIn(kms, rate: 1000)
-        let report = try await Self.scan(standIn, limiters: RateLimiterRegistry(configuration: .init(maximumRequestsPerSecond: 5)),
-                                         patience: .for(.seconds(120)))
+        let report = try await Self.scan(
+            standIn, limiters: RateLimiterRegistry(configuration: .init(maximumRequestsPerSecond: 5)),
+            patience: .for(.seconds(120)))
         #expect(report.findings.count == 10)
         for (region, unsorted) in standIn.arrivals {
             let arrivals = unsorted.sorted()

@@ -6,7 +6,8 @@ import KMSRotationTesting
 
 let clientSecret = "wJalrXUtnFEMI/K7MDENG+bPxRfiCYCLIENTTESTKEY"
 let clientToken = "FwoGZXIvYXdzEXAMPLESESSIONTOKENFORCLIENTTESTS"
-let clientCredentials = StaticCredentialProvider(AWSCredentials(accessKeyId: "AKIDCLIENTTEST", secretAccessKey: clientSecret, sessionToken: clientToken))
+let clientCredentials = StaticCredentialProvider(
+    AWSCredentials(accessKeyId: "AKIDCLIENTTEST", secretAccessKey: clientSecret, sessionToken: clientToken))
 
 /// Records sleeps instead of sleeping.
 final class SleepLog: @unchecked Sendable {
@@ -32,16 +33,24 @@ final class CapturedLogs: @unchecked Sendable {
         let sink: CapturedLogs
         var metadata: Logger.Metadata = [:]
         var logLevel: Logger.Level = .trace
-        subscript(metadataKey key: String) -> Logger.Metadata.Value? { get { metadata[key] } set { metadata[key] = newValue } }
+        subscript(metadataKey key: String) -> Logger.Metadata.Value? {
+            get { metadata[key] }
+            set { metadata[key] = newValue }
+        }
         func log(event: LogEvent) {
             sink.append("\(event.level) \(event.message) \(event.metadata ?? [:]) \(metadata)")
         }
     }
 }
 
-func makeClient(_ transport: any HTTPTransport, sleeps: SleepLog = SleepLog(), logs: CapturedLogs? = nil,
-                now: @escaping @Sendable () -> Date = { Date(timeIntervalSince1970: 1_795_000_000) }) throws -> KMSClient {
-    try KMSClient(AWSClientConfiguration(region: "us-east-1", credentialProvider: clientCredentials, transport: transport, logger: logs?.logger ?? Logger(label: "quiet", factory: { _ in SwiftLogNoOpLogHandler() }), sleeper: sleeps.sleeper, now: now))
+func makeClient(
+    _ transport: any HTTPTransport, sleeps: SleepLog = SleepLog(), logs: CapturedLogs? = nil,
+    now: @escaping @Sendable () -> Date = { Date(timeIntervalSince1970: 1_795_000_000) }
+) throws -> KMSClient {
+    try KMSClient(
+        AWSClientConfiguration(
+            region: "us-east-1", credentialProvider: clientCredentials, transport: transport,
+            logger: logs?.logger ?? Logger(label: "quiet", factory: { _ in SwiftLogNoOpLogHandler() }), sleeper: sleeps.sleeper, now: now))
 }
 
 @Suite("KMSClient")
@@ -49,7 +58,9 @@ struct KMSClientTests {
     @Test("Requests are JSON 1.1, signed for kms, with {} for empty input")
     func requestShape() async throws {
         let recorder = RequestRecorder()
-        let client = try makeClient(MockTransport.json(#"{"Keys":[{"KeyId":"k1","KeyArn":"arn:aws:kms:us-east-1:111122223333:key/k1"}],"Truncated":false}"#).recording(into: recorder))
+        let client = try makeClient(
+            MockTransport.json(#"{"Keys":[{"KeyId":"k1","KeyArn":"arn:aws:kms:us-east-1:111122223333:key/k1"}],"Truncated":false}"#)
+                .recording(into: recorder))
         let page = try await client.listKeys()
         #expect(page.items == [KeyListEntry(keyId: "k1", keyArn: "arn:aws:kms:us-east-1:111122223333:key/k1")])
         #expect(page.truncated == false)
@@ -77,12 +88,17 @@ struct KMSClientTests {
         #expect(bodies == [#"{"KeyId":"k1","RotationPeriodInDays":180}"#, #"{"KeyId":"k1","Limit":10,"Marker":"m"}"#])
     }
 
-    @Test("Errors are decoded by __type, whatever the HTTP status", arguments: [
-        (400, #"{"__type":"com.amazonaws.kms#NotFoundException","message":"Key 'x' does not exist"}"#, "NotFoundException", "Key 'x' does not exist"),
-        (404, #"{"__type":"NotFoundException","Message":"capital M"}"#, "NotFoundException", "capital M"),
-        (400, #"{"__type":"AccessDeniedException:http://internal.amazon.com/","message":"denied"}"#, "AccessDeniedException", "denied"),
-        (409, #"{"code":"DisabledException","MESSAGE":"odd case"}"#, "DisabledException", "odd case"),
-    ])
+    @Test(
+        "Errors are decoded by __type, whatever the HTTP status",
+        arguments: [
+            (
+                400, #"{"__type":"com.amazonaws.kms#NotFoundException","message":"Key 'x' does not exist"}"#, "NotFoundException",
+                "Key 'x' does not exist"
+            ),
+            (404, #"{"__type":"NotFoundException","Message":"capital M"}"#, "NotFoundException", "capital M"),
+            (400, #"{"__type":"AccessDeniedException:http://internal.amazon.com/","message":"denied"}"#, "AccessDeniedException", "denied"),
+            (409, #"{"code":"DisabledException","MESSAGE":"odd case"}"#, "DisabledException", "odd case"),
+        ])
     func errorDecoding(status: Int, body: String, code: String, message: String) async throws {
         let client = try makeClient(MockTransport.json(status: status, body))
         do {
@@ -98,20 +114,23 @@ struct KMSClientTests {
 
     @Test("The X-Amzn-Errortype header wins over the body")
     func errorTypeHeader() {
-        let response = HTTPResponse(status: 400, headers: ["X-Amzn-Errortype": "ThrottlingException:extra", "x-amzn-RequestId": "req-1"],
-                                    body: Data(#"{"__type":"Other","message":"Rate exceeded"}"#.utf8))
+        let response = HTTPResponse(
+            status: 400, headers: ["X-Amzn-Errortype": "ThrottlingException:extra", "x-amzn-RequestId": "req-1"],
+            body: Data(#"{"__type":"Other","message":"Rate exceeded"}"#.utf8))
         let error = AWSServiceError.decodeJSON(service: "kms", from: response, operation: "ListKeys")
         #expect(error.code == .throttling)
         #expect(error.requestId == "req-1")
         #expect(error.description == "ListKeys: ThrottlingException: Rate exceeded (HTTP 400, request req-1)")
     }
 
-    @Test("An HTML page from a proxy or a truncated body is a clear error, never a crash", arguments: [
-        "<html><head><title>502 Bad Gateway</title></head><body>nginx</body></html>",
-        #"{"__type":"NotFoundExc"#,
-        "",
-        "\u{0}\u{1}binary\u{7f}",
-    ])
+    @Test(
+        "An HTML page from a proxy or a truncated body is a clear error, never a crash",
+        arguments: [
+            "<html><head><title>502 Bad Gateway</title></head><body>nginx</body></html>",
+            #"{"__type":"NotFoundExc"#,
+            "",
+            "\u{0}\u{1}binary\u{7f}",
+        ])
     func nonJSONErrors(body: String) async throws {
         let sleeps = SleepLog()
         let client = try makeClient(MockTransport.status(403, body: body), sleeps: sleeps)
@@ -157,7 +176,8 @@ struct KMSClientTests {
         #expect(sleeps.all.count == 2)
         #expect(sleeps.all.allSatisfy { $0 <= .seconds(2) })
 
-        let failing = try makeClient(MockTransport.json(status: 503, #"{"__type":"DependencyTimeoutException","message":"slow"}"#), sleeps: SleepLog())
+        let failing = try makeClient(
+            MockTransport.json(status: 503, #"{"__type":"DependencyTimeoutException","message":"slow"}"#), sleeps: SleepLog())
         do {
             _ = try await failing.listKeys()
             Issue.record("should throw")
@@ -169,7 +189,8 @@ struct KMSClientTests {
     @Test("RotateKeyOnDemand's LimitExceededException is never retried")
     func onDemandLimitNotRetried() async throws {
         let recorder = RequestRecorder()
-        let client = try makeClient(MockTransport.json(status: 400, #"{"__type":"LimitExceededException","message":"25 per key"}"#).recording(into: recorder))
+        let client = try makeClient(
+            MockTransport.json(status: 400, #"{"__type":"LimitExceededException","message":"25 per key"}"#).recording(into: recorder))
         await #expect(throws: AWSServiceError.self) { try await client.rotateKeyOnDemand(keyId: "k") }
         #expect(await recorder.count == 1)
     }
@@ -178,8 +199,12 @@ struct KMSClientTests {
     func clockSkew() async throws {
         let recorder = RequestRecorder()
         let transport = MockTransport.sequence([
-            .response(HTTPResponse(status: 400, headers: ["Date": "Wed, 18 Nov 2026 13:06:40 GMT"],
-                               body: Data(#"{"__type":"InvalidSignatureException","message":"Signature expired: 20261118T110640Z is now earlier than 20261118T130140Z"}"#.utf8))),
+            .response(
+                HTTPResponse(
+                    status: 400, headers: ["Date": "Wed, 18 Nov 2026 13:06:40 GMT"],
+                    body: Data(
+                        #"{"__type":"InvalidSignatureException","message":"Signature expired: 20261118T110640Z is now earlier than 20261118T130140Z"}"#
+                            .utf8))),
             .json(#"{"Keys":[],"Truncated":false}"#),
             .json(#"{"Keys":[],"Truncated":false}"#),
         ]).recording(into: recorder)
@@ -200,7 +225,9 @@ struct KMSClientTests {
         let recorder = RequestRecorder()
         let client = try makeClient(pages.recording(into: recorder))
         #expect(try await client.allKeys(pageSize: 1).collect().map(\.keyId) == ["a", "b", "c"])
-        let markers = await recorder.requests.map { (try? JSONSerialization.jsonObject(with: $0.body) as? [String: Any])?["Marker"] as? String }
+        let markers = await recorder.requests.map {
+            (try? JSONSerialization.jsonObject(with: $0.body) as? [String: Any])?["Marker"] as? String
+        }
         #expect(markers == [nil, "m1", "m2"])
 
         let noMarker = try makeClient(MockTransport.json(#"{"Keys":[{"KeyId":"a"}],"Truncated":true}"#))
@@ -238,15 +265,27 @@ struct KMSClientTests {
 
     @Test("Invalid Regions and insecure endpoints are refused at construction")
     func endpointValidation() {
-        #expect(throws: EndpointError.self) { try KMSClient(AWSClientConfiguration(region: "us-east-1/evil", credentialProvider: clientCredentials)) }
-        #expect(throws: EndpointError.self) { try KMSClient(AWSClientConfiguration(region: "us-east-1", credentialProvider: clientCredentials), endpoint: "http://kms.example.com") }
-        #expect(throws: Never.self) { try KMSClient(AWSClientConfiguration(region: "us-east-1", credentialProvider: clientCredentials), endpoint: "http://127.0.0.1:5000") }
+        #expect(throws: EndpointError.self) {
+            try KMSClient(AWSClientConfiguration(region: "us-east-1/evil", credentialProvider: clientCredentials))
+        }
+        #expect(throws: EndpointError.self) {
+            try KMSClient(
+                AWSClientConfiguration(region: "us-east-1", credentialProvider: clientCredentials), endpoint: "http://kms.example.com")
+        }
+        #expect(throws: Never.self) {
+            try KMSClient(
+                AWSClientConfiguration(region: "us-east-1", credentialProvider: clientCredentials), endpoint: "http://127.0.0.1:5000")
+        }
     }
 
     @Test("The Host header carries a non-default port")
     func hostHeader() async throws {
         let recorder = RequestRecorder()
-        let client = try KMSClient(AWSClientConfiguration(region: "us-east-1", credentialProvider: clientCredentials, transport: MockTransport.json(#"{"Keys":[],"Truncated":false}"#).recording(into: recorder)), endpoint: "http://127.0.0.1:5123")
+        let client = try KMSClient(
+            AWSClientConfiguration(
+                region: "us-east-1", credentialProvider: clientCredentials,
+                transport: MockTransport.json(#"{"Keys":[],"Truncated":false}"#).recording(into: recorder)),
+            endpoint: "http://127.0.0.1:5123")
         _ = try await client.listKeys()
         #expect(await recorder.last?.headers["Host"] == "127.0.0.1:5123")
     }

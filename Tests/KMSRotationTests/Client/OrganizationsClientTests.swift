@@ -5,13 +5,20 @@ import KMSRotationTesting
 
 @Suite("OrganizationsClient")
 struct OrganizationsClientTests {
-    static func client(_ transport: any HTTPTransport, region: String = "eu-west-1", endpoint: String? = nil, sleeps: SleepLog = SleepLog()) throws -> OrganizationsClient {
-        try OrganizationsClient(AWSClientConfiguration(region: region, credentialProvider: STSFixtures.caller, transport: transport, sleeper: sleeps.sleeper, now: { STSFixtures.now }), endpoint: endpoint)
+    static func client(
+        _ transport: any HTTPTransport, region: String = "eu-west-1", endpoint: String? = nil, sleeps: SleepLog = SleepLog()
+    ) throws -> OrganizationsClient {
+        try OrganizationsClient(
+            AWSClientConfiguration(
+                region: region, credentialProvider: STSFixtures.caller, transport: transport, sleeper: sleeps.sleeper,
+                now: { STSFixtures.now }), endpoint: endpoint)
     }
 
     static func account(_ id: String, status: String? = "ACTIVE", state: String? = "ACTIVE") -> String {
-        var fields = [#""Id":"\#(id)""#, #""Arn":"arn:aws:organizations::111111111111:account/o-abc/\#(id)""#, #""Name":"acct-\#(id)""#,
-                      #""Email":"\#(id)@example.com""#, #""JoinedMethod":"CREATED""#, #""JoinedTimestamp":1795000000.5"#]
+        var fields = [
+            #""Id":"\#(id)""#, #""Arn":"arn:aws:organizations::111111111111:account/o-abc/\#(id)""#, #""Name":"acct-\#(id)""#,
+            #""Email":"\#(id)@example.com""#, #""JoinedMethod":"CREATED""#, #""JoinedTimestamp":1795000000.5"#,
+        ]
         if let status { fields.append(#""Status":"\#(status)""#) }
         if let state { fields.append(#""State":"\#(state)""#) }
         return "{" + fields.joined(separator: ",") + "}"
@@ -20,13 +27,20 @@ struct OrganizationsClientTests {
     @Test("ListAccounts is JSON 1.1 to the partition's global endpoint, signed for its home Region")
     func requestShape() async throws {
         let recorder = RequestRecorder()
-        let organizations = try Self.client(MockTransport.json(#"{"Accounts":[\#(Self.account("222222222222"))]}"#).recording(into: recorder))
-        #expect(organizations.endpoint == ServiceEndpoint(url: URL(string: "https://organizations.us-east-1.amazonaws.com")!, signingRegion: "us-east-1"))
+        let organizations = try Self.client(
+            MockTransport.json(#"{"Accounts":[\#(Self.account("222222222222"))]}"#).recording(into: recorder))
+        #expect(
+            organizations.endpoint
+                == ServiceEndpoint(url: URL(string: "https://organizations.us-east-1.amazonaws.com")!, signingRegion: "us-east-1"))
         let page = try await organizations.listAccounts(maxResults: 20)
         #expect(page.nextToken == nil)
-        #expect(page.accounts == [OrganizationAccount(id: "222222222222", arn: "arn:aws:organizations::111111111111:account/o-abc/222222222222",
-                                                      name: "acct-222222222222", status: .active, state: .active, joinedMethod: "CREATED",
-                                                      joinedTimestamp: Date(timeIntervalSince1970: 1_795_000_000.5))])
+        #expect(
+            page.accounts == [
+                OrganizationAccount(
+                    id: "222222222222", arn: "arn:aws:organizations::111111111111:account/o-abc/222222222222",
+                    name: "acct-222222222222", status: .active, state: .active, joinedMethod: "CREATED",
+                    joinedTimestamp: Date(timeIntervalSince1970: 1_795_000_000.5))
+            ])
         let request = try #require(await recorder.last)
         #expect(request.method == "POST")
         #expect(request.url.absoluteString == "https://organizations.us-east-1.amazonaws.com")
@@ -34,7 +48,10 @@ struct OrganizationsClientTests {
         #expect(request.headers["Content-Type"] == "application/x-amz-json-1.1")
         #expect(String(decoding: request.body, as: UTF8.self) == #"{"MaxResults":20}"#)
         let authorization = try #require(request.headers["Authorization"])
-        #expect(authorization.hasPrefix("AWS4-HMAC-SHA256 Credential=AKIDCALLERTEST/20261118/us-east-1/organizations/aws4_request, SignedHeaders=content-type;host;x-amz-date;x-amz-target, "))
+        #expect(
+            authorization.hasPrefix(
+                "AWS4-HMAC-SHA256 Credential=AKIDCALLERTEST/20261118/us-east-1/organizations/aws4_request, SignedHeaders=content-type;host;x-amz-date;x-amz-target, "
+            ))
     }
 
     @Test("allAccounts follows NextToken to the last page")
@@ -74,12 +91,16 @@ struct OrganizationsClientTests {
         #expect(sleeps.all.count == 2)
 
         let recorder = RequestRecorder()
-        let notInUse = MockTransport.json(status: 400, #"{"__type":"AWSOrganizationsNotInUseException","Message":"Your account is not a member of an organization."}"#)
-            .recording(into: recorder)
+        let notInUse = MockTransport.json(
+            status: 400, #"{"__type":"AWSOrganizationsNotInUseException","Message":"Your account is not a member of an organization."}"#
+        )
+        .recording(into: recorder)
         let error = try await #require(throws: AWSServiceError.self) { try await Self.client(notInUse).allAccounts() }
         #expect(error.code == .organizationsNotInUse)
         #expect(error.message == "Your account is not a member of an organization.")
-        #expect(error.description == "ListAccounts: AWSOrganizationsNotInUseException: Your account is not a member of an organization. (HTTP 400)")
+        #expect(
+            error.description
+                == "ListAccounts: AWSOrganizationsNotInUseException: Your account is not a member of an organization. (HTTP 400)")
         #expect(await recorder.count == 1)
 
         let html = try await #require(throws: AWSServiceError.self) {
@@ -87,7 +108,9 @@ struct OrganizationsClientTests {
         }
         #expect(html.code == .invalidResponse)
         #expect(html.message.contains("not Organizations JSON"), "\(html.message)")
-        let garbled = try await #require(throws: AWSServiceError.self) { try await Self.client(MockTransport.json(#"{"Accounts":[{"Name":"no id"}]}"#)).allAccounts() }
+        let garbled = try await #require(throws: AWSServiceError.self) {
+            try await Self.client(MockTransport.json(#"{"Accounts":[{"Name":"no id"}]}"#)).allAccounts()
+        }
         #expect(garbled.code == .invalidResponse)
         #expect(garbled.message.contains("Id"), "\(garbled.message)")
     }
@@ -121,7 +144,9 @@ struct OrganizationsClientTests {
         try check("eu-west-1", dualStack: true, "https://organizations.eu-west-1.api.aws", "eu-west-1")
         let custom = try resolver.resolveOrganizations(region: "eu-west-1", customEndpoint: "http://localhost:4566")
         #expect(custom == ServiceEndpoint(url: URL(string: "http://localhost:4566")!, signingRegion: "eu-west-1"))
-        let insecure = try #require(throws: EndpointError.self) { try resolver.resolveOrganizations(region: "eu-west-1", customEndpoint: "http://orgs.example.com") }
+        let insecure = try #require(throws: EndpointError.self) {
+            try resolver.resolveOrganizations(region: "eu-west-1", customEndpoint: "http://orgs.example.com")
+        }
         #expect(insecure.kind == .insecureEndpoint)
     }
 }

@@ -14,8 +14,10 @@ enum STSFixtures {
     /// 2026-11-18T11:06:40Z.
     static let now = Date(timeIntervalSince1970: 1_795_000_000)
 
-    static func assumeRoleXML(account: String = "444455556666", role: String = "Audit", accessKeyId: String = roleAccessKeyId,
-                              secret: String = roleSecret, token: String = roleToken, expiration: String = "2026-11-18T12:06:40.123456Z") -> String {
+    static func assumeRoleXML(
+        account: String = "444455556666", role: String = "Audit", accessKeyId: String = roleAccessKeyId,
+        secret: String = roleSecret, token: String = roleToken, expiration: String = "2026-11-18T12:06:40.123456Z"
+    ) -> String {
         """
         <AssumeRoleResponse xmlns="https://sts.amazonaws.com/doc/2011-06-15/">
           <AssumeRoleResult>
@@ -50,9 +52,15 @@ enum STSFixtures {
         .response(HTTPResponse(status: status, headers: ["Content-Type": "text/xml"], body: Data(body.utf8)))
     }
 
-    static func client(_ transport: any HTTPTransport, region: String = "us-east-1", endpoint: String? = nil, sleeps: SleepLog = SleepLog(),
-                       logs: CapturedLogs? = nil) throws -> STSClient {
-        try STSClient(AWSClientConfiguration(region: region, credentialProvider: caller, transport: transport, logger: logs?.logger ?? Logger(label: "quiet", factory: { _ in SwiftLogNoOpLogHandler() }), sleeper: sleeps.sleeper, now: { now }), endpoint: endpoint)
+    static func client(
+        _ transport: any HTTPTransport, region: String = "us-east-1", endpoint: String? = nil, sleeps: SleepLog = SleepLog(),
+        logs: CapturedLogs? = nil
+    ) throws -> STSClient {
+        try STSClient(
+            AWSClientConfiguration(
+                region: region, credentialProvider: caller, transport: transport,
+                logger: logs?.logger ?? Logger(label: "quiet", factory: { _ in SwiftLogNoOpLogHandler() }), sleeper: sleeps.sleeper,
+                now: { now }), endpoint: endpoint)
     }
 }
 
@@ -61,24 +69,31 @@ struct STSClientTests {
     @Test("AssumeRole is a form-encoded Query request, signed for sts in the client's Region")
     func requestShape() async throws {
         let recorder = RequestRecorder()
-        let sts = try STSFixtures.client(MockTransport.always(STSFixtures.xml(STSFixtures.assumeRoleXML())).recording(into: recorder), region: "eu-west-1")
-        _ = try await sts.assumeRole(roleArn: "arn:aws:iam::444455556666:role/team/Audit", roleSessionName: "kms-rotation-audit",
-                                     durationSeconds: 3600, externalId: "ext:id/1+2=3")
+        let sts = try STSFixtures.client(
+            MockTransport.always(STSFixtures.xml(STSFixtures.assumeRoleXML())).recording(into: recorder), region: "eu-west-1")
+        _ = try await sts.assumeRole(
+            roleArn: "arn:aws:iam::444455556666:role/team/Audit", roleSessionName: "kms-rotation-audit",
+            durationSeconds: 3600, externalId: "ext:id/1+2=3")
         let request = try #require(await recorder.last)
         #expect(request.method == "POST")
         #expect(request.url.absoluteString == "https://sts.eu-west-1.amazonaws.com")
         #expect(request.headers["Content-Type"] == "application/x-www-form-urlencoded; charset=utf-8")
         #expect(request.headers["X-Amz-Target"] == nil)
-        #expect(String(decoding: request.body, as: UTF8.self) == "Action=AssumeRole&Version=2011-06-15"
-            + "&RoleArn=arn%3Aaws%3Aiam%3A%3A444455556666%3Arole%2Fteam%2FAudit&RoleSessionName=kms-rotation-audit"
-            + "&DurationSeconds=3600&ExternalId=ext%3Aid%2F1%2B2%3D3")
+        #expect(
+            String(decoding: request.body, as: UTF8.self) == "Action=AssumeRole&Version=2011-06-15"
+                + "&RoleArn=arn%3Aaws%3Aiam%3A%3A444455556666%3Arole%2Fteam%2FAudit&RoleSessionName=kms-rotation-audit"
+                + "&DurationSeconds=3600&ExternalId=ext%3Aid%2F1%2B2%3D3")
         #expect(request.headers["X-Amz-Date"] == "20261118T110640Z")
         let authorization = try #require(request.headers["Authorization"])
-        #expect(authorization.hasPrefix("AWS4-HMAC-SHA256 Credential=AKIDCALLERTEST/20261118/eu-west-1/sts/aws4_request, SignedHeaders=content-type;host;x-amz-date, Signature="))
+        #expect(
+            authorization.hasPrefix(
+                "AWS4-HMAC-SHA256 Credential=AKIDCALLERTEST/20261118/eu-west-1/sts/aws4_request, SignedHeaders=content-type;host;x-amz-date, Signature="
+            ))
         // The signature is the one SigV4Signer computes for exactly this request.
         var unsigned = request
         unsigned.headers["Authorization"] = nil
-        let expected = SigV4Signer(service: "sts", region: "eu-west-1").sign(unsigned, credentials: STSFixtures.caller.staticCredentials, date: STSFixtures.now)
+        let expected = SigV4Signer(service: "sts", region: "eu-west-1").sign(
+            unsigned, credentials: STSFixtures.caller.staticCredentials, date: STSFixtures.now)
         #expect(expected.headers["Authorization"] == authorization)
     }
 
@@ -87,8 +102,9 @@ struct STSClientTests {
         let recorder = RequestRecorder()
         let sts = try STSFixtures.client(MockTransport.always(STSFixtures.xml(STSFixtures.assumeRoleXML())).recording(into: recorder))
         _ = try await sts.assumeRole(roleArn: "arn:aws:iam::444455556666:role/Audit", roleSessionName: "s1")
-        #expect(String(decoding: try #require(await recorder.last).body, as: UTF8.self)
-            == "Action=AssumeRole&Version=2011-06-15&RoleArn=arn%3Aaws%3Aiam%3A%3A444455556666%3Arole%2FAudit&RoleSessionName=s1")
+        #expect(
+            String(decoding: try #require(await recorder.last).body, as: UTF8.self)
+                == "Action=AssumeRole&Version=2011-06-15&RoleArn=arn%3Aaws%3Aiam%3A%3A444455556666%3Arole%2FAudit&RoleSessionName=s1")
     }
 
     @Test("The AssumeRole answer becomes credentials with their expiration and the role's account")
@@ -104,7 +120,8 @@ struct STSClientTests {
         #expect(result.assumedRoleArn == "arn:aws:sts::444455556666:assumed-role/Audit/kms-rotation-audit")
         #expect(result.assumedRoleId == "AROA3XFRBF535PLBIFPI4:kms-rotation-audit")
         // Without fractional seconds too (AWS's own examples have them, moto's have six digits).
-        let plain = try STSFixtures.client(MockTransport.always(STSFixtures.xml(STSFixtures.assumeRoleXML(expiration: "2026-11-18T12:06:40Z"))))
+        let plain = try STSFixtures.client(
+            MockTransport.always(STSFixtures.xml(STSFixtures.assumeRoleXML(expiration: "2026-11-18T12:06:40Z"))))
         let other = try await plain.assumeRole(roleArn: "arn:aws:iam::444455556666:role/Audit", roleSessionName: "s1")
         #expect(other.credentials.expiration == Date(timeIntervalSince1970: 1_795_003_600))
     }
@@ -113,16 +130,19 @@ struct STSClientTests {
     func callerIdentity() async throws {
         let recorder = RequestRecorder()
         let body = """
-        <GetCallerIdentityResponse xmlns="https://sts.amazonaws.com/doc/2011-06-15/">
-          <GetCallerIdentityResult>
-            <Arn>arn:aws-us-gov:iam::123456789012:user/auditor</Arn><UserId>AIDACKCEVSQ6C2EXAMPLE</UserId><Account>123456789012</Account>
-          </GetCallerIdentityResult>
-          <ResponseMetadata><RequestId>01234567-89ab-cdef-0123-456789abcdef</RequestId></ResponseMetadata>
-        </GetCallerIdentityResponse>
-        """
+            <GetCallerIdentityResponse xmlns="https://sts.amazonaws.com/doc/2011-06-15/">
+              <GetCallerIdentityResult>
+                <Arn>arn:aws-us-gov:iam::123456789012:user/auditor</Arn><UserId>AIDACKCEVSQ6C2EXAMPLE</UserId><Account>123456789012</Account>
+              </GetCallerIdentityResult>
+              <ResponseMetadata><RequestId>01234567-89ab-cdef-0123-456789abcdef</RequestId></ResponseMetadata>
+            </GetCallerIdentityResponse>
+            """
         let sts = try STSFixtures.client(MockTransport.always(STSFixtures.xml(body)).recording(into: recorder))
         let identity = try await sts.getCallerIdentity()
-        #expect(identity == CallerIdentity(account: "123456789012", arn: "arn:aws-us-gov:iam::123456789012:user/auditor", userId: "AIDACKCEVSQ6C2EXAMPLE"))
+        #expect(
+            identity
+                == CallerIdentity(
+                    account: "123456789012", arn: "arn:aws-us-gov:iam::123456789012:user/auditor", userId: "AIDACKCEVSQ6C2EXAMPLE"))
         #expect(identity.partition == "aws-us-gov")
         #expect(String(decoding: try #require(await recorder.last).body, as: UTF8.self) == "Action=GetCallerIdentity&Version=2011-06-15")
     }
@@ -131,9 +151,11 @@ struct STSClientTests {
     func errorXML() async throws {
         let sleeps = SleepLog()
         let recorder = RequestRecorder()
-        let message = "User: arn:aws:iam::123456789012:user/auditor is not authorized to perform: sts:AssumeRole on resource: arn:aws:iam::444455556666:role/Audit"
-        let sts = try STSFixtures.client(MockTransport.always(STSFixtures.xml(status: 403, STSFixtures.errorXML(code: "AccessDenied", message: message)))
-            .recording(into: recorder), sleeps: sleeps)
+        let message =
+            "User: arn:aws:iam::123456789012:user/auditor is not authorized to perform: sts:AssumeRole on resource: arn:aws:iam::444455556666:role/Audit"
+        let sts = try STSFixtures.client(
+            MockTransport.always(STSFixtures.xml(status: 403, STSFixtures.errorXML(code: "AccessDenied", message: message)))
+                .recording(into: recorder), sleeps: sleeps)
         do {
             _ = try await sts.assumeRole(roleArn: "arn:aws:iam::444455556666:role/Audit", roleSessionName: "s1")
             Issue.record("should throw")
@@ -165,23 +187,27 @@ struct STSClientTests {
         #expect(await recorder.count == 3)
         #expect(sleeps.all.count == 2)
 
-        let response = HTTPResponse(status: 400, headers: ["x-amzn-RequestId": "from-header"],
-                                    body: Data(STSFixtures.errorXML(code: "ExpiredTokenException", message: "expired").utf8))
+        let response = HTTPResponse(
+            status: 400, headers: ["x-amzn-RequestId": "from-header"],
+            body: Data(STSFixtures.errorXML(code: "ExpiredTokenException", message: "expired").utf8))
         let error = AWSServiceError.decodeQuery(service: "sts", from: response, operation: "AssumeRole")
         #expect(error.code == .expiredToken)
         #expect(error.requestId == "from-header")
     }
 
-    @Test("A body that is not STS XML is a clear error, never a crash", arguments: [
-        (502, "<html><head><title>502 Bad Gateway</title></head><body>nginx</body></html>"),
-        (403, "<ErrorResponse><Error><Code>AccessDenied</Code><Message>trunc"),
-        (403, ""),
-        (400, "\u{0}\u{1}binary\u{7f}"),
-        (403, #"{"__type":"AccessDeniedException","message":"JSON from a proxy"}"#),
-        (400, "<Response><Nothing/></Response>"),
-    ])
+    @Test(
+        "A body that is not STS XML is a clear error, never a crash",
+        arguments: [
+            (502, "<html><head><title>502 Bad Gateway</title></head><body>nginx</body></html>"),
+            (403, "<ErrorResponse><Error><Code>AccessDenied</Code><Message>trunc"),
+            (403, ""),
+            (400, "\u{0}\u{1}binary\u{7f}"),
+            (403, #"{"__type":"AccessDeniedException","message":"JSON from a proxy"}"#),
+            (400, "<Response><Nothing/></Response>"),
+        ])
     func notSTSXML(status: Int, body: String) async throws {
-        let sts = try STSFixtures.client(MockTransport.always(.response(HTTPResponse(status: status, headers: ["Content-Type": "text/html"], body: Data(body.utf8)))))
+        let sts = try STSFixtures.client(
+            MockTransport.always(.response(HTTPResponse(status: status, headers: ["Content-Type": "text/html"], body: Data(body.utf8)))))
         do {
             _ = try await sts.assumeRole(roleArn: "arn:aws:iam::444455556666:role/Audit", roleSessionName: "s1")
             Issue.record("should throw")
@@ -193,16 +219,18 @@ struct STSClientTests {
         }
     }
 
-    @Test("A 2xx answer that cannot be read is an error that never quotes the body", arguments: [
-        // Truncated inside the secret: not well-formed XML.
-        "<AssumeRoleResponse><AssumeRoleResult><Credentials><AccessKeyId>ASIA</AccessKeyId><SecretAccessKey>\(STSFixtures.roleSecret)",
-        // Well-formed, but a required element is missing.
-        "<AssumeRoleResponse><AssumeRoleResult><Credentials><SecretAccessKey>\(STSFixtures.roleSecret)</SecretAccessKey></Credentials></AssumeRoleResult></AssumeRoleResponse>",
-        // Well-formed, but the expiration is not a date.
-        STSFixtures.assumeRoleXML(expiration: "tomorrow"),
-        "<html><body>\(STSFixtures.roleSecret)</body></html>",
-        "",
-    ])
+    @Test(
+        "A 2xx answer that cannot be read is an error that never quotes the body",
+        arguments: [
+            // Truncated inside the secret: not well-formed XML.
+            "<AssumeRoleResponse><AssumeRoleResult><Credentials><AccessKeyId>ASIA</AccessKeyId><SecretAccessKey>\(STSFixtures.roleSecret)",
+            // Well-formed, but a required element is missing.
+            "<AssumeRoleResponse><AssumeRoleResult><Credentials><SecretAccessKey>\(STSFixtures.roleSecret)</SecretAccessKey></Credentials></AssumeRoleResult></AssumeRoleResponse>",
+            // Well-formed, but the expiration is not a date.
+            STSFixtures.assumeRoleXML(expiration: "tomorrow"),
+            "<html><body>\(STSFixtures.roleSecret)</body></html>",
+            "",
+        ])
     func unreadableSuccess(body: String) async throws {
         let sts = try STSFixtures.client(MockTransport.always(STSFixtures.xml(body)))
         do {
@@ -218,17 +246,19 @@ struct STSClientTests {
         }
     }
 
-    @Test("Input is checked before any request", arguments: [
-        ("arn:aws:iam::44445555666:role/Audit", "s1", nil as Int?, nil as String?, "account ID"),
-        ("arn:aws:iam::444455556666:user/Audit", "s1", nil, nil, "not an IAM role ARN"),
-        ("arn:aws:iam::444455556666:role/Audit", "s", nil, nil, "session name"),
-        ("arn:aws:iam::444455556666:role/Audit", "has space", nil, nil, "session name"),
-        ("arn:aws:iam::444455556666:role/Audit", String(repeating: "a", count: 65), nil, nil, "session name"),
-        ("arn:aws:iam::444455556666:role/Audit", "s1", 899, nil, "between 900 and 43200"),
-        ("arn:aws:iam::444455556666:role/Audit", "s1", 43_201, nil, "between 900 and 43200"),
-        ("arn:aws:iam::444455556666:role/Audit", "s1", nil, "q", "external ID"),
-        ("arn:aws:iam::444455556666:role/Audit", "s1", nil, "secret external id", "external ID"),
-    ])
+    @Test(
+        "Input is checked before any request",
+        arguments: [
+            ("arn:aws:iam::44445555666:role/Audit", "s1", nil as Int?, nil as String?, "account ID"),
+            ("arn:aws:iam::444455556666:user/Audit", "s1", nil, nil, "not an IAM role ARN"),
+            ("arn:aws:iam::444455556666:role/Audit", "s", nil, nil, "session name"),
+            ("arn:aws:iam::444455556666:role/Audit", "has space", nil, nil, "session name"),
+            ("arn:aws:iam::444455556666:role/Audit", String(repeating: "a", count: 65), nil, nil, "session name"),
+            ("arn:aws:iam::444455556666:role/Audit", "s1", 899, nil, "between 900 and 43200"),
+            ("arn:aws:iam::444455556666:role/Audit", "s1", 43_201, nil, "between 900 and 43200"),
+            ("arn:aws:iam::444455556666:role/Audit", "s1", nil, "q", "external ID"),
+            ("arn:aws:iam::444455556666:role/Audit", "s1", nil, "secret external id", "external ID"),
+        ])
     func validation(roleArn: String, session: String, duration: Int?, externalId: String?, expected: String) async throws {
         let recorder = RequestRecorder()
         let sts = try STSFixtures.client(MockTransport.always(STSFixtures.xml(STSFixtures.assumeRoleXML())).recording(into: recorder))
@@ -251,9 +281,14 @@ struct STSClientTests {
         #expect(try resolver.resolveSTS(region: "eu-west-1", useFIPS: true).absoluteString == "https://sts-fips.eu-west-1.amazonaws.com")
         #expect(try resolver.resolveSTS(region: "us-gov-west-1", useFIPS: true).absoluteString == "https://sts.us-gov-west-1.amazonaws.com")
         #expect(try resolver.resolveSTS(region: "eu-west-1", useDualStack: true).absoluteString == "https://sts.eu-west-1.api.aws")
-        #expect(try resolver.resolveSTS(region: "eu-west-1", useFIPS: true, useDualStack: true).absoluteString == "https://sts-fips.eu-west-1.api.aws")
-        #expect(try resolver.resolveSTS(region: "us-east-1", customEndpoint: "http://127.0.0.1:5000").absoluteString == "http://127.0.0.1:5000")
-        let insecure = try #require(throws: EndpointError.self) { try resolver.resolveSTS(region: "us-east-1", customEndpoint: "http://sts.example.com") }
+        #expect(
+            try resolver.resolveSTS(region: "eu-west-1", useFIPS: true, useDualStack: true).absoluteString
+                == "https://sts-fips.eu-west-1.api.aws")
+        #expect(
+            try resolver.resolveSTS(region: "us-east-1", customEndpoint: "http://127.0.0.1:5000").absoluteString == "http://127.0.0.1:5000")
+        let insecure = try #require(throws: EndpointError.self) {
+            try resolver.resolveSTS(region: "us-east-1", customEndpoint: "http://sts.example.com")
+        }
         #expect(insecure.kind == .insecureEndpoint)
         let conflicting = try #require(throws: EndpointError.self) {
             try resolver.resolveSTS(region: "us-east-1", useFIPS: true, customEndpoint: "https://sts.example.com")
@@ -261,7 +296,9 @@ struct STSClientTests {
         #expect(conflicting.kind == .conflictingOptions)
         let global = try #require(throws: EndpointError.self) { try resolver.resolveSTS(region: "aws-global") }
         #expect(global.kind == .invalidRegion)
-        #expect(throws: EndpointError.self) { try STSClient(AWSClientConfiguration(region: "us-east-1", credentialProvider: STSFixtures.caller), endpoint: "http://10.0.0.1") }
+        #expect(throws: EndpointError.self) {
+            try STSClient(AWSClientConfiguration(region: "us-east-1", credentialProvider: STSFixtures.caller), endpoint: "http://10.0.0.1")
+        }
     }
 
     @Test("Nothing the client logs, throws or prints contains a credential")
@@ -273,14 +310,16 @@ struct STSClientTests {
             STSFixtures.xml(status: 403, STSFixtures.errorXML(code: "AccessDenied", message: "denied")),
         ])
         let sts = try STSFixtures.client(transport, logs: logs)
-        let result = try await sts.assumeRole(roleArn: "arn:aws:iam::444455556666:role/Audit", roleSessionName: "s1", externalId: "external-id-value")
+        let result = try await sts.assumeRole(
+            roleArn: "arn:aws:iam::444455556666:role/Audit", roleSessionName: "s1", externalId: "external-id-value")
         var rendered = [String(describing: result), String(reflecting: result), String(describing: sts)]
         var dumped = ""
         dump(result, to: &dumped)
         dump(sts, to: &dumped)
         rendered.append(dumped)
         do {
-            _ = try await sts.assumeRole(roleArn: "arn:aws:iam::444455556666:role/Audit", roleSessionName: "s1", externalId: "external-id-value")
+            _ = try await sts.assumeRole(
+                roleArn: "arn:aws:iam::444455556666:role/Audit", roleSessionName: "s1", externalId: "external-id-value")
         } catch {
             rendered += [String(describing: error), String(reflecting: error)]
         }

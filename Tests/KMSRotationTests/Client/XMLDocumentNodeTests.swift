@@ -6,7 +6,8 @@ import Testing
 struct XMLDocumentNodeTests {
     @Test("Elements, text, CDATA and prefixes; not-XML is nil, never a crash")
     func parsing() throws {
-        let root = try #require(XMLDocumentNode.parse(Data("<p:A xmlns:p=\"urn:x\"><B> one </B><C><![CDATA[<two>]]></C><B>three</B></p:A>".utf8)))
+        let root = try #require(
+            XMLDocumentNode.parse(Data("<p:A xmlns:p=\"urn:x\"><B> one </B><C><![CDATA[<two>]]></C><B>three</B></p:A>".utf8)))
         #expect(root.name == "A")
         #expect(root.child("B")?.text == "one")
         #expect(root.child("C")?.text == "<two>")

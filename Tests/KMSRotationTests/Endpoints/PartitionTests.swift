@@ -5,9 +5,10 @@ import KMSRotation
 struct PartitionTests {
     @Test("the built-in partitions and their DNS suffixes")
     func builtIn() {
-        #expect(Set(Partition.all.map(\.id)) == [
-            "aws", "aws-cn", "aws-us-gov", "aws-iso", "aws-iso-b", "aws-iso-e", "aws-iso-f", "aws-eusc",
-        ])
+        #expect(
+            Set(Partition.all.map(\.id)) == [
+                "aws", "aws-cn", "aws-us-gov", "aws-iso", "aws-iso-b", "aws-iso-e", "aws-iso-f", "aws-eusc",
+            ])
         #expect(Partition.aws.dnsSuffix == "amazonaws.com")
         #expect(Partition.aws.dualStackDnsSuffix == "api.aws")
         #expect(Partition.aws.implicitGlobalRegion == "us-east-1")
@@ -28,21 +29,25 @@ struct PartitionTests {
         #expect(Partition.named("aws-nope") == nil)
     }
 
-    @Test("exact region match", arguments: [
-        ("us-east-1", "aws"), ("il-central-1", "aws"), ("cn-northwest-1", "aws-cn"), ("us-gov-east-1", "aws-us-gov"),
-        ("us-iso-west-1", "aws-iso"), ("us-isob-east-1", "aws-iso-b"), ("eu-isoe-west-1", "aws-iso-e"),
-        ("us-isof-east-1", "aws-iso-f"), ("eusc-de-east-1", "aws-eusc"), ("aws-us-gov-global", "aws-us-gov"),
-    ])
+    @Test(
+        "exact region match",
+        arguments: [
+            ("us-east-1", "aws"), ("il-central-1", "aws"), ("cn-northwest-1", "aws-cn"), ("us-gov-east-1", "aws-us-gov"),
+            ("us-iso-west-1", "aws-iso"), ("us-isob-east-1", "aws-iso-b"), ("eu-isoe-west-1", "aws-iso-e"),
+            ("us-isof-east-1", "aws-iso-f"), ("eusc-de-east-1", "aws-eusc"), ("aws-us-gov-global", "aws-us-gov"),
+        ])
     func exact(region: String, partition: String) {
         #expect(Partition.forRegion(region).id == partition)
     }
 
-    @Test("pattern match for unlisted regions, then the aws default", arguments: [
-        ("ap-southeast-9", "aws"), ("cn-east-3", "aws-cn"), ("us-gov-south-1", "aws-us-gov"),
-        ("us-iso-north-2", "aws-iso"), ("us-isob-west-4", "aws-iso-b"), ("eu-isoe-east-1", "aws-iso-e"),
-        ("us-isof-west-1", "aws-iso-f"), ("eusc-de-west-2", "aws-eusc"),
-        ("mars-central-1", "aws"), ("local", "aws"), ("", "aws"),
-    ])
+    @Test(
+        "pattern match for unlisted regions, then the aws default",
+        arguments: [
+            ("ap-southeast-9", "aws"), ("cn-east-3", "aws-cn"), ("us-gov-south-1", "aws-us-gov"),
+            ("us-iso-north-2", "aws-iso"), ("us-isob-west-4", "aws-iso-b"), ("eu-isoe-east-1", "aws-iso-e"),
+            ("us-isof-west-1", "aws-iso-f"), ("eusc-de-west-2", "aws-eusc"),
+            ("mars-central-1", "aws"), ("local", "aws"), ("", "aws"),
+        ])
     func pattern(region: String, partition: String) {
         #expect(Partition.forRegion(region).id == partition)
     }
@@ -50,7 +55,7 @@ struct PartitionTests {
     @Test("patterns match ASCII only and the whole name")
     func asciiWholeMatch() {
         #expect(Partition.aws.matchesPattern(region: "us-east-1"))
-        #expect(!Partition.aws.matchesPattern(region: "us-east-١"))   // Arabic-Indic digit one
+        #expect(!Partition.aws.matchesPattern(region: "us-east-١"))  // Arabic-Indic digit one
         #expect(!Partition.aws.matchesPattern(region: "us-east-1\n"))
         #expect(!Partition.aws.matchesPattern(region: "xus-east-1"))
         #expect(!Partition.aws.matchesPattern(region: "us-gov-west-1"))

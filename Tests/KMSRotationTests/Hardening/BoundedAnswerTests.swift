@@ -39,8 +39,9 @@ struct BoundedAnswerTests {
         }
     }
 
-    @Test("DescribeKey or GetKeyRotationStatus answering {} or an error with 200: INSUFFICIENT_DATA for that key",
-          arguments: ["describe-empty-object", "describe-error-200", "status-empty-object", "status-error-200"])
+    @Test(
+        "DescribeKey or GetKeyRotationStatus answering {} or an error with 200: INSUFFICIENT_DATA for that key",
+        arguments: ["describe-empty-object", "describe-error-200", "status-empty-object", "status-error-200"])
     func keyEvidenceMissing(scenario: String) async throws {
         try await BoundedHostileServer.with { server in
             let report = try await BoundedSupport.scan(server, scenario: scenario)
@@ -94,11 +95,16 @@ struct BoundedAnswerTests {
         #expect(JSONNesting.isTooDeep(Data(String(repeating: "{\"a\":", count: 33).utf8)))
     }
 
-    @Test("Organizations ListAccounts: {} and an error body with 200 are errors, never an empty organization",
-          arguments: ["empty-object", "error-200"])
+    @Test(
+        "Organizations ListAccounts: {} and an error body with 200 are errors, never an empty organization",
+        arguments: ["empty-object", "error-200"])
     func listAccounts(scenario: String) async throws {
         try await BoundedHostileServer.with { server in
-            let organizations = try OrganizationsClient(AWSClientConfiguration(region: "us-east-1", credentialProvider: BoundedSupport.credentials, transport: URLSessionTransport(), sleeper: BoundedSupport.noSleep, now: BoundedSupport.now), endpoint: try server.url("/organizations/\(scenario)").absoluteString)
+            let organizations = try OrganizationsClient(
+                AWSClientConfiguration(
+                    region: "us-east-1", credentialProvider: BoundedSupport.credentials, transport: URLSessionTransport(),
+                    sleeper: BoundedSupport.noSleep, now: BoundedSupport.now),
+                endpoint: try server.url("/organizations/\(scenario)").absoluteString)
             let error = await #expect(throws: AWSServiceError.self) { try await organizations.allAccounts() }
             if scenario == "error-200" {
                 #expect(error?.code.rawValue == "AccessDeniedException")

@@ -26,127 +26,127 @@ final class BoundedHostileServer: @unchecked Sendable {
     private let helper: PythonHelper
 
     private static let script = #"""
-import json, os, sys, threading, zlib
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from urllib.parse import urlparse, parse_qs
+        import json, os, sys, threading, zlib
+        from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+        from urllib.parse import urlparse, parse_qs
 
-KEY_ID = "1234abcd-12ab-34cd-56ef-1234567890ab"
-ARN = "arn:aws:kms:us-east-1:111122223333:key/"
-ERROR = b'{"__type":"com.amazonaws.kms#AccessDeniedException","message":"User is not authorized to perform kms:ListKeys"}'
-bombs = {}
-lock = threading.Lock()
-counter = [0]
+        KEY_ID = "1234abcd-12ab-34cd-56ef-1234567890ab"
+        ARN = "arn:aws:kms:us-east-1:111122223333:key/"
+        ERROR = b'{"__type":"com.amazonaws.kms#AccessDeniedException","message":"User is not authorized to perform kms:ListKeys"}'
+        bombs = {}
+        lock = threading.Lock()
+        counter = [0]
 
-def gzip_of_zeros(size):
-    with lock:
-        if size not in bombs:
-            co = zlib.compressobj(9, zlib.DEFLATED, 31)
-            block = bytes(1 << 20)
-            parts, left = [], size
-            while left > 0:
-                parts.append(co.compress(block[:min(left, len(block))])); left -= len(block)
-            parts.append(co.flush())
-            bombs[size] = b"".join(parts)
-        return bombs[size]
-
-def metadata(key_id):
-    return {"KeyMetadata": {"AWSAccountId": "111122223333", "KeyId": key_id, "Arn": ARN + key_id, "Enabled": True,
-            "KeyState": "Enabled", "KeyManager": "CUSTOMER", "Origin": "AWS_KMS", "KeySpec": "SYMMETRIC_DEFAULT",
-            "KeyUsage": "ENCRYPT_DECRYPT", "CreationDate": 1.7e9, "MultiRegion": False}}
-
-class Handler(BaseHTTPRequestHandler):
-    protocol_version = "HTTP/1.1"
-    def log_message(self, *args): pass
-    def handle(self):
-        try: super().handle()
-        except (BrokenPipeError, ConnectionResetError): pass
-    def reply(self, status, body=b"", headers=(), length=True):
-        self.send_response(status)
-        for name, value in headers: self.send_header(name, value)
-        if length: self.send_header("Content-Length", str(len(body)))
-        self.end_headers()
-        self.wfile.write(body)
-    def json(self, value, status=200):
-        body = value if isinstance(value, bytes) else json.dumps(value).encode()
-        self.reply(status, body, [("Content-Type", "application/x-amz-json-1.1")])
-    def kms(self, scenario, op, query):
-        if scenario == "empty-object" and op == "ListKeys": return self.json(b"{}")
-        if scenario == "error-200" and op == "ListKeys": return self.json(ERROR)
-        if scenario == "deep-json" and op == "ListKeys":
-            depth = int(query.get("depth", ["100000"])[0]); return self.json(b'{"Keys":' + b"[" * depth + b"]" * depth + b"}")
-        if scenario == "aliases-empty-object" and op == "ListAliases": return self.json(b"{}")
-        if op == "ListAliases": return self.json({"Aliases": [], "Truncated": False})
-        if op == "ListKeys":
-            if scenario == "endless-marker":
-                with lock:
-                    counter[0] += 1; n = counter[0]
-                key_id = "%08d-0000-0000-0000-000000000000" % n
-                return self.json({"Keys": [{"KeyId": key_id, "KeyArn": ARN + key_id}], "NextMarker": "marker-%d" % n, "Truncated": True})
-            return self.json({"Keys": [{"KeyId": KEY_ID, "KeyArn": ARN + KEY_ID}], "Truncated": False})
-        if op == "DescribeKey":
-            if scenario == "describe-empty-object": return self.json(b"{}")
-            if scenario == "describe-error-200": return self.json(ERROR)
-            key = json.loads(self.body or b"{}").get("KeyId", KEY_ID).split("/")[-1]
-            return self.json(metadata(key))
-        if op == "GetKeyRotationStatus":
-            if scenario == "status-empty-object": return self.json(b"{}")
-            if scenario == "status-error-200": return self.json(ERROR)
-            return self.json({"KeyRotationEnabled": True, "RotationPeriodInDays": 365})
-        return self.json({"__type": "UnknownOperationException", "message": op}, 400)
-    def organizations(self, scenario):
-        if scenario == "empty-object": return self.json(b"{}")
-        if scenario == "error-200": return self.json(b'{"__type":"AccessDeniedException","Message":"not the management account"}')
-        if scenario == "endless-token":
+        def gzip_of_zeros(size):
             with lock:
-                counter[0] += 1; n = counter[0]
-            return self.json({"Accounts": [{"Id": "%012d" % n, "Status": "ACTIVE", "State": "ACTIVE"}], "NextToken": "token-%d" % n})
-        return self.json({"Accounts": []})
-    def route(self):
-        url = urlparse(self.path)
-        query = parse_qs(url.query)
-        length = int(self.headers.get("Content-Length") or 0)
-        self.body = self.rfile.read(length) if length else b""
-        parts = url.path.strip("/").split("/")
-        if url.path == "/bomb":
-            body = gzip_of_zeros(int(query["expanded"][0]))
-            return self.reply(200, body, [("Content-Type", "application/json"), ("Content-Encoding", "gzip")])
-        if url.path in ("/huge", "/huge-chunked"):
-            size = int(query["bytes"][0])
-            chunked = url.path == "/huge-chunked"
-            self.send_response(200)
-            self.send_header("Content-Type", "application/octet-stream")
-            if chunked: self.send_header("Transfer-Encoding", "chunked")
-            else: self.send_header("Content-Length", str(size))
-            self.end_headers()
-            block = b"x" * (1 << 16)
-            sent = 0
-            while sent < size:
-                piece = block[:min(len(block), size - sent)]
-                if chunked: self.wfile.write(b"%x\r\n" % len(piece) + piece + b"\r\n")
-                else: self.wfile.write(piece)
-                sent += len(piece)
-            if chunked: self.wfile.write(b"0\r\n\r\n")
-            return
-        if url.path == "/echo":
-            return self.json({"headers": {k.lower(): v for k, v in self.headers.items()}})
-        if len(parts) == 2 and parts[0] == "kms":
-            return self.kms(parts[1], (self.headers.get("X-Amz-Target") or "").split(".")[-1], query)
-        if len(parts) == 2 and parts[0] == "organizations":
-            return self.organizations(parts[1])
-        if len(parts) == 2 and parts[0] == "sts" and parts[1] == "deep-xml":
-            depth = int(query.get("depth", ["140000"])[0])
-            body = b"<GetCallerIdentityResponse>" + b"<a>" * depth + b"</a>" * depth + b"</GetCallerIdentityResponse>"
-            return self.reply(200, body, [("Content-Type", "text/xml")])
-        self.reply(404, b"not found")
-    do_GET = do_POST = do_PUT = route
+                if size not in bombs:
+                    co = zlib.compressobj(9, zlib.DEFLATED, 31)
+                    block = bytes(1 << 20)
+                    parts, left = [], size
+                    while left > 0:
+                        parts.append(co.compress(block[:min(left, len(block))])); left -= len(block)
+                    parts.append(co.flush())
+                    bombs[size] = b"".join(parts)
+                return bombs[size]
 
-server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-server.daemon_threads = True
-print(json.dumps({"port": server.server_address[1]}), flush=True)
-threading.Thread(target=server.serve_forever, daemon=True).start()
-sys.stdin.read()
-os._exit(0)
-"""#
+        def metadata(key_id):
+            return {"KeyMetadata": {"AWSAccountId": "111122223333", "KeyId": key_id, "Arn": ARN + key_id, "Enabled": True,
+                    "KeyState": "Enabled", "KeyManager": "CUSTOMER", "Origin": "AWS_KMS", "KeySpec": "SYMMETRIC_DEFAULT",
+                    "KeyUsage": "ENCRYPT_DECRYPT", "CreationDate": 1.7e9, "MultiRegion": False}}
+
+        class Handler(BaseHTTPRequestHandler):
+            protocol_version = "HTTP/1.1"
+            def log_message(self, *args): pass
+            def handle(self):
+                try: super().handle()
+                except (BrokenPipeError, ConnectionResetError): pass
+            def reply(self, status, body=b"", headers=(), length=True):
+                self.send_response(status)
+                for name, value in headers: self.send_header(name, value)
+                if length: self.send_header("Content-Length", str(len(body)))
+                self.end_headers()
+                self.wfile.write(body)
+            def json(self, value, status=200):
+                body = value if isinstance(value, bytes) else json.dumps(value).encode()
+                self.reply(status, body, [("Content-Type", "application/x-amz-json-1.1")])
+            def kms(self, scenario, op, query):
+                if scenario == "empty-object" and op == "ListKeys": return self.json(b"{}")
+                if scenario == "error-200" and op == "ListKeys": return self.json(ERROR)
+                if scenario == "deep-json" and op == "ListKeys":
+                    depth = int(query.get("depth", ["100000"])[0]); return self.json(b'{"Keys":' + b"[" * depth + b"]" * depth + b"}")
+                if scenario == "aliases-empty-object" and op == "ListAliases": return self.json(b"{}")
+                if op == "ListAliases": return self.json({"Aliases": [], "Truncated": False})
+                if op == "ListKeys":
+                    if scenario == "endless-marker":
+                        with lock:
+                            counter[0] += 1; n = counter[0]
+                        key_id = "%08d-0000-0000-0000-000000000000" % n
+                        return self.json({"Keys": [{"KeyId": key_id, "KeyArn": ARN + key_id}], "NextMarker": "marker-%d" % n, "Truncated": True})
+                    return self.json({"Keys": [{"KeyId": KEY_ID, "KeyArn": ARN + KEY_ID}], "Truncated": False})
+                if op == "DescribeKey":
+                    if scenario == "describe-empty-object": return self.json(b"{}")
+                    if scenario == "describe-error-200": return self.json(ERROR)
+                    key = json.loads(self.body or b"{}").get("KeyId", KEY_ID).split("/")[-1]
+                    return self.json(metadata(key))
+                if op == "GetKeyRotationStatus":
+                    if scenario == "status-empty-object": return self.json(b"{}")
+                    if scenario == "status-error-200": return self.json(ERROR)
+                    return self.json({"KeyRotationEnabled": True, "RotationPeriodInDays": 365})
+                return self.json({"__type": "UnknownOperationException", "message": op}, 400)
+            def organizations(self, scenario):
+                if scenario == "empty-object": return self.json(b"{}")
+                if scenario == "error-200": return self.json(b'{"__type":"AccessDeniedException","Message":"not the management account"}')
+                if scenario == "endless-token":
+                    with lock:
+                        counter[0] += 1; n = counter[0]
+                    return self.json({"Accounts": [{"Id": "%012d" % n, "Status": "ACTIVE", "State": "ACTIVE"}], "NextToken": "token-%d" % n})
+                return self.json({"Accounts": []})
+            def route(self):
+                url = urlparse(self.path)
+                query = parse_qs(url.query)
+                length = int(self.headers.get("Content-Length") or 0)
+                self.body = self.rfile.read(length) if length else b""
+                parts = url.path.strip("/").split("/")
+                if url.path == "/bomb":
+                    body = gzip_of_zeros(int(query["expanded"][0]))
+                    return self.reply(200, body, [("Content-Type", "application/json"), ("Content-Encoding", "gzip")])
+                if url.path in ("/huge", "/huge-chunked"):
+                    size = int(query["bytes"][0])
+                    chunked = url.path == "/huge-chunked"
+                    self.send_response(200)
+                    self.send_header("Content-Type", "application/octet-stream")
+                    if chunked: self.send_header("Transfer-Encoding", "chunked")
+                    else: self.send_header("Content-Length", str(size))
+                    self.end_headers()
+                    block = b"x" * (1 << 16)
+                    sent = 0
+                    while sent < size:
+                        piece = block[:min(len(block), size - sent)]
+                        if chunked: self.wfile.write(b"%x\r\n" % len(piece) + piece + b"\r\n")
+                        else: self.wfile.write(piece)
+                        sent += len(piece)
+                    if chunked: self.wfile.write(b"0\r\n\r\n")
+                    return
+                if url.path == "/echo":
+                    return self.json({"headers": {k.lower(): v for k, v in self.headers.items()}})
+                if len(parts) == 2 and parts[0] == "kms":
+                    return self.kms(parts[1], (self.headers.get("X-Amz-Target") or "").split(".")[-1], query)
+                if len(parts) == 2 and parts[0] == "organizations":
+                    return self.organizations(parts[1])
+                if len(parts) == 2 and parts[0] == "sts" and parts[1] == "deep-xml":
+                    depth = int(query.get("depth", ["140000"])[0])
+                    body = b"<GetCallerIdentityResponse>" + b"<a>" * depth + b"</a>" * depth + b"</GetCallerIdentityResponse>"
+                    return self.reply(200, body, [("Content-Type", "text/xml")])
+                self.reply(404, b"not found")
+            do_GET = do_POST = do_PUT = route
+
+        server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        server.daemon_threads = True
+        print(json.dumps({"port": server.server_address[1]}), flush=True)
+        threading.Thread(target=server.serve_forever, daemon=True).start()
+        sys.stdin.read()
+        os._exit(0)
+        """#
 
     private init(baseURL: URL, helper: PythonHelper) {
         self.baseURL = baseURL

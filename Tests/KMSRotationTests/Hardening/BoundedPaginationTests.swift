@@ -31,7 +31,9 @@ struct BoundedPaginationTests {
     func paginatorCap() async throws {
         let calls = LockedValue(0)
         let endless = KMSPaginator<Int>(operation: "ListAliases", maximumPages: 3) { _ in
-            let n = calls.withLock { $0 += 1; return $0 }
+            let n = calls.withLock {
+                $0 += 1; return $0
+            }
             return KMSPage(items: [n], nextMarker: "m\(n)", truncated: true)
         }
         var items: [Int] = []
@@ -43,7 +45,9 @@ struct BoundedPaginationTests {
 
         let pages = LockedValue(0)
         let finite = KMSPaginator<Int>(operation: "ListKeys", maximumPages: 3) { _ in
-            let n = pages.withLock { $0 += 1; return $0 }
+            let n = pages.withLock {
+                $0 += 1; return $0
+            }
             return KMSPage(items: [n], nextMarker: n < 3 ? "m\(n)" : nil, truncated: n < 3)
         }
         #expect(try await finite.collect() == [1, 2, 3])
@@ -52,7 +56,11 @@ struct BoundedPaginationTests {
     @Test("Organizations ListAccounts with a new token on every page stops at the cap")
     func endlessToken() async throws {
         try await BoundedHostileServer.with { server in
-            let organizations = try OrganizationsClient(AWSClientConfiguration(region: "us-east-1", credentialProvider: BoundedSupport.credentials, transport: URLSessionTransport(), sleeper: BoundedSupport.noSleep, now: BoundedSupport.now), endpoint: try server.url("/organizations/endless-token").absoluteString)
+            let organizations = try OrganizationsClient(
+                AWSClientConfiguration(
+                    region: "us-east-1", credentialProvider: BoundedSupport.credentials, transport: URLSessionTransport(),
+                    sleeper: BoundedSupport.noSleep, now: BoundedSupport.now),
+                endpoint: try server.url("/organizations/endless-token").absoluteString)
             let error = await #expect(throws: AWSServiceError.self) { try await organizations.allAccounts(maximumPages: 4) }
             #expect(error?.code == .invalidResponse)
             #expect(error?.message.contains("Stopped after 4 pages") == true)

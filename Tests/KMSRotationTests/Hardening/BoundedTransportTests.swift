@@ -1,6 +1,6 @@
 import Foundation
 #if canImport(FoundationNetworking)
-import FoundationNetworking
+    import FoundationNetworking
 #endif
 import Testing
 @testable import KMSRotation
@@ -55,7 +55,9 @@ struct BoundedTransportTests {
         }
     }
 
-    @Test("The cap counts decoded bytes: a compressed body under the cap that expands over it is refused; one that expands under it is read whole")
+    @Test(
+        "The cap counts decoded bytes: a compressed body under the cap that expands over it is refused; one that expands under it is read whole"
+    )
     func capAppliesToDecodedBytes() async throws {
         try await BoundedHostileServer.with { server in
             let transport = URLSessionTransport(configuration: .init(maximumResponseBodySize: Self.cap))
@@ -121,7 +123,8 @@ struct BoundedTransportTests {
             let transport = URLSessionTransport()
             let plain = try await transport.send(HTTPRequest(method: "GET", url: try server.url("/echo")))
             #expect(try JSONDecoder().decode(Echo.self, from: plain.body).headers["accept-encoding"] == "identity")
-            let own = try await transport.send(HTTPRequest(method: "GET", url: try server.url("/echo"), headers: ["Accept-Encoding": "gzip"]))
+            let own = try await transport.send(
+                HTTPRequest(method: "GET", url: try server.url("/echo"), headers: ["Accept-Encoding": "gzip"]))
             #expect(try JSONDecoder().decode(Echo.self, from: own.body).headers["accept-encoding"] == "gzip")
         }
     }

@@ -55,7 +55,10 @@ struct BoundedXMLTests {
     @Test("The deep answer from a loopback STS: GetCallerIdentity fails with an AWSServiceError naming the cap")
     func deepAnswerOverTheWire() async throws {
         try await BoundedHostileServer.with { server in
-            let sts = try STSClient(AWSClientConfiguration(region: "us-east-1", credentialProvider: BoundedSupport.credentials, transport: URLSessionTransport(), sleeper: BoundedSupport.noSleep, now: BoundedSupport.now), endpoint: try server.url("/sts/deep-xml").absoluteString)
+            let sts = try STSClient(
+                AWSClientConfiguration(
+                    region: "us-east-1", credentialProvider: BoundedSupport.credentials, transport: URLSessionTransport(),
+                    sleeper: BoundedSupport.noSleep, now: BoundedSupport.now), endpoint: try server.url("/sts/deep-xml").absoluteString)
             let error = await #expect(throws: AWSServiceError.self) { try await sts.getCallerIdentity() }
             #expect(error?.code == .invalidResponse)
             #expect(error?.message.contains("deeper than the cap of \(XMLDocumentNode.maximumDepth) levels") == true)

@@ -2,9 +2,9 @@ import Foundation
 import Testing
 @testable import KMSRotation
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 /// Row 11 of the review: `credential_process` runs as botocore runs it (same config-line parsing, same
@@ -46,7 +46,9 @@ import Darwin
     /// A script that records its arguments (one per line) and prints credentials.
     static func recordingScript(_ directory: AuthTempDirectory) throws -> (script: String, arguments: String) {
         let arguments = directory.path + "/arguments"
-        let script = try directory.write("record-args", """
+        let script = try directory.write(
+            "record-args",
+            """
             #!/bin/sh
             for argument in "$@"; do printf '%s\\n' "$argument"; done > '\(arguments)'
             printf '{"Version": 1, "AccessKeyId": "AKIDPROCESS", "SecretAccessKey": "%s"}' '\(AuthFixtures.secret)'
@@ -59,12 +61,14 @@ import Darwin
         let directory = try AuthTempDirectory()
         let (script, argumentsFile) = try Self.recordingScript(directory)
         let line = "\(script) --tag a ; b # c \"$HOME | cat\" 'x y'"
-        let files = try SharedConfigFiles(credentials: "", config: "[profile p]\ncredential_process = \(line)\nregion = eu-west-1 # Ireland\n")
+        let files = try SharedConfigFiles(
+            credentials: "", config: "[profile p]\ncredential_process = \(line)\nregion = eu-west-1 # Ireland\n")
         #expect(files.configProfiles["p"]?["credential_process"] == line)
         #expect(files.configProfiles["p"]?["region"] == "eu-west-1", "other values keep their inline comments stripped")
         let credentials = try await ProfileCredentialProvider(profile: "p", files: files).credentials()
         #expect(credentials.accessKeyId == "AKIDPROCESS")
-        let recorded = try String(contentsOfFile: argumentsFile, encoding: .utf8).split(separator: "\n", omittingEmptySubsequences: false).dropLast().map(String.init)
+        let recorded = try String(contentsOfFile: argumentsFile, encoding: .utf8).split(separator: "\n", omittingEmptySubsequences: false)
+            .dropLast().map(String.init)
         #expect(recorded == ["--tag", "a", ";", "b", "#", "c", "$HOME | cat", "x y"])
     }
 
@@ -73,7 +77,8 @@ import Darwin
         let directory = try AuthTempDirectory()
         let line = #"/usr/bin/helper --a ; b # c "d e" 'f;g' h\ i"#
         let config = try directory.write("config", "[profile p]\ncredential_process = \(line)\n")
-        let python = "import json, shlex, botocore.configloader as c; v = c.raw_config_parse('\(config)')['profile p']['credential_process']; print(json.dumps([v, shlex.split(v)]))"
+        let python =
+            "import json, shlex, botocore.configloader as c; v = c.raw_config_parse('\(config)')['profile p']['credential_process']; print(json.dumps([v, shlex.split(v)]))"
         let output = try Self.run("/usr/bin/env", ["python3", "-c", python])
         let decoded = try JSONSerialization.jsonObject(with: Data(output.utf8)) as? [Any]
         let files = try SharedConfigFiles(credentials: "", config: try String(contentsOfFile: config, encoding: .utf8))
@@ -116,11 +121,12 @@ import Darwin
     static func isGone(_ pid: pid_t) -> Bool {
         if kill(pid, 0) != 0 { return true }
         #if os(Linux)
-        if let stat = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8),
-           let close = stat.lastIndex(of: ")") {
-            let state = stat[stat.index(close, offsetBy: 2)]
-            return state == "Z" || state == "X"
-        }
+            if let stat = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8),
+                let close = stat.lastIndex(of: ")")
+            {
+                let state = stat[stat.index(close, offsetBy: 2)]
+                return state == "Z" || state == "X"
+            }
         #endif
         return false
     }
@@ -135,7 +141,9 @@ import Darwin
 
     static func waitForPid(_ file: String) async throws -> pid_t {
         for _ in 0..<250 {
-            if let text = try? String(contentsOfFile: file, encoding: .utf8), let pid = pid_t(text.trimmingCharacters(in: .whitespacesAndNewlines)) {
+            if let text = try? String(contentsOfFile: file, encoding: .utf8),
+                let pid = pid_t(text.trimmingCharacters(in: .whitespacesAndNewlines))
+            {
                 return pid
             }
             try await Task.sleep(for: .milliseconds(20))
@@ -146,7 +154,9 @@ import Darwin
     /// A script that starts a sleeping grandchild, writes its pid, and waits.
     static func forkingScript(_ directory: AuthTempDirectory) throws -> (script: String, pidFile: String) {
         let pidFile = directory.path + "/grandchild.pid"
-        let script = try directory.write("forks", """
+        let script = try directory.write(
+            "forks",
+            """
             #!/bin/sh
             echo $$ > '\(pidFile).leader'
             sleep 1000 &
@@ -200,7 +210,9 @@ import Darwin
     @Test("Endless output stops at the 1 MiB cap with an error naming it")
     func endlessOutputHitsTheCap() async throws {
         let start = ContinuousClock.now
-        let error = try await #require(throws: CredentialProviderError.self) { _ = try await SubprocessCredentialProcessRunner().run("yes") }
+        let error = try await #require(throws: CredentialProviderError.self) {
+            _ = try await SubprocessCredentialProcessRunner().run("yes")
+        }
         #expect(error.reason.contains("more than 1 MiB to standard output"), "\(error.reason)")
         #expect(ContinuousClock.now - start < .seconds(30), "stopped at the cap, not at the 60 s time limit")
         let small = try await #require(throws: CredentialProviderError.self) {
@@ -232,10 +244,14 @@ import Darwin
         #expect(unclosed.reason == "the command line cannot be split: No closing quotation")
         let empty = try await #require(throws: CredentialProviderError.self) { _ = try await runner.run("   ") }
         #expect(empty.reason == "the command line is empty")
-        let missing = try await #require(throws: CredentialProviderError.self) { _ = try await runner.run("no-such-helper-\(UUID().uuidString)") }
+        let missing = try await #require(throws: CredentialProviderError.self) {
+            _ = try await runner.run("no-such-helper-\(UUID().uuidString)")
+        }
         #expect(missing.reason.contains("was not found on PATH"))
         let viaProfile = try await #require(throws: CredentialProviderError.self) {
-            _ = try await ProfileCredentialProvider(files: SharedConfigFiles(credentials: "", config: "[default]\ncredential_process = helper \"x\n")).credentials()
+            _ = try await ProfileCredentialProvider(
+                files: SharedConfigFiles(credentials: "", config: "[default]\ncredential_process = helper \"x\n")
+            ).credentials()
         }
         #expect(viaProfile.reason == "credential_process: the command line cannot be split: No closing quotation")
     }
@@ -250,9 +266,15 @@ import Darwin
 
     @Test("A failing command's standard error is scrubbed before it is shown")
     func standardErrorIsScrubbed() async throws {
-        let files = try SharedConfigFiles(credentials: "", config: "[default]\ncredential_process = sh -c 'echo \"Authorization: AWS4-HMAC-SHA256 Credential=AKIDX/1, Signature=0123456789abcdef0123456789abcdef\" >&2; echo \(AuthFixtures.secret) >&2; exit 2'\n")
+        let files = try SharedConfigFiles(
+            credentials: "",
+            config:
+                "[default]\ncredential_process = sh -c 'echo \"Authorization: AWS4-HMAC-SHA256 Credential=AKIDX/1, Signature=0123456789abcdef0123456789abcdef\" >&2; echo \(AuthFixtures.secret) >&2; exit 2'\n"
+        )
         _ = AWSCredentials(accessKeyId: "AKIDEXAMPLE", secretAccessKey: AuthFixtures.secret)
-        let error = try await #require(throws: CredentialProviderError.self) { _ = try await ProfileCredentialProvider(files: files).credentials() }
+        let error = try await #require(throws: CredentialProviderError.self) {
+            _ = try await ProfileCredentialProvider(files: files).credentials()
+        }
         #expect(error.reason.hasPrefix("credential_process exited with status 2: Authorization: [REDACTED]"), "\(error.reason)")
         #expect(!error.reason.contains("0123456789abcdef0123456789abcdef"))
         #expect(!error.reason.contains(AuthFixtures.secret))

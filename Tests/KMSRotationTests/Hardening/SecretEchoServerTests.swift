@@ -3,7 +3,6 @@ import Testing
 import TestSupport
 @testable import KMSRotation
 
-
 /// Row 1 of the review: an endpoint whose error message echoes the request must not get a credential
 /// into an error's description, `String(reflecting:)`, `dump`, or any report format.
 @Suite(.serialized) struct SecretEchoServerTests {
@@ -52,7 +51,9 @@ import TestSupport
     func kmsEcho() async throws {
         try await Self.withServer { server in
             let provider = StaticCredentialProvider(Self.credentials)
-            let client = try KMSClient(AWSClientConfiguration(region: "eu-west-1", credentialProvider: provider, transport: URLSessionTransport()), endpoint: server.baseURL.absoluteString)
+            let client = try KMSClient(
+                AWSClientConfiguration(region: "eu-west-1", credentialProvider: provider, transport: URLSessionTransport()),
+                endpoint: server.baseURL.absoluteString)
             let error = try await #require(throws: AWSServiceError.self) { _ = try await client.listKeys() }
             let signature = try await server.lastSignature()
             #expect(signature.count == 64)
@@ -64,7 +65,9 @@ import TestSupport
 
             let options = RotationChecker.ScanOptions(regions: ["us-east-1", "eu-west-1"], now: { AuthFixtures.now })
             let checker = RotationChecker(options: options) { region in
-                try KMSClient(AWSClientConfiguration(region: region, credentialProvider: provider, transport: URLSessionTransport()), endpoint: server.baseURL.absoluteString)
+                try KMSClient(
+                    AWSClientConfiguration(region: region, credentialProvider: provider, transport: URLSessionTransport()),
+                    endpoint: server.baseURL.absoluteString)
             }
             let report = try await checker.report()
             #expect(report.errors.count == 1, "eu-west-1 ListKeys is denied")
@@ -79,39 +82,51 @@ import TestSupport
     @Test("STS: an echoed form body (the external ID) and headers reach no error text and no report format")
     func stsEcho() async throws {
         try await Self.withServer { server in
-            let sts = try STSClient(AWSClientConfiguration(region: "us-east-1", credentialProvider: StaticCredentialProvider(Self.credentials), transport: URLSessionTransport()), endpoint: server.baseURL.absoluteString)
-            let role = AssumeRoleCredentialProvider(roleArn: "arn:aws:iam::444455556666:role/Audit", externalId: Self.externalId, sts: sts, refreshMargin: nil)
+            let sts = try STSClient(
+                AWSClientConfiguration(
+                    region: "us-east-1", credentialProvider: StaticCredentialProvider(Self.credentials), transport: URLSessionTransport()),
+                endpoint: server.baseURL.absoluteString)
+            let role = AssumeRoleCredentialProvider(
+                roleArn: "arn:aws:iam::444455556666:role/Audit", externalId: Self.externalId, sts: sts, refreshMargin: nil)
             let error = try await #require(throws: AWSServiceError.self) { _ = try await role.credentials() }
             let signature = try await server.lastSignature()
             #expect(error.code == .stsAccessDenied)
             #expect(error.message.contains("RoleArn=arn%3Aaws%3Aiam%3A%3A444455556666%3Arole%2FAudit"), "\(error.message.prefix(400))")
             Self.expectClean(Self.renderings(error) + [error.message], signature: signature)
-            let scanError = ScanError(region: "us-east-1", operation: "AssumeRole", code: error.code.rawValue, message: error.message, accountId: "444455556666")
-            try Self.expectReportsClean(RotationReport(findings: [], errors: [scanError], policy: .cis, regions: ["us-east-1"], generatedAt: AuthFixtures.now),
-                                        signature: signature)
+            let scanError = ScanError(
+                region: "us-east-1", operation: "AssumeRole", code: error.code.rawValue, message: error.message, accountId: "444455556666")
+            try Self.expectReportsClean(
+                RotationReport(findings: [], errors: [scanError], policy: .cis, regions: ["us-east-1"], generatedAt: AuthFixtures.now),
+                signature: signature)
         }
     }
 
     @Test("Organizations: an echoed request reaches no error text and no report format")
     func organizationsEcho() async throws {
         try await Self.withServer { server in
-            let client = try OrganizationsClient(AWSClientConfiguration(region: "us-east-1", credentialProvider: StaticCredentialProvider(Self.credentials), transport: URLSessionTransport()), endpoint: server.baseURL.absoluteString)
+            let client = try OrganizationsClient(
+                AWSClientConfiguration(
+                    region: "us-east-1", credentialProvider: StaticCredentialProvider(Self.credentials), transport: URLSessionTransport()),
+                endpoint: server.baseURL.absoluteString)
             let error = try await #require(throws: AWSServiceError.self) { _ = try await client.listAccounts() }
             let signature = try await server.lastSignature()
             #expect(error.code == .accessDenied)
             #expect(error.message.contains(SecretScrubber.marker))
             Self.expectClean(Self.renderings(error) + [error.message], signature: signature)
             let scanError = ScanError(region: "us-east-1", operation: "ListAccounts", code: error.code.rawValue, message: error.message)
-            try Self.expectReportsClean(RotationReport(findings: [], errors: [scanError], policy: .cis, regions: ["us-east-1"], generatedAt: AuthFixtures.now),
-                                        signature: signature)
+            try Self.expectReportsClean(
+                RotationReport(findings: [], errors: [scanError], policy: .cis, regions: ["us-east-1"], generatedAt: AuthFixtures.now),
+                signature: signature)
         }
     }
 
     @Test("Container credentials: an error body that echoes the authorization token does not reveal it")
     func containerEcho() async throws {
         try await Self.withServer { server in
-            let environment = ["AWS_CONTAINER_CREDENTIALS_FULL_URI": server.baseURL.absoluteString + "/container/v1",
-                               "AWS_CONTAINER_AUTHORIZATION_TOKEN": Self.containerToken]
+            let environment = [
+                "AWS_CONTAINER_CREDENTIALS_FULL_URI": server.baseURL.absoluteString + "/container/v1",
+                "AWS_CONTAINER_AUTHORIZATION_TOKEN": Self.containerToken,
+            ]
             let provider = ContainerCredentialProvider(environment: environment, transport: URLSessionTransport(), maxAttempts: 1)
             let error = try await #require(throws: CredentialProviderError.self) { _ = try await provider.credentials() }
             #expect(error.reason.contains("HTTP 403"), "\(error.reason)")

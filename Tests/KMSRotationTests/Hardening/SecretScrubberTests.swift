@@ -5,25 +5,38 @@ import Testing
 /// The scrubber on its own: each secret form goes, everything an audit report needs stays.
 @Suite struct SecretScrubberTests {
     static let secretKey = "wJalrXUtnFEMI/K7MDENG+bPxRfiCYzEXAMPLE42"
-    static let sessionToken = "IQoJb3JpZ2luX2VjEJr//////////wEaCXVzLWVhc3QtMSJHMEUCIQD" + String(repeating: "AbCdEf0123+/", count: 20) + "=="
+    static let sessionToken =
+        "IQoJb3JpZ2luX2VjEJr//////////wEaCXVzLWVhc3QtMSJHMEUCIQD" + String(repeating: "AbCdEf0123+/", count: 20) + "=="
     static let signature = "5d672d79c15b13162d9279b0855cfba6789a8edb4c82c400e06b5924a6f2b5d7"
-    static let authorization = "AWS4-HMAC-SHA256 Credential=AKIAIOSFODNN7EXAMPLE/20261129/us-east-1/kms/aws4_request, SignedHeaders=content-type;host;x-amz-date;x-amz-security-token;x-amz-target, Signature=\(signature)"
+    static let authorization =
+        "AWS4-HMAC-SHA256 Credential=AKIAIOSFODNN7EXAMPLE/20261129/us-east-1/kms/aws4_request, SignedHeaders=content-type;host;x-amz-date;x-amz-security-token;x-amz-target, Signature=\(signature)"
 
     /// (input, what must not survive).
     static let removed: [(String, [String])] = [
         ("Authorization: \(authorization)\r\nX-Amz-Date: 20261129T060000Z", [signature, "AKIAIOSFODNN7EXAMPLE", "Credential=AKIA"]),
         (#"{"Authorization": "\#(authorization)", "Host": "127.0.0.1"}"#, [signature, "AKIAIOSFODNN7EXAMPLE"]),
-        ("{'authorization': '\(authorization)', 'x-amz-security-token': '\(sessionToken)'}", [signature, sessionToken, "AKIAIOSFODNN7EXAMPLE"]),
+        (
+            "{'authorization': '\(authorization)', 'x-amz-security-token': '\(sessionToken)'}",
+            [signature, sessionToken, "AKIAIOSFODNN7EXAMPLE"]
+        ),
         ("<Authorization>\(authorization)</Authorization>", [signature, "AKIAIOSFODNN7EXAMPLE"]),
         ("Authorization header requires 'Signature' parameter. Authorization=\(authorization)", [signature, "AKIAIOSFODNN7EXAMPLE"]),
         ("X-Amz-Security-Token: TOKENtokenTOKENtoken\nnext", ["TOKENtokenTOKENtoken"]),
-        ("https://kms.example/?X-Amz-Credential=AKIAIOSFODNN7EXAMPLE%2F20261129%2Fus-east-1%2Fkms%2Faws4_request&X-Amz-Signature=\(signature)&X-Amz-Security-Token=abc%2Fdef",
-         [signature, "AKIAIOSFODNN7EXAMPLE", "abc%2Fdef"]),
-        ("Credential=ASIAQWERTYUIOPASDFGH/20261129/us-east-1/sts/aws4_request, Signature=\(signature)", ["ASIAQWERTYUIOPASDFGH", signature]),
+        (
+            "https://kms.example/?X-Amz-Credential=AKIAIOSFODNN7EXAMPLE%2F20261129%2Fus-east-1%2Fkms%2Faws4_request&X-Amz-Signature=\(signature)&X-Amz-Security-Token=abc%2Fdef",
+            [signature, "AKIAIOSFODNN7EXAMPLE", "abc%2Fdef"]
+        ),
+        (
+            "Credential=ASIAQWERTYUIOPASDFGH/20261129/us-east-1/sts/aws4_request, Signature=\(signature)",
+            ["ASIAQWERTYUIOPASDFGH", signature]
+        ),
         ("access key ASIAQWERTYUIOPASDFGH is not valid", ["ASIAQWERTYUIOPASDFGH"]),
         ("the secret is \(secretKey).", [secretKey]),
         ("token \(sessionToken) expired", [sessionToken]),
-        (#"{"AccessKeyId":"ASIAQWERTYUIOPASDFGH","SecretAccessKey":"short-but-keyed","SessionToken":"tok/en+123"}"#, ["short-but-keyed", "tok/en+123", "ASIAQWERTYUIOPASDFGH"]),
+        (
+            #"{"AccessKeyId":"ASIAQWERTYUIOPASDFGH","SecretAccessKey":"short-but-keyed","SessionToken":"tok/en+123"}"#,
+            ["short-but-keyed", "tok/en+123", "ASIAQWERTYUIOPASDFGH"]
+        ),
         ("aws_secret_access_key = plainsecret\naws_session_token=othersecret", ["plainsecret", "othersecret"]),
         ("Action=AssumeRole&ExternalId=ext%3Aid%2F42&RoleArn=arn", ["ext%3Aid%2F42"]),
         ("x-aws-ec2-metadata-token: AQAEAimdsToken==", ["AQAEAimdsToken"]),
@@ -138,7 +151,10 @@ import Testing
         let organizations = AWSServiceError(service: "organizations", code: .accessDenied, message: message)
         let provider = CredentialProviderError.failed("container", message)
         sts.message = "assigned Signature=\(Self.signature)"
-        for text in [kms.message, kms.description, sts.message, sts.description, organizations.message, organizations.description, provider.reason, provider.description] {
+        for text in [
+            kms.message, kms.description, sts.message, sts.description, organizations.message, organizations.description, provider.reason,
+            provider.description,
+        ] {
             #expect(!text.contains(Self.signature) && !text.contains("AKIAIOSFODNN7EXAMPLE"), "\(text)")
         }
         #expect(kms.code == .accessDenied && sts.code == .accessDenied && organizations.code == .accessDenied)
@@ -151,7 +167,8 @@ import Testing
     @Test("A non-JSON body excerpt is scrubbed before it is cut")
     func excerptIsScrubbed() {
         let body = "<html>" + String(repeating: "x", count: 150) + " X-Amz-Security-Token: \(Self.sessionToken)</html>"
-        let error = AWSServiceError.decodeJSON(service: "kms", from: HTTPResponse(status: 502, headers: ["Content-Type": "text/html"], body: Data(body.utf8)))
+        let error = AWSServiceError.decodeJSON(
+            service: "kms", from: HTTPResponse(status: 502, headers: ["Content-Type": "text/html"], body: Data(body.utf8)))
         #expect(error.code == .invalidResponse)
         #expect(!error.message.contains(String(Self.sessionToken.prefix(24))), "\(error.message)")
     }

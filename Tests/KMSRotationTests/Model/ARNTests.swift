@@ -33,21 +33,24 @@ struct ARNTests {
         #expect(arn.kmsAliasName == "alias/aws/s3")
         #expect(arn.kmsKeyId == nil)
         #expect(arn.description == text)
-        #expect(ARN(partition: "aws", service: "kms", region: "eu-west-1", accountId: "111122223333", resource: "alias/orders")
-            .description == "arn:aws:kms:eu-west-1:111122223333:alias/orders")
+        #expect(
+            ARN(partition: "aws", service: "kms", region: "eu-west-1", accountId: "111122223333", resource: "alias/orders")
+                .description == "arn:aws:kms:eu-west-1:111122223333:alias/orders")
     }
 
-    @Test("What is not a KMS key or alias ARN has no KMS view", arguments: [
-        "", "arn", "1234abcd-12ab-34cd-56ef-1234567890ab", "alias/orders",
-        "arn:aws:s3:::bucket", "arn:aws:kms:us-east-1:111122223333:key/", "arn:aws:kms:us-east-1:111122223333:alias/",
-        "arn:aws:kms:us-east-1:111122223333:grant/abc", "arn:aws:kms:us-east-1:11112222333:key/abc",
-        "arn:aws:kms:us-east-1:1111222233334:key/abc", "arn:aws:kms:us-east-1:11112222333a:key/abc",
-        "arn:aws:kms::111122223333:key/abc", "arn:aws:kms:us-east-1-fips:111122223333:key/abc",
-        "arn::kms:us-east-1:111122223333:key/abc", "arn:AWS:kms:us-east-1:111122223333:key/abc",
-        "arn:aws:kms:us-east-1:111122223333:key/abc:extra", "arn:aws:kms:us-east-1:111122223333:key/a b",
-        "arn:aws:kms:us-east-1:111122223333:key/abc/def", "arn:aws:kms:us-east-1:111122223333:alias/a.b",
-        "ARN:aws:kms:us-east-1:111122223333:key/abc", " arn:aws:kms:us-east-1:111122223333:key/abc",
-    ])
+    @Test(
+        "What is not a KMS key or alias ARN has no KMS view",
+        arguments: [
+            "", "arn", "1234abcd-12ab-34cd-56ef-1234567890ab", "alias/orders",
+            "arn:aws:s3:::bucket", "arn:aws:kms:us-east-1:111122223333:key/", "arn:aws:kms:us-east-1:111122223333:alias/",
+            "arn:aws:kms:us-east-1:111122223333:grant/abc", "arn:aws:kms:us-east-1:11112222333:key/abc",
+            "arn:aws:kms:us-east-1:1111222233334:key/abc", "arn:aws:kms:us-east-1:11112222333a:key/abc",
+            "arn:aws:kms::111122223333:key/abc", "arn:aws:kms:us-east-1-fips:111122223333:key/abc",
+            "arn::kms:us-east-1:111122223333:key/abc", "arn:AWS:kms:us-east-1:111122223333:key/abc",
+            "arn:aws:kms:us-east-1:111122223333:key/abc:extra", "arn:aws:kms:us-east-1:111122223333:key/a b",
+            "arn:aws:kms:us-east-1:111122223333:key/abc/def", "arn:aws:kms:us-east-1:111122223333:alias/a.b",
+            "ARN:aws:kms:us-east-1:111122223333:key/abc", " arn:aws:kms:us-east-1:111122223333:key/abc",
+        ])
     func notKMS(_ text: String) {
         let arn = ARN(text)
         #expect(arn?.kmsKeyId == nil)
@@ -82,16 +85,19 @@ struct ARNTests {
         #expect(role.accountId == "111122223333")
         #expect(role.roleName == "security/KMSAudit")
         #expect(role.description == "arn:aws-us-gov:iam::111122223333:role/security/KMSAudit")
-        #expect(ARN.iamRole(partition: "aws", accountId: "444455556666", roleName: "OrganizationAccountAccessRole").description
-            == "arn:aws:iam::444455556666:role/OrganizationAccountAccessRole")
+        #expect(
+            ARN.iamRole(partition: "aws", accountId: "444455556666", roleName: "OrganizationAccountAccessRole").description
+                == "arn:aws:iam::444455556666:role/OrganizationAccountAccessRole")
     }
 
-    @Test("Refuses what is not a role ARN, with a message", arguments: [
-        "", "OrganizationAccountAccessRole", "arn:aws:iam::111122223333:user/alice", "arn:aws:sts::111122223333:role/R",
-        "arn:aws:iam:us-east-1:111122223333:role/R", "arn:aws:iam::1111222233:role/R", "arn:aws:iam::111122223333:role/",
-        "arn:aws:iam::111122223333:role/has space", "arn::iam::111122223333:role/R", "arn:aws:iam::111122223333:role//R",
-        "arn:aws:iam::111122223333:role/\(String(repeating: "r", count: 65))",
-    ])
+    @Test(
+        "Refuses what is not a role ARN, with a message",
+        arguments: [
+            "", "OrganizationAccountAccessRole", "arn:aws:iam::111122223333:user/alice", "arn:aws:sts::111122223333:role/R",
+            "arn:aws:iam:us-east-1:111122223333:role/R", "arn:aws:iam::1111222233:role/R", "arn:aws:iam::111122223333:role/",
+            "arn:aws:iam::111122223333:role/has space", "arn::iam::111122223333:role/R", "arn:aws:iam::111122223333:role//R",
+            "arn:aws:iam::111122223333:role/\(String(repeating: "r", count: 65))",
+        ])
     func refuses(text: String) {
         #expect(throws: ARN.ParseError.self) { try ARN(iamRole: text) }
     }

@@ -8,39 +8,39 @@ struct ModelDecodingTests {
     // fixed-clock-begin: decoding only; no clock is read.
     /// A DescribeKey answer shaped exactly like the service model's KeyMetadata, every member present.
     static let fullKeyMetadata = #"""
-    {"KeyMetadata": {
-      "AWSAccountId": "111122223333",
-      "KeyId": "mrk-1234abcd12ab34cd56ef1234567890ab",
-      "Arn": "arn:aws:kms:eu-west-1:111122223333:key/mrk-1234abcd12ab34cd56ef1234567890ab",
-      "CreationDate": 1521097200.123,
-      "Enabled": false,
-      "Description": "orders replica",
-      "KeyUsage": "ENCRYPT_DECRYPT",
-      "KeyState": "PendingReplicaDeletion",
-      "DeletionDate": 1799999999.5,
-      "ValidTo": 1800000000,
-      "Origin": "AWS_KMS",
-      "CustomKeyStoreId": "cks-1234567890abcdef0",
-      "CloudHsmClusterId": "cluster-1a23b4cdefg",
-      "ExpirationModel": "KEY_MATERIAL_DOES_NOT_EXPIRE",
-      "KeyManager": "CUSTOMER",
-      "CustomerMasterKeySpec": "SYMMETRIC_DEFAULT",
-      "KeySpec": "SYMMETRIC_DEFAULT",
-      "EncryptionAlgorithms": ["SYMMETRIC_DEFAULT"],
-      "SigningAlgorithms": ["ML_DSA_SHAKE_256", "ED25519_SHA_512"],
-      "KeyAgreementAlgorithms": ["ECDH"],
-      "MacAlgorithms": ["HMAC_SHA_256"],
-      "MultiRegion": true,
-      "MultiRegionConfiguration": {
-        "MultiRegionKeyType": "REPLICA",
-        "PrimaryKey": {"Arn": "arn:aws:kms:us-east-1:111122223333:key/mrk-1234abcd12ab34cd56ef1234567890ab", "Region": "us-east-1"},
-        "ReplicaKeys": [{"Arn": "arn:aws:kms:eu-west-1:111122223333:key/mrk-1234abcd12ab34cd56ef1234567890ab", "Region": "eu-west-1"}]
-      },
-      "PendingDeletionWindowInDays": 7,
-      "XksKeyConfiguration": {"Id": "ABC123"},
-      "CurrentKeyMaterialId": "0b7fd7ddbac6eef27907413567cad8c810e2883dc8a7534067a82ee1142fc1e6"
-    }}
-    """#
+        {"KeyMetadata": {
+          "AWSAccountId": "111122223333",
+          "KeyId": "mrk-1234abcd12ab34cd56ef1234567890ab",
+          "Arn": "arn:aws:kms:eu-west-1:111122223333:key/mrk-1234abcd12ab34cd56ef1234567890ab",
+          "CreationDate": 1521097200.123,
+          "Enabled": false,
+          "Description": "orders replica",
+          "KeyUsage": "ENCRYPT_DECRYPT",
+          "KeyState": "PendingReplicaDeletion",
+          "DeletionDate": 1799999999.5,
+          "ValidTo": 1800000000,
+          "Origin": "AWS_KMS",
+          "CustomKeyStoreId": "cks-1234567890abcdef0",
+          "CloudHsmClusterId": "cluster-1a23b4cdefg",
+          "ExpirationModel": "KEY_MATERIAL_DOES_NOT_EXPIRE",
+          "KeyManager": "CUSTOMER",
+          "CustomerMasterKeySpec": "SYMMETRIC_DEFAULT",
+          "KeySpec": "SYMMETRIC_DEFAULT",
+          "EncryptionAlgorithms": ["SYMMETRIC_DEFAULT"],
+          "SigningAlgorithms": ["ML_DSA_SHAKE_256", "ED25519_SHA_512"],
+          "KeyAgreementAlgorithms": ["ECDH"],
+          "MacAlgorithms": ["HMAC_SHA_256"],
+          "MultiRegion": true,
+          "MultiRegionConfiguration": {
+            "MultiRegionKeyType": "REPLICA",
+            "PrimaryKey": {"Arn": "arn:aws:kms:us-east-1:111122223333:key/mrk-1234abcd12ab34cd56ef1234567890ab", "Region": "us-east-1"},
+            "ReplicaKeys": [{"Arn": "arn:aws:kms:eu-west-1:111122223333:key/mrk-1234abcd12ab34cd56ef1234567890ab", "Region": "eu-west-1"}]
+          },
+          "PendingDeletionWindowInDays": 7,
+          "XksKeyConfiguration": {"Id": "ABC123"},
+          "CurrentKeyMaterialId": "0b7fd7ddbac6eef27907413567cad8c810e2883dc8a7534067a82ee1142fc1e6"
+        }}
+        """#
 
     struct DescribeKeyResponse: Decodable { let KeyMetadata: KMSKey }
 
@@ -102,10 +102,12 @@ struct ModelDecodingTests {
         #expect(try JSONEncoder().encode(key) == Data(#"{"KeyId":"k"}"#.utf8))
     }
 
-    @Test("Unknown enum values decode, are kept, and encode back exactly",
-          arguments: ["ML_DSA_65", "ECC_NIST_EDWARDS25519", "SYMMETRIC_DEFAULT", "QUANTUM_SAFE_9000", ""])
+    @Test(
+        "Unknown enum values decode, are kept, and encode back exactly",
+        arguments: ["ML_DSA_65", "ECC_NIST_EDWARDS25519", "SYMMETRIC_DEFAULT", "QUANTUM_SAFE_9000", ""])
     func keySpecRoundTrip(_ raw: String) throws {
-        let json = #"{"KeyId":"k","KeySpec":"\#(raw)","KeyState":"Hibernating","Origin":"NEW_ORIGIN","KeyManager":"AWS_OWNED","KeyUsage":"TELEPORT","MultiRegionConfiguration":{"MultiRegionKeyType":"WITNESS"}}"#
+        let json =
+            #"{"KeyId":"k","KeySpec":"\#(raw)","KeyState":"Hibernating","Origin":"NEW_ORIGIN","KeyManager":"AWS_OWNED","KeyUsage":"TELEPORT","MultiRegionConfiguration":{"MultiRegionKeyType":"WITNESS"}}"#
         let key = try JSONDecoder().decode(KMSKey.self, from: Data(json.utf8))
         #expect(key.keySpec?.rawValue == raw)
         #expect(key.keyState == .unknown("Hibernating"))
@@ -132,9 +134,17 @@ struct ModelDecodingTests {
             #expect(!E(rawValue: "NOT_A_VALUE").isKnown)
         }
         // The lists of the service model (reference/kms-service-2.json), in its order.
-        try check(KeySpec.self, ["RSA_2048", "RSA_3072", "RSA_4096", "ECC_NIST_P256", "ECC_NIST_P384", "ECC_NIST_P521", "ECC_SECG_P256K1", "ECC_NIST_EDWARDS25519", "SYMMETRIC_DEFAULT", "HMAC_224", "HMAC_256", "HMAC_384", "HMAC_512", "SM2", "ML_DSA_44", "ML_DSA_65", "ML_DSA_87"])
+        try check(
+            KeySpec.self,
+            [
+                "RSA_2048", "RSA_3072", "RSA_4096", "ECC_NIST_P256", "ECC_NIST_P384", "ECC_NIST_P521", "ECC_SECG_P256K1",
+                "ECC_NIST_EDWARDS25519", "SYMMETRIC_DEFAULT", "HMAC_224", "HMAC_256", "HMAC_384", "HMAC_512", "SM2", "ML_DSA_44",
+                "ML_DSA_65", "ML_DSA_87",
+            ])
         try check(KeyUsage.self, ["SIGN_VERIFY", "ENCRYPT_DECRYPT", "GENERATE_VERIFY_MAC", "KEY_AGREEMENT"])
-        try check(KeyState.self, ["Creating", "Enabled", "Disabled", "PendingDeletion", "PendingImport", "PendingReplicaDeletion", "Unavailable", "Updating"])
+        try check(
+            KeyState.self,
+            ["Creating", "Enabled", "Disabled", "PendingDeletion", "PendingImport", "PendingReplicaDeletion", "Unavailable", "Updating"])
         try check(KeyManager.self, ["AWS", "CUSTOMER"])
         try check(KeyOrigin.self, ["AWS_KMS", "EXTERNAL", "AWS_CLOUDHSM", "EXTERNAL_KEY_STORE"])
         try check(MultiRegionKeyType.self, ["PRIMARY", "REPLICA"])
@@ -142,7 +152,13 @@ struct ModelDecodingTests {
         try check(EncryptionAlgorithmSpec.self, ["SYMMETRIC_DEFAULT", "RSAES_OAEP_SHA_1", "RSAES_OAEP_SHA_256", "SM2PKE"])
         try check(MacAlgorithmSpec.self, ["HMAC_SHA_224", "HMAC_SHA_256", "HMAC_SHA_384", "HMAC_SHA_512"])
         try check(KeyAgreementAlgorithmSpec.self, ["ECDH"])
-        try check(SigningAlgorithmSpec.self, ["RSASSA_PSS_SHA_256", "RSASSA_PSS_SHA_384", "RSASSA_PSS_SHA_512", "RSASSA_PKCS1_V1_5_SHA_256", "RSASSA_PKCS1_V1_5_SHA_384", "RSASSA_PKCS1_V1_5_SHA_512", "ECDSA_SHA_256", "ECDSA_SHA_384", "ECDSA_SHA_512", "SM2DSA", "ML_DSA_SHAKE_256", "ED25519_SHA_512", "ED25519_PH_SHA_512"])
+        try check(
+            SigningAlgorithmSpec.self,
+            [
+                "RSASSA_PSS_SHA_256", "RSASSA_PSS_SHA_384", "RSASSA_PSS_SHA_512", "RSASSA_PKCS1_V1_5_SHA_256", "RSASSA_PKCS1_V1_5_SHA_384",
+                "RSASSA_PKCS1_V1_5_SHA_512", "ECDSA_SHA_256", "ECDSA_SHA_384", "ECDSA_SHA_512", "SM2DSA", "ML_DSA_SHAKE_256",
+                "ED25519_SHA_512", "ED25519_PH_SHA_512",
+            ])
         try check(ImportState.self, ["IMPORTED", "PENDING_IMPORT"])
         try check(KeyMaterialState.self, ["NON_CURRENT", "CURRENT", "PENDING_ROTATION", "PENDING_MULTI_REGION_IMPORT_AND_ROTATION"])
         try check(RotationType.self, ["AUTOMATIC", "ON_DEMAND"])
@@ -164,40 +180,59 @@ struct ModelDecodingTests {
     // fixed-clock-begin: decoding only; no clock is read.
     @Test("GetKeyRotationStatus, ListKeyRotations, ListAliases, ListKeys shapes decode")
     func otherShapes() throws {
-        let status = try JSONDecoder().decode(KeyRotationStatus.self, from: Data(#"{"KeyRotationEnabled":true,"KeyId":"arn:aws:kms:us-east-1:111122223333:key/k","RotationPeriodInDays":180,"NextRotationDate":1800000000.25,"OnDemandRotationStartDate":1790000000}"#.utf8))
-        #expect(status == KeyRotationStatus(keyRotationEnabled: true, keyId: "arn:aws:kms:us-east-1:111122223333:key/k", rotationPeriodInDays: 180, nextRotationDate: Date(timeIntervalSince1970: 1800000000.25), onDemandRotationStartDate: Date(timeIntervalSince1970: 1790000000)))
+        let status = try JSONDecoder().decode(
+            KeyRotationStatus.self,
+            from: Data(
+                #"{"KeyRotationEnabled":true,"KeyId":"arn:aws:kms:us-east-1:111122223333:key/k","RotationPeriodInDays":180,"NextRotationDate":1800000000.25,"OnDemandRotationStartDate":1790000000}"#
+                    .utf8))
+        #expect(
+            status
+                == KeyRotationStatus(
+                    keyRotationEnabled: true, keyId: "arn:aws:kms:us-east-1:111122223333:key/k", rotationPeriodInDays: 180,
+                    nextRotationDate: Date(timeIntervalSince1970: 1800000000.25),
+                    onDemandRotationStartDate: Date(timeIntervalSince1970: 1790000000)))
         #expect(try JSONDecoder().decode(KeyRotationStatus.self, from: try JSONEncoder().encode(status)) == status)
         #expect(try JSONDecoder().decode(KeyRotationStatus.self, from: Data("{}".utf8)).keyRotationEnabled == nil)
 
-        let entry = try JSONDecoder().decode(KeyRotationEntry.self, from: Data(#"{"KeyId":"k","KeyMaterialId":"aa","KeyMaterialDescription":"d","ImportState":"IMPORTED","KeyMaterialState":"PENDING_MULTI_REGION_IMPORT_AND_ROTATION","ExpirationModel":"KEY_MATERIAL_EXPIRES","ValidTo":1800000000,"RotationDate":1700000000,"RotationType":"ON_DEMAND"}"#.utf8))
+        let entry = try JSONDecoder().decode(
+            KeyRotationEntry.self,
+            from: Data(
+                #"{"KeyId":"k","KeyMaterialId":"aa","KeyMaterialDescription":"d","ImportState":"IMPORTED","KeyMaterialState":"PENDING_MULTI_REGION_IMPORT_AND_ROTATION","ExpirationModel":"KEY_MATERIAL_EXPIRES","ValidTo":1800000000,"RotationDate":1700000000,"RotationType":"ON_DEMAND"}"#
+                    .utf8))
         #expect(entry.rotationType == .onDemand)
         #expect(entry.keyMaterialState == .pendingMultiRegionImportAndRotation)
         #expect(entry.importState == .imported)
         #expect(entry.rotationDate == Date(timeIntervalSince1970: 1700000000))
         #expect(try JSONDecoder().decode(KeyRotationEntry.self, from: try JSONEncoder().encode(entry)) == entry)
 
-        let alias = try JSONDecoder().decode(KMSAlias.self, from: Data(#"{"AliasName":"aws/ebs","AliasArn":"arn:aws:kms:us-east-1:111122223333:alias/aws/ebs","CreationDate":1700000000}"#.utf8))
+        let alias = try JSONDecoder().decode(
+            KMSAlias.self,
+            from: Data(
+                #"{"AliasName":"aws/ebs","AliasArn":"arn:aws:kms:us-east-1:111122223333:alias/aws/ebs","CreationDate":1700000000}"#.utf8))
         #expect(alias.targetKeyId == nil)
         #expect(try JSONDecoder().decode(KMSAlias.self, from: try JSONEncoder().encode(alias)) == alias)
         let entryKey = try JSONDecoder().decode(KeyListEntry.self, from: Data(#"{"KeyId":"k","KeyArn":"arn"}"#.utf8))
         #expect(entryKey == KeyListEntry(keyId: "k", keyArn: "arn"))
-        #expect(try JSONDecoder().decode(KMSTag.self, from: Data(#"{"TagKey":"a","TagValue":"b"}"#.utf8)) == KMSTag(tagKey: "a", tagValue: "b"))
+        #expect(
+            try JSONDecoder().decode(KMSTag.self, from: Data(#"{"TagKey":"a","TagValue":"b"}"#.utf8)) == KMSTag(tagKey: "a", tagValue: "b"))
         // fixed-clock-end
     }
 
-    @Test("Malformed JSON throws a clear DecodingError, never crashes", arguments: [
-        (#"{"Arn":"arn:aws:kms:us-east-1:111122223333:key/k"}"#, "KeyId"),
-        (#"{"KeyId":42}"#, "KeyId"),
-        (#"{"KeyId":"k","Enabled":"yes"}"#, "Enabled"),
-        (#"{"KeyId":"k","CreationDate":"2024-01-01"}"#, "CreationDate"),
-        (#"{"KeyId":"k","KeySpec":7}"#, "KeySpec"),
-        (#"{"KeyId":"k","EncryptionAlgorithms":"SYMMETRIC_DEFAULT"}"#, "EncryptionAlgorithms"),
-        (#"{"KeyId":"k","MultiRegionConfiguration":[]}"#, "MultiRegionConfiguration"),
-        // swift-corelibs-foundation reports a fractional Int as "not valid JSON" without the key: still an error.
-        (#"{"KeyId":"k","PendingDeletionWindowInDays":7.5}"#, ""),
-        (#"[]"#, ""),
-        (#"{"KeyId":"k""#, ""),
-    ])
+    @Test(
+        "Malformed JSON throws a clear DecodingError, never crashes",
+        arguments: [
+            (#"{"Arn":"arn:aws:kms:us-east-1:111122223333:key/k"}"#, "KeyId"),
+            (#"{"KeyId":42}"#, "KeyId"),
+            (#"{"KeyId":"k","Enabled":"yes"}"#, "Enabled"),
+            (#"{"KeyId":"k","CreationDate":"2024-01-01"}"#, "CreationDate"),
+            (#"{"KeyId":"k","KeySpec":7}"#, "KeySpec"),
+            (#"{"KeyId":"k","EncryptionAlgorithms":"SYMMETRIC_DEFAULT"}"#, "EncryptionAlgorithms"),
+            (#"{"KeyId":"k","MultiRegionConfiguration":[]}"#, "MultiRegionConfiguration"),
+            // swift-corelibs-foundation reports a fractional Int as "not valid JSON" without the key: still an error.
+            (#"{"KeyId":"k","PendingDeletionWindowInDays":7.5}"#, ""),
+            (#"[]"#, ""),
+            (#"{"KeyId":"k""#, ""),
+        ])
     func malformed(_ json: String, _ field: String) {
         do {
             _ = try JSONDecoder().decode(KMSKey.self, from: Data(json.utf8))
@@ -215,10 +250,15 @@ struct ModelDecodingTests {
         let key = try JSONDecoder().decode(DescribeKeyResponse.self, from: Data(Self.fullKeyMetadata.utf8)).KeyMetadata
         var enabledKey = key
         enabledKey.keyState = .enabled
-        let finding = RotationChecker.evaluate(key: enabledKey, rotation: KeyRotationStatus(keyRotationEnabled: false), now: Date(timeIntervalSince1970: 0))
+        let finding = RotationChecker.evaluate(
+            key: enabledKey, rotation: KeyRotationStatus(keyRotationEnabled: false), now: Date(timeIntervalSince1970: 0))
         let data = try JSONEncoder().encode(finding)
         let object = try #require(try JSONSerialization.jsonObject(with: data) as? [String: Any])
-        #expect(Set(object.keys) == ["keyArn", "keyId", "accountId", "region", "aliases", "compliance", "reason", "message", "key", "rotation", "error", "remediation"])
+        #expect(
+            Set(object.keys) == [
+                "keyArn", "keyId", "accountId", "region", "aliases", "compliance", "reason", "message", "key", "rotation", "error",
+                "remediation",
+            ])
         #expect(object["compliance"] as? String == "NON_COMPLIANT")
         #expect(object["reason"] as? String == "rotationDisabled")
         #expect(object["error"] is NSNull)

@@ -22,12 +22,22 @@ struct InvariantTests {
 
     static func allFindings() -> [(KMSKey, RotationEvidence, RotationPolicy, RotationFinding)] {
         var result: [(KMSKey, RotationEvidence, RotationPolicy, RotationFinding)] = []
-        for manager in managers { for spec in specs { for origin in origins { for state in states { for role in roles {
-            let key = makeKey(manager: manager, spec: spec, origin: origin, state: state, multiRegion: role)
-            for evidence in evidences { for policy in policies {
-                result.append((key, evidence, policy, policy.evaluate(key: key, rotation: evidence, now: now)))
-            } }
-        } } } } }
+        for manager in managers {
+            for spec in specs {
+                for origin in origins {
+                    for state in states {
+                        for role in roles {
+                            let key = makeKey(manager: manager, spec: spec, origin: origin, state: state, multiRegion: role)
+                            for evidence in evidences {
+                                for policy in policies {
+                                    result.append((key, evidence, policy, policy.evaluate(key: key, rotation: evidence, now: now)))
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
         return result
     }
 
@@ -47,7 +57,8 @@ struct InvariantTests {
     @Test("Unknown specs, states, origins and managers are never NON_COMPLIANT")
     func unknownsNeverFail() {
         for (key, _, _, finding) in Self.all {
-            let hasUnknown = key.keySpec?.isKnown == false || key.keyState?.isKnown == false
+            let hasUnknown =
+                key.keySpec?.isKnown == false || key.keyState?.isKnown == false
                 || key.origin?.isKnown == false || key.keyManager?.isKnown == false
             if hasUnknown { #expect(finding.compliance != .nonCompliant) }
         }
@@ -66,7 +77,8 @@ struct InvariantTests {
     func unneededEvidenceIsUnused() {
         var verdicts: [String: FindingReason] = [:]
         for (key, _, policy, finding) in Self.all where !policy.needsRotationStatus(for: key) {
-            let id = "\(key.keyManager.map(\.rawValue) ?? "-")/\(key.effectiveKeySpec.map(\.rawValue) ?? "-")/\(key.origin.map(\.rawValue) ?? "-")/\(key.keyState.map(\.rawValue) ?? "-")/\(key.multiRegionKeyType.map(\.rawValue) ?? "-")/\(policy.maximumRotationPeriodDays ?? 0)/\(policy.evaluateDisabledKeys)"
+            let id =
+                "\(key.keyManager.map(\.rawValue) ?? "-")/\(key.effectiveKeySpec.map(\.rawValue) ?? "-")/\(key.origin.map(\.rawValue) ?? "-")/\(key.keyState.map(\.rawValue) ?? "-")/\(key.multiRegionKeyType.map(\.rawValue) ?? "-")/\(policy.maximumRotationPeriodDays ?? 0)/\(policy.evaluateDisabledKeys)"
             if let earlier = verdicts[id] { #expect(earlier == finding.reason, "\(id)") } else { verdicts[id] = finding.reason }
         }
         #expect(!verdicts.isEmpty)

@@ -12,7 +12,8 @@ struct RotationDecisionTests {
         #expect(decision.remediation?.keyArn == row.remediation?.arn)
         #expect(decision.remediation?.rotationPeriodInDays == row.remediation?.period)
         let early = RotationFinding(decision, key: row.key, now: Date(timeIntervalSince1970: 0))
-        let late = row.policy.evaluate(key: row.key, rotation: row.evidence, materialAge: row.age, now: Date(timeIntervalSince1970: 4_000_000_000))
+        let late = row.policy.evaluate(
+            key: row.key, rotation: row.evidence, materialAge: row.age, now: Date(timeIntervalSince1970: 4_000_000_000))
         #expect(early.reason == late.reason && early.remediation == late.remediation && early.error == late.error)
     }
 
@@ -28,7 +29,8 @@ struct RotationDecisionTests {
         #expect(long.facts.rotationPeriodInDays == 400 && long.facts.maximumRotationPeriodDays == 180)
 
         let denied = RotationPolicy.cis.decide(key: makeKey(), rotation: failed("AccessDeniedException"))
-        #expect(denied.reason == .accessDenied && denied.facts.error?.code == "AccessDeniedException" && denied.facts.rotationStatusGathered)
+        #expect(
+            denied.reason == .accessDenied && denied.facts.error?.code == "AccessDeniedException" && denied.facts.rotationStatusGathered)
 
         // The failure of a call a metadata verdict never needed is not the verdict's evidence.
         let hmac = RotationPolicy.cis.decide(key: makeKey(spec: .hmac256), rotation: failed("ThrottlingException"))

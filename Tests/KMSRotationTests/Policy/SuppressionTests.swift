@@ -1,6 +1,6 @@
 import Foundation
 #if canImport(FoundationXML)
-import FoundationXML
+    import FoundationXML
 #endif
 import Testing
 @testable import KMSRotation
@@ -12,9 +12,11 @@ struct SuppressionTests {
     // fixed-clock-begin: compared only with the injected `now` above.
     /// The sample report with alias/orders (NON_COMPLIANT) accepted until 2027-03-31.
     static let suppressedReport: RotationReport = {
-        let list = try! SuppressionList.decode(Data(#"""
-        {"suppressions": [{"alias": "alias/orders", "region": "us-east-1", "reason": "rotationDisabled", "justification": "Retired in Q1, SEC-1234", "expires": "2027-03-31"}]}
-        """#.utf8))
+        let list = try! SuppressionList.decode(
+            Data(
+                #"""
+                {"suppressions": [{"alias": "alias/orders", "region": "us-east-1", "reason": "rotationDisabled", "justification": "Retired in Q1, SEC-1234", "expires": "2027-03-31"}]}
+                """#.utf8))
         return try! list.apply(to: SampleReport.report, now: now).report
     }()
     // fixed-clock-end
@@ -22,13 +24,15 @@ struct SuppressionTests {
     @Test("A valid file decodes; dates may be days or ISO 8601 times")
     func decodeValid() throws {
         // fixed-clock-begin: parsing only; no clock is read.
-        let list = try SuppressionList.decode(Data(#"""
-        {"suppressions": [
-          {"keyArn": "arn:aws:kms:us-east-1:111122223333:key/k", "justification": "a", "expires": "2027-01-31"},
-          {"keyId": "k", "reason": "accessDenied", "justification": "b", "expires": "2027-01-31T12:00:00Z"},
-          {"alias": "alias/x", "justification": "c"}
-        ]}
-        """#.utf8))
+        let list = try SuppressionList.decode(
+            Data(
+                #"""
+                {"suppressions": [
+                  {"keyArn": "arn:aws:kms:us-east-1:111122223333:key/k", "justification": "a", "expires": "2027-01-31"},
+                  {"keyId": "k", "reason": "accessDenied", "justification": "b", "expires": "2027-01-31T12:00:00Z"},
+                  {"alias": "alias/x", "justification": "c"}
+                ]}
+                """#.utf8))
         #expect(list.suppressions.count == 3)
         #expect(list.suppressions[0].expires == Date(timeIntervalSince1970: 1_801_353_600))
         #expect(list.suppressions[1].reason == .accessDenied)
@@ -38,16 +42,21 @@ struct SuppressionTests {
         #expect(try SuppressionList.decode(try JSONEncoder().encode(list)) == list)
     }
 
-    @Test("Invalid files name the entry and the problem", arguments: [
-        (#"{"suppressions": [{"justification": "no selector"}]}"#, "keyArn, keyId or alias"),
-        (#"{"suppressions": [{"alias": "alias/x"}]}"#, "missing justification"),
-        (#"{"suppressions": [{"alias": "alias/x", "justification": "  "}]}"#, "needs a justification"),
-        (#"{"suppressions": [{"alias": "alias/x", "justification": "j", "reason": "rotationOff"}]}"#, "'rotationOff' is not a reason code"),
-        (#"{"suppressions": [{"alias": "alias/x", "justification": "j", "expires": "2027-02-30"}]}"#, "is not a date"),
-        (#"{"suppressions": [{"alias": "alias/x", "justification": "j", "expires": "soon"}]}"#, "is not a date"),
-        (#"{"suppressions": {}}"#, "expected"),
-        (#"not json"#, "not valid JSON"),
-    ])
+    @Test(
+        "Invalid files name the entry and the problem",
+        arguments: [
+            (#"{"suppressions": [{"justification": "no selector"}]}"#, "keyArn, keyId or alias"),
+            (#"{"suppressions": [{"alias": "alias/x"}]}"#, "missing justification"),
+            (#"{"suppressions": [{"alias": "alias/x", "justification": "  "}]}"#, "needs a justification"),
+            (
+                #"{"suppressions": [{"alias": "alias/x", "justification": "j", "reason": "rotationOff"}]}"#,
+                "'rotationOff' is not a reason code"
+            ),
+            (#"{"suppressions": [{"alias": "alias/x", "justification": "j", "expires": "2027-02-30"}]}"#, "is not a date"),
+            (#"{"suppressions": [{"alias": "alias/x", "justification": "j", "expires": "soon"}]}"#, "is not a date"),
+            (#"{"suppressions": {}}"#, "expected"),
+            (#"not json"#, "not valid JSON"),
+        ])
     func decodeInvalid(_ json: String, _ expected: String) {
         do {
             _ = try SuppressionList.decode(Data(json.utf8))
@@ -76,7 +85,10 @@ struct SuppressionTests {
         #expect(outcome.report.findings.filter(\.isSuppressed).map(\.aliases) == [["alias/orders"]])
         #expect(outcome.report.findings.first { $0.aliases == ["alias/orders"] }?.suppression?.justification == "by id")
         #expect(outcome.expired.map(\.justification) == ["expired"])
-        #expect(outcome.unused.map(\.justification) == ["wrong reason", "second match never used", "compliant: nothing to suppress", "not applicable: nothing to suppress"])
+        #expect(
+            outcome.unused.map(\.justification) == [
+                "wrong reason", "second match never used", "compliant: nothing to suppress", "not applicable: nothing to suppress",
+            ])
         #expect(outcome.report.summary == report.summary, "verdicts and counts are unchanged")
         #expect(outcome.report.suppressedCount == 1)
     }
@@ -86,7 +98,9 @@ struct SuppressionTests {
         let finding = SampleReport.report.findings.first { $0.compliance == .nonCompliant }!
         let single = SampleReport.single(finding)
         #expect(single.outcome == .nonCompliant)
-        let suppressed = try SuppressionList(suppressions: [Suppression(keyId: finding.keyId, justification: "ok")]).apply(to: single, now: Self.now).report
+        let suppressed = try SuppressionList(suppressions: [Suppression(keyId: finding.keyId, justification: "ok")]).apply(
+            to: single, now: Self.now
+        ).report
         #expect(suppressed.outcome == .passed)
         let withError = try SuppressionList(suppressions: [Suppression(keyId: finding.keyId, justification: "ok")])
             .apply(to: SampleReport.single(finding, errors: SampleReport.report.errors), now: Self.now).report
@@ -144,14 +158,16 @@ struct SuppressionTests {
         #expect(junit.contains("failures=\"2\"") || junit.contains("failures='2'"))
     }
 
-    @Test("SARIF with a suppression still validates against the SARIF 2.1.0 schema",
-          .enabled(if: PythonTool.runJSONSchemaTests, "python3 with jsonschema is not installed: skipped (set CI=1 to fail instead)"))
+    @Test(
+        "SARIF with a suppression still validates against the SARIF 2.1.0 schema",
+        .enabled(if: PythonTool.runJSONSchemaTests, "python3 with jsonschema is not installed: skipped (set CI=1 to fail instead)"))
     func sarifSchema() throws {
         try SARIFTests().validate(try SampleReport.render(.sarif, Self.suppressedReport))
     }
 
-    @Test("ASFF with Workflow SUPPRESSED still validates with botocore",
-          .enabled(if: PythonTool.runBotocoreTests, "python3 with botocore is not installed: skipped (set CI=1 to fail instead)"))
+    @Test(
+        "ASFF with Workflow SUPPRESSED still validates with botocore",
+        .enabled(if: PythonTool.runBotocoreTests, "python3 with botocore is not installed: skipped (set CI=1 to fail instead)"))
     func asffSchema() throws {
         try ASFFTests().validate(try SampleReport.render(.asff, Self.suppressedReport))
     }
@@ -162,9 +178,13 @@ struct SuppressionTests {
         let orders = try #require(report.findings.first { $0.aliases == ["alias/orders"] })
         let inOtherRegion = SuppressionList(suppressions: [Suppression(alias: "alias/orders", region: "eu-west-1", justification: "j")])
         #expect(try inOtherRegion.apply(to: report, now: Self.now).report.suppressedCount == 0)
-        let inOtherAccount = SuppressionList(suppressions: [Suppression(keyId: orders.keyId, accountId: "444455556666", region: "us-east-1", justification: "j")])
+        let inOtherAccount = SuppressionList(suppressions: [
+            Suppression(keyId: orders.keyId, accountId: "444455556666", region: "us-east-1", justification: "j")
+        ])
         #expect(try inOtherAccount.apply(to: report, now: Self.now).report.suppressedCount == 0)
-        let exact = SuppressionList(suppressions: [Suppression(keyId: orders.keyId, accountId: "111122223333", region: "us-east-1", justification: "j")])
+        let exact = SuppressionList(suppressions: [
+            Suppression(keyId: orders.keyId, accountId: "111122223333", region: "us-east-1", justification: "j")
+        ])
         #expect(try exact.apply(to: report, now: Self.now).report.suppressedCount == 1)
     }
 
@@ -172,23 +192,36 @@ struct SuppressionTests {
     func ambiguousScopeIsRejected() throws {
         let byAlias = SuppressionList(suppressions: [Suppression(alias: "alias/orders", justification: "j")])
         let error = try #require(throws: SuppressionListError.self) { try byAlias.apply(to: SampleReport.report, now: Self.now) }
-        #expect(error.description == "invalid suppression file: suppressions[0]: the suppression for alias/orders needs region: a key ID or alias names a different key in each account and Region, and this audit spans more than one")
+        #expect(
+            error.description
+                == "invalid suppression file: suppressions[0]: the suppression for alias/orders needs region: a key ID or alias names a different key in each account and Region, and this audit spans more than one"
+        )
         // Checked before a scan: an organization's accounts are not known yet, so an account is required.
         #expect(throws: SuppressionListError.self) { try byAlias.validateScope(accountCount: nil, regions: ["us-east-1"]) }
         #expect(throws: Never.self) { try byAlias.validateScope(accountCount: 1, regions: ["us-east-1"]) }
-        let scoped = SuppressionList(suppressions: [Suppression(alias: "alias/orders", accountId: "111122223333", region: "us-east-1", justification: "j")])
+        let scoped = SuppressionList(suppressions: [
+            Suppression(alias: "alias/orders", accountId: "111122223333", region: "us-east-1", justification: "j")
+        ])
         #expect(throws: Never.self) { try scoped.validateScope(accountCount: nil, regions: ["us-east-1", "eu-west-1"]) }
         // A key ARN names its own account and Region.
         let byARN = SuppressionList(suppressions: [Suppression(keyArn: "arn:aws:kms:us-east-1:111122223333:key/k", justification: "j")])
         #expect(throws: Never.self) { try byARN.validateScope(accountCount: nil, regions: ["us-east-1", "eu-west-1"]) }
     }
 
-    @Test("accountId and region are checked when decoded, and may not contradict keyArn", arguments: [
-        (#"{"suppressions": [{"alias": "alias/x", "accountId": "1234", "justification": "j"}]}"#, "is not an account ID"),
-        (#"{"suppressions": [{"alias": "alias/x", "region": "US East", "justification": "j"}]}"#, "is not a Region name"),
-        (#"{"suppressions": [{"keyArn": "arn:aws:kms:us-east-1:111122223333:key/k", "accountId": "444455556666", "justification": "j"}]}"#, "contradicts keyArn"),
-        (#"{"suppressions": [{"keyArn": "arn:aws:kms:us-east-1:111122223333:key/k", "region": "eu-west-1", "justification": "j"}]}"#, "contradicts keyArn"),
-    ])
+    @Test(
+        "accountId and region are checked when decoded, and may not contradict keyArn",
+        arguments: [
+            (#"{"suppressions": [{"alias": "alias/x", "accountId": "1234", "justification": "j"}]}"#, "is not an account ID"),
+            (#"{"suppressions": [{"alias": "alias/x", "region": "US East", "justification": "j"}]}"#, "is not a Region name"),
+            (
+                #"{"suppressions": [{"keyArn": "arn:aws:kms:us-east-1:111122223333:key/k", "accountId": "444455556666", "justification": "j"}]}"#,
+                "contradicts keyArn"
+            ),
+            (
+                #"{"suppressions": [{"keyArn": "arn:aws:kms:us-east-1:111122223333:key/k", "region": "eu-west-1", "justification": "j"}]}"#,
+                "contradicts keyArn"
+            ),
+        ])
     func scopeFieldsAreValidated(json: String, expected: String) throws {
         let error = try #require(throws: SuppressionListError.self) { try SuppressionList.decode(Data(json.utf8)) }
         #expect(error.description.contains(expected), "\(error)")

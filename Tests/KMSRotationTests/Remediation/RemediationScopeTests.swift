@@ -7,16 +7,21 @@ import KMSRotationTesting
 /// paste into a shell (Docs/security.md).
 @Suite("Remediation scope and quoting")
 struct RemediationScopeTests {
-    @Test("Arguments are POSIX-quoted only where a shell would read them differently", arguments: [
-        ("arn:aws:kms:us-east-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab", "arn:aws:kms:us-east-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab"),
-        ("us-east-1", "us-east-1"),
-        ("key/x;touch /tmp/pwned", "'key/x;touch /tmp/pwned'"),
-        ("$(id)", "'$(id)'"),
-        ("`id`", "'`id`'"),
-        ("it's", #"'it'\''s'"#),
-        ("", "''"),
-        ("a b", "'a b'"),
-    ])
+    @Test(
+        "Arguments are POSIX-quoted only where a shell would read them differently",
+        arguments: [
+            (
+                "arn:aws:kms:us-east-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab",
+                "arn:aws:kms:us-east-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab"
+            ),
+            ("us-east-1", "us-east-1"),
+            ("key/x;touch /tmp/pwned", "'key/x;touch /tmp/pwned'"),
+            ("$(id)", "'$(id)'"),
+            ("`id`", "'`id`'"),
+            ("it's", #"'it'\''s'"#),
+            ("", "''"),
+            ("a b", "'a b'"),
+        ])
     func shellQuoting(argument: String, quoted: String) {
         #expect(Remediation.shellQuoted(argument) == quoted)
     }
@@ -57,7 +62,8 @@ struct RemediationScopeTests {
     func invalidTargetIsSkipped() async throws {
         var report = try await RemediationTests.audit(SampleAccount.demo())
         let index = try #require(report.findings.firstIndex { $0.compliance == .nonCompliant && $0.key.multiRegionKeyType == nil })
-        report.findings[index].remediation = Remediation(action: .enableKeyRotation, keyArn: "arn:aws:kms:us-east-1:111122223333:key/x;id", region: "us-east-1")
+        report.findings[index].remediation = Remediation(
+            action: .enableKeyRotation, keyArn: "arn:aws:kms:us-east-1:111122223333:key/x;id", region: "us-east-1")
         let plan = RemediationPlan(report: report)
         #expect(plan.skipped.contains { $0.why == "the key ARN to change is not a valid KMS key ARN" })
     }
@@ -70,7 +76,10 @@ struct RemediationScopeTests {
         outside.actions[0].keyArn = "arn:aws:kms:us-east-1:999988887777:key/1234abcd-12ab-34cd-56ef-1234567890ab"
         let recorder = RequestRecorder()
         let results = try await RemediationExecutor(accountId: "111122223333") { region in
-            try KMSClient(AWSClientConfiguration(region: region, credentialProvider: RemediationTests.credentials, transport: MockTransport.recording(kms, into: recorder), sleeper: { _ in }, now: { SampleAccount.referenceDate }))
+            try KMSClient(
+                AWSClientConfiguration(
+                    region: region, credentialProvider: RemediationTests.credentials,
+                    transport: MockTransport.recording(kms, into: recorder), sleeper: { _ in }, now: { SampleAccount.referenceDate }))
         }.apply(outside)
         #expect(results[0].outcome == .failed)
         #expect(results[0].error?.code == "OutOfScope")
@@ -94,7 +103,9 @@ struct RemediationScopeTests {
         #expect(interrupted.underlying is DiskFull)
         let after = try await RemediationTests.audit(kms)
         let fixedByFirst = interrupted.results[0].action.fixes.count
-        #expect(after.findings.count { $0.compliance == .nonCompliant } == before.findings.count { $0.compliance == .nonCompliant } - fixedByFirst,
-                "only the first action's keys changed; the other two actions were never started")
+        #expect(
+            after.findings.count { $0.compliance == .nonCompliant } == before.findings.count { $0.compliance == .nonCompliant }
+                - fixedByFirst,
+            "only the first action's keys changed; the other two actions were never started")
     }
 }

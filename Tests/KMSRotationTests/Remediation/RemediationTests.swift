@@ -5,15 +5,25 @@ import KMSRotationTesting
 
 @Suite("Remediation")
 struct RemediationTests {
-    static let credentials = StaticCredentialProvider(AWSCredentials(accessKeyId: "AKIDREMEDIATE", secretAccessKey: "remediation-test-secret"))
+    static let credentials = StaticCredentialProvider(
+        AWSCredentials(accessKeyId: "AKIDREMEDIATE", secretAccessKey: "remediation-test-secret"))
 
     static func factory(_ kms: InMemoryKMS) -> @Sendable (String) async throws -> KMSClient {
-        { region in try KMSClient(AWSClientConfiguration(region: region, credentialProvider: credentials, transport: kms, sleeper: { _ in }, now: { SampleAccount.referenceDate })) }
+        { region in
+            try KMSClient(
+                AWSClientConfiguration(
+                    region: region, credentialProvider: credentials, transport: kms, sleeper: { _ in }, now: { SampleAccount.referenceDate }
+                ))
+        }
     }
 
-    static func audit(_ kms: InMemoryKMS, policy: RotationPolicy = .cis, regions: [String] = SampleAccount.enabledRegions) async throws -> RotationReport {
-        try await RotationChecker(options: .init(regions: regions, policy: PolicyResolver(policy), now: { SampleAccount.referenceDate }),
-                                  clientFactory: factory(kms)).report()
+    static func audit(
+        _ kms: InMemoryKMS, policy: RotationPolicy = .cis, regions: [String] = SampleAccount.enabledRegions
+    ) async throws -> RotationReport {
+        try await RotationChecker(
+            options: .init(regions: regions, policy: PolicyResolver(policy), now: { SampleAccount.referenceDate }),
+            clientFactory: factory(kms)
+        ).report()
     }
 
     @Test("The demo's plan: one action per key to fix, a replica fixed through its primary")
@@ -45,7 +55,9 @@ struct RemediationTests {
 
         let report = try await Self.audit(kms)
         let legacy = try #require(report.findings.first { $0.aliases == ["alias/legacy-app"] })
-        let suppressed = try SuppressionList(suppressions: [Suppression(keyArn: legacy.keyArn, justification: "retiring")]).apply(to: report, now: SampleAccount.referenceDate).report
+        let suppressed = try SuppressionList(suppressions: [Suppression(keyArn: legacy.keyArn, justification: "retiring")]).apply(
+            to: report, now: SampleAccount.referenceDate
+        ).report
         let suppressedPlan = RemediationPlan(report: suppressed)
         #expect(!suppressedPlan.actions.contains { $0.keyArn == legacy.keyArn })
         #expect(suppressedPlan.skipped.map(\.why) == ["suppressed: retiring"])
@@ -61,7 +73,10 @@ struct RemediationTests {
         #expect(kms.callCount("EnableKeyRotation") == 3)
         let after = try await Self.audit(kms)
         #expect(after.summary.nonCompliant == 0)
-        #expect(after.findings.filter { $0.aliases == ["alias/global-orders"] && $0.key.keyState == .enabled }.allSatisfy { $0.compliance == .compliant })
+        #expect(
+            after.findings.filter { $0.aliases == ["alias/global-orders"] && $0.key.keyState == .enabled }.allSatisfy {
+                $0.compliance == .compliant
+            })
     }
 
     @Test("A refused change is reported, the others go on")

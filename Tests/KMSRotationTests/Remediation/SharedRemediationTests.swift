@@ -13,8 +13,9 @@ import Testing
         RotationChecker.evaluate(key: key, rotation: off, aliases: aliases, policy: SampleReport.policy, now: SampleReport.generatedAt)
     }
 
-    static let report = RotationReport(findings: [replica, plain, primary], errors: [], policy: SampleReport.policy,
-                                       regions: ["eu-west-1", "us-east-1", "us-west-2"], generatedAt: SampleReport.generatedAt)
+    static let report = RotationReport(
+        findings: [replica, plain, primary], errors: [], policy: SampleReport.policy,
+        regions: ["eu-west-1", "us-east-1", "us-west-2"], generatedAt: SampleReport.generatedAt)
 
     static let primaryArn = "arn:aws:kms:us-west-2:111122223333:key/mrk-primary"
 
@@ -34,7 +35,8 @@ import Testing
     @Test("The note names every Region once")
     func notes() {
         #expect(SharedRemediation.alsoFixesNote(regions: []) == nil)
-        #expect(SharedRemediation.alsoFixesNote(regions: ["eu-west-1", "ap-south-1"])
+        #expect(
+            SharedRemediation.alsoFixesNote(regions: ["eu-west-1", "ap-south-1"])
                 == "also fixes the replicas in eu-west-1 and ap-south-1")
         #expect(SharedRemediation.alsoFixesNote(regions: ["a", "b", "c"]) == "also fixes the replicas in a, b and c")
     }
@@ -71,8 +73,10 @@ import Testing
         let text = try SampleReport.render(.markdown, Self.report)
         #expect(text.components(separatedBy: "aws kms enable-key-rotation --key-id \(Self.primaryArn)").count == 2, "\(text)")
         #expect(text.contains("- **Also:** also fixes the replica in eu-west-1"))
-        #expect(text.contains("- **Fix:** the same EnableKeyRotation on `\(Self.primaryArn)` as `mrk-primary` (us-west-2): "
-                              + "one command fixes both"))
+        #expect(
+            text.contains(
+                "- **Fix:** the same EnableKeyRotation on `\(Self.primaryArn)` as `mrk-primary` (us-west-2): "
+                    + "one command fixes both"))
         let plainArn = "arn:aws:kms:us-east-1:111122223333:key/1111aaaa-11aa-11aa-11aa-111111111111"
         #expect(text.contains("aws kms enable-key-rotation --key-id \(plainArn)"))
     }

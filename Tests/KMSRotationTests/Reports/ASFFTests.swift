@@ -37,10 +37,12 @@ import Testing
     }
 
     static func longTextReport() -> RotationReport {
-        let error = EvidenceError(operation: "GetKeyRotationStatus", code: "KMSInternalException",
-                                  message: String(repeating: "é", count: 3000), httpStatus: 500)
-        let finding = RotationChecker.evaluate(key: makeKey(), rotation: .failed(error), aliases: [String(repeating: "a", count: 300)],
-                                               policy: .cis, now: SampleReport.generatedAt)
+        let error = EvidenceError(
+            operation: "GetKeyRotationStatus", code: "KMSInternalException",
+            message: String(repeating: "é", count: 3000), httpStatus: 500)
+        let finding = RotationChecker.evaluate(
+            key: makeKey(), rotation: .failed(error), aliases: [String(repeating: "a", count: 300)],
+            policy: .cis, now: SampleReport.generatedAt)
         return SampleReport.single(finding)
     }
 
@@ -57,18 +59,26 @@ import Testing
     }
 
     @Test func mapping() throws {
-        let status: [Compliance: String] = [.compliant: "PASSED", .nonCompliant: "FAILED", .insufficientData: "WARNING", .notApplicable: "NOT_AVAILABLE"]
-        let severity: [Compliance: String] = [.compliant: "INFORMATIONAL", .nonCompliant: "MEDIUM", .insufficientData: "LOW", .notApplicable: "INFORMATIONAL"]
+        let status: [Compliance: String] = [
+            .compliant: "PASSED", .nonCompliant: "FAILED", .insufficientData: "WARNING", .notApplicable: "NOT_AVAILABLE",
+        ]
+        let severity: [Compliance: String] = [
+            .compliant: "INFORMATIONAL", .nonCompliant: "MEDIUM", .insufficientData: "LOW", .notApplicable: "INFORMATIONAL",
+        ]
         let all = try findings()
         #expect(all.count == SampleReport.report.findings.count)
         #expect(Set(all.compactMap { $0["Id"] as? String }).count == all.count)
         for (asff, finding) in zip(all, SampleReport.report.findings) {
             #expect(asff["SchemaVersion"] as? String == "2018-10-08")
             #expect(asff["Id"] as? String == "kms-rotation/cis-3.6/\(finding.keyArn ?? "")")
-            #expect(asff["ProductArn"] as? String == "arn:aws:securityhub:\(finding.region ?? ""):111122223333:product/111122223333/default")
+            #expect(
+                asff["ProductArn"] as? String == "arn:aws:securityhub:\(finding.region ?? ""):111122223333:product/111122223333/default")
             #expect(asff["GeneratorId"] as? String == "kms-rotation/cis-3.6")
             #expect(asff["AwsAccountId"] as? String == "111122223333")
-            #expect(asff["Types"] as? [String] == ["Software and Configuration Checks/Industry and Regulatory Standards/CIS AWS Foundations Benchmark"])
+            #expect(
+                asff["Types"] as? [String] == [
+                    "Software and Configuration Checks/Industry and Regulatory Standards/CIS AWS Foundations Benchmark"
+                ])
             #expect(asff["CreatedAt"] as? String == "2026-11-29T06:00:00Z")
             #expect(asff["UpdatedAt"] as? String == "2026-11-29T06:00:00Z")
             #expect((asff["Severity"] as? [String: Any])?["Label"] as? String == severity[finding.compliance])
@@ -91,9 +101,10 @@ import Testing
     @Test func securityHubRegionAndFallbackAccount() throws {
         var options = SampleReport.options
         options.securityHubRegion = "us-east-1"
-        #expect(try findings(options: options).allSatisfy {
-            $0["ProductArn"] as? String == "arn:aws:securityhub:us-east-1:111122223333:product/111122223333/default"
-        })
+        #expect(
+            try findings(options: options).allSatisfy {
+                $0["ProductArn"] as? String == "arn:aws:securityhub:us-east-1:111122223333:product/111122223333/default"
+            })
 
         // A key listed without an ARN: no account, no Region.
         let bare = RotationPolicy.cis.evaluateUndescribedKey(

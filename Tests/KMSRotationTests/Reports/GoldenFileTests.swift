@@ -27,17 +27,22 @@ import KMSRotation
             try Data(rendered.utf8).write(to: url)
             return
         }
-        let expected = try #require(try? Data(contentsOf: url), "missing \(url.path); run UPDATE_GOLDEN=1 swift test --filter GoldenFileTests")
+        let expected = try #require(
+            try? Data(contentsOf: url), "missing \(url.path); run UPDATE_GOLDEN=1 swift test --filter GoldenFileTests")
         let difference = Self.firstDifference(Data(rendered.utf8), expected)
-        #expect(difference == nil, "\(format) differs from \(url.lastPathComponent) \(difference ?? ""); if intended, run UPDATE_GOLDEN=1 swift test --filter GoldenFileTests and review the diff")
+        #expect(
+            difference == nil,
+            "\(format) differs from \(url.lastPathComponent) \(difference ?? ""); if intended, run UPDATE_GOLDEN=1 swift test --filter GoldenFileTests and review the diff"
+        )
     }
 
     @Test("Rendering is deterministic", arguments: ReportFormat.allCases)
     func deterministic(_ format: ReportFormat) throws {
         // The same findings in another order, rebuilt: the output must not depend on input order.
-        let shuffled = RotationReport(findings: SampleReport.report.findings.reversed(), errors: SampleReport.report.errors,
-                                      policy: SampleReport.policy, regions: SampleReport.report.regions.reversed(),
-                                      generatedAt: SampleReport.generatedAt)
+        let shuffled = RotationReport(
+            findings: SampleReport.report.findings.reversed(), errors: SampleReport.report.errors,
+            policy: SampleReport.policy, regions: SampleReport.report.regions.reversed(),
+            generatedAt: SampleReport.generatedAt)
         #expect(try SampleReport.render(format) == SampleReport.render(format, shuffled))
     }
 

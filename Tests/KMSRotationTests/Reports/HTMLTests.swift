@@ -9,7 +9,8 @@ struct HTMLTests {
     @Test("Everything from outside is escaped: no markup or script from an alias, a message or a scan error")
     func escaping() throws {
         let error = EvidenceError(operation: "GetKeyRotationStatus", code: "<b>Denied</b>", message: "no <img src=x onerror=alert(1)>")
-        let finding = RotationChecker.evaluate(key: makeKey(), rotation: .failed(error), aliases: [Self.hostile], now: SampleReport.generatedAt)
+        let finding = RotationChecker.evaluate(
+            key: makeKey(), rotation: .failed(error), aliases: [Self.hostile], now: SampleReport.generatedAt)
         let scanError = ScanError(region: "<i>r</i>", operation: "ListKeys", code: "X", message: "\"><script>bad()</script>")
         let html = try SampleReport.render(.html, SampleReport.single(finding, errors: [scanError]))
         #expect(!html.contains("<script>alert"))
@@ -49,9 +50,11 @@ struct HTMLTests {
     @Test("20,000 findings render into one page with one row each")
     func large() throws {
         let findings = (0..<20_000).map { index in
-            RotationChecker.evaluate(key: makeKey(id: String(format: "%08d-0000-0000-0000-000000000000", index),
-                                                 region: ["us-east-1", "eu-west-1", "ap-southeast-2"][index % 3]),
-                                     rotation: index % 7 == 0 ? off : on365, aliases: ["alias/key-\(index)"], now: SampleReport.generatedAt)
+            RotationChecker.evaluate(
+                key: makeKey(
+                    id: String(format: "%08d-0000-0000-0000-000000000000", index),
+                    region: ["us-east-1", "eu-west-1", "ap-southeast-2"][index % 3]),
+                rotation: index % 7 == 0 ? off : on365, aliases: ["alias/key-\(index)"], now: SampleReport.generatedAt)
         }
         let html = try SampleReport.render(.html, RotationReport(findings: findings, generatedAt: SampleReport.generatedAt))
         #expect(html.components(separatedBy: "<tr class=").count - 1 == 20_000)

@@ -29,8 +29,11 @@ import Testing
         let findings = try #require(try object()["findings"] as? [[String: Any]])
         #expect(findings.count == 10)
         for finding in findings {
-            #expect(Set(finding.keys) == ["keyArn", "keyId", "accountId", "region", "aliases", "compliance", "reason", "message",
-                                          "key", "rotation", "error", "remediation"])
+            #expect(
+                Set(finding.keys) == [
+                    "keyArn", "keyId", "accountId", "region", "aliases", "compliance", "reason", "message",
+                    "key", "rotation", "error", "remediation",
+                ])
             #expect(finding["keyId"] is String)
             #expect(finding["aliases"] is [String])
             #expect(finding["message"] is String)
@@ -77,8 +80,10 @@ import Testing
         #expect(rotation["nextRotationDate"] is NSNull)
         let remediation = try #require(orders["remediation"] as? [String: Any])
         #expect(remediation["region"] as? String == "us-east-1")
-        #expect(remediation["command"] as? String
-            == "aws kms enable-key-rotation --key-id arn:aws:kms:us-east-1:111122223333:key/1111aaaa-11aa-11aa-11aa-111111111111 --region us-east-1")
+        #expect(
+            remediation["command"] as? String
+                == "aws kms enable-key-rotation --key-id arn:aws:kms:us-east-1:111122223333:key/1111aaaa-11aa-11aa-11aa-111111111111 --region us-east-1"
+        )
 
         let replica = try #require(findings.first { ($0["aliases"] as? [String]) == ["alias/payments"] })
         let replicaFix = try #require(replica["remediation"] as? [String: Any])

@@ -1,6 +1,6 @@
 import Foundation
 #if canImport(FoundationXML)
-import FoundationXML
+    import FoundationXML
 #endif
 import Testing
 @testable import KMSRotation
@@ -12,8 +12,10 @@ import Testing
         var elements: [(name: String, attributes: [String: String])] = []
         var text = ""
 
-        func parser(_ parser: XMLParser, didStartElement elementName: String, namespaceURI: String?, qualifiedName: String?,
-                    attributes: [String: String]) {
+        func parser(
+            _ parser: XMLParser, didStartElement elementName: String, namespaceURI: String?, qualifiedName: String?,
+            attributes: [String: String]
+        ) {
             elements.append((elementName, attributes))
         }
 
@@ -52,7 +54,9 @@ import Testing
         for suite in suites {
             let counted = perSuite[suite.attributes["name"] ?? ""] ?? [:]
             for attribute in ["tests", "failures", "errors", "skipped"] {
-                #expect(Int(suite.attributes[attribute] ?? "") == counted[attribute, default: 0], "\(suite.attributes["name"] ?? "") \(attribute)")
+                #expect(
+                    Int(suite.attributes[attribute] ?? "") == counted[attribute, default: 0],
+                    "\(suite.attributes["name"] ?? "") \(attribute)")
             }
         }
         let summary = SampleReport.report.summary
@@ -75,14 +79,18 @@ import Testing
         let xml = try SampleReport.render(.junit, SampleReport.single(finding, errors: [error]))
         #expect(!xml.unicodeScalars.contains { $0.value == 0x1 || $0.value == 0x0 || $0.value == 0xFFFE || $0.value == 0x1B })
         let collector = try parse(xml)
-        let testCase = try #require(collector.elements.first { $0.name == "testcase" && $0.attributes["classname"] == "kms-rotation.us-east-1" })
+        let testCase = try #require(
+            collector.elements.first { $0.name == "testcase" && $0.attributes["classname"] == "kms-rotation.us-east-1" })
         #expect(testCase.attributes["name"] == "alias/<b>&\"quoted\"&'apos'[31m🔑")
         let scanError = try #require(collector.elements.first { $0.name == "error" })
         #expect(scanError.attributes["type"] == "X<&>")
         #expect(scanError.attributes["message"] == "X<&>: line one\nline two")
     }
 
-    @Test(.enabled(if: PythonTool.isCI || PythonTool.canImport("xml.etree.ElementTree"), "python3 is not installed: skipped (set CI=1 to fail instead)"))
+    @Test(
+        .enabled(
+            if: PythonTool.isCI || PythonTool.canImport("xml.etree.ElementTree"),
+            "python3 is not installed: skipped (set CI=1 to fail instead)"))
     func pythonElementTreeAgrees() throws {
         guard PythonTool.require("xml.etree.ElementTree") else { return }
         let script = """

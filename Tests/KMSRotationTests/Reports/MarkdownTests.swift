@@ -18,10 +18,15 @@ import Testing
     @Test func sectionsInOrder() throws {
         let markdown = try SampleReport.render(.markdown)
         let headings = markdown.split(separator: "\n").filter { $0.hasPrefix("## ") || $0.hasPrefix("<summary>") }
-        #expect(headings == ["## Non-compliant (3)", "## Insufficient data (2)", "## Scan errors (1)",
-                             "<summary>Compliant (2)</summary>", "<summary>Not applicable (3)</summary>"])
+        #expect(
+            headings == [
+                "## Non-compliant (3)", "## Insufficient data (2)", "## Scan errors (1)",
+                "<summary>Compliant (2)</summary>", "<summary>Not applicable (3)</summary>",
+            ])
         #expect(markdown.hasPrefix("# KMS key rotation report\n"))
-        #expect(markdown.contains("```sh\naws kms enable-key-rotation --key-id arn:aws:kms:us-west-2:111122223333:key/mrk-primary --region us-west-2\n```"))
+        #expect(
+            markdown.contains(
+                "```sh\naws kms enable-key-rotation --key-id arn:aws:kms:us-west-2:111122223333:key/mrk-primary --region us-west-2\n```"))
     }
 
     @Test func tableRowsKeepTheirColumnsDespitePipesAndBackticks() throws {
@@ -45,7 +50,9 @@ import Testing
     }
 
     @Test func textEscapesMarkdownAndHTML() {
-        #expect(MarkdownFormatter.text("a|b `c` *d* _e_ <img src=x> [l](u)\nnext") == "a\\|b \\`c\\` \\*d\\* \\_e\\_ \\<img src=x\\> \\[l\\](u) next")
+        #expect(
+            MarkdownFormatter.text("a|b `c` *d* _e_ <img src=x> [l](u)\nnext")
+                == "a\\|b \\`c\\` \\*d\\* \\_e\\_ \\<img src=x\\> \\[l\\](u) next")
         #expect(MarkdownFormatter.codeBlock("echo ```", language: "sh") == ["````sh", "echo ```", "````"])
     }
 

@@ -30,7 +30,8 @@ enum PythonTool {
     /// Fails the current test with a clear message when the module is missing (only reached under CI).
     static func require(_ module: String, sourceLocation: SourceLocation = #_sourceLocation) -> Bool {
         if canImport(module) { return true }
-        Issue.record("python3 with the '\(module)' module is required when CI is set (pip install \(module))", sourceLocation: sourceLocation)
+        Issue.record(
+            "python3 with the '\(module)' module is required when CI is set (pip install \(module))", sourceLocation: sourceLocation)
         return false
     }
 

@@ -41,8 +41,9 @@ import Testing
 
     @Test(.enabled(if: PythonTool.runJSONSchemaTests, "python3 with jsonschema is not installed: skipped (set CI=1 to fail instead)"))
     func githubVariantValidatesAgainstSchema() throws {
-        let options = RenderOptions(toolVersion: "0.1.0", toolInformationURI: "https://example.com/kms-rotation",
-                                    sarifProblemsOnly: true, sarifArtifactURI: "infra/kms.tf")
+        let options = RenderOptions(
+            toolVersion: "0.1.0", toolInformationURI: "https://example.com/kms-rotation",
+            sarifProblemsOnly: true, sarifArtifactURI: "infra/kms.tf")
         try validate(SampleReport.render(.sarif, options: options))
         let empty = RotationReport(findings: [], generatedAt: SampleReport.generatedAt)
         try validate(SampleReport.render(.sarif, empty))

@@ -14,7 +14,8 @@ enum SampleReport {
 
     static let accessDenied = EvidenceError(
         operation: "GetKeyRotationStatus", code: "AccessDeniedException",
-        message: "User: arn:aws:sts::111122223333:assumed-role/Auditor/audit is not authorized to perform: kms:GetKeyRotationStatus on this resource because no resource-based policy allows the kms:GetKeyRotationStatus action",
+        message:
+            "User: arn:aws:sts::111122223333:assumed-role/Auditor/audit is not authorized to perform: kms:GetKeyRotationStatus on this resource because no resource-based policy allows the kms:GetKeyRotationStatus action",
         httpStatus: 400, requestId: "0f4c1c7e-5d55-4c1e-9a38-3e3c4a7a1d2b")
 
     static let report: RotationReport = {
@@ -26,16 +27,18 @@ enum SampleReport {
         let findings = [
             // NON_COMPLIANT
             judge(makeKey(id: "1111aaaa-11aa-11aa-11aa-111111111111"), off, aliases: ["alias/orders"]),
-            judge(makeKey(multiRegion: .replica, id: "mrk-1234abcd12ab34cd56ef1234567890ab", region: "eu-west-1"), off,
-                  aliases: ["alias/payments"]),
+            judge(
+                makeKey(multiRegion: .replica, id: "mrk-1234abcd12ab34cd56ef1234567890ab", region: "eu-west-1"), off,
+                aliases: ["alias/payments"]),
             judge(makeKey(id: "2222bbbb-22bb-22bb-22bb-222222222222"), on(730), aliases: ["alias/ledger"]),
             // INSUFFICIENT_DATA
             judge(makeKey(id: "3333cccc-33cc-33cc-33cc-333333333333"), .failed(accessDenied), aliases: ["alias/team|ops `core`"]),
             judge(makeKey(state: .creating, id: "4444dddd-44dd-44dd-44dd-444444444444"), .notGathered),
             // COMPLIANT
-            judge(makeKey(id: "5555eeee-55ee-55ee-55ee-555555555555"),
-                  .status(KeyRotationStatus(keyRotationEnabled: true, rotationPeriodInDays: 365, nextRotationDate: nextRotation)),
-                  aliases: [#"=HYPERLINK("https://attacker.example","click")"#]),
+            judge(
+                makeKey(id: "5555eeee-55ee-55ee-55ee-555555555555"),
+                .status(KeyRotationStatus(keyRotationEnabled: true, rotationPeriodInDays: 365, nextRotationDate: nextRotation)),
+                aliases: [#"=HYPERLINK("https://attacker.example","click")"#]),
             judge(makeKey(id: "6666ffff-66ff-66ff-66ff-666666666666", region: "eu-west-1"), on(180), aliases: ["alias/analytics"]),
             // NOT_APPLICABLE
             judge(makeKey(manager: .aws, id: "7777aaaa-77aa-77aa-77aa-777777777777"), .notGathered, aliases: ["alias/aws/s3"]),
@@ -43,11 +46,13 @@ enum SampleReport {
             judge(makeKey(state: .pendingDeletion, id: "9999cccc-99cc-99cc-99cc-999999999999", region: "eu-west-1"), .notGathered),
         ]
         let errors = [
-            ScanError(region: "ap-east-1", operation: "ListKeys", code: "UnrecognizedClientException",
-                      message: "The security token included in the request is invalid.", accountId: "111122223333"),
+            ScanError(
+                region: "ap-east-1", operation: "ListKeys", code: "UnrecognizedClientException",
+                message: "The security token included in the request is invalid.", accountId: "111122223333")
         ]
-        return RotationReport(findings: findings, errors: errors, policy: policy, regions: ["ap-east-1", "eu-west-1", "us-east-1"],
-                              generatedAt: generatedAt)
+        return RotationReport(
+            findings: findings, errors: errors, policy: policy, regions: ["ap-east-1", "eu-west-1", "us-east-1"],
+            generatedAt: generatedAt)
     }()
 
     /// Renders the sample (or another report) with the pinned options.

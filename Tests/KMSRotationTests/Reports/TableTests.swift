@@ -51,13 +51,15 @@ import Testing
     @Test func summaryLine() throws {
         let lines = try SampleReport.render(.table).split(separator: "\n")
         #expect(lines.last == "10 keys: 3 NON_COMPLIANT, 2 INSUFFICIENT_DATA, 2 COMPLIANT, 3 NOT_APPLICABLE; 1 region not scanned")
-        let one = SampleReport.single(RotationChecker.evaluate(key: makeKey(), rotation: on365, policy: .cis, now: SampleReport.generatedAt))
+        let one = SampleReport.single(
+            RotationChecker.evaluate(key: makeKey(), rotation: on365, policy: .cis, now: SampleReport.generatedAt))
         #expect(TableFormatter.summaryLine(one) == "1 key: 0 NON_COMPLIANT, 0 INSUFFICIENT_DATA, 1 COMPLIANT, 0 NOT_APPLICABLE")
     }
 
     @Test func hostileAliasCannotInjectTerminalEscapes() throws {
-        let finding = RotationChecker.evaluate(key: makeKey(), rotation: off, aliases: ["alias/x\u{1B}[2J\u{1B}]0;pwned\u{7}\r\nfake"],
-                                               policy: .cis, now: SampleReport.generatedAt)
+        let finding = RotationChecker.evaluate(
+            key: makeKey(), rotation: off, aliases: ["alias/x\u{1B}[2J\u{1B}]0;pwned\u{7}\r\nfake"],
+            policy: .cis, now: SampleReport.generatedAt)
         let error = ScanError(region: "ap-east-1", operation: "ListKeys", code: "Denied", message: "\u{1B}[31mred\u{9B}31m")
         let table = try SampleReport.render(.table, SampleReport.single(finding, errors: [error]))
         #expect(!table.unicodeScalars.contains { $0.value == 0x1B || $0.value == 0x07 || $0.value == 0x9B || $0.value == 0x0D })

@@ -10,7 +10,11 @@ final class LimiterClock: @unchecked Sendable {
     init(_ start: Double = 1000) { seconds = start }
     var now: Double { lock.withLock { seconds } }
     func advance(_ delta: Double) { lock.withLock { seconds += delta } }
-    func sleep(_ delta: Double) { lock.withLock { seconds += delta; slept.append(delta) } }
+    func sleep(_ delta: Double) {
+        lock.withLock {
+            seconds += delta; slept.append(delta)
+        }
+    }
 }
 
 @Suite("AdaptiveRateLimiter (botocore's adaptive mode)")
@@ -20,8 +24,10 @@ struct AdaptiveRateLimiterTests {
     }
 
     /// Sends `count` requests, `interval` seconds apart, recording each answer as `throttled(i)` says.
-    static func send(_ limiter: AdaptiveRateLimiter, _ clock: LimiterClock, count: Int, interval: Double,
-                     throttled: (Int) -> Bool = { _ in false }) async throws {
+    static func send(
+        _ limiter: AdaptiveRateLimiter, _ clock: LimiterClock, count: Int, interval: Double,
+        throttled: (Int) -> Bool = { _ in false }
+    ) async throws {
         for i in 0..<count {
             try await limiter.acquire()
             clock.advance(interval)

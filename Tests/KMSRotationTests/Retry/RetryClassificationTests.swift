@@ -66,8 +66,9 @@ struct RetryClassificationTests {
     @Test("LimitExceededException is retried except for RotateKeyOnDemand")
     func limitExceeded() {
         for operation in ["ListKeys", "EnableKeyRotation", "DescribeKey", "ListKeyRotations"] {
-            #expect(RetryStrategy.classify(httpStatus: 400, errorCode: "LimitExceededException", operation: operation)
-                == .retry(kind: .throttling))
+            #expect(
+                RetryStrategy.classify(httpStatus: 400, errorCode: "LimitExceededException", operation: operation)
+                    == .retry(kind: .throttling))
         }
         for operation in ["RotateKeyOnDemand", "TrentService.RotateKeyOnDemand"] {
             #expect(RetryStrategy.classify(httpStatus: 400, errorCode: "LimitExceededException", operation: operation) == .doNotRetry)
@@ -77,8 +78,9 @@ struct RetryClassificationTests {
             #expect(RetryStrategy.classify(error: error, operation: operation) == .doNotRetry)
         }
         // Other throttling from RotateKeyOnDemand is a rate limit and is retried.
-        #expect(RetryStrategy.classify(httpStatus: 400, errorCode: "ThrottlingException", operation: "RotateKeyOnDemand")
-            == .retry(kind: .throttling))
+        #expect(
+            RetryStrategy.classify(httpStatus: 400, errorCode: "ThrottlingException", operation: "RotateKeyOnDemand")
+                == .retry(kind: .throttling))
     }
 
     @Test("status codes without a code")
@@ -96,12 +98,15 @@ struct RetryClassificationTests {
 
     @Test("codes are sanitised before matching")
     func sanitised() {
-        #expect(RetryStrategy.classify(httpStatus: 400, errorCode: "com.amazonaws.kms#ThrottlingException", operation: "ListKeys")
-            == .retry(kind: .throttling))
-        #expect(RetryStrategy.classify(httpStatus: 400, errorCode: "KMSInternalException:http://internal.amazon.com/", operation: "ListKeys")
-            == .retry(kind: .transient))
-        #expect(RetryStrategy.classify(httpStatus: 400, errorCode: "aws#AccessDeniedException:detail", operation: "ListKeys")
-            == .doNotRetry)
+        #expect(
+            RetryStrategy.classify(httpStatus: 400, errorCode: "com.amazonaws.kms#ThrottlingException", operation: "ListKeys")
+                == .retry(kind: .throttling))
+        #expect(
+            RetryStrategy.classify(httpStatus: 400, errorCode: "KMSInternalException:http://internal.amazon.com/", operation: "ListKeys")
+                == .retry(kind: .transient))
+        #expect(
+            RetryStrategy.classify(httpStatus: 400, errorCode: "aws#AccessDeniedException:detail", operation: "ListKeys")
+                == .doNotRetry)
         // Codes are case-sensitive, as in the SDKs.
         #expect(RetryStrategy.classify(httpStatus: 400, errorCode: "throttlingexception", operation: "ListKeys") == .doNotRetry)
     }
@@ -114,11 +119,13 @@ struct RetryClassificationTests {
         #expect(RetryStrategy.classify(error: TransportError(.invalidRequest, "x"), operation: "ListKeys") == .doNotRetry)
         #expect(RetryStrategy.classify(error: TransportError(.invalidResponse, "x"), operation: "ListKeys") == .doNotRetry)
         #expect(RetryStrategy.classify(error: CancellationError(), operation: "ListKeys") == .doNotRetry)
-        #expect(RetryStrategy.classify(error: FakeServiceError(code: "ThrottlingException", status: 400), operation: "ListKeys")
-            == .retry(kind: .throttling))
+        #expect(
+            RetryStrategy.classify(error: FakeServiceError(code: "ThrottlingException", status: 400), operation: "ListKeys")
+                == .retry(kind: .throttling))
         #expect(RetryStrategy.classify(error: FakeServiceError(code: nil, status: 502), operation: "ListKeys") == .retry(kind: .transient))
-        #expect(RetryStrategy.classify(error: FakeServiceError(code: "AccessDeniedException", status: 400), operation: "ListKeys")
-            == .doNotRetry)
+        #expect(
+            RetryStrategy.classify(error: FakeServiceError(code: "AccessDeniedException", status: 400), operation: "ListKeys")
+                == .doNotRetry)
         struct Other: Error {}
         #expect(RetryStrategy.classify(error: Other(), operation: "ListKeys") == .doNotRetry)
     }
@@ -146,7 +153,9 @@ struct RetryClassificationTests {
 
     @Test("PriorRequestNotComplete is transient everywhere (it was throttling to evidence and transient to retry)")
     func priorRequestNotComplete() {
-        #expect(RetryStrategy.classify(httpStatus: 400, errorCode: "PriorRequestNotComplete", operation: "ListKeys") == .retry(kind: .transient))
+        #expect(
+            RetryStrategy.classify(httpStatus: 400, errorCode: "PriorRequestNotComplete", operation: "ListKeys") == .retry(kind: .transient)
+        )
         #expect(EvidenceError(operation: "GetKeyRotationStatus", code: "PriorRequestNotComplete", message: "").reason == .serviceError)
     }
 

@@ -15,10 +15,13 @@ struct RetryPatienceTests {
     static let throttle = FakeServiceError(code: "ThrottlingException", status: 400)
     static let unavailable = FakeServiceError(code: nil, status: 503)
 
-    static func executor(_ recorder: Recorder, clock: PatienceClock, wait: Duration = .seconds(300),
-                         limiter: AdaptiveRateLimiter? = nil) -> RetryingExecutor {
-        RetryingExecutor(strategy: .standard, sleeper: recorder.sleeper, random: { 0.5 }, rateLimiter: limiter,
-                         patience: RetryPatience(deadline: clock.now + wait, now: { clock.now }))
+    static func executor(
+        _ recorder: Recorder, clock: PatienceClock, wait: Duration = .seconds(300),
+        limiter: AdaptiveRateLimiter? = nil
+    ) -> RetryingExecutor {
+        RetryingExecutor(
+            strategy: .standard, sleeper: recorder.sleeper, random: { 0.5 }, rateLimiter: limiter,
+            patience: RetryPatience(deadline: clock.now + wait, now: { clock.now }))
     }
 
     @Test("A throttled call is retried past the standard 3 attempts, spending no retry quota")

@@ -52,10 +52,12 @@ struct RetryingExecutorTests {
         #expect(await executor.quota.availableTokens == 500 - 10 + 5)
     }
 
-    @Test("non-retryable codes are attempted once", arguments: [
-        "AccessDeniedException", "ValidationException", "NotFoundException", "UnsupportedOperationException",
-        "KMSInvalidStateException",
-    ])
+    @Test(
+        "non-retryable codes are attempted once",
+        arguments: [
+            "AccessDeniedException", "ValidationException", "NotFoundException", "UnsupportedOperationException",
+            "KMSInvalidStateException",
+        ])
     func nonRetryable(code: String) async {
         let recorder = Recorder()
         let executor = Self.makeExecutor(recorder)
@@ -176,7 +178,7 @@ struct RetryingExecutorTests {
             return attempt
         }
         #expect(value == 2)
-        #expect(await quota.availableTokens == 5)   // took 5, success returned 5
+        #expect(await quota.availableTokens == 5)  // took 5, success returned 5
 
         for _ in 0..<20 {
             _ = try await executor.execute(operation: "ListKeys") { attempt in attempt }
@@ -244,7 +246,7 @@ struct RetryingExecutorTests {
         let attempts = Recorder()
         let task = Task {
             try await executor.execute(operation: "ListKeys", onEvent: recorder.onEvent) { attempt -> Int in
-                attempts.recordSleep(.seconds(attempt))   // counts attempts
+                attempts.recordSleep(.seconds(attempt))  // counts attempts
                 throw FakeServiceError(code: nil, status: 503, attempt: attempt)
             }
         }
@@ -273,7 +275,7 @@ struct RetryingExecutorTests {
         // A child task, so that the sleeper cancels it and not the test itself.
         let task = Task {
             try await executor.execute(operation: "ListKeys") { attempt -> Int in
-                attempts.recordSleep(.seconds(attempt))   // counts attempts
+                attempts.recordSleep(.seconds(attempt))  // counts attempts
                 throw FakeServiceError(code: nil, status: 500)
             }
         }

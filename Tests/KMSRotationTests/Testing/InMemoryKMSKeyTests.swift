@@ -17,7 +17,8 @@ struct InMemoryKMSKeyTests {
         let pages = try await client.pages("ListKeys", member: "Keys", limit: 1)
         #expect(pages.count == 3)
         #expect(pages.flatMap { $0 }.compactMap { $0["KeyId"] as? String } == ids)
-        let last = try await client.call("ListKeys", ["Limit": 1, "Marker": try #require(try await client.call("ListKeys", ["Limit": 2]).string("NextMarker"))])
+        let last = try await client.call(
+            "ListKeys", ["Limit": 1, "Marker": try #require(try await client.call("ListKeys", ["Limit": 2]).string("NextMarker"))])
         #expect(last.bool("Truncated") == false)
         #expect(last.string("NextMarker") == nil)
         #expect(last["NextMarker"] == nil)
@@ -72,10 +73,11 @@ struct InMemoryKMSKeyTests {
         let kms = InMemoryKMS(clock: { SampleAccount.referenceDate })
         let id = kms.addKey(.init(description: "d"), region: "eu-west-1")
         let metadata = try await KMSWireClient(kms, region: "eu-west-1").call("DescribeKey", ["KeyId": id]).keyMetadata
-        #expect(Set(metadata.keys) == [
-            "AWSAccountId", "KeyId", "Arn", "CreationDate", "Enabled", "Description", "KeyUsage", "KeyState", "Origin",
-            "KeyManager", "CustomerMasterKeySpec", "KeySpec", "EncryptionAlgorithms", "MultiRegion", "CurrentKeyMaterialId",
-        ])
+        #expect(
+            Set(metadata.keys) == [
+                "AWSAccountId", "KeyId", "Arn", "CreationDate", "Enabled", "Description", "KeyUsage", "KeyState", "Origin",
+                "KeyManager", "CustomerMasterKeySpec", "KeySpec", "EncryptionAlgorithms", "MultiRegion", "CurrentKeyMaterialId",
+            ])
         #expect(metadata["AWSAccountId"] as? String == "111122223333")
         #expect(metadata["Arn"] as? String == "arn:aws:kms:eu-west-1:111122223333:key/\(id)")
         #expect(metadata["Enabled"] as? Bool == true)
@@ -147,7 +149,8 @@ struct InMemoryKMSKeyTests {
         let configuration = try #require(primaryMetadata["MultiRegionConfiguration"] as? [String: Any])
         #expect(configuration["MultiRegionKeyType"] as? String == "PRIMARY")
         #expect((configuration["PrimaryKey"] as? [String: Any])?["Region"] as? String == "us-east-1")
-        #expect((configuration["ReplicaKeys"] as? [[String: Any]])?.compactMap { $0["Region"] as? String } == ["ap-southeast-2", "eu-west-1"])
+        #expect(
+            (configuration["ReplicaKeys"] as? [[String: Any]])?.compactMap { $0["Region"] as? String } == ["ap-southeast-2", "eu-west-1"])
         let replicaMetadata = try await client.call("DescribeKey", ["KeyId": primary], region: "eu-west-1").keyMetadata
         #expect(replicaMetadata["Arn"] as? String == kms.keyArn(primary, region: "eu-west-1"))
         let replicaConfiguration = try #require(replicaMetadata["MultiRegionConfiguration"] as? [String: Any])
@@ -198,7 +201,8 @@ struct InMemoryKMSKeyTests {
     @Test func createKeyAliasAndLifecycleOverTheWire() async throws {
         let kms = InMemoryKMS(clock: { SampleAccount.referenceDate })
         let client = KMSWireClient(kms)
-        let created = try await client.call("CreateKey", ["Description": "made over the wire", "Tags": [["TagKey": "team", "TagValue": "x"]]])
+        let created = try await client.call(
+            "CreateKey", ["Description": "made over the wire", "Tags": [["TagKey": "team", "TagValue": "x"]]])
         #expect(created.status == 200)
         let id = try #require(created.keyMetadata["KeyId"] as? String)
         #expect(created.keyMetadata["KeyState"] as? String == "Enabled")
@@ -206,7 +210,9 @@ struct InMemoryKMSKeyTests {
         #expect(try await client.call("DescribeKey", ["KeyId": "alias/wire"]).keyMetadata["Description"] as? String == "made over the wire")
         #expect(try await client.call("ListResourceTags", ["KeyId": id]).list("Tags").count == 1)
         #expect(try await client.call("CreateAlias", ["AliasName": "alias/wire", "TargetKeyId": id]).errorType == "AlreadyExistsException")
-        #expect(try await client.call("CreateAlias", ["AliasName": "alias/aws/mine", "TargetKeyId": id]).errorType == "InvalidAliasNameException")
+        #expect(
+            try await client.call("CreateAlias", ["AliasName": "alias/aws/mine", "TargetKeyId": id]).errorType
+                == "InvalidAliasNameException")
         #expect(try await client.call("CreateAlias", ["AliasName": "wire2", "TargetKeyId": id]).errorType == "InvalidAliasNameException")
         #expect(try await client.call("CreateAlias", ["AliasName": "alias/x", "TargetKeyId": "missing"]).errorType == "NotFoundException")
 
@@ -234,9 +240,13 @@ struct InMemoryKMSKeyTests {
         let client = KMSWireClient(InMemoryKMS())
         #expect(try await client.call("CreateKey", ["KeySpec": "HMAC_256"]).errorType == "ValidationException")
         #expect(try await client.call("CreateKey", ["KeySpec": "NOPE"]).errorType == "ValidationException")
-        #expect(try await client.call("CreateKey", ["KeySpec": "RSA_2048", "CustomerMasterKeySpec": "RSA_2048"]).errorType == "ValidationException")
+        #expect(
+            try await client.call("CreateKey", ["KeySpec": "RSA_2048", "CustomerMasterKeySpec": "RSA_2048"]).errorType
+                == "ValidationException")
         #expect(try await client.call("CreateKey", ["Origin": "AWS_CLOUDHSM"]).errorType == "ValidationException")
-        #expect(try await client.call("CreateKey", ["Origin": "AWS_CLOUDHSM", "CustomKeyStoreId": "cks-1", "KeySpec": "RSA_2048"]).errorType == "UnsupportedOperationException")
+        #expect(
+            try await client.call("CreateKey", ["Origin": "AWS_CLOUDHSM", "CustomKeyStoreId": "cks-1", "KeySpec": "RSA_2048"]).errorType
+                == "UnsupportedOperationException")
         let hmac = try await client.call("CreateKey", ["KeySpec": "HMAC_256", "KeyUsage": "GENERATE_VERIFY_MAC"])
         #expect(hmac.keyMetadata["MacAlgorithms"] as? [String] == ["HMAC_SHA_256"])
         let imported = try await client.call("CreateKey", ["Origin": "EXTERNAL"])
@@ -261,14 +271,20 @@ struct InMemoryKMSKeyTests {
         let kms = InMemoryKMS(clock: { SampleAccount.referenceDate })
         let client = KMSWireClient(kms)
         let primary = try #require(try await client.call("CreateKey", ["MultiRegion": true]).keyMetadata["KeyId"] as? String)
-        let replicated = try await client.call("ReplicateKey", ["KeyId": primary, "ReplicaRegion": "eu-west-1", "Tags": [["TagKey": "r", "TagValue": "eu"]]])
+        let replicated = try await client.call(
+            "ReplicateKey", ["KeyId": primary, "ReplicaRegion": "eu-west-1", "Tags": [["TagKey": "r", "TagValue": "eu"]]])
         #expect(replicated.status == 200)
         #expect((replicated["ReplicaKeyMetadata"] as? [String: Any])?["Arn"] as? String == kms.keyArn(primary, region: "eu-west-1"))
         #expect(replicated.list("ReplicaTags").count == 1)
-        #expect(try await client.call("ReplicateKey", ["KeyId": primary, "ReplicaRegion": "eu-west-1"]).errorType == "AlreadyExistsException")
-        #expect(try await client.call("ReplicateKey", ["KeyId": primary, "ReplicaRegion": "eu-west-1"], region: "eu-west-1").errorType == "UnsupportedOperationException")
+        #expect(
+            try await client.call("ReplicateKey", ["KeyId": primary, "ReplicaRegion": "eu-west-1"]).errorType == "AlreadyExistsException")
+        #expect(
+            try await client.call("ReplicateKey", ["KeyId": primary, "ReplicaRegion": "eu-west-1"], region: "eu-west-1").errorType
+                == "UnsupportedOperationException")
         let single = kms.addKey(.init(), region: "us-east-1")
-        #expect(try await client.call("ReplicateKey", ["KeyId": single, "ReplicaRegion": "eu-west-1"]).errorType == "UnsupportedOperationException")
+        #expect(
+            try await client.call("ReplicateKey", ["KeyId": single, "ReplicaRegion": "eu-west-1"]).errorType
+                == "UnsupportedOperationException")
 
         // A primary with replicas waits in PendingReplicaDeletion, then starts its own window.
         let scheduled = try await client.call("ScheduleKeyDeletion", ["KeyId": primary, "PendingWindowInDays": 10])

@@ -13,7 +13,10 @@ struct InMemoryKMSRotationTests {
 
     @Test func enabledRotationStatus() async throws {
         let kms = makeKMS()
-        let id = kms.addKey(.init(rotationEnabled: true, rotationPeriodInDays: 90, creationDate: SampleAccount.referenceDate.addingTimeInterval(-10 * Self.day)), region: "us-east-1")
+        let id = kms.addKey(
+            .init(
+                rotationEnabled: true, rotationPeriodInDays: 90,
+                creationDate: SampleAccount.referenceDate.addingTimeInterval(-10 * Self.day)), region: "us-east-1")
         let reply = try await KMSWireClient(kms).call("GetKeyRotationStatus", ["KeyId": id])
         #expect(reply.status == 200)
         #expect(reply.bool("KeyRotationEnabled") == true)
@@ -33,7 +36,8 @@ struct InMemoryKMSRotationTests {
 
     @Test func awsManagedKeysAlwaysRotateYearly() async throws {
         let kms = makeKMS()
-        let id = kms.addKey(.awsManaged(service: "s3", creationDate: SampleAccount.referenceDate.addingTimeInterval(-400 * Self.day)), region: "us-east-1")
+        let id = kms.addKey(
+            .awsManaged(service: "s3", creationDate: SampleAccount.referenceDate.addingTimeInterval(-400 * Self.day)), region: "us-east-1")
         let client = KMSWireClient(kms)
         let reply = try await client.call("GetKeyRotationStatus", ["KeyId": id])
         #expect(reply.bool("KeyRotationEnabled") == true)
@@ -65,9 +69,14 @@ struct InMemoryKMSRotationTests {
         #expect(disabledOn["NextRotationDate"] == nil)
         #expect(try await status(.init(keyState: .disabled)).bool("KeyRotationEnabled") == false)
         // Pending deletion: false whatever the stored flag.
-        #expect(try await status(.init(keyState: .pendingDeletion, rotationEnabled: true)).object.keys.sorted() == ["KeyId", "KeyRotationEnabled"])
+        #expect(
+            try await status(.init(keyState: .pendingDeletion, rotationEnabled: true)).object.keys.sorted() == [
+                "KeyId", "KeyRotationEnabled",
+            ])
         #expect(try await status(.init(keyState: .pendingDeletion, rotationEnabled: true)).bool("KeyRotationEnabled") == false)
-        #expect(try await status(.init(keyState: .pendingReplicaDeletion, rotationEnabled: true, multiRegion: true)).bool("KeyRotationEnabled") == false)
+        #expect(
+            try await status(.init(keyState: .pendingReplicaDeletion, rotationEnabled: true, multiRegion: true)).bool("KeyRotationEnabled")
+                == false)
         for state: InMemoryKMS.KeyState in [.creating, .updating, .unavailable, "Quarantined"] {
             #expect(try await status(.init(keyState: state, rotationEnabled: true)).errorType == "KMSInvalidStateException")
         }
@@ -221,7 +230,11 @@ struct InMemoryKMSRotationTests {
         #expect(refused.errorType == "LimitExceededException")
         #expect(try await client.pages("ListKeyRotations", member: "Rotations", limit: 10, input: ["KeyId": id]).flatMap { $0 }.count == 25)
         // Seeded history counts towards the quota too.
-        let seeded = kms.addKey(.init(rotationHistory: (0..<25).map { .init(date: SampleAccount.referenceDate.addingTimeInterval(Double(-$0) * Self.day), type: .onDemand) }), region: "us-east-1")
+        let seeded = kms.addKey(
+            .init(
+                rotationHistory: (0..<25).map {
+                    .init(date: SampleAccount.referenceDate.addingTimeInterval(Double(-$0) * Self.day), type: .onDemand)
+                }), region: "us-east-1")
         #expect(try await client.call("RotateKeyOnDemand", ["KeyId": seeded]).errorType == "LimitExceededException")
     }
 
@@ -238,7 +251,8 @@ struct InMemoryKMSRotationTests {
         #expect(try await client.call("GetKeyRotationStatus", ["KeyId": id])["OnDemandRotationStartDate"] == nil)
         #expect(try await client.call("ListKeyRotations", ["KeyId": id]).list("Rotations").count == 1)
         // An automatic rotation due within 20 minutes also conflicts.
-        let due = kms.addKey(.init(rotationEnabled: true, rotationScheduleStart: kms.now.addingTimeInterval(-365 * Self.day + 600)), region: "us-east-1")
+        let due = kms.addKey(
+            .init(rotationEnabled: true, rotationScheduleStart: kms.now.addingTimeInterval(-365 * Self.day + 600)), region: "us-east-1")
         #expect(try await client.call("RotateKeyOnDemand", ["KeyId": due]).errorType == "ConflictException")
     }
 
@@ -250,9 +264,14 @@ struct InMemoryKMSRotationTests {
         #expect(try await client.call("ListKeyRotations", ["KeyId": id]).list("Rotations").isEmpty)
         kms.advanceClock(by: 200 * Self.day)
         let rotations = try await client.call("ListKeyRotations", ["KeyId": id]).list("Rotations")
-        #expect(rotations.compactMap { ($0["RotationDate"] as? NSNumber)?.doubleValue } == [Self.reference + 90 * Self.day, Self.reference + 180 * Self.day])
+        #expect(
+            rotations.compactMap { ($0["RotationDate"] as? NSNumber)?.doubleValue } == [
+                Self.reference + 90 * Self.day, Self.reference + 180 * Self.day,
+            ])
         #expect(rotations.allSatisfy { $0["RotationType"] as? String == "AUTOMATIC" })
-        #expect((try await client.call("GetKeyRotationStatus", ["KeyId": id])["NextRotationDate"] as? NSNumber)?.doubleValue == Self.reference + 270 * Self.day)
+        #expect(
+            (try await client.call("GetKeyRotationStatus", ["KeyId": id])["NextRotationDate"] as? NSNumber)?.doubleValue == Self.reference
+                + 270 * Self.day)
         // A disabled key does not rotate; re-enabled after more than a period, it rotates at once.
         #expect(try await client.call("ListKeyRotations", ["KeyId": disabled]).list("Rotations").isEmpty)
         _ = try await client.call("EnableKey", ["KeyId": disabled])
@@ -262,7 +281,10 @@ struct InMemoryKMSRotationTests {
 
     @Test func listKeyRotationsPagesAndValidates() async throws {
         let kms = makeKMS()
-        let id = kms.addKey(.init(rotationEnabled: true, rotationPeriodInDays: 90, creationDate: SampleAccount.referenceDate.addingTimeInterval(-400 * Self.day)), region: "us-east-1")
+        let id = kms.addKey(
+            .init(
+                rotationEnabled: true, rotationPeriodInDays: 90,
+                creationDate: SampleAccount.referenceDate.addingTimeInterval(-400 * Self.day)), region: "us-east-1")
         let client = KMSWireClient(kms)
         let pages = try await client.pages("ListKeyRotations", member: "Rotations", limit: 1, input: ["KeyId": id])
         #expect(pages.count == 4)

@@ -81,10 +81,13 @@ struct InMemoryKMSWireTests {
         // Host header.
         #expect(try await keys(InMemoryKMS.request("ListKeys", region: "eu-west-1")) == [west])
         // Loopback endpoint: the SigV4 credential scope names the Region.
-        var loopback = HTTPRequest(method: "POST", url: URL(string: "http://127.0.0.1:4566/")!, headers: [
-            "Content-Type": "application/x-amz-json-1.1", "X-Amz-Target": "TrentService.ListKeys", "Host": "127.0.0.1:4566",
-            "Authorization": "AWS4-HMAC-SHA256 Credential=AKIDEXAMPLE/20150830/eu-west-1/kms/aws4_request, SignedHeaders=host;x-amz-date, Signature=abc",
-        ], body: Data("{}".utf8))
+        var loopback = HTTPRequest(
+            method: "POST", url: URL(string: "http://127.0.0.1:4566/")!,
+            headers: [
+                "Content-Type": "application/x-amz-json-1.1", "X-Amz-Target": "TrentService.ListKeys", "Host": "127.0.0.1:4566",
+                "Authorization":
+                    "AWS4-HMAC-SHA256 Credential=AKIDEXAMPLE/20150830/eu-west-1/kms/aws4_request, SignedHeaders=host;x-amz-date, Signature=abc",
+            ], body: Data("{}".utf8))
         #expect(try await keys(loopback) == [west])
         // FIPS host.
         loopback.headers["Host"] = "kms-fips.us-east-1.amazonaws.com"
@@ -107,7 +110,9 @@ struct InMemoryKMSWireTests {
         let arn = kms.keyArn(id, region: "us-east-1")
         #expect(try await client.call("DescribeKey", ["KeyId": arn], region: "eu-west-1").errorType == "NotFoundException")
         // Another account's ARN.
-        #expect(try await client.call("DescribeKey", ["KeyId": "arn:aws:kms:us-east-1:444455556666:key/\(id)"]).errorType == "NotFoundException")
+        #expect(
+            try await client.call("DescribeKey", ["KeyId": "arn:aws:kms:us-east-1:444455556666:key/\(id)"]).errorType == "NotFoundException"
+        )
         #expect(try await client.call("DescribeKey", ["KeyId": "arn:aws:kms"]).errorType == "InvalidArnException")
     }
 
@@ -225,7 +230,10 @@ struct InMemoryKMSWireTests {
         #expect(kms.callCount("DescribeKey", keyId: east) == 2)
         #expect(kms.callCount("DescribeKey", keyId: "missing") == 1)
         #expect(kms.callLog.map(\.operation) == ["ListKeys", "ListKeys", "DescribeKey", "DescribeKey", "DescribeKey"])
-        #expect(kms.callLog.last == InMemoryKMS.Call(operation: "DescribeKey", region: "us-east-1", keyId: "missing", status: 400, errorCode: "NotFoundException"))
+        #expect(
+            kms.callLog.last
+                == InMemoryKMS.Call(
+                    operation: "DescribeKey", region: "us-east-1", keyId: "missing", status: 400, errorCode: "NotFoundException"))
         kms.resetCallLog()
         #expect(kms.callLog.isEmpty)
     }

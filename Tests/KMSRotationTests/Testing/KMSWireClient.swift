@@ -48,7 +48,9 @@ struct KMSWireClient {
     }
 
     /// Pages through a list operation with `limit`, returning every page's items.
-    func pages(_ operation: String, member: String, limit: Int, input: [String: Any] = [:], region: String? = nil) async throws -> [[[String: Any]]] {
+    func pages(
+        _ operation: String, member: String, limit: Int, input: [String: Any] = [:], region: String? = nil
+    ) async throws -> [[[String: Any]]] {
         var pages: [[[String: Any]]] = []
         var marker: String?
         repeat {

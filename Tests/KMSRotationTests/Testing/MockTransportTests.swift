@@ -4,7 +4,9 @@ import KMSRotationTesting
 
 @Suite("MockTransport")
 struct MockTransportTests {
-    private let request = HTTPRequest(method: "POST", url: URL(string: "https://kms.us-east-1.amazonaws.com/")!, headers: ["X-Amz-Target": "TrentService.ListKeys"], body: Data("{}".utf8))
+    private let request = HTTPRequest(
+        method: "POST", url: URL(string: "https://kms.us-east-1.amazonaws.com/")!, headers: ["X-Amz-Target": "TrentService.ListKeys"],
+        body: Data("{}".utf8))
 
     @Test func closureSeesTheRequest() async throws {
         let transport = MockTransport { request in

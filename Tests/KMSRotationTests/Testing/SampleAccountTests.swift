@@ -29,7 +29,10 @@ struct SampleAccountTests {
         #expect(values("KeySpec") == ["SYMMETRIC_DEFAULT", "RSA_2048", "ECC_NIST_P256", "ML_DSA_65", "HMAC_256", "FUTURE_SPEC_2027"])
         #expect(values("Origin") == ["AWS_KMS", "EXTERNAL", "AWS_CLOUDHSM", "EXTERNAL_KEY_STORE"])
         #expect(values("KeyManager") == ["AWS", "CUSTOMER"])
-        #expect(values("KeyState") == ["Enabled", "Disabled", "PendingDeletion", "PendingImport", "PendingReplicaDeletion", "Unavailable", "Creating"])
+        #expect(
+            values("KeyState") == [
+                "Enabled", "Disabled", "PendingDeletion", "PendingImport", "PendingReplicaDeletion", "Unavailable", "Creating",
+            ])
         let types = Set(all.compactMap { ($0["MultiRegionConfiguration"] as? [String: Any])?["MultiRegionKeyType"] as? String })
         #expect(types == ["PRIMARY", "REPLICA"])
         #expect(all.allSatisfy { ($0["Description"] as? String)?.isEmpty == false })
@@ -53,7 +56,10 @@ struct SampleAccountTests {
         #expect(try await status("alias/old-exports").bool("KeyRotationEnabled") == false)
         #expect(try await status("alias/aws/s3").bool("KeyRotationEnabled") == true)
         #expect(try await status("alias/aws/acm").errorType == "AccessDeniedException")
-        for alias in ["alias/code-signing", "alias/device-auth", "alias/pq-signing", "alias/webhook-mac", "alias/byok-ledger", "alias/byok-pending", "alias/hsm-vault", "alias/xks-partner", "alias/xks-offline", "alias/quantum-ready"] {
+        for alias in [
+            "alias/code-signing", "alias/device-auth", "alias/pq-signing", "alias/webhook-mac", "alias/byok-ledger", "alias/byok-pending",
+            "alias/hsm-vault", "alias/xks-partner", "alias/xks-offline", "alias/quantum-ready",
+        ] {
             #expect(try await status(alias).errorType == "UnsupportedOperationException", "\(alias)")
         }
         #expect(try await status("alias/global-orders").bool("KeyRotationEnabled") == false)

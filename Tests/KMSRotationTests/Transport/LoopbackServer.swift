@@ -1,7 +1,7 @@
 import Foundation
 import TestSupport
 #if canImport(FoundationNetworking)
-import FoundationNetworking
+    import FoundationNetworking
 #endif
 
 /// A small HTTP/1.1 server on 127.0.0.1 for transport tests: Python's `http.server`, started on a free
@@ -19,67 +19,67 @@ final class LoopbackServer: @unchecked Sendable {
     private let helper: PythonHelper
 
     private static let script = #"""
-import base64, json, os, socket, sys, threading, time
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from urllib.parse import urlparse, parse_qs
+        import base64, json, os, socket, sys, threading, time
+        from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+        from urllib.parse import urlparse, parse_qs
 
-class Handler(BaseHTTPRequestHandler):
-    protocol_version = "HTTP/1.1"
-    def log_message(self, *args): pass
-    def handle(self):
-        try: super().handle()
-        except (BrokenPipeError, ConnectionResetError): pass
-    def reply(self, status, body=b"", headers=()):
-        self.send_response(status)
-        for name, value in headers: self.send_header(name, value)
-        self.send_header("Content-Length", str(len(body)))
-        self.end_headers()
-        self.wfile.write(body)
-    def route(self):
-        url = urlparse(self.path)
-        length = int(self.headers.get("Content-Length") or 0)
-        body = self.rfile.read(length) if length else b""
-        if url.path == "/echo":
-            payload = {"method": self.command, "path": url.path, "query": url.query,
-                       "headers": {k.lower(): v for k, v in self.headers.items()},
-                       "body": base64.b64encode(body).decode()}
-            self.reply(200, json.dumps(payload).encode(), [("Content-Type", "application/json"), ("X-Echo", "yes")])
-        elif url.path.startswith("/status/"):
-            code = int(url.path.split("/")[2])
-            self.reply(code, b'{"status":%d}' % code, [("Content-Type", "application/json")])
-        elif url.path == "/delay":
-            time.sleep(float(parse_qs(url.query).get("seconds", ["1"])[0]))
-            self.reply(200, b"late")
-        elif url.path == "/hold":
-            with lock:
-                state["inflight"] += 1
-                state["peak"] = max(state["peak"], state["inflight"])
-            time.sleep(float(parse_qs(url.query).get("seconds", ["1"])[0]))
-            with lock:
-                state["inflight"] -= 1
-            self.reply(200, b"held")
-        elif url.path == "/peak":
-            with lock:
-                peak = state["peak"]
-                state["peak"] = 0
-            self.reply(200, json.dumps({"peak": peak}).encode(), [("Content-Type", "application/json")])
-        elif url.path == "/redirect":
-            self.reply(307, b"", [("Location", "/echo")])
-        else:
-            self.reply(404, b"not found")
-    do_GET = do_POST = do_PUT = do_DELETE = do_HEAD = route
+        class Handler(BaseHTTPRequestHandler):
+            protocol_version = "HTTP/1.1"
+            def log_message(self, *args): pass
+            def handle(self):
+                try: super().handle()
+                except (BrokenPipeError, ConnectionResetError): pass
+            def reply(self, status, body=b"", headers=()):
+                self.send_response(status)
+                for name, value in headers: self.send_header(name, value)
+                self.send_header("Content-Length", str(len(body)))
+                self.end_headers()
+                self.wfile.write(body)
+            def route(self):
+                url = urlparse(self.path)
+                length = int(self.headers.get("Content-Length") or 0)
+                body = self.rfile.read(length) if length else b""
+                if url.path == "/echo":
+                    payload = {"method": self.command, "path": url.path, "query": url.query,
+                               "headers": {k.lower(): v for k, v in self.headers.items()},
+                               "body": base64.b64encode(body).decode()}
+                    self.reply(200, json.dumps(payload).encode(), [("Content-Type", "application/json"), ("X-Echo", "yes")])
+                elif url.path.startswith("/status/"):
+                    code = int(url.path.split("/")[2])
+                    self.reply(code, b'{"status":%d}' % code, [("Content-Type", "application/json")])
+                elif url.path == "/delay":
+                    time.sleep(float(parse_qs(url.query).get("seconds", ["1"])[0]))
+                    self.reply(200, b"late")
+                elif url.path == "/hold":
+                    with lock:
+                        state["inflight"] += 1
+                        state["peak"] = max(state["peak"], state["inflight"])
+                    time.sleep(float(parse_qs(url.query).get("seconds", ["1"])[0]))
+                    with lock:
+                        state["inflight"] -= 1
+                    self.reply(200, b"held")
+                elif url.path == "/peak":
+                    with lock:
+                        peak = state["peak"]
+                        state["peak"] = 0
+                    self.reply(200, json.dumps({"peak": peak}).encode(), [("Content-Type", "application/json")])
+                elif url.path == "/redirect":
+                    self.reply(307, b"", [("Location", "/echo")])
+                else:
+                    self.reply(404, b"not found")
+            do_GET = do_POST = do_PUT = do_DELETE = do_HEAD = route
 
-lock = threading.Lock()
-state = {"inflight": 0, "peak": 0}
-ThreadingHTTPServer.request_queue_size = 128
-probe = socket.socket(); probe.bind(("127.0.0.1", 0)); closed = probe.getsockname()[1]; probe.close()
-server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-server.daemon_threads = True
-print(json.dumps({"port": server.server_address[1], "closedPort": closed}), flush=True)
-threading.Thread(target=server.serve_forever, daemon=True).start()
-sys.stdin.read()
-os._exit(0)
-"""#
+        lock = threading.Lock()
+        state = {"inflight": 0, "peak": 0}
+        ThreadingHTTPServer.request_queue_size = 128
+        probe = socket.socket(); probe.bind(("127.0.0.1", 0)); closed = probe.getsockname()[1]; probe.close()
+        server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        server.daemon_threads = True
+        print(json.dumps({"port": server.server_address[1], "closedPort": closed}), flush=True)
+        threading.Thread(target=server.serve_forever, daemon=True).start()
+        sys.stdin.read()
+        os._exit(0)
+        """#
 
     private init(baseURL: URL, closedPortURL: URL, helper: PythonHelper) {
         self.baseURL = baseURL

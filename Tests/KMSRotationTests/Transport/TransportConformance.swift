@@ -44,7 +44,8 @@ struct TransportConformance {
     }
 
     func getEcho() async throws {
-        let request = HTTPRequest(method: "GET", url: url("/echo?a=1&b=two"), headers: ["X-Custom-Header": "value-1", "Accept": "application/json"])
+        let request = HTTPRequest(
+            method: "GET", url: url("/echo?a=1&b=two"), headers: ["X-Custom-Header": "value-1", "Accept": "application/json"])
         let response = try await transport.send(request)
         #expect(response.status == 200)
         #expect(response.isSuccess)
@@ -65,7 +66,9 @@ struct TransportConformance {
         body.append(contentsOf: (0..<70_000).map { UInt8(truncatingIfNeeded: $0 &* 31) })
         let request = HTTPRequest(
             method: "POST", url: url("/echo"),
-            headers: ["Content-Type": "application/x-amz-json-1.1", "X-Amz-Target": "TrentService.ListKeys", "X-Amz-Date": "20150830T123600Z"],
+            headers: [
+                "Content-Type": "application/x-amz-json-1.1", "X-Amz-Target": "TrentService.ListKeys", "X-Amz-Date": "20150830T123600Z",
+            ],
             body: body
         )
         let response = try await transport.send(request)
@@ -126,7 +129,8 @@ struct TransportConformance {
     }
 
     func connectionRefused() async throws {
-        let request = HTTPRequest(method: "POST", url: URL(string: closedPortURL.absoluteString + "/")!, body: Data("{}".utf8), timeout: .seconds(5))
+        let request = HTTPRequest(
+            method: "POST", url: URL(string: closedPortURL.absoluteString + "/")!, body: Data("{}".utf8), timeout: .seconds(5))
         let error = await #expect(throws: TransportError.self) { try await transport.send(request) }
         #expect(error?.kind == .connectionFailed)
     }
@@ -145,12 +149,15 @@ extension MockTransport {
             case "/echo":
                 var headers: [String: String] = [:]
                 for field in request.headers { headers[field.name.lowercased()] = field.value }
-                let payload: [String: Any] = ["method": request.method, "path": path, "query": query, "headers": headers, "body": request.body.base64EncodedString()]
+                let payload: [String: Any] = [
+                    "method": request.method, "path": path, "query": query, "headers": headers, "body": request.body.base64EncodedString(),
+                ]
                 let body = try JSONSerialization.data(withJSONObject: payload)
                 return HTTPResponse(status: 200, headers: ["Content-Type": "application/json", "X-Echo": "yes"], body: body)
             case _ where path.hasPrefix("/status/"):
                 let status = Int(path.dropFirst("/status/".count)) ?? 500
-                return HTTPResponse(status: status, headers: ["Content-Type": "application/json"], body: Data(#"{"status":\#(status)}"#.utf8))
+                return HTTPResponse(
+                    status: status, headers: ["Content-Type": "application/json"], body: Data(#"{"status":\#(status)}"#.utf8))
             case "/delay":
                 let seconds = Double(query.replacingOccurrences(of: "seconds=", with: "")) ?? 1
                 try await Task.sleep(for: .milliseconds(Int(seconds * 1000)))

@@ -18,7 +18,8 @@ struct TransportConformanceTests {
     @Test("URLSessionTransport against a loopback server", arguments: TransportConformance.Case.allCases)
     func urlSession(_ testCase: TransportConformance.Case) async throws {
         try await LoopbackServer.with { server in
-            let conformance = TransportConformance(transport: URLSessionTransport(), baseURL: server.baseURL, closedPortURL: server.closedPortURL)
+            let conformance = TransportConformance(
+                transport: URLSessionTransport(), baseURL: server.baseURL, closedPortURL: server.closedPortURL)
             try await conformance.run(testCase)
         }
     }

@@ -1,6 +1,6 @@
 import Foundation
 #if canImport(FoundationNetworking)
-import FoundationNetworking
+    import FoundationNetworking
 #endif
 import Testing
 @testable import KMSRotation
@@ -87,7 +87,8 @@ struct URLSessionTransportTests {
             let session = URLSession(configuration: .ephemeral)
             defer { session.finishTasksAndInvalidate() }
             let transport = URLSessionTransport(configuration: .init(session: session))
-            let response = try await transport.send(HTTPRequest(method: "PUT", url: server.baseURL.appendingPathComponent("echo"), body: Data("x".utf8)))
+            let response = try await transport.send(
+                HTTPRequest(method: "PUT", url: server.baseURL.appendingPathComponent("echo"), body: Data("x".utf8)))
             #expect(response.status == 200)
             #expect(response.headers["X-Echo"] == "yes")
         }
@@ -99,7 +100,9 @@ struct URLSessionTransportTests {
             let statuses = try await withThrowingTaskGroup(of: Int.self) { group in
                 for index in 0..<20 {
                     group.addTask {
-                        try await transport.send(HTTPRequest(method: "GET", url: server.baseURL.appendingPathComponent("status/\(200 + index % 3)"))).status
+                        try await transport.send(
+                            HTTPRequest(method: "GET", url: server.baseURL.appendingPathComponent("status/\(200 + index % 3)"))
+                        ).status
                     }
                 }
                 return try await group.reduce(into: [Int]()) { $0.append($1) }
@@ -126,7 +129,8 @@ struct URLSessionTransportTests {
         (.unknown, .connectionFailed),
     ])
     func mapsURLErrors(code: URLError.Code, kind: TransportError.Kind) {
-        let error = URLSessionTransport.transportError(for: URLError(code), target: "POST https://kms.us-east-1.amazonaws.com/", timeout: .seconds(1))
+        let error = URLSessionTransport.transportError(
+            for: URLError(code), target: "POST https://kms.us-east-1.amazonaws.com/", timeout: .seconds(1))
         #expect(error.kind == kind)
         #expect(error.message.contains("kms.us-east-1.amazonaws.com"))
     }

@@ -65,7 +65,9 @@ public struct ComplianceToolOptions: Sendable, Hashable {
             }
         }
         if options.regions.isEmpty {
-            options.regions = options.demo ? ["us-east-1", "eu-west-1", "ap-southeast-2"]
+            options.regions =
+                options.demo
+                ? ["us-east-1", "eu-west-1", "ap-southeast-2"]
                 : [environment["AWS_REGION"] ?? environment["AWS_DEFAULT_REGION"] ?? "us-east-1"]
         }
         return options
@@ -74,10 +76,11 @@ public struct ComplianceToolOptions: Sendable, Hashable {
     /// The tool's policy rules: PCI tags first, CIS for the rest.
     public var policies: PolicyResolver {
         let pci = RotationPolicy(maximumRotationPeriodDays: pciMaximumDays)
-        return PolicyResolver(rules: [
-            PolicyRule(name: "pci", tags: ["data-classification": "pci"], policy: pci),
-            PolicyRule(name: "pci-legacy-tag", tags: ["pci": "true"], policy: pci),
-        ], default: .cis)
+        return PolicyResolver(
+            rules: [
+                PolicyRule(name: "pci", tags: ["data-classification": "pci"], policy: pci),
+                PolicyRule(name: "pci-legacy-tag", tags: ["pci": "true"], policy: pci),
+            ], default: .cis)
     }
 }
 
@@ -105,8 +108,10 @@ public struct ComplianceTool: Sendable {
     ///   - options: What to check.
     ///   - now: The clock of the verdicts.
     ///   - clientFactory: The KMS client of a Region.
-    public init(options: ComplianceToolOptions, now: @escaping @Sendable () -> Date = { Date() },
-                clientFactory: @escaping @Sendable (String) async throws -> KMSClient) {
+    public init(
+        options: ComplianceToolOptions, now: @escaping @Sendable () -> Date = { Date() },
+        clientFactory: @escaping @Sendable (String) async throws -> KMSClient
+    ) {
         self.options = options
         self.now = now
         self.clientFactory = clientFactory

@@ -24,8 +24,10 @@ if options.demo {
     let kms = SampleAccount.demo()
     let credentials = StaticCredentialProvider(AWSCredentials(accessKeyId: "AKIDEXAMPLEDEMO", secretAccessKey: "not-a-secret"))
     tool = ComplianceTool(options: options, now: { SampleAccount.referenceDate }) { region in
-        try KMSClient(AWSClientConfiguration(region: region, credentialProvider: credentials, transport: kms,
-                                             sleeper: { _ in }, now: { SampleAccount.referenceDate }))
+        try KMSClient(
+            AWSClientConfiguration(
+                region: region, credentialProvider: credentials, transport: kms,
+                sleeper: { _ in }, now: { SampleAccount.referenceDate }))
     }
 } else {
     do {
