@@ -93,10 +93,10 @@ struct SSOCredentialProvider: CredentialProvider, CustomStringConvertible {
                 accessToken: accessToken, accountId: configuration.accountId,
                 roleName: configuration.roleName)
             return credentials
-        } catch let error as SSOServiceError where error.isUnauthorized {
+        } catch let error as AWSServiceError where error.isSSOUnauthorized {
             throw CredentialProviderError.failed(
                 name, "IAM Identity Center refused the token for \(subject) (\(error.code)); \(loginAdvice)")
-        } catch let error as SSOServiceError {
+        } catch let error as AWSServiceError {
             throw CredentialProviderError.failed(
                 name, "GetRoleCredentials for role \(configuration.roleName) in account \(configuration.accountId): \(error)")
         } catch let error as TransportError {

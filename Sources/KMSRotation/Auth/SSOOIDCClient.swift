@@ -29,13 +29,13 @@ struct SSOOIDCClient: Sendable {
                 "User-Agent": SignedServiceCaller.userAgent,
             ], body: body, timeout: .seconds(30))
         let response = try await transport.send(request)
-        guard response.isSuccess else { throw SSOServiceError.decode(response, operation: operation) }
-        guard response.body.count <= SSOServiceError.maximumBodySize,
+        guard response.isSuccess else { throw AWSServiceError.decodeSSO(response, service: "sso-oidc", operation: operation) }
+        guard response.body.count <= AWSServiceError.ssoMaximumBodySize,
             let object = try? JSONSerialization.jsonObject(with: response.body) as? [String: Any],
             let accessToken = object["accessToken"] as? String, !accessToken.isEmpty,
             let expiresIn = (object["expiresIn"] as? NSNumber)?.intValue, expiresIn > 0, expiresIn <= 366 * 86_400
         else {
-            throw SSOServiceError(code: "invalidResponse", httpStatus: response.status, operation: operation)
+            throw AWSServiceError.sso("invalidResponse", service: "sso-oidc", httpStatus: response.status, operation: operation)
         }
         let newRefresh = (object["refreshToken"] as? String).flatMap { $0.isEmpty ? nil : $0 }
         SecretScrubber.register(accessToken)

@@ -12,7 +12,7 @@ struct SSOPortalClient: Sendable {
     func getRoleCredentials(accessToken: String, accountId: String, roleName: String) async throws -> AWSCredentials {
         let operation = "GetRoleCredentials"
         guard var components = URLComponents(url: endpoint, resolvingAgainstBaseURL: false) else {
-            throw SSOServiceError(code: "invalidRequest", httpStatus: nil, operation: operation)
+            throw AWSServiceError.sso("invalidRequest", service: "sso", httpStatus: nil, operation: operation)
         }
         let base = components.path
         components.path = (base.hasSuffix("/") ? String(base.dropLast()) : base) + "/federation/credentials"
@@ -21,7 +21,7 @@ struct SSOPortalClient: Sendable {
         let query = components.percentEncodedQuery?.replacingOccurrences(of: "+", with: "%2B")
         components.percentEncodedQuery = query
         guard let url = components.url else {
-            throw SSOServiceError(code: "invalidRequest", httpStatus: nil, operation: operation)
+            throw AWSServiceError.sso("invalidRequest", service: "sso", httpStatus: nil, operation: operation)
         }
         let request = HTTPRequest(
             method: "GET", url: url,
@@ -31,14 +31,14 @@ struct SSOPortalClient: Sendable {
                 "User-Agent": SignedServiceCaller.userAgent,
             ], timeout: .seconds(30))
         let response = try await transport.send(request)
-        guard response.isSuccess else { throw SSOServiceError.decode(response, operation: operation) }
-        guard response.body.count <= SSOServiceError.maximumBodySize,
+        guard response.isSuccess else { throw AWSServiceError.decodeSSO(response, service: "sso", operation: operation) }
+        guard response.body.count <= AWSServiceError.ssoMaximumBodySize,
             let object = try? JSONSerialization.jsonObject(with: response.body) as? [String: Any],
             let role = object["roleCredentials"] as? [String: Any],
             let accessKeyId = role["accessKeyId"] as? String, !accessKeyId.isEmpty,
             let secretAccessKey = role["secretAccessKey"] as? String, !secretAccessKey.isEmpty
         else {
-            throw SSOServiceError(code: "invalidResponse", httpStatus: response.status, operation: operation)
+            throw AWSServiceError.sso("invalidResponse", service: "sso", httpStatus: response.status, operation: operation)
         }
         let sessionToken = (role["sessionToken"] as? String).flatMap { $0.isEmpty ? nil : $0 }
         // `expiration` is epoch milliseconds.

@@ -66,7 +66,7 @@ public struct AWSServiceError: Error, Sendable, Hashable, CustomStringConvertibl
     /// `Operation: Code: message (HTTP status, request id)`, safe for logs: scrubbed again when rendered,
     /// so a secret registered after the error was made is removed too.
     public var description: String {
-        var text = "\(operation.map { "\($0): " } ?? "")\(code.rawValue): \(message)"
+        var text = "\(operation.map { "\($0): " } ?? "")\(code.rawValue)" + (message.isEmpty ? "" : ": \(message)")
         if let httpStatus { text += " (HTTP \(httpStatus)" + (requestId.map { ", request \($0)" } ?? "") + ")" }
         return SecretScrubber.scrub(text)
     }

@@ -21,28 +21,28 @@ struct SignInHostileTests {
     func portalAnswersAreChecked(status: Int, body: String, code: String) async throws {
         let transport = AuthTestTransport { _ in HTTPResponse(status: status, body: Data(body.utf8)) }
         let portal = SSOPortalClient(endpoint: Self.endpoint, transport: transport)
-        let error = try await #require(throws: SSOServiceError.self) {
+        let error = try await #require(throws: AWSServiceError.self) {
             try await portal.getRoleCredentials(accessToken: "token", accountId: "111122223333", roleName: "R")
         }
-        #expect(error.code == code)
+        #expect(error.code.rawValue == code)
         #expect(!error.description.contains("echo"))
     }
 
     @Test func errorTypeHeaderIsReducedToASafeCode() {
         let response = HTTPResponse(status: 401, headers: ["x-amzn-ErrorType": "UnauthorizedException\u{1B}[31m; drop table:http://x"])
-        let error = SSOServiceError.decode(response, operation: "GetRoleCredentials")
-        #expect(error.code == "UnauthorizedException")
-        #expect(error.isUnauthorized)
+        let error = AWSServiceError.decodeSSO(response, service: "sso", operation: "GetRoleCredentials")
+        #expect(error.code.rawValue == "UnauthorizedException")
+        #expect(error.isSSOUnauthorized)
     }
 
     @Test func oidcAnswersAreChecked() async throws {
         for body in [#"{"accessToken":"a","expiresIn":-5}"#, #"{"expiresIn":3600}"#, #"{"accessToken":"a","expiresIn":999999999}"#] {
             let transport = AuthTestTransport { _ in HTTPResponse(status: 200, body: Data(body.utf8)) }
             let oidc = SSOOIDCClient(endpoint: Self.endpoint, transport: transport)
-            let error = try await #require(throws: SSOServiceError.self) {
+            let error = try await #require(throws: AWSServiceError.self) {
                 try await oidc.refresh(clientId: "c", clientSecret: "clientSecretValue0123", refreshToken: "refreshTokenValue0123")
             }
-            #expect(error.code == "invalidResponse")
+            #expect(error.code.rawValue == "invalidResponse")
         }
     }
 
