@@ -168,7 +168,11 @@ struct ScanArguments: ParsableArguments {
         do {
             data = try Data(contentsOf: URL(fileURLWithPath: path))
         } catch {
-            throw ValidationError("cannot read \(option) \(path): \(error.localizedDescription)")
+            var isDirectory: ObjCBool = false
+            let reason =
+                !FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory)
+                ? "no such file" : isDirectory.boolValue ? "it is a directory" : "it is not readable"
+            throw ValidationError("cannot read \(option) \(path): \(reason)")
         }
         do {
             return try parse(data)
