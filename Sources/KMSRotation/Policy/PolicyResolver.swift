@@ -71,12 +71,7 @@ public struct PolicyRule: Sendable, Hashable, Codable {
 
     /// Whether the rule covers a key; `nil` when only the key's tags, which are not known, could tell.
     func matches(_ key: KeyContext) -> Bool? {
-        if let accountIds, !accountIds.contains(where: { $0 == key.accountId }) { return false }
-        if let regions, !regions.contains(where: { $0 == key.region }) { return false }
-        if let aliases, !key.aliases.contains(where: { alias in aliases.contains { Glob.matches(alias, pattern: $0) } }) { return false }
-        guard let tags else { return true }
-        guard let known = key.tags else { return nil }
-        return tags.allSatisfy { name, pattern in known[name].map { Glob.matches($0, pattern: pattern) } ?? false }
+        matches(key, unknown: UnknownKeyContext())
     }
 }
 
@@ -153,29 +148,15 @@ public struct PolicyResolver: Sendable {
     /// Whether the key's tags could change which rule judges it, so that they must be fetched.
     func needsTags(for key: KeyContext) -> Bool {
         if custom != nil { return customNeedsTags }
-        for rule in rules {
-            switch rule.matches(KeyContext(accountId: key.accountId, region: key.region, aliases: key.aliases, tags: nil)) {
-            case true: return false  // covered before any rule that reads tags
-            case false: continue
-            case nil: return true
-            }
-        }
-        return false
+        return candidates(for: key).count > 1  // a rule that reads tags comes before any that surely covers the key
     }
 
     /// Every rule that could judge the key when its tags are unknown, in order, up to the first one that
-    /// covers it whatever its tags; `nil` in the list stands for the default policy.
+    /// covers it whatever its tags; `nil` in the list stands for the default policy. Empty for a function of
+    /// the embedder's, which cannot be asked without the tags it reads.
     func candidates(for key: KeyContext) -> [PolicyRule?] {
         if custom != nil { return [] }
-        var found: [PolicyRule?] = []
-        for rule in rules {
-            switch rule.matches(KeyContext(accountId: key.accountId, region: key.region, aliases: key.aliases, tags: nil)) {
-            case true: return found + [rule]
-            case false: continue
-            case nil: found.append(rule)
-            }
-        }
-        return found + [nil]
+        return candidates(for: KeyContext(accountId: key.accountId, region: key.region, aliases: key.aliases), unknown: UnknownKeyContext())
     }
 }
 
