@@ -207,9 +207,10 @@ struct RemediateCommand: AsyncParsableCommand {
             lines.append(
                 "Rotated \(results.count { $0.outcome == .applied }) of \(results.count) key\(results.count == 1 ? "" : "s") on demand:")
             for result in results {
-                var line = "  \(result.outcome.rawValue.uppercased())  \(result.action.region)  \(result.action.keyArn)"
-                if let error = result.error { line += "  \(error.code): \(error.message)" }
-                lines.append(line)
+                lines.append(
+                    Self.resultLine(
+                        result.outcome.rawValue, region: result.action.region, keyArn: result.action.keyArn,
+                        error: result.error))
             }
         } else {
             lines.append(
@@ -219,11 +220,7 @@ struct RemediateCommand: AsyncParsableCommand {
                 lines.append("  \(action.command)" + (action.keyMaterialAgeDays.map { "  (material \($0) days old)" } ?? ""))
             }
         }
-        if !plan.skipped.isEmpty {
-            lines.append("")
-            lines.append("Not rotated:")
-            for skipped in plan.skipped { lines.append("  \(skipped.key)  \(skipped.reason.rawValue)  \(skipped.why)") }
-        }
+        lines += Self.skippedLines("Not rotated:", plan.skipped)
         return lines.joined(separator: "\n") + "\n"
     }
 
@@ -278,9 +275,10 @@ struct RemediateCommand: AsyncParsableCommand {
             let applied = results.count { $0.outcome == .applied }
             lines.append("Applied \(applied) of \(results.count) change\(results.count == 1 ? "" : "s"):")
             for result in results {
-                var line = "  \(result.outcome.rawValue.uppercased())  \(result.action.region)  \(result.action.keyArn)"
-                if let error = result.error { line += "  \(error.code): \(error.message)" }
-                lines.append(line)
+                lines.append(
+                    Self.resultLine(
+                        result.outcome.rawValue, region: result.action.region, keyArn: result.action.keyArn,
+                        error: result.error))
             }
         } else {
             lines.append(
@@ -293,14 +291,19 @@ struct RemediateCommand: AsyncParsableCommand {
                 lines.append("  \(action.command)\(note)")
             }
         }
-        if !plan.skipped.isEmpty {
-            lines.append("")
-            lines.append("Not changed:")
-            for skipped in plan.skipped {
-                lines.append("  \(skipped.key)  \(skipped.reason.rawValue)  \(skipped.why)")
-            }
-        }
+        lines += Self.skippedLines("Not changed:", plan.skipped)
         return lines.joined(separator: "\n") + "\n"
+    }
+
+    /// `  APPLIED  eu-west-1  arn:…  Code: message`: one result of either kind of change.
+    static func resultLine(_ outcome: String, region: String, keyArn: String, error: EvidenceError?) -> String {
+        "  \(outcome.uppercased())  \(region)  \(keyArn)" + (error.map { "  \($0.code): \($0.message)" } ?? "")
+    }
+
+    /// The keys a plan leaves alone, under a title, after a blank line; nothing when there are none.
+    static func skippedLines(_ title: String, _ skipped: [RemediationPlan.Skipped]) -> [String] {
+        guard !skipped.isEmpty else { return [] }
+        return ["", title] + skipped.map { "  \($0.key)  \($0.reason.rawValue)  \($0.why)" }
     }
 }
 
