@@ -301,29 +301,20 @@ struct TerraformPlanReader {
 
     /// An instance address without its instance keys: `module.a["x"].aws_kms_key.k[0]` → `module.a.aws_kms_key.k`.
     static func configAddress(_ address: String) -> String {
-        var result = ""
-        var depth = 0
-        var inQuotes = false
-        var escaped = false
-        for character in address {
-            if inQuotes {
-                if escaped { escaped = false } else if character == "\\" { escaped = true } else if character == "\"" { inQuotes = false }
-                continue
-            }
-            switch character {
-            case "[": depth += 1
-            case "]": depth = max(0, depth - 1)
-            case "\"" where depth > 0: inQuotes = true
-            default: if depth == 0 { result.append(character) }
-            }
-        }
-        return result
+        String(topLevelIndices(of: address).map { address[$0] })
     }
 
     /// The module instance part of an address, with its trailing dot (`module.a["x"].`), or "".
     static func moduleInstancePrefix(_ address: String) -> String {
         // The resource part is the last two dot-separated segments outside brackets and quotes.
-        var dots: [String.Index] = []
+        let dots = topLevelIndices(of: address).filter { address[$0] == "." }
+        guard dots.count >= 2 else { return "" }
+        return String(address[...dots[dots.count - 2]])
+    }
+
+    /// The indices of an address's characters outside instance keys: not inside `[…]`, nor in a quoted key.
+    private static func topLevelIndices(of address: String) -> [String.Index] {
+        var result: [String.Index] = []
         var depth = 0
         var inQuotes = false
         var escaped = false
@@ -337,11 +328,9 @@ struct TerraformPlanReader {
             case "[": depth += 1
             case "]": depth = max(0, depth - 1)
             case "\"" where depth > 0: inQuotes = true
-            case "." where depth == 0: dots.append(index)
-            default: break
+            default: if depth == 0 { result.append(index) }
             }
         }
-        guard dots.count >= 2 else { return "" }
-        return String(address[...dots[dots.count - 2]])
+        return result
     }
 }
