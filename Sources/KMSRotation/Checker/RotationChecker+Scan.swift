@@ -377,7 +377,8 @@ extension RotationChecker {
         var finding = RotationFinding(
             RotationDecision.tagsUnreadable(key: key, policy: options.policy.defaultPolicy, error: error),
             key: key, aliases: context.aliases, now: now)
-        finding.policyRule = candidates.map { $0?.name ?? "default" }.joined(separator: " | ")
+        // An embedder's function names no candidates: the rule is unknown, not an empty name.
+        finding.policyRule = candidates.isEmpty ? nil : candidates.map { $0?.name ?? "default" }.joined(separator: " | ")
         return finding
     }
 

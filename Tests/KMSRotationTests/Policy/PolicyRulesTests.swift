@@ -172,3 +172,17 @@ extension ScannerTests {
         }
     }
 }
+
+extension ScannerTests.PolicyRuleScans {
+    @Test("An embedder's function that reads tags: a refused tag call is INSUFFICIENT_DATA and names no rule")
+    func refusedTagsWithAFunction() async throws {
+        let kms = SampleAccount.demo()
+        kms.denyOperation("ListResourceTags")
+        let pci = PolicyRule(name: "pci", policy: RotationPolicy(maximumRotationPeriodDays: 60))
+        let resolver = PolicyResolver(default: .cis, needsTags: true) { key in key.tags?["pci"] == "true" ? pci : nil }
+        let report = try await makeScanner(kms, regions: ["us-east-1"], policies: resolver).report()
+        let payments = try #require(report.findings.first { $0.aliases.contains("alias/payments") })
+        #expect(payments.reason == .accessDenied && payments.error?.operation == "ListResourceTags")
+        #expect(payments.policyRule == nil)
+    }
+}
