@@ -7,8 +7,7 @@ import Foundation
 import KMSRotation
 
 // BEGIN README EXAMPLE
-let credentials = CredentialProviderChain.default(environment: ProcessInfo.processInfo.environment,
-                                                  files: try SharedConfigFiles.live, transport: URLSessionTransport())
+let credentials = try CredentialProviderChain.default(transport: URLSessionTransport())
 let checker = RotationChecker(options: .init(regions: ["us-east-1", "eu-west-1"])) { region in
     try KMSClient(AWSClientConfiguration(region: region, credentialProvider: credentials))
 }

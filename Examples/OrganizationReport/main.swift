@@ -60,7 +60,7 @@ do {
 func live(roleName: String, accounts: [String], regions: [String]) async throws -> MultiAccountScan {
     let environment = ProcessInfo.processInfo.environment
     let transport = URLSessionTransport()
-    let caller = CredentialProviderChain.default(environment: environment, files: try SharedConfigFiles.live, transport: transport)
+    let caller = try CredentialProviderChain.default(environment: environment, transport: transport)
     let home = environment["AWS_REGION"] ?? environment["AWS_DEFAULT_REGION"] ?? "us-east-1"
     let configuration = AWSClientConfiguration(region: home, credentialProvider: caller, transport: transport)
     let sts = try STSClient(configuration)

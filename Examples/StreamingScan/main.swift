@@ -42,7 +42,7 @@ if demo {
     let transport = URLSessionTransport()
     let credentials: any CredentialProvider
     do {
-        credentials = CredentialProviderChain.default(environment: environment, files: try SharedConfigFiles.live, transport: transport)
+        credentials = try CredentialProviderChain.default(environment: environment, transport: transport)
     } catch {
         FileHandle.standardError.write(Data("StreamingScan: \(error)\n".utf8))
         exit(1)

@@ -20,15 +20,15 @@ extension KMSClient {
     ///   - origin: The origin; `nil` for `AWS_KMS`.
     ///   - description: A description.
     ///   - multiRegion: Whether to create a multi-Region primary key.
-    ///   - tags: Tags to set.
+    ///   - tags: Tags to set, tag key to tag value.
     /// - Returns: The new key's metadata.
     public func createKey(
         keySpec: KeySpec = .symmetricDefault, keyUsage: KeyUsage? = nil, origin: KeyOrigin? = nil, description: String? = nil,
-        multiRegion: Bool? = nil, tags: [KMSTag] = []
+        multiRegion: Bool? = nil, tags: [String: String] = [:]
     ) async throws -> KMSKey {
         let input = ClientCreateKey(
             KeySpec: keySpec, KeyUsage: keyUsage, Origin: origin, Description: description, MultiRegion: multiRegion,
-            Tags: tags.isEmpty ? nil : tags)
+            Tags: tags.isEmpty ? nil : tags.sorted { $0.key < $1.key }.map { KMSTag(tagKey: $0.key, tagValue: $0.value) })
         let output: ClientKeyMetadata = try await send("CreateKey", input)
         guard let metadata = output.KeyMetadata else {
             throw AWSServiceError(

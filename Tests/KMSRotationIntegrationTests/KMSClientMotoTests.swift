@@ -35,7 +35,7 @@ struct KMSClientMotoTests {
         defer { moto.stop() }
         let kms = try client(moto)
 
-        let key = try await kms.createKey(description: "integration symmetric", tags: [KMSTag(tagKey: "team", tagValue: "payments")])
+        let key = try await kms.createKey(description: "integration symmetric", tags: ["team": "payments"])
         let arn = try #require(key.arn)
         #expect(key.keySpec == .symmetricDefault)
         #expect(key.keyManager == .customer)

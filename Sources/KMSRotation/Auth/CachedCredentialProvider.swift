@@ -8,13 +8,13 @@ import Foundation
 /// them to complete. Concurrent callers that find the cache stale share one in-flight refresh. If a
 /// refresh fails while the cached credentials have not yet expired, the cached ones are returned and
 /// the next call tries again; credentials without an expiration are cached for good.
-public actor CachedCredentialProvider: CredentialProvider, CustomStringConvertible {
+package actor CachedCredentialProvider: CredentialProvider, CustomStringConvertible {
     /// The wrapped provider's name.
-    public nonisolated let name: String
+    package nonisolated let name: String
     /// The wrapped provider.
-    public nonisolated let base: any CredentialProvider
+    package nonisolated let base: any CredentialProvider
     /// How long before expiration credentials are refreshed.
-    public nonisolated let refreshMargin: TimeInterval
+    package nonisolated let refreshMargin: TimeInterval
     private let now: @Sendable () -> Date
     private var cached: AWSCredentials?
     private var inFlight: Task<AWSCredentials, any Error>?
@@ -24,7 +24,7 @@ public actor CachedCredentialProvider: CredentialProvider, CustomStringConvertib
     ///   - base: The provider to cache.
     ///   - refreshMargin: Refresh credentials that expire within this many seconds (default 300).
     ///   - now: The clock; inject a fixed one in tests.
-    public init(_ base: any CredentialProvider, refreshMargin: TimeInterval = 300, now: @escaping @Sendable () -> Date = { Date() }) {
+    package init(_ base: any CredentialProvider, refreshMargin: TimeInterval = 300, now: @escaping @Sendable () -> Date = { Date() }) {
         self.base = base
         self.name = base.name
         self.refreshMargin = refreshMargin
@@ -34,7 +34,7 @@ public actor CachedCredentialProvider: CredentialProvider, CustomStringConvertib
     /// Returns the cached credentials, refreshing them first when they are missing or about to expire.
     /// - Returns: Credentials valid for at least `refreshMargin`, unless only older ones are available.
     /// - Throws: The wrapped provider's error when there are no usable cached credentials.
-    public func credentials() async throws -> AWSCredentials {
+    package func credentials() async throws -> AWSCredentials {
         if let cached, !cached.expires(within: refreshMargin, of: now()) {
             return cached
         }
@@ -63,10 +63,10 @@ public actor CachedCredentialProvider: CredentialProvider, CustomStringConvertib
     }
 
     /// Drops the cached credentials, so the next call fetches new ones (after an `ExpiredToken` error).
-    public func invalidate() {
+    package func invalidate() {
         cached = nil
     }
 
     /// The wrapped provider's description; cached credentials are never shown.
-    public nonisolated var description: String { "CachedCredentialProvider(\(base))" }
+    package nonisolated var description: String { "CachedCredentialProvider(\(base))" }
 }

@@ -22,19 +22,19 @@ import Foundation
 ///
 /// A failed fetch names the endpoint's origin and HTTP status and quotes at most 200 characters of an
 /// error body, after `SecretScrubber`: an endpoint that echoes the token back cannot reveal it.
-public struct ContainerCredentialProvider: CredentialProvider, CustomStringConvertible {
+package struct ContainerCredentialProvider: CredentialProvider, CustomStringConvertible {
     /// "container".
-    public let name = "container"
+    package let name = "container"
     private let environment: RedactedEnvironment
     private let transport: any HTTPTransport
     private let readFile: @Sendable (String) throws -> Data
     /// How long one request may take.
-    public let timeout: Duration
+    package let timeout: Duration
     /// Attempts per fetch; transport errors and 5xx responses are retried, other statuses are not.
-    public let maxAttempts: Int
+    package let maxAttempts: Int
 
     /// The ECS credentials host that `AWS_CONTAINER_CREDENTIALS_RELATIVE_URI` is relative to.
-    public static let ecsHost = "http://169.254.170.2"
+    package static let ecsHost = "http://169.254.170.2"
 
     /// Creates a provider.
     /// - Parameters:
@@ -43,7 +43,7 @@ public struct ContainerCredentialProvider: CredentialProvider, CustomStringConve
     ///   - fileReader: Reads the authorization token file; the default reads the disk.
     ///   - timeout: The time limit of each request, 2 seconds by default (botocore's value).
     ///   - maxAttempts: Attempts per fetch, 3 by default.
-    public init(
+    package init(
         environment: [String: String],
         transport: any HTTPTransport,
         fileReader: @escaping @Sendable (String) throws -> Data = { try Data(contentsOf: URL(fileURLWithPath: $0)) },
@@ -61,7 +61,7 @@ public struct ContainerCredentialProvider: CredentialProvider, CustomStringConve
     /// - Returns: Temporary credentials with their expiration.
     /// - Throws: ``CredentialProviderError``: not configured when neither URI variable is set; failed
     ///   for a refused URI, an unreadable token, a non-2xx response or an unreadable body.
-    public func credentials() async throws -> AWSCredentials {
+    package func credentials() async throws -> AWSCredentials {
         let url = try endpoint()
         var headers: HTTPHeaders = ["Accept": "application/json"]
         if let token = try authorizationToken() { headers["Authorization"] = token }
@@ -173,5 +173,5 @@ public struct ContainerCredentialProvider: CredentialProvider, CustomStringConve
     }
 
     /// The provider's name; the environment and token are never shown.
-    public var description: String { "ContainerCredentialProvider" }
+    package var description: String { "ContainerCredentialProvider" }
 }

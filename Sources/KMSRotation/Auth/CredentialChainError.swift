@@ -8,7 +8,7 @@ public struct CredentialChainError: Error, Sendable, Hashable, CustomStringConve
 
     /// Creates a chain error.
     /// - Parameter attempts: The failure of each provider tried, in order.
-    public init(attempts: [CredentialProviderError]) {
+    package init(attempts: [CredentialProviderError]) {
         self.attempts = attempts
     }
 

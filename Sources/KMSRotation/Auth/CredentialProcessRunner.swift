@@ -8,28 +8,28 @@ import Foundation
 #endif
 
 /// What a finished `credential_process` command produced.
-public struct CredentialProcessOutput: Sendable, Hashable, CustomStringConvertible {
+package struct CredentialProcessOutput: Sendable, Hashable, CustomStringConvertible {
     /// The exit status (0 for success); `128 + n` when the command was killed by signal `n`, as shells
     /// report it.
-    public var exitCode: Int32
+    package var exitCode: Int32
     /// Standard output: the credentials JSON. Never log it.
-    public var standardOutput: Data
+    package var standardOutput: Data
     /// Standard error: the command's diagnostics (at most the runner's `SubprocessCredentialProcessRunner/maximumErrorBytes`).
-    public var standardError: Data
+    package var standardError: Data
 
     /// Creates an output.
     /// - Parameters:
     ///   - exitCode: The exit status.
     ///   - standardOutput: The bytes written to standard output.
     ///   - standardError: The bytes written to standard error.
-    public init(exitCode: Int32, standardOutput: Data, standardError: Data) {
+    package init(exitCode: Int32, standardOutput: Data, standardError: Data) {
         self.exitCode = exitCode
         self.standardOutput = standardOutput
         self.standardError = standardError
     }
 
     /// Exit code and sizes only: standard output holds the secret key.
-    public var description: String {
+    package var description: String {
         "CredentialProcessOutput(exitCode: \(exitCode), standardOutput: \(standardOutput.count) bytes, standardError: "
             + "\(standardError.count) bytes)"
     }
@@ -39,7 +39,7 @@ public struct CredentialProcessOutput: Sendable, Hashable, CustomStringConvertib
 ///
 /// ``ProfileCredentialProvider`` takes one so tests can substitute a fake;
 /// `SubprocessCredentialProcessRunner` runs the command for real.
-public protocol CredentialProcessRunner: Sendable {
+package protocol CredentialProcessRunner: Sendable {
     /// Runs a command line and waits for it to finish.
     /// - Parameter command: The command line, exactly as written in the config file.
     /// - Returns: The exit status and what the command wrote.

@@ -45,24 +45,47 @@ public struct CredentialProviderChain: CredentialProvider, CustomStringConvertib
         throw CredentialChainError(attempts: attempts)
     }
 
-    /// The default chain, in botocore's order, wrapped in a ``CachedCredentialProvider``:
-    /// 1. ``EnvironmentCredentialProvider`` (skipped when `profile` is given, as the AWS CLI skips it
-    ///    for `--profile`: an explicit profile must win over exported keys);
-    /// 2. ``ProfileCredentialProvider`` for `profile`, else `AWS_PROFILE`, else `default`: assume-role
+    /// The default chain, in botocore's order, cached and refreshed five minutes before expiry:
+    /// 1. the environment (`AWS_ACCESS_KEY_ID`, `AWS_SECRET_ACCESS_KEY`, `AWS_SESSION_TOKEN`), skipped when
+    ///    `profile` is given, as the AWS CLI skips it for `--profile`: an explicit profile must win over
+    ///    exported keys;
+    /// 2. the shared config files' profile `profile`, else `AWS_PROFILE`, else `default`: assume-role
     ///    profiles, web identity (`AWS_WEB_IDENTITY_TOKEN_FILE`, read only when `profile` is `nil`, or the
     ///    profile's `web_identity_token_file`), IAM Identity Center, static keys, `credential_process`;
-    /// 3. ``ContainerCredentialProvider``;
-    /// 4. ``IMDSCredentialProvider``.
+    /// 3. the ECS/EKS container credentials endpoint;
+    /// 4. EC2 instance metadata (IMDSv2).
+    ///
+    /// The shared files are `AWS_SHARED_CREDENTIALS_FILE` and `AWS_CONFIG_FILE` (else `~/.aws/credentials`
+    /// and `~/.aws/config`), read once, now.
+    /// ```swift
+    /// let credentials = try CredentialProviderChain.default(transport: URLSessionTransport())
+    /// ```
     /// - Parameters:
-    ///   - environment: The environment variables (pass `ProcessInfo.processInfo.environment` in
-    ///     production, a dictionary in tests).
+    ///   - environment: The environment variables; this process's by default, a dictionary in tests.
+    ///   - transport: The transport for STS, IAM Identity Center, and the container and IMDS endpoints.
+    ///   - profile: A profile chosen explicitly (the CLI's `--profile`), or `nil`.
+    /// - Returns: The cached chain.
+    /// - Throws: An error naming the file (and line) when a shared config file exists but cannot be read
+    ///   or parsed.
+    public static func `default`(
+        environment: [String: String] = ProcessInfo.processInfo.environment,
+        transport: any HTTPTransport,
+        profile: String? = nil
+    ) throws -> any CredentialProvider {
+        try `default`(environment: environment, files: .load(environment: environment), transport: transport, profile: profile)
+    }
+
+    /// The default chain over files already read, with the `credential_process` runner and the cache's
+    /// clock injectable: what the CLI and the tests use.
+    /// - Parameters:
+    ///   - environment: The environment variables.
     ///   - files: The shared config files.
     ///   - transport: The transport for STS, IAM Identity Center, and the container and IMDS endpoints.
     ///   - profile: A profile chosen explicitly (the CLI's `--profile`), or `nil`.
     ///   - processRunner: Runs `credential_process` commands; `nil` runs them as botocore does.
     ///   - now: The clock of the cache.
     /// - Returns: The cached chain.
-    public static func `default`(
+    package static func `default`(
         environment: [String: String],
         files: SharedConfigFiles,
         transport: any HTTPTransport,

@@ -8,31 +8,31 @@
 /// `credential_process` command's standard error) is cut short, and the whole reason passes
 /// `SecretScrubber` when the error is created or the reason assigned.
 public struct CredentialProviderError: Error, Sendable, Hashable, CustomStringConvertible {
-    /// The kind of failure. New kinds may be added; compare with the static members.
-    public struct Kind: Sendable, Hashable, CustomStringConvertible {
+    /// The kind of failure.
+    package struct Kind: Sendable, Hashable, CustomStringConvertible {
         fileprivate enum Code: String, Sendable, Hashable { case notConfigured, failed }
         fileprivate let code: Code
         /// Nothing configures this provider; a chain skips it.
-        public static let notConfigured = Kind(code: .notConfigured)
+        package static let notConfigured = Kind(code: .notConfigured)
         /// The provider is configured but could not produce credentials.
-        public static let failed = Kind(code: .failed)
+        package static let failed = Kind(code: .failed)
         /// `notConfigured` or `failed`.
-        public var description: String { code.rawValue }
+        package var description: String { code.rawValue }
     }
 
     /// The ``CredentialProvider/name`` of the provider that failed ("environment", "profile dev").
     public var provider: String
     /// The kind of failure.
-    public var kind: Kind
+    package var kind: Kind
     /// What went wrong, safe to log: scrubbed of secrets (also when assigned).
     public var reason: String { didSet { reason = SecretScrubber.scrub(reason) } }
 
     /// Creates an error.
     /// - Parameters:
     ///   - provider: The provider's name.
-    ///   - kind: ``Kind/notConfigured`` or ``Kind/failed``.
+    ///   - kind: `.notConfigured` or `.failed`.
     ///   - reason: A message for people; it passes `SecretScrubber/scrub(_:)`.
-    public init(provider: String, kind: Kind, reason: String) {
+    package init(provider: String, kind: Kind, reason: String) {
         self.provider = provider
         self.kind = kind
         self.reason = SecretScrubber.scrub(reason)
@@ -42,7 +42,7 @@ public struct CredentialProviderError: Error, Sendable, Hashable, CustomStringCo
     /// - Parameters:
     ///   - provider: The provider's name.
     ///   - reason: What was looked for and not found.
-    /// - Returns: A ``Kind/notConfigured`` error.
+    /// - Returns: An error whose ``isNotConfigured`` is `true`: a chain moves on to its next provider.
     public static func notConfigured(_ provider: String, _ reason: String) -> CredentialProviderError {
         CredentialProviderError(provider: provider, kind: .notConfigured, reason: reason)
     }
@@ -51,7 +51,7 @@ public struct CredentialProviderError: Error, Sendable, Hashable, CustomStringCo
     /// - Parameters:
     ///   - provider: The provider's name.
     ///   - reason: What failed.
-    /// - Returns: A ``Kind/failed`` error.
+    /// - Returns: An error whose ``isNotConfigured`` is `false`: a chain stops there.
     public static func failed(_ provider: String, _ reason: String) -> CredentialProviderError {
         CredentialProviderError(provider: provider, kind: .failed, reason: reason)
     }

@@ -5,26 +5,26 @@ import Foundation
 /// The first provider of the default chain: CI systems and `aws-vault` style tools export these.
 /// Neither key set means "not configured"; only one of the two set is a failure, because a half-set
 /// pair is a mistake that should not silently fall through to another identity.
-public struct EnvironmentCredentialProvider: CredentialProvider, CustomStringConvertible {
+package struct EnvironmentCredentialProvider: CredentialProvider, CustomStringConvertible {
     /// "environment".
-    public let name = "environment"
+    package let name = "environment"
     private let environment: RedactedEnvironment
 
     /// Creates a provider reading the given variables.
     /// - Parameter environment: The environment variables (inject them; see ``live``).
-    public init(environment: [String: String]) {
+    package init(environment: [String: String]) {
         self.environment = RedactedEnvironment(environment)
     }
 
     /// A provider reading this process's environment.
-    public static var live: EnvironmentCredentialProvider {
+    package static var live: EnvironmentCredentialProvider {
         EnvironmentCredentialProvider(environment: ProcessInfo.processInfo.environment)
     }
 
     /// Returns the credentials in the environment.
     /// - Returns: Credentials with a session token when `AWS_SESSION_TOKEN` is set.
     /// - Throws: ``CredentialProviderError``: not configured when neither key is set; failed when only one is.
-    public func credentials() async throws -> AWSCredentials {
+    package func credentials() async throws -> AWSCredentials {
         switch (environment["AWS_ACCESS_KEY_ID"], environment["AWS_SECRET_ACCESS_KEY"]) {
         case (nil, nil):
             throw CredentialProviderError.notConfigured(name, "AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY are not set")
@@ -43,5 +43,5 @@ public struct EnvironmentCredentialProvider: CredentialProvider, CustomStringCon
     }
 
     /// The provider's name; the environment is never shown.
-    public var description: String { "EnvironmentCredentialProvider" }
+    package var description: String { "EnvironmentCredentialProvider" }
 }

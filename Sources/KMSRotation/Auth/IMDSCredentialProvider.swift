@@ -17,20 +17,20 @@ import Foundation
 ///
 /// Settings: `AWS_EC2_METADATA_DISABLED=true` turns the provider off; `AWS_EC2_METADATA_SERVICE_ENDPOINT`
 /// replaces the endpoint; `AWS_EC2_METADATA_SERVICE_ENDPOINT_MODE=IPv6` uses `http://[fd00:ec2::254]`.
-public struct IMDSCredentialProvider: CredentialProvider, CustomStringConvertible {
+package struct IMDSCredentialProvider: CredentialProvider, CustomStringConvertible {
     /// "imds".
-    public let name = "imds"
+    package let name = "imds"
     private let transport: any HTTPTransport
     private let environment: RedactedEnvironment
     /// The time limit of each request.
-    public let timeout: Duration
+    package let timeout: Duration
 
     /// The IPv4 endpoint.
-    public static let defaultEndpoint = "http://169.254.169.254"
+    package static let defaultEndpoint = "http://169.254.169.254"
     /// The IPv6 endpoint.
-    public static let ipv6Endpoint = "http://[fd00:ec2::254]"
+    package static let ipv6Endpoint = "http://[fd00:ec2::254]"
     /// The lifetime requested for session tokens: 6 hours, the maximum.
-    public static let tokenTTLSeconds = "21600"
+    package static let tokenTTLSeconds = "21600"
     static let credentialsPath = "/latest/meta-data/iam/security-credentials/"
 
     /// Creates a provider.
@@ -38,7 +38,7 @@ public struct IMDSCredentialProvider: CredentialProvider, CustomStringConvertibl
     ///   - transport: The HTTP transport.
     ///   - environment: The environment variables (inject them).
     ///   - timeout: The time limit of each request, 1 second by default.
-    public init(transport: any HTTPTransport, environment: [String: String], timeout: Duration = .seconds(1)) {
+    package init(transport: any HTTPTransport, environment: [String: String], timeout: Duration = .seconds(1)) {
         self.transport = transport
         self.environment = RedactedEnvironment(environment)
         self.timeout = timeout
@@ -65,7 +65,7 @@ public struct IMDSCredentialProvider: CredentialProvider, CustomStringConvertibl
     /// - Returns: Temporary credentials with their expiration.
     /// - Throws: ``CredentialProviderError``: not configured when IMDS is disabled by setting or by a 403,
     ///   unreachable (not on EC2), or the instance has no instance profile; failed for other errors.
-    public func credentials() async throws -> AWSCredentials {
+    package func credentials() async throws -> AWSCredentials {
         let base: String
         do {
             if try environment.bool("AWS_EC2_METADATA_DISABLED") == true {
@@ -184,5 +184,5 @@ public struct IMDSCredentialProvider: CredentialProvider, CustomStringConvertibl
     }
 
     /// The provider's name; the environment is never shown.
-    public var description: String { "IMDSCredentialProvider" }
+    package var description: String { "IMDSCredentialProvider" }
 }

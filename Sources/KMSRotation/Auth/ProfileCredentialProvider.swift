@@ -24,14 +24,14 @@ import Foundation
 /// profile that is configured but broken fails; it is never skipped, because silently falling back to
 /// another identity would audit the wrong account. A profile type this library does not support
 /// (`login_session`) names itself in the error.
-public struct ProfileCredentialProvider: CredentialProvider, CustomStringConvertible, CustomReflectable {
+package struct ProfileCredentialProvider: CredentialProvider, CustomStringConvertible, CustomReflectable {
     /// "profile NAME".
-    public let name: String
+    package let name: String
     /// The profile read.
-    public let profile: String
+    package let profile: String
     /// Whether the profile was chosen explicitly; a missing explicit profile is a failure, a missing
     /// `default` profile only means "not configured".
-    public let isExplicitProfile: Bool
+    package let isExplicitProfile: Bool
     private let files: SharedConfigFiles
     private let runner: any CredentialProcessRunner
     /// `nil` for a leaf (static keys and `credential_process` only, used for source profiles).
@@ -49,7 +49,7 @@ public struct ProfileCredentialProvider: CredentialProvider, CustomStringConvert
     ///     `HOME` (the SSO token cache), and the web identity variables.
     ///   - transport: The transport for STS, the Identity Center portal and SSO OIDC.
     ///   - now: The clock of the role caches.
-    public init(
+    package init(
         profile: String? = nil, files: SharedConfigFiles,
         processRunner: (any CredentialProcessRunner)? = nil,
         environment: [String: String] = [:], transport: any HTTPTransport = URLSessionTransport(),
@@ -94,7 +94,7 @@ public struct ProfileCredentialProvider: CredentialProvider, CustomStringConvert
     ///   is absent or defines no credentials; failed for a missing explicit profile, half a key pair, an
     ///   unsupported profile type (`login_session`), a broken role, web identity or Identity Center configuration, or a
     ///   failing `credential_process`.
-    public func credentials() async throws -> AWSCredentials {
+    package func credentials() async throws -> AWSCredentials {
         guard let context else { return try await leafCredentials() }
         let resolved = resolution.withLock { cached -> Result<any CredentialProvider, CredentialProviderError> in
             if let cached { return cached }
@@ -189,10 +189,10 @@ public struct ProfileCredentialProvider: CredentialProvider, CustomStringConvert
     }
 
     /// The provider's profile; the files' contents are never shown.
-    public var description: String { "ProfileCredentialProvider(profile: \(profile))" }
+    package var description: String { "ProfileCredentialProvider(profile: \(profile))" }
 
     /// The profile only, so `dump` and debuggers never show the environment or the files.
-    public var customMirror: Mirror {
+    package var customMirror: Mirror {
         Mirror(self, children: ["profile": profile, "isExplicitProfile": isExplicitProfile], displayStyle: .struct)
     }
 }

@@ -20,7 +20,7 @@ import Foundation
 ///   continues that value on a new line.
 ///
 /// Every textual representation lists profile names only: the files hold secret keys.
-public struct SharedConfigFiles: Sendable, Hashable, CustomStringConvertible, CustomDebugStringConvertible, CustomReflectable {
+package struct SharedConfigFiles: Sendable, Hashable, CustomStringConvertible, CustomDebugStringConvertible, CustomReflectable {
     /// One section of a shared file: its properties and, for properties written as a nested block,
     /// their sub-properties.
     package struct Section: Sendable, Hashable {
@@ -97,7 +97,7 @@ public struct SharedConfigFiles: Sendable, Hashable, CustomStringConvertible, Cu
     package internal(set) var configFilePath: String?
 
     /// No files: no profiles and no services.
-    public static let empty = SharedConfigFiles()
+    package static let empty = SharedConfigFiles()
 
     private init() {
         credentialsProfiles = [:]
@@ -112,7 +112,7 @@ public struct SharedConfigFiles: Sendable, Hashable, CustomStringConvertible, Cu
     ///   - credentialsFilePath: Where the credentials text came from, for error messages.
     ///   - configFilePath: Where the config text came from, for error messages.
     /// - Throws: `ParseError` for a line that is neither a comment, a section header nor a property.
-    public init(credentials: String, config: String, credentialsFilePath: String? = nil, configFilePath: String? = nil) throws {
+    package init(credentials: String, config: String, credentialsFilePath: String? = nil, configFilePath: String? = nil) throws {
         self.init()
         self.credentialsFilePath = credentialsFilePath
         self.configFilePath = configFilePath
@@ -157,7 +157,7 @@ public struct SharedConfigFiles: Sendable, Hashable, CustomStringConvertible, Cu
     ///   - readFile: Reads a file, returning `nil` when it does not exist; `nil` reads the disk.
     /// - Returns: The parsed files.
     /// - Throws: An error naming the file (and line) when a file exists but cannot be read or parsed.
-    public static func load(
+    package static func load(
         environment: [String: String],
         readFile: ((String) throws -> Data?)? = nil
     ) throws -> SharedConfigFiles {
@@ -190,7 +190,7 @@ public struct SharedConfigFiles: Sendable, Hashable, CustomStringConvertible, Cu
 
     /// The shared files named by this process's environment.
     /// - Throws: An error naming the file (and line) when a file exists but cannot be read or parsed.
-    public static var live: SharedConfigFiles {
+    package static var live: SharedConfigFiles {
         get throws { try load(environment: ProcessInfo.processInfo.environment) }
     }
 
@@ -235,16 +235,16 @@ public struct SharedConfigFiles: Sendable, Hashable, CustomStringConvertible, Cu
     }
 
     /// Profile names only, never values.
-    public var description: String {
+    package var description: String {
         "SharedConfigFiles(credentials: \(credentialsFilePath ?? "none") \(credentialsProfiles.keys.sorted()), "
             + "config: \(configFilePath ?? "none") \(configProfiles.keys.sorted()), services: \(services.keys.sorted()))"
     }
 
     /// Same as ``description``.
-    public var debugDescription: String { description }
+    package var debugDescription: String { description }
 
     /// Profile names only, never values.
-    public var customMirror: Mirror {
+    package var customMirror: Mirror {
         Mirror(
             self,
             children: [

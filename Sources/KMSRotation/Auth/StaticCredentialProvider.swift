@@ -6,7 +6,7 @@ public struct StaticCredentialProvider: CredentialProvider, CustomStringConverti
     /// "static".
     public let name = "static"
     /// The credentials handed out.
-    public let staticCredentials: AWSCredentials
+    package let staticCredentials: AWSCredentials
 
     /// Creates a provider for fixed credentials.
     /// - Parameter credentials: The credentials to return.

@@ -41,7 +41,7 @@ public struct MultiAccountScan: Sendable {
         /// - Parameters:
         ///   - accountId: The account.
         ///   - roleArn: The role to assume, or `nil` for the caller's credentials.
-        public init(accountId: String, roleArn: String?) {
+        package init(accountId: String, roleArn: String?) {
             self.accountId = accountId
             self.roleArn = roleArn
         }

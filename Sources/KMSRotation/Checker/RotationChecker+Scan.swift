@@ -66,7 +66,7 @@ extension RotationChecker {
         /// it may serve better than rotating it. Never changes a verdict.
         public static let lastUse = EvidenceKinds(rawValue: 1 << 1)
         /// How many days without use earn a non-compliant key the advice to disable or delete it.
-        public static let unusedDaysForAdvice = 90
+        package static let unusedDaysForAdvice = 90
     }
 
     /// Scans every Region and streams what it finds, in arrival order: one ``ScanEvent/finding(_:)`` per

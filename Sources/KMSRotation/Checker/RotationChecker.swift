@@ -9,7 +9,7 @@ import Logging
 /// ```
 public struct RotationChecker: Sendable {
     /// How this scanner runs (Regions, policy, concurrency).
-    public let options: ScanOptions
+    package let options: ScanOptions
     let logger: Logger
     let clientFactory: @Sendable (_ region: String) async throws -> KMSClient
 

@@ -20,7 +20,7 @@ public struct ScanProgress: Sendable, Hashable, CustomStringConvertible {
     public var keysEvaluated: Int
 
     /// Creates progress counters.
-    public init(regionsTotal: Int, regionsDone: Int = 0, keysListed: Int = 0, keysEvaluated: Int = 0) {
+    package init(regionsTotal: Int, regionsDone: Int = 0, keysListed: Int = 0, keysEvaluated: Int = 0) {
         self.regionsTotal = regionsTotal
         self.regionsDone = regionsDone
         self.keysListed = keysListed

@@ -32,7 +32,7 @@ public struct AWSClientConfiguration: Sendable {
     public var retryStrategy: RetryStrategy
     /// The adaptive retry mode's client-side limiter, shared by the clients of one account, Region and
     /// service; `nil` (standard mode) by default.
-    public var rateLimiter: AdaptiveRateLimiter?
+    package var rateLimiter: AdaptiveRateLimiter?
     /// Retry throttling (and failed listing pages) until a scan-wide deadline instead of after
     /// `retryStrategy.maxAttempts`; `nil` by default.
     public var retryPatience: RetryPatience?
@@ -56,7 +56,6 @@ public struct AWSClientConfiguration: Sendable {
     ///   - useFIPS: Use the FIPS endpoints.
     ///   - useDualStack: Use the dual-stack endpoints.
     ///   - retryStrategy: The retry policy.
-    ///   - rateLimiter: The adaptive retry mode's limiter; `nil` for standard mode.
     ///   - retryPatience: A scan-wide deadline for retrying throttled calls; `nil` for the attempt limit only.
     ///   - requestTimeout: How long one attempt may take.
     ///   - logger: Where to log; nothing is logged by default.
@@ -65,7 +64,23 @@ public struct AWSClientConfiguration: Sendable {
     public init(
         region: String, credentialProvider: any CredentialProvider, transport: any HTTPTransport = URLSessionTransport(),
         useFIPS: Bool = false, useDualStack: Bool = false, retryStrategy: RetryStrategy = .standard,
-        rateLimiter: AdaptiveRateLimiter? = nil, retryPatience: RetryPatience? = nil, requestTimeout: Duration? = .seconds(30),
+        retryPatience: RetryPatience? = nil, requestTimeout: Duration? = .seconds(30),
+        logger: Logger = Logger(label: "kms-rotation", factory: { _ in SwiftLogNoOpLogHandler() }),
+        sleeper: @escaping Sleeper = { duration in try await Task.sleep(for: duration) },
+        now: @escaping @Sendable () -> Date = { Date() }
+    ) {
+        self.init(
+            region: region, credentialProvider: credentialProvider, transport: transport, useFIPS: useFIPS,
+            useDualStack: useDualStack, retryStrategy: retryStrategy, rateLimiter: nil, retryPatience: retryPatience,
+            requestTimeout: requestTimeout, logger: logger, sleeper: sleeper, now: now)
+    }
+
+    /// Creates a configuration with the adaptive retry mode's client-side limiter (`rateLimiter`), which
+    /// the CLI makes per account, Region and service through `RateLimiterRegistry`.
+    package init(
+        region: String, credentialProvider: any CredentialProvider, transport: any HTTPTransport = URLSessionTransport(),
+        useFIPS: Bool = false, useDualStack: Bool = false, retryStrategy: RetryStrategy = .standard,
+        rateLimiter: AdaptiveRateLimiter?, retryPatience: RetryPatience? = nil, requestTimeout: Duration? = .seconds(30),
         logger: Logger = Logger(label: "kms-rotation", factory: { _ in SwiftLogNoOpLogHandler() }),
         sleeper: @escaping Sleeper = { duration in try await Task.sleep(for: duration) },
         now: @escaping @Sendable () -> Date = { Date() }

@@ -25,7 +25,7 @@ public struct AWSServiceError: Error, Sendable, Hashable, CustomStringConvertibl
         /// Creates a code from its spelling.
         public init(rawValue: String) { self.rawValue = rawValue }
         /// Creates a code from its spelling, e.g. `AWSServiceError.Code("SomeNewException")`.
-        public init(_ rawValue: String) { self.rawValue = rawValue }
+        package init(_ rawValue: String) { self.rawValue = rawValue }
         /// Creates a code from a literal.
         public init(stringLiteral value: String) { self.rawValue = value }
         /// The code as the service spells it.
@@ -98,7 +98,7 @@ extension AWSServiceError.Code {
     package static let invalidClientTokenId: Self = "InvalidClientTokenId"
     /// Library-defined: the answer was not one this library can read (an HTML page from a proxy, a truncated
     /// body, a response missing a required member).
-    public static let invalidResponse: Self = "InvalidResponse"
+    package static let invalidResponse: Self = "InvalidResponse"
 
     // KMS
 
@@ -144,7 +144,7 @@ extension AWSServiceError.Code {
 
     /// STS: the caller may not assume the role (no such role, a trust policy that does not name the caller,
     /// a wrong external ID, or `sts:AssumeRole` denied).
-    public static let stsAccessDenied: Self = "AccessDenied"
+    package static let stsAccessDenied: Self = "AccessDenied"
     /// STS: STS is not activated in this Region for the account (IAM console, Account settings).
     package static let regionDisabled: Self = "RegionDisabledException"
     /// STS: the session policy is malformed.
@@ -161,7 +161,7 @@ extension AWSServiceError.Code {
     // Organizations
 
     /// Organizations: the caller's account is not a member of an organization.
-    public static let organizationsNotInUse: Self = "AWSOrganizationsNotInUseException"
+    package static let organizationsNotInUse: Self = "AWSOrganizationsNotInUseException"
     /// Organizations: a parameter is invalid (a bad `NextToken`).
     package static let invalidInput: Self = "InvalidInputException"
     /// Organizations failed; retried.

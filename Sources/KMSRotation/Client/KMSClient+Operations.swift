@@ -13,7 +13,7 @@ extension KMSClient {
     ///   - marker: The `nextMarker` of the previous page.
     /// - Returns: The page.
     /// - Throws: ``AWSServiceError``, ``TransportError``, or a credentials error.
-    public func listKeys(limit: Int? = nil, marker: String? = nil) async throws -> KMSPage<KeyListEntry> {
+    package func listKeys(limit: Int? = nil, marker: String? = nil) async throws -> KMSPage<KeyListEntry> {
         let output: ListKeysOutput = try await send("ListKeys", PageInput(Limit: limit, Marker: marker))
         guard let keys = output.Keys else { throw Self.missingMember("Keys", operation: "ListKeys") }
         return KMSPage(items: keys, nextMarker: output.NextMarker, truncated: output.Truncated ?? false)
@@ -55,7 +55,7 @@ extension KMSClient {
     ///   - limit: Page size (1–100 per the API reference).
     ///   - marker: The previous page's `nextMarker`.
     /// - Returns: The page.
-    public func listAliases(keyId: String? = nil, limit: Int? = nil, marker: String? = nil) async throws -> KMSPage<KMSAlias> {
+    package func listAliases(keyId: String? = nil, limit: Int? = nil, marker: String? = nil) async throws -> KMSPage<KMSAlias> {
         let output: ListAliasesOutput = try await send("ListAliases", ListAliasesInput(KeyId: keyId, Limit: limit, Marker: marker))
         guard let aliases = output.Aliases else { throw Self.missingMember("Aliases", operation: "ListAliases") }
         return KMSPage(items: aliases, nextMarker: output.NextMarker, truncated: output.Truncated ?? false)

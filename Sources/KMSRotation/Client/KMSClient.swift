@@ -18,9 +18,9 @@ public struct KMSClient: Sendable {
     /// The Region requests are signed for.
     public var region: String { caller.signingRegion }
     /// The endpoint requests are sent to.
-    public var endpoint: URL { caller.endpoint }
+    package var endpoint: URL { caller.endpoint }
     /// What the client was built from.
-    public var configuration: AWSClientConfiguration { caller.configuration }
+    package var configuration: AWSClientConfiguration { caller.configuration }
 
     let caller: SignedServiceCaller
 

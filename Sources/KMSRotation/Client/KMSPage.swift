@@ -1,11 +1,11 @@
 /// One page of a paginated KMS list operation (ListKeys, ListAliases, ListResourceTags, ListKeyRotations).
-public struct KMSPage<Element: Sendable>: Sendable {
+package struct KMSPage<Element: Sendable>: Sendable {
     /// The items on this page.
-    public var items: [Element]
+    package var items: [Element]
     /// The marker to pass for the next page; `nil` on the last page.
-    public var nextMarker: String?
+    package var nextMarker: String?
     /// Whether more pages follow.
-    public var truncated: Bool
+    package var truncated: Bool
 
     /// Creates a page.
     package init(items: [Element], nextMarker: String?, truncated: Bool) {

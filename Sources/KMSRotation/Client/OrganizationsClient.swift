@@ -18,7 +18,7 @@ public struct OrganizationsClient: Sendable {
     package var endpoint: ServiceEndpoint { ServiceEndpoint(url: caller.endpoint, signingRegion: caller.signingRegion) }
     /// What the client was built from; its credentials must be the management account's or a delegated
     /// administrator's.
-    public var configuration: AWSClientConfiguration { caller.configuration }
+    package var configuration: AWSClientConfiguration { caller.configuration }
 
     /// The largest page `ListAccounts` returns (the API model's `MaxResults` maximum).
     public static let maximumPageSize = 20
@@ -42,14 +42,14 @@ public struct OrganizationsClient: Sendable {
     }
 
     /// One page of the organization's accounts.
-    public struct AccountsPage: Sendable, Hashable {
+    package struct AccountsPage: Sendable, Hashable {
         /// The accounts on this page.
-        public var accounts: [OrganizationAccount]
+        package var accounts: [OrganizationAccount]
         /// The token for the next page; `nil` on the last page.
-        public var nextToken: String?
+        package var nextToken: String?
 
         /// Creates a page.
-        public init(accounts: [OrganizationAccount], nextToken: String?) {
+        package init(accounts: [OrganizationAccount], nextToken: String?) {
             self.accounts = accounts
             self.nextToken = nextToken
         }
@@ -62,7 +62,7 @@ public struct OrganizationsClient: Sendable {
     /// - Returns: The page.
     /// - Throws: ``AWSServiceError`` (`AccessDeniedException`, `AWSOrganizationsNotInUseException`, …),
     ///   ``TransportError``, or the caller's credential error.
-    public func listAccounts(maxResults: Int? = nil, nextToken: String? = nil) async throws -> AccountsPage {
+    package func listAccounts(maxResults: Int? = nil, nextToken: String? = nil) async throws -> AccountsPage {
         struct Input: Encodable { var MaxResults: Int?; var NextToken: String? }
         struct Output: Decodable { var Accounts: [OrganizationAccount]?; var NextToken: String? }
         let encoder = JSONEncoder()

@@ -20,11 +20,11 @@ import Logging
 /// a credential. The credentials it returns print redacted.
 public struct STSClient: Sendable {
     /// The Region requests are sent to and signed for.
-    public var region: String { caller.signingRegion }
+    package var region: String { caller.signingRegion }
     /// The endpoint requests are sent to.
-    public var endpoint: URL { caller.endpoint }
+    package var endpoint: URL { caller.endpoint }
     /// What the client was built from; its credentials are the identity that calls `AssumeRole`.
-    public var configuration: AWSClientConfiguration { caller.configuration }
+    package var configuration: AWSClientConfiguration { caller.configuration }
 
     /// The API version sent with every request.
     package static let apiVersion = "2011-06-15"
@@ -64,7 +64,7 @@ public struct STSClient: Sendable {
     /// - Throws: ``AWSServiceError`` (`AWSServiceError/Code/validationError` before any request for invalid input;
     ///   `AccessDenied`, `RegionDisabledException`, … from STS; ``AWSServiceError/Code/invalidResponse`` for an
     ///   answer that cannot be read), ``TransportError``, or the caller's credential error.
-    public func assumeRole(
+    package func assumeRole(
         roleArn: String, roleSessionName: String, durationSeconds: Int? = nil, externalId: String? = nil
     ) async throws -> AssumedRoleCredentials {
         try await assumeRole(
@@ -208,13 +208,13 @@ public struct STSClient: Sendable {
 }
 
 /// What `AssumeRole` returns: the temporary credentials and who they act as.
-public struct AssumedRoleCredentials: Sendable, Hashable, CustomStringConvertible {
+package struct AssumedRoleCredentials: Sendable, Hashable, CustomStringConvertible {
     /// The role's temporary credentials, with their expiration and the role's account.
-    public var credentials: AWSCredentials
+    package var credentials: AWSCredentials
     /// The assumed-role principal, `arn:aws:sts::111122223333:assumed-role/Role/session`.
-    public var assumedRoleArn: String?
+    package var assumedRoleArn: String?
     /// The role ID and session name, `AROA…:session`.
-    public var assumedRoleId: String?
+    package var assumedRoleId: String?
 
     /// Creates a result.
     package init(credentials: AWSCredentials, assumedRoleArn: String?, assumedRoleId: String?) {
@@ -224,7 +224,7 @@ public struct AssumedRoleCredentials: Sendable, Hashable, CustomStringConvertibl
     }
 
     /// The principal and the redacted credentials.
-    public var description: String { "AssumedRoleCredentials(\(assumedRoleArn ?? "unknown principal"), \(credentials))" }
+    package var description: String { "AssumedRoleCredentials(\(assumedRoleArn ?? "unknown principal"), \(credentials))" }
 }
 
 /// Who the caller is, as `GetCallerIdentity` says.

@@ -4,7 +4,7 @@
 /// for the details. New kinds may be added: switch with a `default`.
 public struct EndpointError: Error, Sendable, Hashable, CustomStringConvertible {
     /// What went wrong.
-    public struct Kind: Sendable, Hashable, CustomStringConvertible {
+    package struct Kind: Sendable, Hashable, CustomStringConvertible {
         fileprivate enum Code: String, Sendable, Hashable {
             case invalidRegion, fipsNotSupported, dualStackNotSupported, conflictingOptions
             case invalidEndpoint, insecureEndpoint
@@ -26,11 +26,11 @@ public struct EndpointError: Error, Sendable, Hashable, CustomStringConvertible 
         package static let insecureEndpoint = Kind(code: .insecureEndpoint)
 
         /// The kind's name, for example `insecureEndpoint`; stable and safe for logs.
-        public var description: String { code.rawValue }
+        package var description: String { code.rawValue }
     }
 
     /// The kind of failure.
-    public let kind: Kind
+    package let kind: Kind
     /// What was wrong and how to fix it. Never contains user information from a URL.
     public let message: String
 

@@ -161,12 +161,12 @@ public struct ARN: Sendable, Hashable, Codable, LosslessStringConvertible {
     ///   - accountId: The account.
     ///   - roleName: The role name, optionally prefixed with its path (`path/Name`).
     /// - Returns: `arn:{partition}:iam::{accountId}:role/{roleName}`.
-    public static func iamRole(partition: String, accountId: String, roleName: String) -> ARN {
+    package static func iamRole(partition: String, accountId: String, roleName: String) -> ARN {
         ARN(partition: partition, service: "iam", region: nil, accountId: accountId, resource: "role/\(roleName)")
     }
 
     /// The role's name with its path (`security/Audit` for path `/security/`), when this is an IAM role ARN.
-    public var roleName: String? {
+    package var roleName: String? {
         service == "iam" && resource.hasPrefix("role/") ? String(resource.dropFirst("role/".count)) : nil
     }
 

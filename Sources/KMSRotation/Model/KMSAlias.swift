@@ -68,14 +68,14 @@ public struct KeyListEntry: Sendable, Hashable, Codable {
 }
 
 /// A resource tag on a key (`Tag`); both members are required by the model.
-public struct KMSTag: Sendable, Hashable, Codable {
+package struct KMSTag: Sendable, Hashable, Codable {
     /// The tag key.
-    public var tagKey: String
+    package var tagKey: String
     /// The tag value.
-    public var tagValue: String
+    package var tagValue: String
 
     /// Creates a tag.
-    public init(tagKey: String, tagValue: String) {
+    package init(tagKey: String, tagValue: String) {
         self.tagKey = tagKey
         self.tagValue = tagValue
     }

@@ -169,7 +169,7 @@ extension KMSKey {
     public var multiRegionKeyType: MultiRegionKeyType? { multiRegionConfiguration?.multiRegionKeyType }
 
     /// Whether this is a multi-Region replica (its rotation is set on the primary).
-    public var isMultiRegionReplica: Bool { multiRegionKeyType == .replica }
+    package var isMultiRegionReplica: Bool { multiRegionKeyType == .replica }
 
     /// The ARN of the multi-Region primary key, when this key is multi-Region.
     public var primaryKeyArn: String? { multiRegionConfiguration?.primaryKey?.arn }

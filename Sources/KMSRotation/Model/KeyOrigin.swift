@@ -24,5 +24,5 @@ public enum KeyOrigin: OpenEnum {
     }
 
     /// Whether the key lives in a custom key store (CloudHSM or external).
-    public var isCustomKeyStore: Bool { self == .awsCloudHSM || self == .externalKeyStore }
+    package var isCustomKeyStore: Bool { self == .awsCloudHSM || self == .externalKeyStore }
 }

@@ -42,11 +42,11 @@ public enum KeySpec: OpenEnum {
 
     /// Whether this is a symmetric encryption key (`SYMMETRIC_DEFAULT`), the only spec KMS rotates
     /// automatically.
-    public var isSymmetricEncryption: Bool { self == .symmetricDefault }
+    package var isSymmetricEncryption: Bool { self == .symmetricDefault }
 
     /// Whether this is a modelled asymmetric spec (RSA, elliptic curve, SM2, ML-DSA). `false` for unknown
     /// values: the library does not guess.
-    public var isAsymmetric: Bool {
+    package var isAsymmetric: Bool {
         switch self {
         case .rsa2048, .rsa3072, .rsa4096, .eccNistP256, .eccNistP384, .eccNistP521, .eccSecgP256K1,
             .eccNistEdwards25519, .sm2, .mlDsa44, .mlDsa65, .mlDsa87:
@@ -57,7 +57,7 @@ public enum KeySpec: OpenEnum {
     }
 
     /// Whether this is an HMAC key spec.
-    public var isHMAC: Bool {
+    package var isHMAC: Bool {
         switch self {
         case .hmac224, .hmac256, .hmac384, .hmac512: return true
         default: return false

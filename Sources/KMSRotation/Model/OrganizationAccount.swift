@@ -4,14 +4,14 @@ import Foundation
 public struct OrganizationAccount: Sendable, Hashable, Codable {
     /// The account's status in the organization (`Status`, which AWS retires on 2026-09-09 in favour
     /// of ``State``).
-    public enum Status: OpenEnum {
+    package enum Status: OpenEnum {
         case active, suspended, pendingClosure
         /// A value this library does not model yet, kept verbatim.
         case unknown(String)
 
-        public static let knownCases: [Status] = [.active, .suspended, .pendingClosure]
+        package static let knownCases: [Status] = [.active, .suspended, .pendingClosure]
 
-        public var rawValue: String {
+        package var rawValue: String {
             switch self {
             case .active: "ACTIVE"
             case .suspended: "SUSPENDED"
@@ -48,7 +48,7 @@ public struct OrganizationAccount: Sendable, Hashable, Codable {
     /// The account's friendly name.
     public var name: String?
     /// `Status`, when the answer has it.
-    public var status: Status?
+    package var status: Status?
     /// `State`, when the answer has it.
     public var state: State?
     /// How the account joined (`INVITED`, `CREATED`).

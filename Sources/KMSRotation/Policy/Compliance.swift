@@ -12,7 +12,7 @@ public enum Compliance: String, Sendable, Hashable, Codable, CaseIterable, Compa
     public var description: String { rawValue }
 
     /// Severity order used for sorting: non-compliant first, then insufficient data, compliant, not applicable.
-    public var severityRank: Int {
+    package var severityRank: Int {
         switch self {
         case .nonCompliant: 0
         case .insufficientData: 1

@@ -23,7 +23,7 @@ public struct EvidenceError: Error, Sendable, Hashable, Codable, CustomStringCon
 
     /// The finding reason this error maps to: ``FindingReason/accessDenied``, ``FindingReason/throttled`` or
     /// ``FindingReason/serviceError``, from the same table of AWS error codes that decides retries.
-    public var reason: FindingReason {
+    package var reason: FindingReason {
         switch AWSErrorCodes.kind(of: code, operation: operation) {
         case .accessDenied: .accessDenied
         case .throttling: .throttled

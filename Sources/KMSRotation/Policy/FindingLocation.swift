@@ -20,7 +20,7 @@ public struct FindingLocation: Sendable, Hashable, Codable {
     public var attributeColumn: Int?
 
     /// Creates a source location.
-    public init(
+    package init(
         file: String, resource: String, line: Int? = nil, column: Int? = nil, attribute: String? = nil,
         attributeLine: Int? = nil, attributeColumn: Int? = nil
     ) {
@@ -34,8 +34,8 @@ public struct FindingLocation: Sendable, Hashable, Codable {
     }
 
     /// The line to point a reader at: the attribute's when the file sets it, else the resource's.
-    public var bestLine: Int? { attributeLine ?? line }
+    package var bestLine: Int? { attributeLine ?? line }
 
     /// The column that goes with ``bestLine``.
-    public var bestColumn: Int? { attributeLine != nil ? attributeColumn : column }
+    package var bestColumn: Int? { attributeLine != nil ? attributeColumn : column }
 }

@@ -33,7 +33,7 @@ public struct KeyMaterialEvidence: Sendable, Hashable, Codable {
 
     /// Creates evidence.
     /// - Parameter creationDate: The key's creation date.
-    public init(creationDate: Date? = nil) {
+    package init(creationDate: Date? = nil) {
         self.creationDate = creationDate
     }
 

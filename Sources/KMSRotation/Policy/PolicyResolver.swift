@@ -128,7 +128,7 @@ public struct PolicyResolver: Sendable {
     }
 
     /// Whether every key is judged by one policy (no rules, no function): findings then name no rule.
-    public var isSinglePolicy: Bool { rules.isEmpty && custom == nil }
+    package var isSinglePolicy: Bool { rules.isEmpty && custom == nil }
 
     /// The rule that judges a key, or `nil` for the default policy.
     /// - Parameter key: What is known of the key (tags included when a rule needs them).

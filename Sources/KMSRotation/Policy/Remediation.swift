@@ -27,7 +27,7 @@ public struct Remediation: Sendable, Hashable, Codable {
     public var note: String?
 
     /// Creates a remediation; ``command`` is derived from the other members.
-    public init(action: Action, keyArn: String, region: String?, rotationPeriodInDays: Int? = nil, note: String? = nil) {
+    package init(action: Action, keyArn: String, region: String?, rotationPeriodInDays: Int? = nil, note: String? = nil) {
         self.action = action
         self.keyArn = keyArn
         self.region = region

@@ -122,7 +122,7 @@ public struct RotationFinding: Sendable, Hashable, Codable {
         }
 
         /// The summary of a described key.
-        public init(_ key: KMSKey) {
+        package init(_ key: KMSKey) {
             self.init(
                 keySpec: key.effectiveKeySpec, keyManager: key.keyManager, keyState: key.keyState, origin: key.origin,
                 multiRegionKeyType: key.multiRegionKeyType, primaryKeyArn: key.primaryKeyArn)
@@ -173,7 +173,7 @@ public struct RotationFinding: Sendable, Hashable, Codable {
         }
 
         /// The summary of a GetKeyRotationStatus answer.
-        public init(_ status: KeyRotationStatus) {
+        package init(_ status: KeyRotationStatus) {
             self.init(
                 enabled: status.keyRotationEnabled, rotationPeriodInDays: status.rotationPeriodInDays,
                 nextRotationDate: status.nextRotationDate, onDemandRotationStartDate: status.onDemandRotationStartDate)

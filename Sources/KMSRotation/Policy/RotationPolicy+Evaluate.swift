@@ -223,7 +223,7 @@ extension RotationPolicy {
     ///   - error: Why DescribeKey failed.
     ///   - aliases: The key's aliases.
     /// - Returns: One finding, so that the key is never dropped.
-    public func evaluateUndescribedKey(keyId: String, keyArn: String?, error: EvidenceError, aliases: [String] = []) -> RotationFinding {
+    package func evaluateUndescribedKey(keyId: String, keyArn: String?, error: EvidenceError, aliases: [String] = []) -> RotationFinding {
         let arn = keyArn.flatMap(ARN.init)
         return RotationFinding(
             keyArn: keyArn, keyId: keyId, accountId: arn?.accountId, region: arn?.region, aliases: aliases,

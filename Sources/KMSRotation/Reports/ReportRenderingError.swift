@@ -11,7 +11,7 @@ public struct ReportRenderingError: Error, Sendable, Hashable, CustomStringConve
     /// - Parameters:
     ///   - format: The format being rendered.
     ///   - message: What is missing or wrong, and how to fix it.
-    public init(format: ReportFormat, message: String) {
+    package init(format: ReportFormat, message: String) {
         self.format = format
         self.message = message
     }

@@ -83,7 +83,7 @@ public struct RotationReport: Sendable, Hashable, Codable {
         public var insufficientData: Int
 
         /// Counts the findings.
-        public init(_ findings: [RotationFinding]) {
+        package init(_ findings: [RotationFinding]) {
             compliant = findings.count { $0.compliance == .compliant }
             nonCompliant = findings.count { $0.compliance == .nonCompliant }
             notApplicable = findings.count { $0.compliance == .notApplicable }
@@ -158,7 +158,7 @@ public struct ScanError: Error, Sendable, Hashable, Codable, CustomStringConvert
     public var accountId: String?
 
     /// Creates a scan error.
-    public init(region: String, operation: String, code: String, message: String, accountId: String? = nil) {
+    package init(region: String, operation: String, code: String, message: String, accountId: String? = nil) {
         self.region = region
         self.operation = operation
         self.code = code

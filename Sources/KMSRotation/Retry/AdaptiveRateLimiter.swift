@@ -18,14 +18,14 @@ import Foundation
 ///
 /// Every attempt, retries included, calls `acquire()` before it is sent and `record(throttled:)`
 /// when its answer arrives. Thread-safe; the clock and the sleeper are injected for tests.
-public final class AdaptiveRateLimiter: Sendable {
+package final class AdaptiveRateLimiter: Sendable {
     /// botocore's constants, and the optional hard cap.
-    public struct Configuration: Sendable, Hashable {
+    package struct Configuration: Sendable, Hashable {
         /// A hard ceiling on request starts per second, or `nil` for none.
-        public var maximumRequestsPerSecond: Double?
+        package var maximumRequestsPerSecond: Double?
         /// Whether throttling answers adjust the rate (the adaptive mode). `false` keeps only the hard cap,
         /// for the standard mode with `--max-requests-per-second`.
-        public var adaptive: Bool = true
+        package var adaptive: Bool = true
         /// The multiplicative decrease on throttling (0.7).
         package var beta: Double = 0.7
         /// The CUBIC scale constant (0.4).
@@ -43,7 +43,7 @@ public final class AdaptiveRateLimiter: Sendable {
         /// - Parameters:
         ///   - maximumRequestsPerSecond: A ceiling on request starts per second; `nil` for none.
         ///   - adaptive: Whether throttling adjusts the rate; `false` keeps only the cap.
-        public init(maximumRequestsPerSecond: Double? = nil, adaptive: Bool = true) {
+        package init(maximumRequestsPerSecond: Double? = nil, adaptive: Bool = true) {
             self.maximumRequestsPerSecond = maximumRequestsPerSecond
             self.adaptive = adaptive
         }
@@ -102,7 +102,7 @@ public final class AdaptiveRateLimiter: Sendable {
     }
 
     /// The configuration.
-    public let configuration: Configuration
+    package let configuration: Configuration
     private let clock: Clock
     private let sleeper: Sleeper
     private let state: LockedValue<State>

@@ -9,7 +9,7 @@ public struct RetryConfigurationError: Error, Sendable, Hashable, CustomStringCo
     /// - Parameters:
     ///   - setting: The name of the setting.
     ///   - message: What is wrong with its value.
-    public init(setting: String, message: String) {
+    package init(setting: String, message: String) {
         self.setting = setting
         self.message = message
     }

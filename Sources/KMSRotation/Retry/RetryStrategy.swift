@@ -13,9 +13,9 @@ public struct RetryStrategy: Sendable, Hashable {
     /// The most attempts one request makes, the first one included (3 in standard mode).
     public let maxAttempts: Int
     /// The backoff ceiling of the first retry (1 s).
-    public let baseDelay: Duration
+    package let baseDelay: Duration
     /// The largest backoff ceiling (20 s).
-    public let maxBackoff: Duration
+    package let maxBackoff: Duration
     /// The retry token bucket's sizes and costs.
     package let quota: RetryQuota.Configuration
 

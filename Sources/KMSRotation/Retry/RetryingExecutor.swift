@@ -191,19 +191,19 @@ public struct RetryPatience: Sendable {
     /// The scan-wide deadline.
     public var deadline: ContinuousClock.Instant
     /// The operations whose every retryable failure is retried until the deadline.
-    public var listingOperations: Set<String>
+    package var listingOperations: Set<String>
     /// The clock the deadline is on (injected in tests).
-    public var now: @Sendable () -> ContinuousClock.Instant
+    package var now: @Sendable () -> ContinuousClock.Instant
 
     /// The listing operations whose pages carry every key after them.
-    public static let defaultListingOperations: Set<String> = ["ListKeys", "ListAliases", "ListAccounts"]
+    package static let defaultListingOperations: Set<String> = ["ListKeys", "ListAliases", "ListAccounts"]
 
     /// Creates patience until `deadline`.
     /// - Parameters:
     ///   - deadline: When retrying stops.
     ///   - listingOperations: ``defaultListingOperations`` by default.
     ///   - now: The clock; `ContinuousClock.now` by default.
-    public init(
+    package init(
         deadline: ContinuousClock.Instant, listingOperations: Set<String> = RetryPatience.defaultListingOperations,
         now: @escaping @Sendable () -> ContinuousClock.Instant = { ContinuousClock.now }
     ) {

@@ -6,10 +6,10 @@ public struct HTTPHeaders: Sendable, Hashable, Sequence, ExpressibleByDictionary
     CustomDebugStringConvertible, CustomReflectable
 {
     /// The header fields in the order they were added.
-    public private(set) var fields: [(name: String, value: String)]
+    package private(set) var fields: [(name: String, value: String)]
 
     /// Creates an empty header collection.
-    public init() { fields = [] }
+    package init() { fields = [] }
 
     /// Creates headers from name/value pairs, in order; a later duplicate name replaces an earlier one.
     public init(_ pairs: [(String, String)]) {
@@ -36,7 +36,7 @@ public struct HTTPHeaders: Sendable, Hashable, Sequence, ExpressibleByDictionary
     }
 
     /// Whether a header with this name (ignoring case) is present.
-    public func contains(_ name: String) -> Bool { self[name] != nil }
+    package func contains(_ name: String) -> Bool { self[name] != nil }
 
     public func makeIterator() -> IndexingIterator<[(name: String, value: String)]> { fields.makeIterator() }
 

@@ -40,7 +40,7 @@ public struct HTTPResponse: Sendable, Hashable {
     }
 
     /// Whether the status is in 200..<300.
-    public var isSuccess: Bool { (200..<300).contains(status) }
+    package var isSuccess: Bool { (200..<300).contains(status) }
 }
 
 /// The one boundary between this library and the network.

@@ -81,11 +81,11 @@ public final class URLSessionTransport: HTTPTransport {
 
         /// The default configuration: 30 s timeout, the transport's own ephemeral session, a 10 MiB
         /// response cap.
-        public static var `default`: Configuration { Configuration() }
+        package static var `default`: Configuration { Configuration() }
     }
 
     /// The configuration the transport was created with.
-    public let configuration: Configuration
+    package let configuration: Configuration
     private let session: URLSession
     private let ownsSession: Bool
     /// The delegate of the transport's own session, which streams bodies; `nil` for a session passed in.

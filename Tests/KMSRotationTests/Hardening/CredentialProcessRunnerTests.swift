@@ -106,14 +106,11 @@ import Testing
     @Test("A command that sleeps forever fails after the time limit, quickly when the limit is short")
     func sleepingCommandTimesOut() async throws {
         let runner = SubprocessCredentialProcessRunner(timeout: .milliseconds(300))
-        let start = ContinuousClock.now
         let error = try await #require(throws: CredentialProviderError.self) { _ = try await runner.run("sleep 1000") }
-        let elapsed = ContinuousClock.now - start
+        // The reason names the 0.3 s limit, so it was that limit, not the 60 s default, that ended the
+        // command (no wall-clock bound: a loaded machine delays the task's resumption by seconds).
         #expect(error.reason.contains("did not finish within 0.3 seconds"), "\(error.reason)")
         #expect(error.reason.contains("process group was killed"))
-        // Far below the command's 1000 s and the 60 s default; generous because a loaded test machine
-        // can delay the task's resumption by seconds.
-        #expect(elapsed < .seconds(30), "\(elapsed)")
         #expect(SubprocessCredentialProcessRunner.defaultTimeout == .seconds(60))
     }
 
@@ -209,12 +206,11 @@ import Testing
 
     @Test("Endless output stops at the 1 MiB cap with an error naming it")
     func endlessOutputHitsTheCap() async throws {
-        let start = ContinuousClock.now
         let error = try await #require(throws: CredentialProviderError.self) {
             _ = try await SubprocessCredentialProcessRunner().run("yes")
         }
+        // Stopped at the cap: the 60 s time limit would have said "did not finish within".
         #expect(error.reason.contains("more than 1 MiB to standard output"), "\(error.reason)")
-        #expect(ContinuousClock.now - start < .seconds(30), "stopped at the cap, not at the 60 s time limit")
         let small = try await #require(throws: CredentialProviderError.self) {
             _ = try await SubprocessCredentialProcessRunner(maximumOutputBytes: 1000).run("head -c 1001 /dev/zero")
         }

@@ -32,7 +32,7 @@ if options.demo {
 } else {
     do {
         let transport = URLSessionTransport()
-        let credentials = CredentialProviderChain.default(environment: environment, files: try SharedConfigFiles.live, transport: transport)
+        let credentials = try CredentialProviderChain.default(environment: environment, transport: transport)
         tool = ComplianceTool(options: options) { region in
             try KMSClient(AWSClientConfiguration(region: region, credentialProvider: credentials, transport: transport))
         }
