@@ -161,7 +161,7 @@ public struct ARN: Sendable, Hashable, Codable, LosslessStringConvertible {
     ///   - accountId: The account.
     ///   - roleName: The role name, optionally prefixed with its path (`path/Name`).
     /// - Returns: `arn:{partition}:iam::{accountId}:role/{roleName}`.
-    package static func iamRole(partition: String, accountId: String, roleName: String) -> ARN {
+    public static func iamRole(partition: String, accountId: String, roleName: String) -> ARN {
         ARN(partition: partition, service: "iam", region: nil, accountId: accountId, resource: "role/\(roleName)")
     }
 
