@@ -98,8 +98,7 @@ public final class InMemoryKMS: HTTPTransport, @unchecked Sendable {
     /// Creates an empty in-memory KMS.
     /// - Parameters:
     ///   - accountId: The account ID used in ARNs. Default `111122223333`.
-    /// - options: Behaviour switches. Default
-    /// ``Options/init(ineligibleRotationStatus:errorStatusStyle:defaultRegion:onDemandRotationLimit:onDemandRotationDuration:predefinedAliasServices:)``.
+    ///   - options: Behaviour switches; `Options()` by default.
     ///   - clock: The source of the current time. Default the system clock; pass a fixed date for
     ///     stable output, and move it with ``advanceClock(by:)``.
     public init(accountId: String = "111122223333", options: Options = Options(), clock: @escaping @Sendable () -> Date = { Date() }) {

@@ -36,7 +36,7 @@ struct KMSRotationCommand: AsyncParsableCommand {
             4 no NON_COMPLIANT but INSUFFICIENT_DATA or a Region that could not be scanned; 1 the scan could \
             not run (no credentials, bad endpoint); 64 usage error.
             """,
-        version: KMSRotationVersion.current,
+        version: LibraryVersion.current,
         subcommands: [AuditCommand.self, RemediateCommand.self, IaCCommand.self]
     )
 }

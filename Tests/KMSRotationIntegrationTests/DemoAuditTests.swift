@@ -121,7 +121,7 @@ struct DemoAuditTests {
     func versionAndHelp() throws {
         let version = try CLIBinary.run(["--version"])
         #expect(version.status == 0)
-        #expect(version.stdout.trimmingCharacters(in: .whitespacesAndNewlines) == KMSRotationVersion.current)
+        #expect(version.stdout.trimmingCharacters(in: .whitespacesAndNewlines) == LibraryVersion.current)
         let help = try CLIBinary.run(["audit", "--help"])
         #expect(help.status == 0)
         #expect(help.stdout.contains("--max-rotation-period-days"))

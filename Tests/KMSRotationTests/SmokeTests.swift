@@ -2,5 +2,5 @@ import Testing
 import KMSRotation
 
 @Test func versionIsSet() {
-    #expect(!KMSRotationVersion.current.isEmpty)
+    #expect(!LibraryVersion.current.isEmpty)
 }

@@ -15,7 +15,7 @@ import Foundation
 /// let kms = try KMSClient(configuration.with(credentialProvider: role))
 /// ```
 ///
-/// By default the credentials are cached (a ``CachedCredentialProvider``): `AssumeRole` is called on
+/// By default the credentials are cached: `AssumeRole` is called on
 /// first use and again when the session is within `refreshMargin` of expiring, so a long scan never
 /// signs with expired credentials, and concurrent requests share one call. Pass `refreshMargin: nil`
 /// for a provider that calls `AssumeRole` every time.

@@ -23,8 +23,8 @@ extension STSClient {
     }
 
     /// `AssumeRoleWithWebIdentity`, unsigned: `POST` of the form body to the STS endpoint with no
-    /// `Authorization` header. Retried up to 3 attempts on a transport failure, a 5xx answer or
-    /// `IDPCommunicationError`, as the SDKs retry it.
+    /// `Authorization` header. Retried up to 3 attempts on a transport failure, a 5xx answer, throttling
+    /// or a transient code of ``AWSErrorCodes`` (`IDPCommunicationError` among them), as the SDKs retry it.
     /// - Throws: ``AWSServiceError`` (`InvalidIdentityToken`, `ExpiredTokenException`, `AccessDenied`, …) or ``TransportError``.
     static func assumeRoleWithWebIdentity(
         endpoint: URL, transport: any HTTPTransport, roleArn: String, roleSessionName: String,
@@ -66,7 +66,10 @@ extension STSClient {
                     return try assumeRoleResult(from: document, roleArn: roleArn, operation: operation)
                 }
                 let error = AWSServiceError.decodeQuery(service: "sts", from: response, operation: operation)
-                guard response.status >= 500 || error.code.rawValue == "IDPCommunicationError" else { throw error }
+                // The one error-code table decides, as it does for signed calls: throttling and the transient
+                // codes, STS's IDPCommunicationError among them, are retried; so is any 5xx.
+                let kind = AWSErrorCodes.kind(of: error.code.rawValue, operation: operation, service: "sts")
+                guard response.status >= 500 || kind == .transient || kind == .throttling else { throw error }
                 retryable = error
             } catch let error as TransportError {
                 retryable = error

@@ -62,7 +62,7 @@ extension RotationChecker {
         public static let rotations = EvidenceKinds(rawValue: 1 << 0)
         /// One GetKeyLastUsage call per customer managed key, paced to its quota (5 per second per account and
         /// Region): when the key was last used (`--evidence last-use`). Evidence and advice only: a
-        /// non-compliant key unused for ``unusedDaysForAdvice`` days or more is told that disabling or deleting
+        /// non-compliant key unused for 90 days or more is told that disabling or deleting
         /// it may serve better than rotating it. Never changes a verdict.
         public static let lastUse = EvidenceKinds(rawValue: 1 << 1)
         /// How many days without use earn a non-compliant key the advice to disable or delete it.
@@ -154,7 +154,10 @@ extension RotationChecker {
 
         // Every call of the Region (listings included) takes one of concurrencyPerRegion slots.
         let limiter = CallLimiter(limit: options.concurrencyPerRegion)
-        let pacer = RequestPacer(perSecond: options.lastUsageRequestsPerSecond)
+        // GetKeyLastUsage's own quota: the limiter's hard cap alone (no adaptive bucket), which spaces the
+        // calls evenly with no burst, however many tasks ask at once.
+        let pacer = AdaptiveRateLimiter(
+            configuration: .init(maximumRequestsPerSecond: max(0.01, options.lastUsageRequestsPerSecond), adaptive: false))
 
         // One ListAliases walk per Region, concurrently with the key listing: both are children of this
         // task, so cancelling the scan cancels both. Every finding waits for the walk's one result.
@@ -214,7 +217,7 @@ extension RotationChecker {
     /// Describes one key, fetches the evidence its verdict needs, and judges it by the policy its rule
     /// names. `nil` only on cancellation.
     private func judge(
-        keyId: String, keyArn: String?, client: KMSClient, limiter: CallLimiter, pacer: RequestPacer,
+        keyId: String, keyArn: String?, client: KMSClient, limiter: CallLimiter, pacer: AdaptiveRateLimiter,
         aliases: @Sendable () async -> [String: [String]]
     ) async -> RotationFinding? {
         let key: KMSKey
@@ -273,13 +276,13 @@ extension RotationChecker {
     /// GetKeyLastUsage for a customer managed key in service, paced to its quota; a failure is recorded in the
     /// evidence and goes no further.
     private func gatherLastUse(
-        key: KMSKey, client: KMSClient, limiter: CallLimiter, pacer: RequestPacer,
+        key: KMSKey, client: KMSClient, limiter: CallLimiter, pacer: AdaptiveRateLimiter,
         into evidence: inout KeyMaterialEvidence?
     ) async {
         guard key.keyManager == .customer, key.keyState == .enabled || key.keyState == .disabled else { return }
         var gathered = evidence ?? KeyMaterialEvidence(creationDate: key.creationDate)
         do {
-            await pacer.wait()
+            try await pacer.acquire()
             let keyRef = key.arn ?? key.keyId
             let usage = try await limiter.run { try await client.getKeyLastUsage(keyId: keyRef) }
             gathered.lastUsedDate = usage.lastUsedDate
@@ -387,7 +390,7 @@ extension RotationChecker {
     /// call keeps the standard attempt limit for faults, and a key gets up to ``extraPasses`` more full
     /// tries, so that a run of faults that happens to hit one key three times does not cost its verdict.
     private func judgePatiently(
-        keyId: String, keyArn: String?, client: KMSClient, limiter: CallLimiter, pacer: RequestPacer,
+        keyId: String, keyArn: String?, client: KMSClient, limiter: CallLimiter, pacer: AdaptiveRateLimiter,
         aliases: @Sendable () async -> [String: [String]]
     ) async -> RotationFinding? {
         var finding = await judge(keyId: keyId, keyArn: keyArn, client: client, limiter: limiter, pacer: pacer, aliases: aliases)
@@ -440,36 +443,5 @@ actor CallLimiter {
         }
         try Task.checkCancellation()  // a call that waited while the scan was cancelled is not sent
         return try await call()
-    }
-}
-
-/// Spaces calls evenly to a rate (GetKeyLastUsage's 5 per second per account and Region): each caller gets the
-/// next free slot and sleeps until it. No burst, so the quota is never exceeded however many tasks ask.
-actor RequestPacer {
-    typealias Instant = ContinuousClock.Instant
-    private let interval: Duration
-    private var next: Instant?
-    private let now: @Sendable () -> Instant
-    private let sleep: @Sendable (Instant) async -> Void
-
-    /// - Parameters:
-    ///   - rate: Calls per second.
-    ///   - now: The clock (injected by tests).
-    ///   - sleep: Sleeps until an instant (injected by tests).
-    init(
-        perSecond rate: Double, now: @escaping @Sendable () -> Instant = { ContinuousClock.now },
-        sleep: @escaping @Sendable (Instant) async -> Void = { try? await Task.sleep(until: $0, clock: .continuous) }
-    ) {
-        interval = .nanoseconds(Int64(1_000_000_000 / max(0.01, rate)))
-        self.now = now
-        self.sleep = sleep
-    }
-
-    /// Waits for this caller's slot.
-    func wait() async {
-        let current = now()
-        let slot = max(next ?? current, current)
-        next = slot + interval
-        if slot > current { await sleep(slot) }
     }
 }

@@ -98,7 +98,7 @@ extension AWSServiceError.Code {
     package static let invalidClientTokenId: Self = "InvalidClientTokenId"
     /// Library-defined: the answer was not one this library can read (an HTML page from a proxy, a truncated
     /// body, a response missing a required member).
-    package static let invalidResponse: Self = "InvalidResponse"
+    public static let invalidResponse: Self = "InvalidResponse"
 
     // KMS
 

@@ -110,7 +110,7 @@ struct SignedServiceCaller: Sendable {
     }
 
     /// The user agent sent with every request.
-    static let userAgent = "swift-kms-rotation/\(KMSRotationVersion.current)"
+    static let userAgent = "swift-kms-rotation/\(LibraryVersion.current)"
 
     static func summary(of outcome: RetryEvent.Outcome) -> String {
         switch outcome {

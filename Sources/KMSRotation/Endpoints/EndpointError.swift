@@ -1,7 +1,7 @@
 /// Why an endpoint could not be resolved or a custom endpoint was refused.
 ///
-/// Compare ``kind`` with the static members (`error.kind == .insecureEndpoint`); read ``message``
-/// for the details. New kinds may be added: switch with a `default`.
+/// Its ``message`` says what is wrong and what is expected (an insecure scheme, an unknown Region, a
+/// malformed URL).
 public struct EndpointError: Error, Sendable, Hashable, CustomStringConvertible {
     /// What went wrong.
     package struct Kind: Sendable, Hashable, CustomStringConvertible {

@@ -14,7 +14,7 @@ import Foundation
 /// ```
 ///
 /// ``init(_:)`` splits any ARN into its six fields without judging them (an empty field reads as `nil`);
-/// the typed views (``kmsKeyId``, `kmsAliasName`, ``roleName``) answer only for a well-formed ARN of
+/// the typed views (``kmsKeyId``, `kmsAliasName`, `roleName`) answer only for a well-formed ARN of
 /// their kind, and ``init(iamRole:)`` says what is wrong with user input.
 public struct ARN: Sendable, Hashable, Codable, LosslessStringConvertible {
     /// Why a string is not a role ARN, or a role name is not valid.

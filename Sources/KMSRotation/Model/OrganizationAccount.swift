@@ -21,7 +21,7 @@ public struct OrganizationAccount: Sendable, Hashable, Codable {
         }
     }
 
-    /// The account's lifecycle state (`State`, the successor of ``Status``).
+    /// The account's lifecycle state (`State`, the successor of the deprecated `Status`).
     public enum State: OpenEnum {
         case pendingActivation, active, suspended, pendingClosure, closed
         /// A value this library does not model yet, kept verbatim.
@@ -71,7 +71,7 @@ public struct OrganizationAccount: Sendable, Hashable, Codable {
     }
 
     /// Whether the account can be scanned: its ``state`` is `ACTIVE`, or, when the answer has no
-    /// `State`, its ``status`` is. Suspended, closing, closed and not-yet-activated accounts cannot
+    /// `State`, its deprecated `Status` is. Suspended, closing, closed and not-yet-activated accounts cannot
     /// be signed into, and unknown values are not assumed to be active.
     public var isActive: Bool {
         if let state { return state == .active }

@@ -262,7 +262,7 @@ extension FindingReason {
 extension RotationFinding {
     /// Renders a decision as a finding: the message, the key's summary, the evidence and the fix.
     /// - Parameters:
-    ///   - decision: What ``RotationPolicy/decide(key:rotation:)`` decided.
+    ///   - decision: What ``RotationPolicy/decide(key:rotation:materialAge:)`` decided.
     ///   - key: The key it decided about.
     ///   - aliases: The key's aliases.
     ///   - now: The time of the evaluation (messages about the next rotation).

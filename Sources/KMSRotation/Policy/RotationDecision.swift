@@ -1,5 +1,5 @@
 /// What the decision table decided about one key, before any prose: the reason, the facts the verdict
-/// rests on, and what to change. ``RotationPolicy/decide(key:rotation:)`` makes it; ``RotationFinding``
+/// rests on, and what to change. ``RotationPolicy/decide(key:rotation:materialAge:)`` makes it; ``RotationFinding``
 /// renders it (``FindingReason`` holds every text).
 ///
 /// A decision has no clock and no message, so tools that want their own wording, or a verdict for a key

@@ -189,7 +189,7 @@ extension RotationPolicy {
     /// deny the call), keys KMS cannot rotate, or keys being deleted. Disabled keys are asked, because the
     /// stored flag is kept as evidence and tells whether rotation resumes when the key is re-enabled.
     /// - Parameter key: The key, as DescribeKey described it.
-    /// - Returns: `true` when ``decide(key:rotation:)`` reads the rotation status.
+    /// - Returns: `true` when ``decide(key:rotation:materialAge:)`` reads the rotation status.
     public func needsRotationStatus(for key: KMSKey) -> Bool {
         // Without the status the table stops at rule 5 (keyDisabled) or rule 6 (serviceError, "not
         // gathered") exactly for the keys whose verdict reads it; rules 1-4 never read it.
@@ -200,15 +200,16 @@ extension RotationPolicy {
         }
     }
 
-    /// Judges one key: ``decide(key:rotation:)``, rendered as a finding. Pure: no I/O, no clock but `now`.
+    /// Judges one key: ``decide(key:rotation:materialAge:)``, rendered as a finding. Pure: no I/O, no clock
+    /// but `now`.
     /// - Parameters:
     ///   - key: The key, as DescribeKey described it.
     ///   - rotation: The GetKeyRotationStatus answer or its failure; `.notGathered` when the policy said it
     ///     was not needed (see ``needsRotationStatus(for:)``).
+    ///   - materialAge: The current material's age (see ``needsKeyMaterialAge(for:)``).
     ///   - aliases: The key's aliases, recorded in the finding.
     ///   - now: The time of the evaluation (used in messages about the next rotation).
     /// - Returns: Exactly one finding.
-    ///   - materialAge: The current material's age (see ``needsKeyMaterialAge(for:)``).
     public func evaluate(
         key: KMSKey, rotation: RotationEvidence, materialAge: KeyMaterialAge = .notGathered, aliases: [String] = [],
         now: Date

@@ -46,7 +46,7 @@ public struct RenderOptions: Sendable, Hashable {
     ///   - fallbackAccountId: The account ASFF uses for findings without one.
     ///   - exitStatus: The exit status of the command that produced the report, for markdown.
     public init(
-        color: Bool = false, terminalWidth: Int? = nil, toolVersion: String = KMSRotationVersion.current,
+        color: Bool = false, terminalWidth: Int? = nil, toolVersion: String = LibraryVersion.current,
         toolInformationURI: String? = nil, sarifProblemsOnly: Bool = false, sarifArtifactURI: String? = nil,
         securityHubRegion: String? = nil, fallbackAccountId: String? = nil, exitStatus: Int32? = nil
     ) {

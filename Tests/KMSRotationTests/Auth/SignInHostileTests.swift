@@ -71,14 +71,16 @@ struct SignInHostileTests {
         #expect(String(decoding: transport.requests[0].body, as: UTF8.self).contains("Action=AssumeRoleWithWebIdentity"))
     }
 
-    @Test func webIdentityRetriesServerErrors() async throws {
+    @Test(
+        "Web identity retries what the error-code table calls transient or throttling, and any 5xx",
+        arguments: [(400, "IDPCommunicationError"), (400, "Throttling"), (503, "ServiceUnavailable")])
+    func webIdentityRetriesServerErrors(status: Int, code: String) async throws {
         let calls = AuthCounter()
         let transport = AuthTestTransport { _ in
             if calls.increment() < 3 {
                 return HTTPResponse(
-                    status: 400,
-                    body: Data(
-                        "<ErrorResponse><Error><Code>IDPCommunicationError</Code><Message>m</Message></Error></ErrorResponse>".utf8))
+                    status: status,
+                    body: Data("<ErrorResponse><Error><Code>\(code)</Code><Message>m</Message></Error></ErrorResponse>".utf8))
             }
             let expiration = ISO8601DateFormatter().string(from: AuthFixtures.expiration)
             return HTTPResponse(

@@ -72,16 +72,20 @@ extension ScannerTests {
             #expect(byAlias["alias/fine"]?.message.contains("deletion") == false, "advice only for non-compliant keys")
         }
 
-        @Test("The pacer gives concurrent callers slots one interval apart (a frozen clock; nothing is timed)")
-        func pacer() async {
-            let start = ContinuousClock.now
-            let slots = LockedValue<[Duration]>([])
-            let pacer = RequestPacer(perSecond: 5, now: { start }, sleep: { slot in slots.withLock { $0.append(slot - start) } })
-            await withTaskGroup(of: Void.self) { group in
-                for _ in 0..<6 { group.addTask { await pacer.wait() } }
+        @Test("GetKeyLastUsage's pacing spaces calls one interval apart, with no burst (a fake clock; nothing is timed)")
+        func pacer() async throws {
+            let clock = LockedValue<Double>(0)
+            let pacer = AdaptiveRateLimiter(
+                configuration: .init(maximumRequestsPerSecond: 5, adaptive: false), clock: { clock.current },
+                sleeper: { seconds in clock.withLock { $0 += seconds } })
+            var starts: [Double] = []
+            for _ in 0..<6 {
+                try await pacer.acquire()
+                starts.append(clock.current)
             }
-            // The first call goes at once; the others wait 200 ms, 400 ms, … (5 per second).
-            #expect(slots.current.sorted() == (1...5).map { .milliseconds(200 * $0) })
+            // The first call goes at once; each next one 1.05 / 5 s later: 5% above the exact spacing, so the
+            // server never counts 6 arrivals in one second.
+            for (index, start) in starts.enumerated() { #expect(abs(start - 0.21 * Double(index)) < 1e-9, "\(starts)") }
         }
 
         @Test("Without evidence or an age policy, no ListKeyRotations call and no evidence member")
