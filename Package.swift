@@ -99,6 +99,7 @@ let package = Package(
         ),
         .target(
             name: "TestSupport",
+            dependencies: ["KMSRotation"],
             path: "Tests/Support",
             swiftSettings: strict
         ),
