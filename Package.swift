@@ -66,6 +66,7 @@ let package = Package(
             name: "kms-rotation",
             dependencies: [
                 "KMSRotation",
+                "KMSRotationAsyncHTTPClient",
                 "KMSRotationIaC",
                 "KMSRotationTesting",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
