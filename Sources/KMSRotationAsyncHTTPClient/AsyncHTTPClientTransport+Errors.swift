@@ -37,6 +37,8 @@ extension AsyncHTTPClientTransport {
                 .responseTooLarge,
                 "\(target): the response body exceeded the cap of \(limit) bytes "
                     + "(AsyncHTTPClientTransport.Configuration.maximumResponseBodySize); stopped after \(received) bytes")
+        case let error as HTTPClientError where error == .deadlineExceeded:
+            return TransportError(.timedOut, "\(target) did not complete within \(timeout)")
         case let error as HTTPClientError:
             return TransportError(kind(of: error), "\(target): \(error.shortDescription)")
         case is CancellationError:
