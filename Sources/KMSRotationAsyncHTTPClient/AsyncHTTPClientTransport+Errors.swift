@@ -23,7 +23,12 @@ extension AsyncHTTPClientTransport {
     ///   - timedOut: Whether the request's deadline fired.
     static func mapError(_ error: any Error, target: String, timeout: Duration, limit: Int, timedOut: Bool) -> any Error {
         if Task.isCancelled { return CancellationError() }
-        if timedOut { return TransportError(.timedOut, "\(target) did not complete within \(timeout)") }
+        // The deadline timer stops an exchange by cancelling it: only a cancellation is the timeout's doing. A
+        // refusal that failed the exchange before the deadline stays a refusal even when the waiting task
+        // resumes after it (a busy machine).
+        if timedOut && isCancellation(error) {
+            return TransportError(.timedOut, "\(target) did not complete within \(timeout)")
+        }
         switch error {
         case let error as TransportError:
             return error
@@ -59,6 +64,13 @@ extension AsyncHTTPClientTransport {
         default:
             return TransportError(.connectionFailed, "\(target): connection failed (\(type(of: error)))")
         }
+    }
+
+    /// Whether `error` is how a cancelled exchange ends (Swift's or AsyncHTTPClient's cancellation, or its deadline).
+    private static func isCancellation(_ error: any Error) -> Bool {
+        if error is CancellationError { return true }
+        guard let error = error as? HTTPClientError else { return false }
+        return error == .cancelled || error == .deadlineExceeded || error == .requestStreamCancelled
     }
 
     /// The `TransportError` kind for an AsyncHTTPClient error.

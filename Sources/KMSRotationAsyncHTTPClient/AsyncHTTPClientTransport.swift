@@ -298,13 +298,11 @@ public final class AsyncHTTPClientTransport: HTTPTransport {
         var prepared = HTTPClientRequest(url: request.url.absoluteString)
         prepared.method = HTTPMethod(rawValue: request.method)
         prepared.headers.reserveCapacity(request.headers.fields.count + 1)
-        var hasAcceptEncoding = false
         for field in request.headers {
             prepared.headers.add(name: field.name, value: field.value)
-            if !hasAcceptEncoding && field.name.lowercased() == "accept-encoding" { hasAcceptEncoding = true }
         }
         // Ask for the body as is: AsyncHTTPClient does not decompress, and the cap counts the bytes received.
-        if !hasAcceptEncoding { prepared.headers.add(name: "Accept-Encoding", value: "identity") }
+        if !request.headers.contains("Accept-Encoding") { prepared.headers.add(name: "Accept-Encoding", value: "identity") }
         if !request.body.isEmpty {
             prepared.body = .bytes(ByteBuffer(data: request.body))
         }

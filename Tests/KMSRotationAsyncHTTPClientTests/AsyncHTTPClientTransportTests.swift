@@ -21,7 +21,9 @@ func withTransport<T>(
     }
 }
 
-@Suite("AsyncHTTPClientTransport")
+/// The suites that start Python servers are serialized: starting one blocks a cooperative thread until Python is
+/// up, and a handful at once on a busy 2-core machine starve the other tests' requests past their timeouts.
+@Suite("AsyncHTTPClientTransport", .serialized)
 struct AsyncHTTPClientTransportTests {
     @Test("Conformance against a loopback server", arguments: TransportConformance.Case.allCases)
     func conformance(_ testCase: TransportConformance.Case) async throws {
@@ -265,7 +267,7 @@ struct AsyncHTTPClientTransportTests {
     }
 }
 
-@Suite("AsyncHTTPClientTransport: response body cap")
+@Suite("AsyncHTTPClientTransport: response body cap", .serialized)
 struct AsyncHTTPClientTransportBodyCapTests {
     static let cap = 1 << 20
     /// The most bytes one read from the socket may add past the cap.

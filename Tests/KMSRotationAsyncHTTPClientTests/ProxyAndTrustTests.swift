@@ -5,7 +5,7 @@ import TestSupport
 
 @testable import KMSRotationAsyncHTTPClient
 
-@Suite("AsyncHTTPClientTransport: proxies")
+@Suite("AsyncHTTPClientTransport: proxies", .serialized)
 struct ProxyTransportTests {
     @Test("Requests go through the proxy with Basic Proxy-Authorization; NO_PROXY hosts go directly")
     func throughTheProxy() async throws {
@@ -72,7 +72,7 @@ struct ProxyTransportTests {
     }
 }
 
-@Suite("AsyncHTTPClientTransport: CA bundle")
+@Suite("AsyncHTTPClientTransport: CA bundle", .serialized)
 struct CABundleTests {
     static func temporaryFile(_ contents: String?) throws -> String {
         let path = FileManager.default.temporaryDirectory.appendingPathComponent("ca-\(UUID().uuidString).pem").path
