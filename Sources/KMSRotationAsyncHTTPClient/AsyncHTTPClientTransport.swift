@@ -8,8 +8,8 @@ import NIOHTTP1
 import NIOSSL
 
 /// An ``HTTPTransport`` over SwiftNIO's AsyncHTTPClient: the transport for servers and long scans on
-/// Linux, where `URLSessionTransport` (FoundationNetworking over libcurl) spends several times the CPU
-/// per request.
+/// Linux, where `URLSessionTransport` (FoundationNetworking over libcurl) spends about twice the CPU per
+/// request.
 ///
 /// It behaves as `URLSessionTransport` does:
 /// - Every HTTP status is returned as an `HTTPResponse`; only a missing response throws.

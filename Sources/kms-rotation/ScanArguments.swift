@@ -80,7 +80,7 @@ struct ScanArguments: ParsableArguments {
     @Option(
         name: .customLong("http-client"),
         help: ArgumentHelp(
-            "The HTTP stack: async-http-client (SwiftNIO; the default, a fraction of the CPU per request) or urlsession (Foundation's; "
+            "The HTTP stack: async-http-client (SwiftNIO; the default, about half the CPU per request) or urlsession (Foundation's; "
                 + "on Linux libcurl, which also reads curl's own settings such as CURL_CA_BUNDLE). Both honour HTTPS_PROXY, "
                 + "HTTP_PROXY and NO_PROXY; async-http-client also AWS_CA_BUNDLE.",
             valueName: "client"))
