@@ -1,4 +1,6 @@
 import Foundation
+import KMSRotation
+import TestSupport
 import Testing
 
 /// `--http-client`: both transports stay covered end to end, and the settings only AsyncHTTPClientTransport
@@ -17,6 +19,29 @@ struct HTTPClientCLITests {
         try StandInAcceptanceTests.expectTrueVerdicts(output, stats)
         #expect(stats.maxInFlight > 6, "\(stats.maxInFlight) in flight: the 6-connection cap is back")
         #expect(stats.maxInFlight <= 16)
+    }
+
+    @Test(
+        "HTTP_PROXY with credentials: the scan goes through the proxy, authenticated, and nothing prints the password",
+        .enabled(if: KMSStandIn.isAvailable, Comment(rawValue: KMSStandIn.skipMessage)))
+    func throughAProxy() async throws {
+        let standIn = try KMSStandIn(.init(regions: ["us-east-1"], keysPerRegion: 5))
+        try await LoopbackProxy.with(credentials: "scan-user:proxy-pa55word") { proxy in
+            let run = try CLIBinary.run(
+                ["audit", "--endpoint-url", standIn.endpoint, "--format", "json", "--region", "us-east-1", "--verbose"],
+                environment: [
+                    "AWS_ACCESS_KEY_ID": KMSStandIn.accessKeyId, "AWS_SECRET_ACCESS_KEY": KMSStandIn.secretAccessKey,
+                    "AWS_REGION": "us-east-1", "HTTP_PROXY": "http://scan-user:proxy-pa55word@127.0.0.1:\(proxy.port)",
+                ])
+            try StandInAcceptanceTests.expectTrueVerdicts(run, try await standIn.stats())
+            let records = try await proxy.records(using: URLSessionTransport())
+            let port = URL(string: standIn.endpoint)?.port ?? 0
+            #expect(!records.isEmpty)
+            #expect(records.allSatisfy { $0.line == "CONNECT 127.0.0.1:\(port) HTTP/1.1" }, "\(records.map(\.line))")
+            let expected = "Basic " + Data("scan-user:proxy-pa55word".utf8).base64EncodedString()
+            #expect(records.allSatisfy { $0.authorization == expected })
+            #expect(!run.stderr.contains("proxy-pa55word") && !run.stdout.contains("proxy-pa55word"))
+        }
     }
 
     @Test("An unknown --http-client is a usage error (exit 64)")

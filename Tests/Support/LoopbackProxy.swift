@@ -1,6 +1,5 @@
 import Foundation
 import KMSRotation
-import TestSupport
 
 /// A tiny HTTP proxy on 127.0.0.1: Python in a child process that exits when its stdin closes.
 ///
@@ -8,16 +7,16 @@ import TestSupport
 /// `http` ones included) and forwards absolute-URI requests, to 127.0.0.1 targets only. With
 /// `credentials` set it answers `407` to a request whose `Proxy-Authorization` is not Basic with those
 /// credentials. `GET /records` (sent to it directly) answers what it saw, as JSON.
-final class LoopbackProxy: @unchecked Sendable {
+package final class LoopbackProxy: @unchecked Sendable {
     /// One request the proxy received.
-    struct Record: Decodable, Sendable {
+    package struct Record: Decodable, Sendable {
         /// The request line: `CONNECT 127.0.0.1:8080 HTTP/1.1`.
-        var line: String
+        package var line: String
         /// The `Proxy-Authorization` header, or `nil`.
-        var authorization: String?
+        package var authorization: String?
     }
 
-    let port: Int
+    package let port: Int
     private let helper: PythonHelper
 
     private static let script = #"""
@@ -96,7 +95,7 @@ final class LoopbackProxy: @unchecked Sendable {
     }
 
     /// Starts a proxy that requires `credentials` (`user:password`) when given.
-    static func start(credentials: String? = nil) throws -> LoopbackProxy {
+    package static func start(credentials: String? = nil) throws -> LoopbackProxy {
         let expected = credentials.map { Data($0.utf8).base64EncodedString() } ?? ""
         let helper = try PythonHelper.start(script: script, name: "kms-rotation-proxy", arguments: [expected])
         struct Ready: Decodable { var port: Int }
@@ -104,15 +103,15 @@ final class LoopbackProxy: @unchecked Sendable {
     }
 
     /// What the proxy received so far, asked directly (not through the proxy) with `transport`.
-    func records(using transport: any HTTPTransport) async throws -> [Record] {
+    package func records(using transport: any HTTPTransport) async throws -> [Record] {
         let response = try await transport.send(HTTPRequest(method: "GET", url: URL(string: "http://127.0.0.1:\(port)/records")!))
         return try JSONDecoder().decode([Record].self, from: response.body)
     }
 
-    func stop() { helper.stop() }
+    package func stop() { helper.stop() }
 
     /// Runs `body` with a fresh proxy, stopping it afterwards.
-    static func with<T>(credentials: String? = nil, _ body: (LoopbackProxy) async throws -> T) async throws -> T {
+    package static func with<T>(credentials: String? = nil, _ body: (LoopbackProxy) async throws -> T) async throws -> T {
         let proxy = try start(credentials: credentials)
         defer { proxy.stop() }
         return try await body(proxy)
