@@ -12,6 +12,7 @@ let package = Package(
         .library(name: "KMSRotation", targets: ["KMSRotation"]),
         .library(name: "KMSRotationTesting", targets: ["KMSRotationTesting"]),
         .library(name: "KMSRotationIaC", targets: ["KMSRotationIaC"]),
+        .library(name: "KMSRotationAsyncHTTPClient", targets: ["KMSRotationAsyncHTTPClient"]),
         .executable(name: "kms-rotation", targets: ["kms-rotation"]),
     ],
     dependencies: [
@@ -20,6 +21,10 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
         // YAML for CloudFormation templates: KMSRotationIaC only, so `import KMSRotation` never links it.
         .package(url: "https://github.com/jpsim/Yams.git", from: "6.2.2"),
+        // The SwiftNIO transport: KMSRotationAsyncHTTPClient only, so `import KMSRotation` never links NIO.
+        .package(url: "https://github.com/swift-server/async-http-client.git", from: "1.37.0"),
+        .package(url: "https://github.com/apple/swift-nio.git", from: "2.81.0"),
+        .package(url: "https://github.com/apple/swift-nio-ssl.git", from: "2.29.0"),
     ],
     targets: [
         .target(
@@ -43,10 +48,25 @@ let package = Package(
             ],
             swiftSettings: strict
         ),
+        .target(
+            name: "KMSRotationAsyncHTTPClient",
+            dependencies: [
+                "KMSRotation",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOFoundationCompat", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+            ],
+            swiftSettings: strict
+        ),
         .executableTarget(
             name: "kms-rotation",
             dependencies: [
                 "KMSRotation",
+                "KMSRotationAsyncHTTPClient",
                 "KMSRotationIaC",
                 "KMSRotationTesting",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
@@ -99,6 +119,7 @@ let package = Package(
         ),
         .target(
             name: "TestSupport",
+            dependencies: ["KMSRotation"],
             path: "Tests/Support",
             swiftSettings: strict
         ),
@@ -112,6 +133,16 @@ let package = Package(
             name: "KMSRotationIaCTests",
             dependencies: ["KMSRotationIaC", "KMSRotation", "TestSupport"],
             resources: [.copy("Fixtures")],
+            swiftSettings: strict
+        ),
+        .testTarget(
+            name: "KMSRotationAsyncHTTPClientTests",
+            dependencies: [
+                "KMSRotationAsyncHTTPClient",
+                "KMSRotation",
+                "TestSupport",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+            ],
             swiftSettings: strict
         ),
         .testTarget(

@@ -24,7 +24,10 @@ let package = Package(
         // A plain executable, measured from outside (/usr/bin/time) by Scripts/bench-scale.sh.
         .executableTarget(
             name: "StreamingScan",
-            dependencies: [.product(name: "KMSRotation", package: "swift-kms-rotation")],
+            dependencies: [
+                .product(name: "KMSRotation", package: "swift-kms-rotation"),
+                .product(name: "KMSRotationAsyncHTTPClient", package: "swift-kms-rotation"),
+            ],
             path: "Benchmarks/StreamingScan"
         ),
     ],

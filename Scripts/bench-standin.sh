@@ -8,6 +8,9 @@
 #   Scripts/bench-standin.sh curve   # --concurrency 1..64, with and without a 20 request/s bucket per Region
 #   Scripts/bench-standin.sh scale   # 100,000 keys in one Region: the CLI's JSON report and the streaming API
 #
+# KMS_ROTATION_ARGS adds options to every `audit` (e.g. KMS_ROTATION_ARGS="--http-client urlsession");
+# STREAMING_SCAN_HTTP_CLIENT=urlsession makes StreamingScan send with URLSession (default AsyncHTTPClient).
+#
 # Needs: swift build -c release --product kms-rotation (and, for scale, the Benchmarks package's
 # StreamingScan: cd Benchmarks && swift build -c release --product StreamingScan); python3; /usr/bin/time.
 # The stand-in runs with --no-verify (no SigV4 check: botocore's signer would make the Python server, not
@@ -79,7 +82,7 @@ audit() {
   local label=$1 rate=$2
   shift 2
   /usr/bin/time -f "%e %U %S %M" -o "$WORK/time" "$BIN" audit --endpoint-url "http://127.0.0.1:$PORT" --format json \
-    --output "$WORK/report.json" "$@" || true
+    --output "$WORK/report.json" ${KMS_ROTATION_ARGS:-} "$@" || true
   summarize "$label" "$rate"
 }
 
@@ -127,7 +130,7 @@ case "${1:-}" in
     fi
     ;;
   *)
-    sed -n '2,16p' "$0"
+    sed -n '2,17p' "$0"
     exit 64
     ;;
 esac

@@ -16,6 +16,7 @@ struct KMSRotationCommand: AsyncParsableCommand {
         // A credential_process helper leads its own process group, so a terminal's Ctrl-C or a SIGTERM
         // sent to this process would not reach it: kill its group, then exit by the signal.
         SubprocessCredentialProcessRunner.terminateRunningCommandsOnTerminationSignals()
+        var failure: (any Error)?
         do {
             var command = try parseAsRoot()
             if var asyncCommand = command as? any AsyncParsableCommand {
@@ -24,8 +25,12 @@ struct KMSRotationCommand: AsyncParsableCommand {
                 try command.run()
             }
         } catch {
-            exit(withError: error)
+            failure = error
         }
+        // Every exit path (a report's exit status is thrown too) closes the HTTP clients the run made.
+        // A signal ends the process without this: the kernel closes the sockets.
+        await OpenTransports.shutDownAll()
+        if let failure { exit(withError: failure) }
     }
 
     static let configuration = CommandConfiguration(

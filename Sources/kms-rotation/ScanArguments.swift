@@ -77,6 +77,15 @@ struct ScanArguments: ParsableArguments {
         help: ArgumentHelp("Cap this scan's own KMS requests per second, per account and Region, to leave quota for production."))
     var maxRequestsPerSecond: Double?
 
+    @Option(
+        name: .customLong("http-client"),
+        help: ArgumentHelp(
+            "The HTTP stack: async-http-client (SwiftNIO; the default, about half the CPU per request) or urlsession (Foundation's; "
+                + "on Linux libcurl, which also reads curl's own settings such as CURL_CA_BUNDLE). Both honour HTTPS_PROXY, "
+                + "HTTP_PROXY and NO_PROXY; async-http-client also AWS_CA_BUNDLE.",
+            valueName: "client"))
+    var httpClient: HTTPClientChoice = .asyncHTTPClient
+
     @Option(name: .customLong("list-keys-page-size"), help: .hidden)
     var listKeysPageSize: Int = 1000
 
@@ -210,7 +219,7 @@ struct ScanArguments: ParsableArguments {
                 ? try ScanSetup.demo(regions: regions, allRegions: allRegions, logger: logger)
                 : try await ScanSetup.live(
                     environment: environment, profile: profile, endpointURL: endpointURL, regions: regions,
-                    allRegions: allRegions, pacing: pacing, logger: logger)
+                    allRegions: allRegions, pacing: pacing, httpClient: httpClient, logger: logger)
         } catch let error as ValidationError {
             throw error
         } catch {

@@ -31,11 +31,11 @@ struct ScanSetup: Sendable {
         }
     }
 
-    /// The real thing: AWS configuration, the default credential chain, URLSession.
+    /// The real thing: AWS configuration, the default credential chain, the `--http-client` transport.
     /// - Throws: `ValidationError` for bad input (exit 64); anything else means the scan cannot run (exit 1).
     static func live(
         environment: [String: String], profile: String?, endpointURL: String?, regions requested: [String],
-        allRegions: Bool, pacing: Pacing, logger: Logger
+        allRegions: Bool, pacing: Pacing, httpClient: HTTPClientChoice, logger: Logger
     ) async throws -> ScanSetup {
         let files = try SharedConfigFiles.load(environment: environment)
         let configuration = try AWSConfiguration.resolve(environment: environment, files: files, profile: profile)
@@ -80,11 +80,14 @@ struct ScanSetup: Sendable {
             }
         }
 
-        // One session (one connection pool) for every client, sized to the scan's concurrency: URLSession's
+        // One transport (one connection pool) for every client, sized to the scan's concurrency: URLSession's
         // default of 6 connections per host capped every Region at 6 requests in flight. With a custom
         // endpoint every Region shares one host.
-        let transport = URLSessionTransport(
-            configuration: .init(maximumConnectionsPerHost: min(512, max(64, pacing.concurrency * regions.count))))
+        // AsyncHTTPClient by default: URLSession on Linux spends about twice its CPU per request.
+        let caBundle = files.profile(configuration.profile)?["ca_bundle"].map { ($0, "ca_bundle in profile '\(configuration.profile)'") }
+        let transport = try LiveTransport.make(
+            httpClient, maximumConnectionsPerHost: min(512, max(64, pacing.concurrency * regions.count)), environment: environment,
+            caBundleSetting: caBundle, logger: logger)
         let credentials = CredentialProviderChain.default(environment: environment, files: files, transport: transport, profile: profile)
         do {
             _ = try await credentials.credentials()

@@ -2,6 +2,7 @@ import Foundation
 import Testing
 import KMSRotation
 import KMSRotationTesting
+import TestSupport
 
 @Suite("Transport conformance")
 struct TransportConformanceTests {
@@ -21,6 +22,41 @@ struct TransportConformanceTests {
             let conformance = TransportConformance(
                 transport: URLSessionTransport(), baseURL: server.baseURL, closedPortURL: server.closedPortURL)
             try await conformance.run(testCase)
+        }
+    }
+}
+
+/// A mock that behaves like ``LoopbackServer``: the same endpoints, answered in-process.
+extension MockTransport {
+    static func loopbackRouter(port: Int, closedPort: Int) -> MockTransport {
+        MockTransport { request in
+            guard request.url.host == "127.0.0.1", request.url.port == port else {
+                throw TransportError(.connectionFailed, "connection refused by \(request.url.host ?? "?"):\(request.url.port ?? 0)")
+            }
+            let path = request.url.path
+            let query = URLComponents(url: request.url, resolvingAgainstBaseURL: false)?.percentEncodedQuery ?? ""
+            switch path {
+            case "/echo":
+                var headers: [String: String] = [:]
+                for field in request.headers { headers[field.name.lowercased()] = field.value }
+                let payload: [String: Any] = [
+                    "method": request.method, "path": path, "query": query, "headers": headers, "body": request.body.base64EncodedString(),
+                ]
+                let body = try JSONSerialization.data(withJSONObject: payload)
+                return HTTPResponse(status: 200, headers: ["Content-Type": "application/json", "X-Echo": "yes"], body: body)
+            case _ where path.hasPrefix("/status/"):
+                let status = Int(path.dropFirst("/status/".count)) ?? 500
+                return HTTPResponse(
+                    status: status, headers: ["Content-Type": "application/json"], body: Data(#"{"status":\#(status)}"#.utf8))
+            case "/delay":
+                let seconds = Double(query.replacingOccurrences(of: "seconds=", with: "")) ?? 1
+                try await Task.sleep(for: .milliseconds(Int(seconds * 1000)))
+                return HTTPResponse(status: 200, body: Data("late".utf8))
+            case "/redirect":
+                return HTTPResponse(status: 307, headers: ["Location": "/echo"])
+            default:
+                return HTTPResponse(status: 404, body: Data("not found".utf8))
+            }
         }
     }
 }

@@ -4,6 +4,7 @@ import Foundation
 #endif
 import Testing
 @testable import KMSRotation
+import TestSupport
 
 @Suite("URLSessionTransport")
 struct URLSessionTransportTests {

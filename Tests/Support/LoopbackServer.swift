@@ -1,5 +1,4 @@
 import Foundation
-import TestSupport
 #if canImport(FoundationNetworking)
     import FoundationNetworking
 #endif
@@ -9,12 +8,14 @@ import TestSupport
 ///
 /// Endpoints: `/echo` (any method; replies JSON with the method, path, query, lower-cased headers and
 /// the base64 body), `/status/<code>`, `/delay?seconds=<s>`, `/redirect` (307 to `/echo`), `/hold?seconds=<s>`
-/// (counts requests in flight) and `/peak` (the most held at once since the last `/peak`).
-final class LoopbackServer: @unchecked Sendable {
+/// (counts requests in flight), `/peak` (the most held at once since the last `/peak`), `/huge?bytes=<n>`
+/// (n bytes with a Content-Length), `/huge-chunked?bytes=<n>` (the same, chunked), `/slow-body?seconds=<s>`
+/// (the head and one byte of a 1000-byte body, the rest after s seconds) and `/repeated-header` (`X-Many` twice).
+package final class LoopbackServer: @unchecked Sendable {
     /// `http://127.0.0.1:<port>`.
-    let baseURL: URL
+    package let baseURL: URL
     /// A loopback port that was free a moment ago and is now closed: connecting to it is refused.
-    let closedPortURL: URL
+    package let closedPortURL: URL
 
     private let helper: PythonHelper
 
@@ -65,6 +66,30 @@ final class LoopbackServer: @unchecked Sendable {
                     self.reply(200, json.dumps({"peak": peak}).encode(), [("Content-Type", "application/json")])
                 elif url.path == "/redirect":
                     self.reply(307, b"", [("Location", "/echo")])
+                elif url.path in ("/huge", "/huge-chunked"):
+                    size = int(parse_qs(url.query)["bytes"][0])
+                    self.send_response(200)
+                    if url.path == "/huge": self.send_header("Content-Length", str(size))
+                    else: self.send_header("Transfer-Encoding", "chunked")
+                    self.end_headers()
+                    block = b"x" * 65536
+                    while size > 0:
+                        piece = block[:min(size, len(block))]
+                        size -= len(piece)
+                        self.wfile.write(b"%x\r\n%s\r\n" % (len(piece), piece) if url.path == "/huge-chunked" else piece)
+                    if url.path == "/huge-chunked": self.wfile.write(b"0\r\n\r\n")
+                elif url.path == "/slow-body":
+                    self.send_response(200)
+                    self.send_header("Content-Length", "1000")
+                    self.end_headers()
+                    self.wfile.write(b"x"); self.wfile.flush()
+                    time.sleep(float(parse_qs(url.query).get("seconds", ["120"])[0]))
+                    self.wfile.write(b"x" * 999)
+                elif url.path == "/repeated-header":
+                    self.send_response(200)
+                    self.send_header("X-Many", "one"); self.send_header("X-Many", "two")
+                    self.send_header("Content-Length", "0")
+                    self.end_headers()
                 else:
                     self.reply(404, b"not found")
             do_GET = do_POST = do_PUT = do_DELETE = do_HEAD = route
@@ -88,7 +113,7 @@ final class LoopbackServer: @unchecked Sendable {
     }
 
     /// Starts a server and waits until it listens.
-    static func start() throws -> LoopbackServer {
+    package static func start() throws -> LoopbackServer {
         let helper = try PythonHelper.start(script: script, name: "kms-rotation-loopback")
         struct Ready: Decodable { var port: Int; var closedPort: Int }
         let ready = try helper.ready(Ready.self)
@@ -100,12 +125,12 @@ final class LoopbackServer: @unchecked Sendable {
     }
 
     /// Stops the server and waits for it to exit.
-    func stop() {
+    package func stop() {
         helper.stop()
     }
 
     /// Runs `body` with a fresh server, stopping it afterwards.
-    static func with<T>(_ body: (LoopbackServer) async throws -> T) async throws -> T {
+    package static func with<T>(_ body: (LoopbackServer) async throws -> T) async throws -> T {
         let server = try start()
         defer { server.stop() }
         return try await body(server)

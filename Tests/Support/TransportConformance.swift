@@ -1,24 +1,29 @@
 import Foundation
 import Testing
 import KMSRotation
-import KMSRotationTesting
 
 /// The behaviour every ``HTTPTransport`` must have, written once over `any HTTPTransport` and run
 /// against each implementation (see `TransportConformanceTests`).
 ///
 /// The server behind `baseURL` serves the endpoints of ``LoopbackServer``; `closedPortURL` is a
 /// loopback address nothing listens on.
-struct TransportConformance {
-    let transport: any HTTPTransport
-    let baseURL: URL
-    let closedPortURL: URL
+package struct TransportConformance {
+    package let transport: any HTTPTransport
+    package let baseURL: URL
+    package let closedPortURL: URL
 
-    enum Case: String, CaseIterable, CustomTestStringConvertible {
-        case getEcho, postEcho, errorStatusIsResponse, redirectIsResponse, timeout, cancellation, connectionRefused
-        var testDescription: String { rawValue }
+    package init(transport: any HTTPTransport, baseURL: URL, closedPortURL: URL) {
+        self.transport = transport
+        self.baseURL = baseURL
+        self.closedPortURL = closedPortURL
     }
 
-    func run(_ testCase: Case) async throws {
+    package enum Case: String, CaseIterable, CustomTestStringConvertible {
+        case getEcho, postEcho, errorStatusIsResponse, redirectIsResponse, timeout, cancellation, connectionRefused
+        package var testDescription: String { rawValue }
+    }
+
+    package func run(_ testCase: Case) async throws {
         switch testCase {
         case .getEcho: try await getEcho()
         case .postEcho: try await postEcho()
@@ -30,13 +35,13 @@ struct TransportConformance {
         }
     }
 
-    struct Echo: Decodable {
-        var method: String
-        var path: String
-        var query: String
-        var headers: [String: String]
-        var body: String
-        var bodyData: Data { Data(base64Encoded: body) ?? Data() }
+    package struct Echo: Decodable {
+        package var method: String
+        package var path: String
+        package var query: String
+        package var headers: [String: String]
+        package var body: String
+        package var bodyData: Data { Data(base64Encoded: body) ?? Data() }
     }
 
     private func url(_ pathAndQuery: String) -> URL {
@@ -133,40 +138,5 @@ struct TransportConformance {
             method: "POST", url: URL(string: closedPortURL.absoluteString + "/")!, body: Data("{}".utf8), timeout: .seconds(5))
         let error = await #expect(throws: TransportError.self) { try await transport.send(request) }
         #expect(error?.kind == .connectionFailed)
-    }
-}
-
-/// A mock that behaves like ``LoopbackServer``: the same endpoints, answered in-process.
-extension MockTransport {
-    static func loopbackRouter(port: Int, closedPort: Int) -> MockTransport {
-        MockTransport { request in
-            guard request.url.host == "127.0.0.1", request.url.port == port else {
-                throw TransportError(.connectionFailed, "connection refused by \(request.url.host ?? "?"):\(request.url.port ?? 0)")
-            }
-            let path = request.url.path
-            let query = URLComponents(url: request.url, resolvingAgainstBaseURL: false)?.percentEncodedQuery ?? ""
-            switch path {
-            case "/echo":
-                var headers: [String: String] = [:]
-                for field in request.headers { headers[field.name.lowercased()] = field.value }
-                let payload: [String: Any] = [
-                    "method": request.method, "path": path, "query": query, "headers": headers, "body": request.body.base64EncodedString(),
-                ]
-                let body = try JSONSerialization.data(withJSONObject: payload)
-                return HTTPResponse(status: 200, headers: ["Content-Type": "application/json", "X-Echo": "yes"], body: body)
-            case _ where path.hasPrefix("/status/"):
-                let status = Int(path.dropFirst("/status/".count)) ?? 500
-                return HTTPResponse(
-                    status: status, headers: ["Content-Type": "application/json"], body: Data(#"{"status":\#(status)}"#.utf8))
-            case "/delay":
-                let seconds = Double(query.replacingOccurrences(of: "seconds=", with: "")) ?? 1
-                try await Task.sleep(for: .milliseconds(Int(seconds * 1000)))
-                return HTTPResponse(status: 200, body: Data("late".utf8))
-            case "/redirect":
-                return HTTPResponse(status: 307, headers: ["Location": "/echo"])
-            default:
-                return HTTPResponse(status: 404, body: Data("not found".utf8))
-            }
-        }
     }
 }

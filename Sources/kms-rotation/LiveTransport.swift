@@ -1,0 +1,80 @@
+import ArgumentParser
+import Foundation
+import KMSRotation
+import KMSRotationAsyncHTTPClient
+import Logging
+
+/// `--http-client`: which HTTP stack a live scan sends with.
+enum HTTPClientChoice: String, CaseIterable, ExpressibleByArgument, Sendable {
+    /// `AsyncHTTPClientTransport` (SwiftNIO): the default.
+    case asyncHTTPClient = "async-http-client"
+    /// `URLSessionTransport` (Foundation; libcurl on Linux): for a setup only libcurl handles, such as curl's
+    /// own variables (`CURL_CA_BUNDLE`) or a proxy AsyncHTTPClient cannot use (`https://` or SOCKS).
+    case urlsession
+}
+
+/// The transport of a live run, and the shutdown it needs.
+enum LiveTransport {
+    /// The transport for a live scan: one connection pool for every client, sized to the scan's concurrency.
+    /// - Parameters:
+    ///   - choice: `--http-client`.
+    ///   - maximumConnectionsPerHost: The pool size per host.
+    ///   - environment: The process environment: proxies (`HTTPS_PROXY`, `HTTP_PROXY`, `NO_PROXY`) and `AWS_CA_BUNDLE`.
+    ///   - caBundleSetting: The profile's `ca_bundle`, used when `AWS_CA_BUNDLE` is not set.
+    ///   - logger: Where the warning about a CA bundle URLSession cannot use goes.
+    /// - Returns: The transport; an `AsyncHTTPClientTransport` is registered with ``OpenTransports``.
+    /// - Throws: `SetupError` for a proxy variable or CA bundle that cannot be used.
+    static func make(
+        _ choice: HTTPClientChoice, maximumConnectionsPerHost: Int, environment: [String: String],
+        caBundleSetting: (path: String, source: String)?, logger: Logger
+    ) throws -> any HTTPTransport {
+        let caBundle: (path: String, source: String)? =
+            environment["AWS_CA_BUNDLE"].flatMap { $0.isEmpty ? nil : ($0, "AWS_CA_BUNDLE") } ?? caBundleSetting
+        switch choice {
+        case .urlsession:
+            if let caBundle {
+                logger.warning("\(caBundle.source) is not used with --http-client urlsession (use async-http-client)")
+            }
+            return URLSessionTransport(configuration: .init(maximumConnectionsPerHost: maximumConnectionsPerHost))
+        case .asyncHTTPClient:
+            let proxy: ProxySettings?
+            do {
+                proxy = try ProxySettings.fromEnvironment(environment)
+            } catch {
+                throw SetupError("\(error)")
+            }
+            let transport: AsyncHTTPClientTransport
+            do {
+                transport = try AsyncHTTPClientTransport(
+                    configuration: .init(
+                        maximumConnectionsPerHost: maximumConnectionsPerHost, proxy: proxy, caBundlePath: caBundle?.path))
+            } catch let error as TransportSetupError {
+                throw SetupError(caBundle.map { "\($0.source): \(error)" } ?? "\(error)")
+            }
+            OpenTransports.register(transport)
+            return transport
+        }
+    }
+}
+
+/// The transports the command made, shut down before the process exits (``KMSRotationCommand/main()``
+/// calls ``shutDownAll()`` after the command returns or throws, whatever its exit status).
+enum OpenTransports {
+    private static let lock = NSLock()
+    nonisolated(unsafe) private static var transports: [AsyncHTTPClientTransport] = []
+
+    static func register(_ transport: AsyncHTTPClientTransport) {
+        lock.withLock { transports.append(transport) }
+    }
+
+    /// Shuts every registered transport down, once; a failure to close cleanly is not worth an exit status.
+    static func shutDownAll() async {
+        let open = lock.withLock {
+            defer { transports = [] }
+            return transports
+        }
+        for transport in open {
+            try? await transport.shutdown()
+        }
+    }
+}

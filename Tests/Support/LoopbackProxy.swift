@@ -1,0 +1,119 @@
+import Foundation
+import KMSRotation
+
+/// A tiny HTTP proxy on 127.0.0.1: Python in a child process that exits when its stdin closes.
+///
+/// It tunnels `CONNECT host:port` (how AsyncHTTPClient sends every request through a proxy, plain
+/// `http` ones included) and forwards absolute-URI requests, to 127.0.0.1 targets only. With
+/// `credentials` set it answers `407` to a request whose `Proxy-Authorization` is not Basic with those
+/// credentials. `GET /records` (sent to it directly) answers what it saw, as JSON.
+package final class LoopbackProxy: @unchecked Sendable {
+    /// One request the proxy received.
+    package struct Record: Decodable, Sendable {
+        /// The request line: `CONNECT 127.0.0.1:8080 HTTP/1.1`.
+        package var line: String
+        /// The `Proxy-Authorization` header, or `nil`.
+        package var authorization: String?
+    }
+
+    package let port: Int
+    private let helper: PythonHelper
+
+    private static let script = #"""
+        import base64, json, os, socket, sys, threading
+
+        expected = sys.argv[1] if len(sys.argv) > 1 and sys.argv[1] else None
+        records, lock = [], threading.Lock()
+
+        def pump(source, sink):
+            try:
+                while True:
+                    data = source.recv(65536)
+                    if not data: break
+                    sink.sendall(data)
+            except OSError: pass
+            finally:
+                for s in (source, sink):
+                    try: s.shutdown(socket.SHUT_RDWR)
+                    except OSError: pass
+
+        def serve(conn):
+            head = b""
+            while b"\r\n\r\n" not in head:
+                data = conn.recv(65536)
+                if not data: conn.close(); return
+                head += data
+            head, rest = head.split(b"\r\n\r\n", 1)
+            lines = head.decode("latin-1").split("\r\n")
+            method, target, _ = lines[0].split(" ", 2)
+            headers = {}
+            for line in lines[1:]:
+                name, _, value = line.partition(":")
+                headers[name.strip().lower()] = value.strip()
+            if method == "GET" and target == "/records":
+                with lock: body = json.dumps(records).encode()
+                conn.sendall(b"HTTP/1.1 200 OK\r\nContent-Length: %d\r\nConnection: close\r\n\r\n%s" % (len(body), body))
+                conn.close(); return
+            with lock: records.append({"line": lines[0], "authorization": headers.get("proxy-authorization")})
+            if expected and headers.get("proxy-authorization") != "Basic " + expected:
+                conn.sendall(b"HTTP/1.1 407 Proxy Authentication Required\r\nProxy-Authenticate: Basic\r\nContent-Length: 0\r\nConnection: close\r\n\r\n")
+                conn.close(); return
+            if method == "CONNECT":
+                host, _, port = target.rpartition(":")
+            else:
+                hostport = target.split("://", 1)[1].split("/", 1)[0]
+                host, _, port = hostport.rpartition(":")
+            if host not in ("127.0.0.1", "localhost"):
+                conn.sendall(b"HTTP/1.1 403 Forbidden\r\nContent-Length: 0\r\nConnection: close\r\n\r\n"); conn.close(); return
+            upstream = socket.create_connection(("127.0.0.1", int(port)))
+            if method == "CONNECT":
+                conn.sendall(b"HTTP/1.1 200 Connection established\r\n\r\n")
+            else:
+                path = "/" + target.split("://", 1)[1].split("/", 1)[1] if "/" in target.split("://", 1)[1] else "/"
+                kept = [l for l in lines[1:] if not l.lower().startswith("proxy-")]
+                upstream.sendall(("%s %s HTTP/1.1\r\n" % (method, path) + "\r\n".join(kept) + "\r\n\r\n").encode("latin-1"))
+            if rest: upstream.sendall(rest)
+            threading.Thread(target=pump, args=(upstream, conn), daemon=True).start()
+            pump(conn, upstream)
+
+        listener = socket.socket()
+        listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        listener.bind(("127.0.0.1", 0)); listener.listen(64)
+        print(json.dumps({"port": listener.getsockname()[1]}), flush=True)
+        def accept():
+            while True:
+                conn, _ = listener.accept()
+                threading.Thread(target=serve, args=(conn,), daemon=True).start()
+        threading.Thread(target=accept, daemon=True).start()
+        sys.stdin.read()
+        os._exit(0)
+        """#
+
+    private init(port: Int, helper: PythonHelper) {
+        self.port = port
+        self.helper = helper
+    }
+
+    /// Starts a proxy that requires `credentials` (`user:password`) when given.
+    package static func start(credentials: String? = nil) throws -> LoopbackProxy {
+        let expected = credentials.map { Data($0.utf8).base64EncodedString() } ?? ""
+        let helper = try PythonHelper.start(script: script, name: "kms-rotation-proxy", arguments: [expected])
+        struct Ready: Decodable { var port: Int }
+        return LoopbackProxy(port: try helper.ready(Ready.self).port, helper: helper)
+    }
+
+    /// What the proxy received so far, asked directly (not through the proxy) with `transport`.
+    package func records(using transport: any HTTPTransport) async throws -> [Record] {
+        let response = try await transport.send(HTTPRequest(method: "GET", url: URL(string: "http://127.0.0.1:\(port)/records")!))
+        return try JSONDecoder().decode([Record].self, from: response.body)
+    }
+
+    package func stop() { helper.stop() }
+
+    /// Runs `body` with a fresh proxy, stopping it afterwards.
+    package static func with<T>(credentials: String? = nil, _ body: (LoopbackProxy) async throws -> T) async throws -> T {
+        let proxy = try start(credentials: credentials)
+        defer { proxy.stop() }
+        return try await body(proxy)
+    }
+}
