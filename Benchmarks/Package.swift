@@ -7,7 +7,8 @@ let package = Package(
     name: "Benchmarks",
     platforms: [.macOS(.v13)],
     dependencies: [
-        .package(name: "swift-kms-rotation", path: ".."),
+        // NIOTransport: StreamingScan measures AsyncHTTPClientTransport as well as URLSessionTransport.
+        .package(name: "swift-kms-rotation", path: "..", traits: ["NIOTransport"]),
         .package(url: "https://github.com/ordo-one/package-benchmark.git", from: "1.38.1", traits: ["MallocInterposer"]),
     ],
     targets: [

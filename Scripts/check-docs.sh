@@ -3,10 +3,13 @@
 # must print no warning (a link to a symbol that is not public, an undocumented parameter), and every
 # public top-level symbol must be listed in a Topics group of its catalog. Needs a debug build
 # (`swift build`); the symbol graphs are extracted from it, nothing is recompiled. Run by .ci/run.
+#
+#   Scripts/check-docs.sh                        # KMSRotation, KMSRotationTesting, KMSRotationIaC
+#   Scripts/check-docs.sh --traits NIOTransport  # KMSRotationAsyncHTTPClient (after a build with the trait)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-swift package dump-symbol-graph --minimum-access-level public > /dev/null 2>&1
+swift package "$@" dump-symbol-graph --minimum-access-level public > /dev/null 2>&1
 graphs=$(find .build -path '*/symbolgraph' -type d | head -1)
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
@@ -52,7 +55,11 @@ print(f"{catalog}: {len(names)} public top-level symbols, all in a Topics group"
 PY
 }
 
-check KMSRotation Sources/KMSRotation/KMSRotation.docc
-check KMSRotationTesting Sources/KMSRotationTesting/KMSRotationTesting.docc
-check KMSRotationIaC Sources/KMSRotationIaC/Documentation.docc
+if [[ "$*" == *NIOTransport* ]]; then
+  check KMSRotationAsyncHTTPClient Sources/KMSRotationAsyncHTTPClient/Documentation.docc
+else
+  check KMSRotation Sources/KMSRotation/KMSRotation.docc
+  check KMSRotationTesting Sources/KMSRotationTesting/KMSRotationTesting.docc
+  check KMSRotationIaC Sources/KMSRotationIaC/Documentation.docc
+fi
 exit $status

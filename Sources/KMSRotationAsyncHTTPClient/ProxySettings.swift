@@ -1,237 +1,240 @@
-import Foundation
+// Built with the NIOTransport trait only (see Package.swift).
+#if NIOTransport
+    import Foundation
 
-/// Which HTTP proxy, if any, a request goes through: the settings curl and botocore read from
-/// `HTTPS_PROXY`, `HTTP_PROXY` and `NO_PROXY`.
-///
-/// `URLSession` on Linux (libcurl) honoured those variables without being asked; an
-/// ``AsyncHTTPClientTransport`` honours exactly the settings it is given, so a tool reads them once
-/// with ``fromEnvironment(_:)`` and passes them in ``AsyncHTTPClientTransport/Configuration/proxy``.
-///
-/// ```swift
-/// let proxy = try ProxySettings.fromEnvironment(ProcessInfo.processInfo.environment)
-/// let transport = try AsyncHTTPClientTransport(configuration: .init(proxy: proxy))
-/// ```
-///
-/// Descriptions never show proxy credentials.
-public struct ProxySettings: Sendable, Hashable, CustomStringConvertible {
-    /// The proxy for `https` URLs; `nil` sends them directly.
-    public var httpsProxy: Server?
-    /// The proxy for `http` URLs; `nil` sends them directly.
-    public var httpProxy: Server?
-    /// The hosts reached directly whatever the proxies: `NO_PROXY`'s entries (see ``bypassesProxy(for:)``).
-    public var noProxy: [String] {
-        didSet { bypass = Bypass(noProxy) }
-    }
-    private var bypass: Bypass
-
-    /// Creates proxy settings.
-    /// - Parameters:
-    ///   - httpsProxy: The proxy for `https` URLs. Default none.
-    ///   - httpProxy: The proxy for `http` URLs. Default none.
-    ///   - noProxy: `NO_PROXY` entries: `*`, a host name (matching it and its subdomains, with or without a
-    ///     leading dot), an IP address, each optionally with `:port`. Default none.
-    public init(httpsProxy: Server? = nil, httpProxy: Server? = nil, noProxy: [String] = []) {
-        self.httpsProxy = httpsProxy
-        self.httpProxy = httpProxy
-        self.noProxy = noProxy
-        self.bypass = Bypass(noProxy)
-    }
-
-    /// Reads the proxy variables as curl and botocore do: `https_proxy` or `HTTPS_PROXY` for `https`
-    /// URLs, `http_proxy` or `HTTP_PROXY` for `http` URLs, `no_proxy` or `NO_PROXY` for the hosts
-    /// reached directly; the lower-case spelling wins when both are set, and an empty value counts as unset.
-    /// - Parameter environment: The process environment (or a test's).
-    /// - Returns: The settings, or `nil` when neither proxy variable is set.
-    /// - Throws: ``TransportSetupError`` naming the variable whose value is not a usable proxy URL (the
-    ///   value itself is not repeated: it may hold a password).
-    public static func fromEnvironment(_ environment: [String: String]) throws -> ProxySettings? {
-        func value(_ name: String) -> (name: String, value: String)? {
-            for spelling in [name.lowercased(), name.uppercased()] {
-                if let value = environment[spelling]?.trimmingCharacters(in: .whitespaces), !value.isEmpty {
-                    return (spelling, value)
-                }
-            }
-            return nil
-        }
-        let https = try value("HTTPS_PROXY").map { try Server(url: $0.value, source: $0.name) }
-        let http = try value("HTTP_PROXY").map { try Server(url: $0.value, source: $0.name) }
-        guard https != nil || http != nil else { return nil }
-        let noProxy = value("NO_PROXY")?.value.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) } ?? []
-        return ProxySettings(httpsProxy: https, httpProxy: http, noProxy: noProxy.filter { !$0.isEmpty })
-    }
-
-    /// The proxy a request to `url` goes through, or `nil` to send it directly.
-    /// - Parameter url: The request's URL.
-    /// - Returns: ``httpsProxy`` for an `https` URL, ``httpProxy`` for an `http` one, unless ``noProxy`` matches.
-    public func server(for url: URL) -> Server? {
-        let server: Server?
-        switch url.scheme?.lowercased() {
-        case "https": server = httpsProxy
-        case "http": server = httpProxy
-        default: server = nil
-        }
-        guard let server, !bypassesProxy(for: url) else { return nil }
-        return server
-    }
-
-    /// Whether ``noProxy`` sends a request to `url` directly: an entry `*`; an entry equal to the host
-    /// or a parent domain of it (`example.com` and `.example.com` both match `kms.example.com`); an IP
-    /// address equal to the host. An entry with `:port` matches that port only. Case is ignored.
-    /// - Parameter url: The request's URL.
-    /// - Returns: `true` when the URL is reached directly.
-    public func bypassesProxy(for url: URL) -> Bool {
-        guard let host = url.host else { return false }
-        let port = url.port ?? (url.scheme?.lowercased() == "https" ? 443 : 80)
-        return bypass.matches(host: host, port: port)
-    }
-
-    public var description: String {
-        var parts: [String] = []
-        if let httpsProxy { parts.append("https: \(httpsProxy)") }
-        if let httpProxy { parts.append("http: \(httpProxy)") }
-        if !noProxy.isEmpty { parts.append("no proxy: \(noProxy.joined(separator: ","))") }
-        return "ProxySettings(\(parts.joined(separator: "; ")))"
-    }
-
-    public static func == (lhs: ProxySettings, rhs: ProxySettings) -> Bool {
-        lhs.httpsProxy == rhs.httpsProxy && lhs.httpProxy == rhs.httpProxy && lhs.noProxy == rhs.noProxy
-    }
-
-    public func hash(into hasher: inout Hasher) {
-        hasher.combine(httpsProxy)
-        hasher.combine(httpProxy)
-        hasher.combine(noProxy)
-    }
-}
-
-extension ProxySettings {
-    /// One HTTP proxy: its host and port, and the credentials sent to it as `Proxy-Authorization: Basic`.
+    /// Which HTTP proxy, if any, a request goes through: the settings curl and botocore read from
+    /// `HTTPS_PROXY`, `HTTP_PROXY` and `NO_PROXY`.
     ///
-    /// Its description and mirror show the host and port and whether there are credentials, never the
-    /// credentials themselves.
-    public struct Server: Sendable, Hashable, CustomStringConvertible, CustomDebugStringConvertible, CustomReflectable {
-        /// The proxy's host name or IP address (an IPv6 address without brackets).
-        public var host: String
-        /// The proxy's port.
-        public var port: Int
-        /// The user name and password for the proxy, percent-decoded; `nil` for none.
-        var credentials: (username: String, password: String)?
+    /// `URLSession` on Linux (libcurl) honoured those variables without being asked; an
+    /// ``AsyncHTTPClientTransport`` honours exactly the settings it is given, so a tool reads them once
+    /// with ``fromEnvironment(_:)`` and passes them in ``AsyncHTTPClientTransport/Configuration/proxy``.
+    ///
+    /// ```swift
+    /// let proxy = try ProxySettings.fromEnvironment(ProcessInfo.processInfo.environment)
+    /// let transport = try AsyncHTTPClientTransport(configuration: .init(proxy: proxy))
+    /// ```
+    ///
+    /// Descriptions never show proxy credentials.
+    public struct ProxySettings: Sendable, Hashable, CustomStringConvertible {
+        /// The proxy for `https` URLs; `nil` sends them directly.
+        public var httpsProxy: Server?
+        /// The proxy for `http` URLs; `nil` sends them directly.
+        public var httpProxy: Server?
+        /// The hosts reached directly whatever the proxies: `NO_PROXY`'s entries (see ``bypassesProxy(for:)``).
+        public var noProxy: [String] {
+            didSet { bypass = Bypass(noProxy) }
+        }
+        private var bypass: Bypass
 
-        /// Whether the proxy URL carried credentials.
-        public var hasCredentials: Bool { credentials != nil }
-
-        /// Creates a proxy server without credentials.
+        /// Creates proxy settings.
         /// - Parameters:
-        ///   - host: The proxy's host name or IP address.
-        ///   - port: The proxy's port.
-        public init(host: String, port: Int) {
-            self.host = host
-            self.port = port
+        ///   - httpsProxy: The proxy for `https` URLs. Default none.
+        ///   - httpProxy: The proxy for `http` URLs. Default none.
+        ///   - noProxy: `NO_PROXY` entries: `*`, a host name (matching it and its subdomains, with or without a
+        ///     leading dot), an IP address, each optionally with `:port`. Default none.
+        public init(httpsProxy: Server? = nil, httpProxy: Server? = nil, noProxy: [String] = []) {
+            self.httpsProxy = httpsProxy
+            self.httpProxy = httpProxy
+            self.noProxy = noProxy
+            self.bypass = Bypass(noProxy)
         }
 
-        /// Parses a proxy URL as found in `HTTPS_PROXY`: `http://[user[:password]@]host[:port]`, or the
-        /// same without `http://`. The port defaults to 80 (as in botocore; curl would use 1080). User and
-        /// password may be percent-encoded.
-        /// - Parameter url: The proxy URL.
-        /// - Throws: ``TransportSetupError`` for anything else (an `https://` or SOCKS proxy, a path, no
-        ///   host, a bad port); the message never repeats the URL.
-        public init(url: String) throws {
-            try self.init(url: url, source: "proxy URL")
+        /// Reads the proxy variables as curl and botocore do: `https_proxy` or `HTTPS_PROXY` for `https`
+        /// URLs, `http_proxy` or `HTTP_PROXY` for `http` URLs, `no_proxy` or `NO_PROXY` for the hosts
+        /// reached directly; the lower-case spelling wins when both are set, and an empty value counts as unset.
+        /// - Parameter environment: The process environment (or a test's).
+        /// - Returns: The settings, or `nil` when neither proxy variable is set.
+        /// - Throws: ``TransportSetupError`` naming the variable whose value is not a usable proxy URL (the
+        ///   value itself is not repeated: it may hold a password).
+        public static func fromEnvironment(_ environment: [String: String]) throws -> ProxySettings? {
+            func value(_ name: String) -> (name: String, value: String)? {
+                for spelling in [name.lowercased(), name.uppercased()] {
+                    if let value = environment[spelling]?.trimmingCharacters(in: .whitespaces), !value.isEmpty {
+                        return (spelling, value)
+                    }
+                }
+                return nil
+            }
+            let https = try value("HTTPS_PROXY").map { try Server(url: $0.value, source: $0.name) }
+            let http = try value("HTTP_PROXY").map { try Server(url: $0.value, source: $0.name) }
+            guard https != nil || http != nil else { return nil }
+            let noProxy = value("NO_PROXY")?.value.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) } ?? []
+            return ProxySettings(httpsProxy: https, httpProxy: http, noProxy: noProxy.filter { !$0.isEmpty })
         }
 
-        init(url text: String, source: String) throws {
-            func failure(_ reason: String) -> TransportSetupError {
-                TransportSetupError("\(source): \(reason) (expected http://[user:password@]host[:port])")
+        /// The proxy a request to `url` goes through, or `nil` to send it directly.
+        /// - Parameter url: The request's URL.
+        /// - Returns: ``httpsProxy`` for an `https` URL, ``httpProxy`` for an `http` one, unless ``noProxy`` matches.
+        public func server(for url: URL) -> Server? {
+            let server: Server?
+            switch url.scheme?.lowercased() {
+            case "https": server = httpsProxy
+            case "http": server = httpProxy
+            default: server = nil
             }
-            let withScheme = text.contains("://") ? text : "http://" + text
-            guard let components = URLComponents(string: withScheme) else { throw failure("not a URL") }
-            guard components.scheme?.lowercased() == "http" else {
-                throw failure("only http:// proxies are supported, not \(components.scheme ?? "this scheme")://")
-            }
-            guard let rawHost = components.host, !rawHost.isEmpty else { throw failure("no host") }
-            guard components.path.isEmpty || components.path == "/", components.query == nil, components.fragment == nil else {
-                throw failure("a proxy URL has no path or query")
-            }
-            if let port = components.port, !(1...65535).contains(port) { throw failure("the port must be 1-65535") }
-            host = rawHost.hasPrefix("[") && rawHost.hasSuffix("]") ? String(rawHost.dropFirst().dropLast()) : rawHost
-            port = components.port ?? 80
-            if let user = components.user {
-                credentials = (user, components.password ?? "")
-            } else if components.password != nil {
-                throw failure("a password without a user name")
-            }
+            guard let server, !bypassesProxy(for: url) else { return nil }
+            return server
         }
 
-        /// `http://host:port`, with `(with credentials)` when there are some: never the credentials.
+        /// Whether ``noProxy`` sends a request to `url` directly: an entry `*`; an entry equal to the host
+        /// or a parent domain of it (`example.com` and `.example.com` both match `kms.example.com`); an IP
+        /// address equal to the host. An entry with `:port` matches that port only. Case is ignored.
+        /// - Parameter url: The request's URL.
+        /// - Returns: `true` when the URL is reached directly.
+        public func bypassesProxy(for url: URL) -> Bool {
+            guard let host = url.host else { return false }
+            let port = url.port ?? (url.scheme?.lowercased() == "https" ? 443 : 80)
+            return bypass.matches(host: host, port: port)
+        }
+
         public var description: String {
-            let shown = host.contains(":") ? "[\(host)]" : host
-            return "http://\(shown):\(port)\(hasCredentials ? " (with credentials)" : "")"
+            var parts: [String] = []
+            if let httpsProxy { parts.append("https: \(httpsProxy)") }
+            if let httpProxy { parts.append("http: \(httpProxy)") }
+            if !noProxy.isEmpty { parts.append("no proxy: \(noProxy.joined(separator: ","))") }
+            return "ProxySettings(\(parts.joined(separator: "; ")))"
         }
 
-        public var debugDescription: String { description }
-
-        public var customMirror: Mirror {
-            Mirror(self, children: ["host": host, "port": port, "hasCredentials": hasCredentials], displayStyle: .struct)
-        }
-
-        public static func == (lhs: Server, rhs: Server) -> Bool {
-            lhs.host.lowercased() == rhs.host.lowercased() && lhs.port == rhs.port
-                && lhs.credentials?.username == rhs.credentials?.username && lhs.credentials?.password == rhs.credentials?.password
+        public static func == (lhs: ProxySettings, rhs: ProxySettings) -> Bool {
+            lhs.httpsProxy == rhs.httpsProxy && lhs.httpProxy == rhs.httpProxy && lhs.noProxy == rhs.noProxy
         }
 
         public func hash(into hasher: inout Hasher) {
-            hasher.combine(host.lowercased())
-            hasher.combine(port)
-            hasher.combine(credentials?.username)
-            hasher.combine(credentials?.password)
+            hasher.combine(httpsProxy)
+            hasher.combine(httpProxy)
+            hasher.combine(noProxy)
         }
     }
-}
 
-/// `NO_PROXY` entries, parsed once.
-private struct Bypass: Sendable {
-    struct Entry: Sendable {
-        /// Lower case, without a leading dot or brackets.
-        var host: String
-        var port: Int?
-    }
-    var all = false
-    var entries: [Entry] = []
+    extension ProxySettings {
+        /// One HTTP proxy: its host and port, and the credentials sent to it as `Proxy-Authorization: Basic`.
+        ///
+        /// Its description and mirror show the host and port and whether there are credentials, never the
+        /// credentials themselves.
+        public struct Server: Sendable, Hashable, CustomStringConvertible, CustomDebugStringConvertible, CustomReflectable {
+            /// The proxy's host name or IP address (an IPv6 address without brackets).
+            public var host: String
+            /// The proxy's port.
+            public var port: Int
+            /// The user name and password for the proxy, percent-decoded; `nil` for none.
+            var credentials: (username: String, password: String)?
 
-    init(_ list: [String]) {
-        for raw in list {
-            var text = Substring(raw.trimmingCharacters(in: .whitespaces).lowercased())
-            if text == "*" {
-                all = true
-                continue
+            /// Whether the proxy URL carried credentials.
+            public var hasCredentials: Bool { credentials != nil }
+
+            /// Creates a proxy server without credentials.
+            /// - Parameters:
+            ///   - host: The proxy's host name or IP address.
+            ///   - port: The proxy's port.
+            public init(host: String, port: Int) {
+                self.host = host
+                self.port = port
             }
+
+            /// Parses a proxy URL as found in `HTTPS_PROXY`: `http://[user[:password]@]host[:port]`, or the
+            /// same without `http://`. The port defaults to 80 (as in botocore; curl would use 1080). User and
+            /// password may be percent-encoded.
+            /// - Parameter url: The proxy URL.
+            /// - Throws: ``TransportSetupError`` for anything else (an `https://` or SOCKS proxy, a path, no
+            ///   host, a bad port); the message never repeats the URL.
+            public init(url: String) throws {
+                try self.init(url: url, source: "proxy URL")
+            }
+
+            init(url text: String, source: String) throws {
+                func failure(_ reason: String) -> TransportSetupError {
+                    TransportSetupError("\(source): \(reason) (expected http://[user:password@]host[:port])")
+                }
+                let withScheme = text.contains("://") ? text : "http://" + text
+                guard let components = URLComponents(string: withScheme) else { throw failure("not a URL") }
+                guard components.scheme?.lowercased() == "http" else {
+                    throw failure("only http:// proxies are supported, not \(components.scheme ?? "this scheme")://")
+                }
+                guard let rawHost = components.host, !rawHost.isEmpty else { throw failure("no host") }
+                guard components.path.isEmpty || components.path == "/", components.query == nil, components.fragment == nil else {
+                    throw failure("a proxy URL has no path or query")
+                }
+                if let port = components.port, !(1...65535).contains(port) { throw failure("the port must be 1-65535") }
+                host = rawHost.hasPrefix("[") && rawHost.hasSuffix("]") ? String(rawHost.dropFirst().dropLast()) : rawHost
+                port = components.port ?? 80
+                if let user = components.user {
+                    credentials = (user, components.password ?? "")
+                } else if components.password != nil {
+                    throw failure("a password without a user name")
+                }
+            }
+
+            /// `http://host:port`, with `(with credentials)` when there are some: never the credentials.
+            public var description: String {
+                let shown = host.contains(":") ? "[\(host)]" : host
+                return "http://\(shown):\(port)\(hasCredentials ? " (with credentials)" : "")"
+            }
+
+            public var debugDescription: String { description }
+
+            public var customMirror: Mirror {
+                Mirror(self, children: ["host": host, "port": port, "hasCredentials": hasCredentials], displayStyle: .struct)
+            }
+
+            public static func == (lhs: Server, rhs: Server) -> Bool {
+                lhs.host.lowercased() == rhs.host.lowercased() && lhs.port == rhs.port
+                    && lhs.credentials?.username == rhs.credentials?.username && lhs.credentials?.password == rhs.credentials?.password
+            }
+
+            public func hash(into hasher: inout Hasher) {
+                hasher.combine(host.lowercased())
+                hasher.combine(port)
+                hasher.combine(credentials?.username)
+                hasher.combine(credentials?.password)
+            }
+        }
+    }
+
+    /// `NO_PROXY` entries, parsed once.
+    private struct Bypass: Sendable {
+        struct Entry: Sendable {
+            /// Lower case, without a leading dot or brackets.
+            var host: String
             var port: Int?
-            if text.hasPrefix("[") {
-                // [IPv6] or [IPv6]:port
-                guard let close = text.firstIndex(of: "]") else { continue }
-                let rest = text[text.index(after: close)...]
-                if rest.hasPrefix(":") { port = Int(rest.dropFirst()) }
-                text = text[text.index(after: text.startIndex)..<close]
-            } else if text.filter({ $0 == ":" }).count == 1, let colon = text.firstIndex(of: ":") {
-                port = Int(text[text.index(after: colon)...])
-                text = text[..<colon]
-            }
-            if text.hasPrefix("*.") { text = text.dropFirst(2) }
-            if text.hasPrefix(".") { text = text.dropFirst() }
-            guard !text.isEmpty else { continue }
-            entries.append(Entry(host: String(text), port: port))
         }
-    }
+        var all = false
+        var entries: [Entry] = []
 
-    func matches(host rawHost: String, port: Int) -> Bool {
-        if all { return true }
-        guard !entries.isEmpty else { return false }
-        var host = rawHost.lowercased()
-        if host.hasPrefix("[") && host.hasSuffix("]") { host = String(host.dropFirst().dropLast()) }
-        if host.hasSuffix(".") { host.removeLast() }
-        return entries.contains { entry in
-            guard entry.port == nil || entry.port == port else { return false }
-            return host == entry.host || host.hasSuffix("." + entry.host)
+        init(_ list: [String]) {
+            for raw in list {
+                var text = Substring(raw.trimmingCharacters(in: .whitespaces).lowercased())
+                if text == "*" {
+                    all = true
+                    continue
+                }
+                var port: Int?
+                if text.hasPrefix("[") {
+                    // [IPv6] or [IPv6]:port
+                    guard let close = text.firstIndex(of: "]") else { continue }
+                    let rest = text[text.index(after: close)...]
+                    if rest.hasPrefix(":") { port = Int(rest.dropFirst()) }
+                    text = text[text.index(after: text.startIndex)..<close]
+                } else if text.filter({ $0 == ":" }).count == 1, let colon = text.firstIndex(of: ":") {
+                    port = Int(text[text.index(after: colon)...])
+                    text = text[..<colon]
+                }
+                if text.hasPrefix("*.") { text = text.dropFirst(2) }
+                if text.hasPrefix(".") { text = text.dropFirst() }
+                guard !text.isEmpty else { continue }
+                entries.append(Entry(host: String(text), port: port))
+            }
+        }
+
+        func matches(host rawHost: String, port: Int) -> Bool {
+            if all { return true }
+            guard !entries.isEmpty else { return false }
+            var host = rawHost.lowercased()
+            if host.hasPrefix("[") && host.hasSuffix("]") { host = String(host.dropFirst().dropLast()) }
+            if host.hasSuffix(".") { host.removeLast() }
+            return entries.contains { entry in
+                guard entry.port == nil || entry.port == port else { return false }
+                return host == entry.host || host.hasSuffix("." + entry.host)
+            }
         }
     }
-}
+#endif

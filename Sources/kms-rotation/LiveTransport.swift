@@ -1,16 +1,32 @@
 import ArgumentParser
 import Foundation
 import KMSRotation
-import KMSRotationAsyncHTTPClient
 import Logging
+
+#if NIOTransport
+    import KMSRotationAsyncHTTPClient
+#endif
 
 /// `--http-client`: which HTTP stack a live scan sends with.
 enum HTTPClientChoice: String, CaseIterable, ExpressibleByArgument, Sendable {
-    /// `AsyncHTTPClientTransport` (SwiftNIO): the default.
+    /// `AsyncHTTPClientTransport` (SwiftNIO): the default in a build with the NIOTransport trait; a setup error
+    /// in a build without it.
     case asyncHTTPClient = "async-http-client"
     /// `URLSessionTransport` (Foundation; libcurl on Linux): for a setup only libcurl handles, such as curl's
     /// own variables (`CURL_CA_BUNDLE`) or a proxy AsyncHTTPClient cannot use (`https://` or SOCKS).
     case urlsession
+
+    /// What a run uses without `--http-client`: AsyncHTTPClient when this build has it.
+    static var `default`: HTTPClientChoice {
+        #if NIOTransport
+            .asyncHTTPClient
+        #else
+            .urlsession
+        #endif
+    }
+
+    /// Whether this build includes AsyncHTTPClient (the NIOTransport trait).
+    static var asyncHTTPClientBuilt: Bool { HTTPClientChoice.default == .asyncHTTPClient }
 }
 
 /// The transport of a live run, and the shutdown it needs.
@@ -37,44 +53,57 @@ enum LiveTransport {
             }
             return URLSessionTransport(configuration: .init(maximumConnectionsPerHost: maximumConnectionsPerHost))
         case .asyncHTTPClient:
-            let proxy: ProxySettings?
-            do {
-                proxy = try ProxySettings.fromEnvironment(environment)
-            } catch {
-                throw SetupError("\(error)")
-            }
-            let transport: AsyncHTTPClientTransport
-            do {
-                transport = try AsyncHTTPClientTransport(
-                    configuration: .init(
-                        maximumConnectionsPerHost: maximumConnectionsPerHost, proxy: proxy, caBundlePath: caBundle?.path))
-            } catch let error as TransportSetupError {
-                throw SetupError(caBundle.map { "\($0.source): \(error)" } ?? "\(error)")
-            }
-            OpenTransports.register(transport)
-            return transport
+            #if NIOTransport
+                let proxy: ProxySettings?
+                do {
+                    proxy = try ProxySettings.fromEnvironment(environment)
+                } catch {
+                    throw SetupError("\(error)")
+                }
+                let transport: AsyncHTTPClientTransport
+                do {
+                    transport = try AsyncHTTPClientTransport(
+                        configuration: .init(
+                            maximumConnectionsPerHost: maximumConnectionsPerHost, proxy: proxy, caBundlePath: caBundle?.path))
+                } catch let error as TransportSetupError {
+                    throw SetupError(caBundle.map { "\($0.source): \(error)" } ?? "\(error)")
+                }
+                OpenTransports.register(transport)
+                return transport
+            #else
+                throw SetupError(
+                    "--http-client async-http-client: this kms-rotation was built without it; build with `swift build -c release --traits NIOTransport`, or use --http-client urlsession"
+                )
+            #endif
         }
     }
 }
 
-/// The transports the command made, shut down before the process exits (``KMSRotationCommand/main()``
-/// calls ``shutDownAll()`` after the command returns or throws, whatever its exit status).
-enum OpenTransports {
-    private static let lock = NSLock()
-    nonisolated(unsafe) private static var transports: [AsyncHTTPClientTransport] = []
+#if NIOTransport
+    /// The transports the command made, shut down before the process exits (``KMSRotationCommand/main()``
+    /// calls ``shutDownAll()`` after the command returns or throws, whatever its exit status).
+    enum OpenTransports {
+        private static let lock = NSLock()
+        nonisolated(unsafe) private static var transports: [AsyncHTTPClientTransport] = []
 
-    static func register(_ transport: AsyncHTTPClientTransport) {
-        lock.withLock { transports.append(transport) }
-    }
+        static func register(_ transport: AsyncHTTPClientTransport) {
+            lock.withLock { transports.append(transport) }
+        }
 
-    /// Shuts every registered transport down, once; a failure to close cleanly is not worth an exit status.
-    static func shutDownAll() async {
-        let open = lock.withLock {
-            defer { transports = [] }
-            return transports
-        }
-        for transport in open {
-            try? await transport.shutdown()
+        /// Shuts every registered transport down, once; a failure to close cleanly is not worth an exit status.
+        static func shutDownAll() async {
+            let open = lock.withLock {
+                defer { transports = [] }
+                return transports
+            }
+            for transport in open {
+                try? await transport.shutdown()
+            }
         }
     }
-}
+#else
+    /// Without the NIOTransport trait no transport needs shutting down.
+    enum OpenTransports {
+        static func shutDownAll() async {}
+    }
+#endif

@@ -80,11 +80,12 @@ struct ScanArguments: ParsableArguments {
     @Option(
         name: .customLong("http-client"),
         help: ArgumentHelp(
-            "The HTTP stack: async-http-client (SwiftNIO; the default, about half the CPU per request) or urlsession (Foundation's; "
-                + "on Linux libcurl, which also reads curl's own settings such as CURL_CA_BUNDLE). Both honour HTTPS_PROXY, "
+            "The HTTP stack: async-http-client (SwiftNIO; about half the CPU per request; the default in a build with the "
+                + "NIOTransport trait, `swift build --traits NIOTransport`) or urlsession (Foundation's; on Linux libcurl, which "
+                + "also reads curl's own settings such as CURL_CA_BUNDLE; the default otherwise). Both honour HTTPS_PROXY, "
                 + "HTTP_PROXY and NO_PROXY; async-http-client also AWS_CA_BUNDLE.",
             valueName: "client"))
-    var httpClient: HTTPClientChoice = .asyncHTTPClient
+    var httpClient: HTTPClientChoice = .default
 
     @Option(name: .customLong("list-keys-page-size"), help: .hidden)
     var listKeysPageSize: Int = 1000

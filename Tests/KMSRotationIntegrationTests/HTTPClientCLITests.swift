@@ -5,6 +5,7 @@ import Testing
 
 /// `--http-client`: both transports stay covered end to end, and the settings only AsyncHTTPClientTransport
 /// reads (proxy variables, `AWS_CA_BUNDLE`) fail at setup, exit 1, with a message that holds no credential.
+/// The AsyncHTTPClient cases run in the build with the NIOTransport trait (`.ci/run` runs the suite in both).
 @Suite("kms-rotation --http-client (the real binary)", .enabled(if: CLIBinary.path != nil), .serialized)
 struct HTTPClientCLITests {
     static let credentials = ["AWS_ACCESS_KEY_ID": "AKIDHTTPCLIENTTEST", "AWS_SECRET_ACCESS_KEY": "http-client-test-secret"]
@@ -21,29 +22,6 @@ struct HTTPClientCLITests {
         #expect(stats.maxInFlight <= 16)
     }
 
-    @Test(
-        "HTTP_PROXY with credentials: the scan goes through the proxy, authenticated, and nothing prints the password",
-        .enabled(if: KMSStandIn.isAvailable, Comment(rawValue: KMSStandIn.skipMessage)))
-    func throughAProxy() async throws {
-        let standIn = try KMSStandIn(.init(regions: ["us-east-1"], keysPerRegion: 5))
-        try await LoopbackProxy.with(credentials: "scan-user:proxy-pa55word") { proxy in
-            let run = try CLIBinary.run(
-                ["audit", "--endpoint-url", standIn.endpoint, "--format", "json", "--region", "us-east-1", "--verbose"],
-                environment: [
-                    "AWS_ACCESS_KEY_ID": KMSStandIn.accessKeyId, "AWS_SECRET_ACCESS_KEY": KMSStandIn.secretAccessKey,
-                    "AWS_REGION": "us-east-1", "HTTP_PROXY": "http://scan-user:proxy-pa55word@127.0.0.1:\(proxy.port)",
-                ])
-            try StandInAcceptanceTests.expectTrueVerdicts(run, try await standIn.stats())
-            let records = try await proxy.records(using: URLSessionTransport())
-            let port = URL(string: standIn.endpoint)?.port ?? 0
-            #expect(!records.isEmpty)
-            #expect(records.allSatisfy { $0.line == "CONNECT 127.0.0.1:\(port) HTTP/1.1" }, "\(records.map(\.line))")
-            let expected = "Basic " + Data("scan-user:proxy-pa55word".utf8).base64EncodedString()
-            #expect(records.allSatisfy { $0.authorization == expected })
-            #expect(!run.stderr.contains("proxy-pa55word") && !run.stdout.contains("proxy-pa55word"))
-        }
-    }
-
     @Test("An unknown --http-client is a usage error (exit 64)")
     func unknownClient() throws {
         let run = try CLIBinary.run(["audit", "--demo", "--http-client", "curl"])
@@ -51,35 +29,74 @@ struct HTTPClientCLITests {
         #expect(run.stderr.contains("--http-client"), "\(run.stderr)")
     }
 
-    @Test("An unusable HTTPS_PROXY stops the scan before any request (exit 1), naming the variable, never the password")
-    func badProxy() throws {
-        var environment = Self.credentials
-        environment["HTTPS_PROXY"] = "socks5://proxy-user:proxy-pa55word@127.0.0.1:1080"
-        let run = try CLIBinary.run(["audit", "--region", "us-east-1", "--endpoint-url", "http://127.0.0.1:9"], environment: environment)
-        #expect(run.status == 1, "\(run.stderr)")
-        #expect(run.stderr.contains("HTTPS_PROXY: only http:// proxies are supported"), "\(run.stderr)")
-        #expect(!run.stderr.contains("proxy-pa55word"))
-        #expect(!run.stderr.contains("proxy-user"))
-    }
+    #if NIOTransport
+        @Test(
+            "HTTP_PROXY with credentials: the scan goes through the proxy, authenticated, and nothing prints the password",
+            .enabled(if: KMSStandIn.isAvailable, Comment(rawValue: KMSStandIn.skipMessage)))
+        func throughAProxy() async throws {
+            let standIn = try KMSStandIn(.init(regions: ["us-east-1"], keysPerRegion: 5))
+            try await LoopbackProxy.with(credentials: "scan-user:proxy-pa55word") { proxy in
+                let run = try CLIBinary.run(
+                    ["audit", "--endpoint-url", standIn.endpoint, "--format", "json", "--region", "us-east-1", "--verbose"],
+                    environment: [
+                        "AWS_ACCESS_KEY_ID": KMSStandIn.accessKeyId, "AWS_SECRET_ACCESS_KEY": KMSStandIn.secretAccessKey,
+                        "AWS_REGION": "us-east-1", "HTTP_PROXY": "http://scan-user:proxy-pa55word@127.0.0.1:\(proxy.port)",
+                    ])
+                try StandInAcceptanceTests.expectTrueVerdicts(run, try await standIn.stats())
+                let records = try await proxy.records(using: URLSessionTransport())
+                let port = URL(string: standIn.endpoint)?.port ?? 0
+                #expect(!records.isEmpty)
+                #expect(records.allSatisfy { $0.line == "CONNECT 127.0.0.1:\(port) HTTP/1.1" }, "\(records.map(\.line))")
+                let expected = "Basic " + Data("scan-user:proxy-pa55word".utf8).base64EncodedString()
+                #expect(records.allSatisfy { $0.authorization == expected })
+                #expect(!run.stderr.contains("proxy-pa55word") && !run.stdout.contains("proxy-pa55word"))
+            }
+        }
 
-    @Test("A missing AWS_CA_BUNDLE stops the scan before any request (exit 1), saying which setting and why")
-    func missingCABundle() throws {
-        var environment = Self.credentials
-        environment["AWS_CA_BUNDLE"] = "/nonexistent/kms-rotation-ca.pem"
-        let run = try CLIBinary.run(["audit", "--region", "us-east-1", "--endpoint-url", "http://127.0.0.1:9"], environment: environment)
-        #expect(run.status == 1, "\(run.stderr)")
-        #expect(run.stderr.contains("AWS_CA_BUNDLE: CA bundle /nonexistent/kms-rotation-ca.pem: no such file"), "\(run.stderr)")
-    }
+        @Test("An unusable HTTPS_PROXY stops the scan before any request (exit 1), naming the variable, never the password")
+        func badProxy() throws {
+            var environment = Self.credentials
+            environment["HTTPS_PROXY"] = "socks5://proxy-user:proxy-pa55word@127.0.0.1:1080"
+            let run = try CLIBinary.run(
+                ["audit", "--region", "us-east-1", "--endpoint-url", "http://127.0.0.1:9"], environment: environment)
+            #expect(run.status == 1, "\(run.stderr)")
+            #expect(run.stderr.contains("HTTPS_PROXY: only http:// proxies are supported"), "\(run.stderr)")
+            #expect(!run.stderr.contains("proxy-pa55word"))
+            #expect(!run.stderr.contains("proxy-user"))
+        }
 
-    @Test("The profile's ca_bundle is read when AWS_CA_BUNDLE is not set")
-    func profileCABundle() throws {
-        let config = FileManager.default.temporaryDirectory.appendingPathComponent("kms-rotation-config-\(UUID().uuidString)")
-        try "[default]\nca_bundle = /nonexistent/profile-ca.pem\n".write(to: config, atomically: true, encoding: .utf8)
-        defer { try? FileManager.default.removeItem(at: config) }
-        var environment = Self.credentials
-        environment["AWS_CONFIG_FILE"] = config.path
-        let run = try CLIBinary.run(["audit", "--region", "us-east-1", "--endpoint-url", "http://127.0.0.1:9"], environment: environment)
-        #expect(run.status == 1, "\(run.stderr)")
-        #expect(run.stderr.contains("ca_bundle in profile 'default': CA bundle /nonexistent/profile-ca.pem: no such file"), "\(run.stderr)")
-    }
+        @Test("A missing AWS_CA_BUNDLE stops the scan before any request (exit 1), saying which setting and why")
+        func missingCABundle() throws {
+            var environment = Self.credentials
+            environment["AWS_CA_BUNDLE"] = "/nonexistent/kms-rotation-ca.pem"
+            let run = try CLIBinary.run(
+                ["audit", "--region", "us-east-1", "--endpoint-url", "http://127.0.0.1:9"], environment: environment)
+            #expect(run.status == 1, "\(run.stderr)")
+            #expect(run.stderr.contains("AWS_CA_BUNDLE: CA bundle /nonexistent/kms-rotation-ca.pem: no such file"), "\(run.stderr)")
+        }
+
+        @Test("The profile's ca_bundle is read when AWS_CA_BUNDLE is not set")
+        func profileCABundle() throws {
+            let config = FileManager.default.temporaryDirectory.appendingPathComponent("kms-rotation-config-\(UUID().uuidString)")
+            try "[default]\nca_bundle = /nonexistent/profile-ca.pem\n".write(to: config, atomically: true, encoding: .utf8)
+            defer { try? FileManager.default.removeItem(at: config) }
+            var environment = Self.credentials
+            environment["AWS_CONFIG_FILE"] = config.path
+            let run = try CLIBinary.run(
+                ["audit", "--region", "us-east-1", "--endpoint-url", "http://127.0.0.1:9"], environment: environment)
+            #expect(run.status == 1, "\(run.stderr)")
+            #expect(
+                run.stderr.contains("ca_bundle in profile 'default': CA bundle /nonexistent/profile-ca.pem: no such file"), "\(run.stderr)")
+        }
+
+    #else
+        @Test("Without the NIOTransport trait, --http-client async-http-client is a setup error (exit 1) that says how to build it")
+        func asyncHTTPClientNotBuilt() throws {
+            let run = try CLIBinary.run(
+                ["audit", "--region", "us-east-1", "--endpoint-url", "http://127.0.0.1:9", "--http-client", "async-http-client"],
+                environment: Self.credentials)
+            #expect(run.status == 1, "\(run.stderr)")
+            #expect(run.stderr.contains("--traits NIOTransport"), "\(run.stderr)")
+        }
+    #endif
 }
