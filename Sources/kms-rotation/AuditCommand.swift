@@ -44,7 +44,7 @@ struct AuditCommand: AsyncParsableCommand {
     static func deliver(_ text: String, to output: String?) throws {
         do {
             if let output {
-                try OutputFile.write(Data(text.utf8), to: output)
+                try OutputFile.withUTF8Data(of: text) { data throws(OutputError) in try OutputFile.write(data, to: output) }
             } else {
                 try Terminal.writeOutput(text)
             }

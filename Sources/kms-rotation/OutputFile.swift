@@ -85,6 +85,20 @@ enum OutputFile {
         if failure != 0 { throw OutputError(target: target, code: failure) }
     }
 
+    /// Runs `body` with `text`'s UTF-8 bytes as `Data`, without copying them: a report of a hundred megabytes
+    /// is written from the string it was rendered into, not from a copy of it. The `Data` is valid in `body` only.
+    static func withUTF8Data(of text: String, _ body: (Data) throws(OutputError) -> Void) throws(OutputError) {
+        var text = text
+        var failure: OutputError?
+        text.withUTF8 { buffer in
+            let data =
+                buffer.baseAddress.map { Data(bytesNoCopy: UnsafeMutableRawPointer(mutating: $0), count: buffer.count, deallocator: .none) }
+                ?? Data()
+            do throws(OutputError) { try body(data) } catch { failure = error }
+        }
+        if let failure { throw failure }
+    }
+
     /// The descriptor a path names directly, for `/dev/stdout`, `/dev/stderr`, `/dev/fd/N` and
     /// `/proc/self/fd/N`: these are written in place, never replaced.
     static func inheritedDescriptor(_ path: String) -> Int32? {

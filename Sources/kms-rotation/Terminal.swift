@@ -57,6 +57,13 @@ enum Terminal {
     /// - Throws: ``OutputError`` (ENOSPC, EBADF, EPIPE…); the caller ends quietly when
     ///   ``OutputError/isBrokenPipe`` (the reader of `| head` went away), and with exit status 1 otherwise.
     static func writeOutput(_ text: String) throws(OutputError) {
+        if text.utf8.last == UInt8(ascii: "\n") {
+            // Written as it is, not copied (a JSON report can be a hundred megabytes).
+            try OutputFile.withUTF8Data(of: text) { data throws(OutputError) in
+                try OutputFile.writeAll(data, to: standardOutput, target: "standard output")
+            }
+            return
+        }
         var data = Data(text.utf8)
         // utf8, not Character: "\r\n" (CSV's line end) is one Character and would not match "\n".
         if data.last != UInt8(ascii: "\n") { data.append(UInt8(ascii: "\n")) }

@@ -76,16 +76,32 @@ extension RotationChecker {
     /// verdict needs are made: ListKeys (all pages), one ListAliases walk per Region, DescribeKey per key,
     /// GetKeyRotationStatus only where ``RotationPolicy/needsRotationStatus(for:)`` says so. Cancelling the
     /// consuming task (or dropping the sequence) cancels outstanding calls.
+    ///
+    /// A consumer that falls behind holds the scan back rather than letting events pile up in memory: at most
+    /// 256 events wait to be taken, and the scan's calls pause until there is room again. No event is dropped.
     /// - Returns: The events; the sequence ends when the scan is complete.
     public func events() -> AsyncStream<ScanEvent> {
-        let (stream, continuation) = AsyncStream.makeStream(of: ScanEvent.self, bufferingPolicy: .unbounded)
-        let task = Task {
-            await self.run { continuation.yield($0) }
-            continuation.finish()
-        }
-        continuation.onTermination = { _ in task.cancel() }
-        return stream
+        eventStream(capacity: Self.eventQueueCapacity).events
     }
+
+    /// ``events()``, with the queue between the scan and the consumer, and the scan's task (for tests).
+    ///
+    /// A bounded queue, not an unbounded `AsyncStream` buffer: when the consumer falls behind, the scan waits
+    /// for it instead of piling up events (three per key) in memory.
+    func eventStream(capacity: Int) -> (events: AsyncStream<ScanEvent>, queue: ScanEventChannel, scan: Task<Void, Never>) {
+        let channel = ScanEventChannel(capacity: capacity)
+        let task = Task {
+            await self.run(ScanSink(reserve: { await channel.reserve() }, deliver: { channel.deliver($0) }))
+            channel.finish()
+        }
+        // The stream alone holds the consumer's end: cancelling the consuming task, or dropping the sequence
+        // (which releases this closure and with it the end), stops the scan.
+        let end = ScanConsumerEnd(channel: channel, task: task)
+        return (AsyncStream(unfolding: { await end.next() }, onCancel: { end.stop() }), channel, task)
+    }
+
+    /// How many events ``events()`` lets wait for a consumer that falls behind before the scan waits for it.
+    static let eventQueueCapacity = 256
 
     /// The findings alone, in arrival order (scan errors and progress are dropped: use ``events()`` or
     /// ``report(progress:)`` to see them).
@@ -104,13 +120,14 @@ extension RotationChecker {
     /// - Throws: `CancellationError` when the task is cancelled.
     public func report(progress: (@Sendable (ScanProgress) -> Void)? = nil) async throws -> RotationReport {
         let collected = LockedValue<(findings: [RotationFinding], errors: [ScanError])>(([], []))
-        await run { event in
-            switch event {
-            case .finding(let finding): collected.withLock { $0.findings.append(finding) }
-            case .scanError(let error): collected.withLock { $0.errors.append(error) }
-            case .progress(let value): progress?(value)
-            }
-        }
+        await run(
+            ScanSink(reserve: {}) { event in
+                switch event {
+                case .finding(let finding): collected.withLock { $0.findings.append(finding) }
+                case .scanError(let error): collected.withLock { $0.errors.append(error) }
+                case .progress(let value): progress?(value)
+                }
+            })
         try Task.checkCancellation()
         let result = collected.current
         return RotationReport(
@@ -120,34 +137,39 @@ extension RotationChecker {
 
     // MARK: - The scan
 
-    private func run(_ emit: @escaping @Sendable (ScanEvent) -> Void) async {
+    private func run(_ sink: ScanSink) async {
         var seen = Set<String>()
         let regions = options.regions.filter { seen.insert($0).inserted }
         let progress = LockedValue(ScanProgress(regionsTotal: regions.count))
-        // Emit under the lock: emitted after it, two concurrent changes could be delivered in the wrong
-        // order (counters going backwards).
-        let report: @Sendable ((inout ScanProgress) -> Void) -> Void = { change in
+        let emit: @Sendable (ScanEvent) async -> Void = { event in
+            await sink.reserve()
+            sink.deliver(event)
+        }
+        // Deliver under the lock (having waited for room before taking it): delivered after it, two
+        // concurrent changes could arrive in the wrong order (counters going backwards).
+        let report: @Sendable ((inout ScanProgress) -> Void) async -> Void = { change in
+            await sink.reserve()
             progress.withLock {
-                change(&$0); emit(.progress($0))
+                change(&$0); sink.deliver(.progress($0))
             }
         }
-        emit(.progress(progress.current))
+        await emit(.progress(progress.current))
         await regions.concurrentForEach(maxConcurrentTasks: options.concurrentRegions) { region in
             await self.scan(region: region, emit: emit, progress: report)
-            report { $0.regionsDone += 1 }
+            await report { $0.regionsDone += 1 }
         }
     }
 
     private func scan(
-        region: String, emit: @escaping @Sendable (ScanEvent) -> Void,
-        progress: @escaping @Sendable ((inout ScanProgress) -> Void) -> Void
+        region: String, emit: @escaping @Sendable (ScanEvent) async -> Void,
+        progress: @escaping @Sendable ((inout ScanProgress) -> Void) async -> Void
     ) async {
         let client: KMSClient
         do {
             client = try await clientFactory(region)
         } catch {
             if Self.isCancellation(error) { return }
-            emit(.scanError(ScanError(region: region, operation: "CreateClient", error)))
+            await emit(.scanError(ScanError(region: region, operation: "CreateClient", error)))
             return
         }
         logger.debug("scanning region", metadata: ["region": "\(region)"])
@@ -173,7 +195,7 @@ extension RotationChecker {
             }
             let keys = pages.compactMap { entry -> (id: String, arn: String?)? in
                 guard let keyId = entry.keyId ?? entry.keyArn else { return nil }
-                progress { $0.keysListed += 1 }
+                await progress { $0.keysListed += 1 }
                 return (keyId, entry.keyArn)
             }
             try await keys.concurrentForEach(maxConcurrentTasks: options.concurrencyPerRegion) { key in
@@ -182,17 +204,17 @@ extension RotationChecker {
                         keyId: key.id, keyArn: key.arn, client: client, limiter: limiter,
                         pacer: pacer, aliases: lookup)
                 else { return }
-                emit(.finding(finding))
-                progress { $0.keysEvaluated += 1 }
+                await emit(.finding(finding))
+                await progress { $0.keysEvaluated += 1 }
             }
         } catch {
             listed = false
-            if !Self.isCancellation(error) { emit(.scanError(ScanError(region: region, operation: "ListKeys", error))) }
+            if !Self.isCancellation(error) { await emit(.scanError(ScanError(region: region, operation: "ListKeys", error))) }
         }
         await aliasWalk
         // A Region that cannot be listed (not enabled, denied) fails ListAliases the same way: one error is enough.
         if listed, case .failure(let error) = await aliases.get(), !Self.isCancellation(error) {
-            emit(.scanError(ScanError(region: region, operation: "ListAliases", error)))
+            await emit(.scanError(ScanError(region: region, operation: "ListAliases", error)))
         }
     }
 

@@ -109,6 +109,25 @@ import Testing
         #expect(decoded == SampleReport.report)
     }
 
+    @Test("Rendered one finding at a time, the document is byte for byte the whole-document encoder's")
+    func renderedByFindingEqualsWholeDocument() throws {
+        var unusual = SampleReport.report.findings[0]
+        unusual.message = "line\nbreak, \"quotes\", tab\t, slash / and unicode é 🔑 \u{1}"
+        unusual.aliases = ["alias/a", "alias/b/c"]
+        unusual.tags = ["team": "ops\n{ }", "cost/centre": "[1]"]
+        let reports = [
+            SampleReport.report,
+            SampleReport.single(SampleReport.report.findings[3]),
+            SampleReport.single(unusual, errors: SampleReport.report.errors),
+            RotationReport(findings: [], errors: SampleReport.report.errors, generatedAt: SampleReport.generatedAt),
+        ]
+        for report in reports {
+            let whole = try JSONValue.prettyPrinted(report)
+            #expect(try SampleReport.render(.json, report) == whole)
+            if !report.findings.isEmpty { #expect(try JSONReportFormatter.renderByFinding(report) == whole) }
+        }
+    }
+
     @Test func keysAreSortedAndSlashesUnescaped() throws {
         let text = try SampleReport.render(.json)
         #expect(!text.contains("\\/"))
