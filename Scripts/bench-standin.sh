@@ -7,6 +7,7 @@
 #   Scripts/bench-standin.sh cpu     # 1,000 keys in 4 Regions at 20 ms: CPU per request, requests in flight
 #   Scripts/bench-standin.sh curve   # --concurrency 1..64, with and without a 20 request/s bucket per Region
 #   Scripts/bench-standin.sh scale   # 100,000 keys in one Region: the CLI's JSON report and the streaming API
+#   Scripts/bench-standin.sh streaming  # the streaming API alone (the second half of scale)
 #
 # KMS_ROTATION_ARGS adds options to every `audit` (e.g. KMS_ROTATION_ARGS="--http-client urlsession");
 # STREAMING_SCAN_HTTP_CLIENT=urlsession makes StreamingScan send with URLSession (default AsyncHTTPClient).
@@ -121,6 +122,9 @@ case "${1:-}" in
     audit "100,000 keys, 1 Region, CLI --format json, --concurrency 8" 0 --region us-east-1
     ls -l "$WORK/report.json" | awk '{ printf "  JSON report: %.1f MB\n", $5 / 1048576 }'
     stop_standin
+    "$0" streaming
+    ;;
+  streaming)
     if [[ -x "$STREAMING" ]]; then
       start_standin --regions us-east-1 --keys-per-region 100000 --no-truth
       /usr/bin/time -f "%e %U %S %M" -o "$WORK/time" "$STREAMING" "http://127.0.0.1:$PORT" us-east-1 8
@@ -131,7 +135,7 @@ case "${1:-}" in
     fi
     ;;
   *)
-    sed -n '2,17p' "$0"
+    sed -n '2,18p' "$0"
     exit 64
     ;;
 esac

@@ -31,6 +31,24 @@ enum HTTPClientChoice: String, CaseIterable, ExpressibleByArgument, Sendable {
 
 /// The transport of a live run, and the shutdown it needs.
 enum LiveTransport {
+    /// The CA bundles FoundationNetworking hands libcurl on Linux, the first that exists being used: a
+    /// `AWS_CA_BUNDLE` naming one of them (as images that export the system bundle do) changes nothing for
+    /// URLSession, so it earns no warning.
+    static let systemBundles = [
+        "/etc/ssl/certs/ca-certificates.crt", "/etc/pki/tls/certs/ca-bundle.crt", "/usr/share/ssl/certs/ca-bundle.crt",
+        "/usr/local/share/certs/ca-root-nss.crt", "/etc/ssl/cert.pem",
+    ]
+
+    /// Whether `path` is (a link to) the system bundle URLSession uses anyway.
+    static func isSystemBundle(_ path: String) -> Bool {
+        let resolved = URL(fileURLWithPath: path).resolvingSymlinksInPath().path
+        guard
+            let system = systemBundles.first(where: { FileManager.default.fileExists(atPath: $0) })
+                .map({ URL(fileURLWithPath: $0).resolvingSymlinksInPath().path })
+        else { return false }
+        return resolved == system
+    }
+
     /// The transport for a live scan: one connection pool for every client, sized to the scan's concurrency.
     /// - Parameters:
     ///   - choice: `--http-client`.
@@ -48,7 +66,7 @@ enum LiveTransport {
             environment["AWS_CA_BUNDLE"].flatMap { $0.isEmpty ? nil : ($0, "AWS_CA_BUNDLE") } ?? caBundleSetting
         switch choice {
         case .urlsession:
-            if let caBundle {
+            if let caBundle, !isSystemBundle(caBundle.path) {
                 logger.warning("\(caBundle.source) is not used with --http-client urlsession (use async-http-client)")
             }
             return URLSessionTransport(configuration: .init(maximumConnectionsPerHost: maximumConnectionsPerHost))

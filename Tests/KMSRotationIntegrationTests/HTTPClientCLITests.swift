@@ -22,6 +22,24 @@ struct HTTPClientCLITests {
         #expect(stats.maxInFlight <= 16)
     }
 
+    @Test("--http-client urlsession warns that AWS_CA_BUNDLE is not used, unless it names the system bundle URLSession uses anyway")
+    func urlSessionCABundleWarning() throws {
+        // --max-wait 1: the refused endpoint is retried no longer than a second (listings are patient).
+        let arguments = [
+            "audit", "--region", "us-east-1", "--endpoint-url", "http://127.0.0.1:9", "--http-client", "urlsession", "--max-wait", "1",
+        ]
+        var environment = Self.credentials
+        environment["AWS_CA_BUNDLE"] = "/nonexistent/corporate-ca.pem"
+        let custom = try CLIBinary.run(arguments, environment: environment)
+        #expect(custom.stderr.contains("AWS_CA_BUNDLE is not used with --http-client urlsession"), "\(custom.stderr)")
+        let system = "/etc/ssl/certs/ca-certificates.crt"
+        if FileManager.default.fileExists(atPath: system) {
+            environment["AWS_CA_BUNDLE"] = system
+            let run = try CLIBinary.run(arguments, environment: environment)
+            #expect(!run.stderr.contains("AWS_CA_BUNDLE"), "\(run.stderr)")
+        }
+    }
+
     @Test("An unknown --http-client is a usage error (exit 64)")
     func unknownClient() throws {
         let run = try CLIBinary.run(["audit", "--demo", "--http-client", "curl"])
