@@ -226,7 +226,7 @@
             let prepared = try Self.prepare(request, timeout: timeout)
             try Task.checkCancellation()
             guard !shutDown.withLockedValue({ $0 }) || !ownsClients else {
-                throw TransportError(.invalidRequest, "\(request.method) \(Self.redactedTarget(request.url)): the transport was shut down")
+                throw TransportError(.invalidRequest, "\(request.redactedTarget): the transport was shut down")
             }
             let client = client(for: request.url)
             let deadline = NIODeadline.now() + TimeAmount(timeout)
@@ -251,7 +251,7 @@
                 }
             } catch {
                 throw Self.mapError(
-                    error, target: "\(request.method) \(Self.redactedTarget(request.url))", timeout: timeout, limit: limit,
+                    error, target: request.redactedTarget, timeout: timeout, limit: limit,
                     timedOut: timer.fired)
             }
         }
@@ -290,14 +290,7 @@
 
         /// The request as AsyncHTTPClient takes it.
         static func prepare(_ request: HTTPRequest, timeout: Duration) throws -> HTTPClientRequest {
-            guard let scheme = request.url.scheme?.lowercased(), scheme == "http" || scheme == "https", request.url.host != nil else {
-                throw TransportError(
-                    .invalidRequest,
-                    "unsupported URL: only absolute http and https URLs can be sent (\(request.method) \(redactedTarget(request.url)))")
-            }
-            guard timeout > .zero else {
-                throw TransportError(.invalidRequest, "timeout must be positive, got \(timeout)")
-            }
+            try request.validateForSending(timeout: timeout)
             var prepared = HTTPClientRequest(url: request.url.absoluteString)
             prepared.method = HTTPMethod(rawValue: request.method)
             prepared.headers.reserveCapacity(request.headers.fields.count + 1)
@@ -329,17 +322,6 @@
         private static func data(_ buffer: ByteBuffer?) -> Data {
             guard let buffer, buffer.readableBytes > 0 else { return Data() }
             return buffer.getData(at: buffer.readerIndex, length: buffer.readableBytes, byteTransferStrategy: .automatic) ?? Data()
-        }
-
-        /// Scheme, host, port and path: the query can carry presigned credentials, so it is left out (as
-        /// `URLSessionTransport` does).
-        static func redactedTarget(_ url: URL) -> String {
-            var components = URLComponents(url: url, resolvingAgainstBaseURL: false)
-            components?.query = nil
-            components?.fragment = nil
-            components?.user = nil
-            components?.password = nil
-            return components?.string ?? "<url>"
         }
     }
 

@@ -105,3 +105,29 @@ public struct TransportError: Error, Sendable, Hashable, CustomStringConvertible
 
     public var description: String { "TransportError.\(kind): \(message)" }
 }
+
+extension HTTPRequest {
+    /// The method and the URL without its query, fragment or user information (the query can carry
+    /// presigned credentials): what a transport's error message names. `GET https://kms.eu-west-1.amazonaws.com/`.
+    package var redactedTarget: String {
+        var components = URLComponents(url: url, resolvingAgainstBaseURL: false)
+        components?.query = nil
+        components?.fragment = nil
+        components?.user = nil
+        components?.password = nil
+        return "\(method) \(components?.string ?? "<url>")"
+    }
+
+    /// What every transport checks before sending: an absolute `http` or `https` URL with a host, and a
+    /// positive timeout.
+    /// - Parameter timeout: The request's timeout, or the transport's default.
+    /// - Throws: ``TransportError/Kind/invalidRequest`` saying which.
+    package func validateForSending(timeout: Duration) throws {
+        guard let scheme = url.scheme?.lowercased(), scheme == "http" || scheme == "https", url.host != nil else {
+            throw TransportError(.invalidRequest, "unsupported URL: only absolute http and https URLs can be sent (\(redactedTarget))")
+        }
+        guard timeout > .zero else {
+            throw TransportError(.invalidRequest, "timeout must be positive, got \(timeout)")
+        }
+    }
+}

@@ -180,14 +180,7 @@ public final class URLSessionTransport: HTTPTransport {
     // MARK: - Building and mapping
 
     private static func makeURLRequest(_ request: HTTPRequest, timeout: Duration) throws -> URLRequest {
-        guard let scheme = request.url.scheme?.lowercased(), scheme == "http" || scheme == "https", request.url.host != nil else {
-            throw TransportError(
-                .invalidRequest,
-                "unsupported URL: only absolute http and https URLs can be sent (\(request.method) \(redactedTarget(request.url)))")
-        }
-        guard timeout > .zero else {
-            throw TransportError(.invalidRequest, "timeout must be positive, got \(timeout)")
-        }
+        try request.validateForSending(timeout: timeout)
         var urlRequest = URLRequest(url: request.url)
         urlRequest.httpMethod = request.method
         // URLRequest's own timeout is an idle timeout; the Exchange enforces the total deadline.
@@ -211,7 +204,7 @@ public final class URLSessionTransport: HTTPTransport {
     private static func result(
         _ outcome: Exchange.Outcome, request: HTTPRequest, timeout: Duration, limit: Int
     ) -> Result<HTTPResponse, any Error> {
-        let target = "\(request.method) \(redactedTarget(request.url))"
+        let target = request.redactedTarget
         switch outcome.stop {
         case .taskCancelled?:
             return .failure(CancellationError())
@@ -290,16 +283,6 @@ public final class URLSessionTransport: HTTPTransport {
         case .clientCertificateRejected, .clientCertificateRequired: return "client certificate required or rejected"
         default: return "connection failed"
         }
-    }
-
-    /// Scheme, host, port and path: the query can carry presigned credentials, so it is left out.
-    private static func redactedTarget(_ url: URL) -> String {
-        var components = URLComponents(url: url, resolvingAgainstBaseURL: false)
-        components?.query = nil
-        components?.fragment = nil
-        components?.user = nil
-        components?.password = nil
-        return components?.string ?? "<url>"
     }
 }
 
