@@ -2,7 +2,8 @@
 # Checks the DocC catalogs of the three libraries against their public symbols: `docc convert --analyze`
 # must print no warning (a link to a symbol that is not public, an undocumented parameter), and every
 # public top-level symbol must be listed in a Topics group of its catalog. Needs a debug build
-# (`swift build`); the symbol graphs are extracted from it, nothing is recompiled. Run by .ci/run.
+# (`swift build`). `swift package dump-symbol-graph` relinks the products with every trait enabled, so run
+# this after anything that needs the default build (.ci/run runs it after the default test runs).
 #
 #   Scripts/check-docs.sh                        # KMSRotation, KMSRotationTesting, KMSRotationIaC
 #   Scripts/check-docs.sh --traits NIOTransport  # KMSRotationAsyncHTTPClient (after a build with the trait)

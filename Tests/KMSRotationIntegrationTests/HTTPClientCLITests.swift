@@ -111,7 +111,10 @@ struct HTTPClientCLITests {
         @Test("Without the NIOTransport trait, --http-client async-http-client is a setup error (exit 1) that says how to build it")
         func asyncHTTPClientNotBuilt() throws {
             let run = try CLIBinary.run(
-                ["audit", "--region", "us-east-1", "--endpoint-url", "http://127.0.0.1:9", "--http-client", "async-http-client"],
+                [
+                    "audit", "--region", "us-east-1", "--endpoint-url", "http://127.0.0.1:9", "--http-client", "async-http-client",
+                    "--max-wait", "1",
+                ],
                 environment: Self.credentials)
             #expect(run.status == 1, "\(run.stderr)")
             #expect(run.stderr.contains("--traits NIOTransport"), "\(run.stderr)")
