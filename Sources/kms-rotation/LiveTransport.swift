@@ -24,9 +24,6 @@ enum HTTPClientChoice: String, CaseIterable, ExpressibleByArgument, Sendable {
             .urlsession
         #endif
     }
-
-    /// Whether this build includes AsyncHTTPClient (the NIOTransport trait).
-    static var asyncHTTPClientBuilt: Bool { HTTPClientChoice.default == .asyncHTTPClient }
 }
 
 /// The transport of a live run, and the shutdown it needs.

@@ -31,7 +31,7 @@ public struct AWSClientConfiguration: Sendable {
     /// The retry policy: ``RetryStrategy/standard`` by default.
     public var retryStrategy: RetryStrategy
     /// The adaptive retry mode's client-side limiter, shared by the clients of one account, Region and
-    /// service; `nil` (standard mode) by default.
+    /// service; `nil` (standard mode) by default. The CLI sets it from `RateLimiterRegistry`.
     package var rateLimiter: AdaptiveRateLimiter?
     /// Retry throttling (and failed listing pages) until a scan-wide deadline instead of after
     /// `retryStrategy.maxAttempts`; `nil` by default.
@@ -69,29 +69,12 @@ public struct AWSClientConfiguration: Sendable {
         sleeper: @escaping Sleeper = { duration in try await Task.sleep(for: duration) },
         now: @escaping @Sendable () -> Date = { Date() }
     ) {
-        self.init(
-            region: region, credentialProvider: credentialProvider, transport: transport, useFIPS: useFIPS,
-            useDualStack: useDualStack, retryStrategy: retryStrategy, rateLimiter: nil, retryPatience: retryPatience,
-            requestTimeout: requestTimeout, logger: logger, sleeper: sleeper, now: now)
-    }
-
-    /// Creates a configuration with the adaptive retry mode's client-side limiter (`rateLimiter`), which
-    /// the CLI makes per account, Region and service through `RateLimiterRegistry`.
-    package init(
-        region: String, credentialProvider: any CredentialProvider, transport: any HTTPTransport = URLSessionTransport(),
-        useFIPS: Bool = false, useDualStack: Bool = false, retryStrategy: RetryStrategy = .standard,
-        rateLimiter: AdaptiveRateLimiter?, retryPatience: RetryPatience? = nil, requestTimeout: Duration? = .seconds(30),
-        logger: Logger = Logger(label: "kms-rotation", factory: { _ in SwiftLogNoOpLogHandler() }),
-        sleeper: @escaping Sleeper = { duration in try await Task.sleep(for: duration) },
-        now: @escaping @Sendable () -> Date = { Date() }
-    ) {
         self.region = region
         self.credentialProvider = credentialProvider
         self.transport = transport
         self.useFIPS = useFIPS
         self.useDualStack = useDualStack
         self.retryStrategy = retryStrategy
-        self.rateLimiter = rateLimiter
         self.retryPatience = retryPatience
         self.requestTimeout = requestTimeout
         self.logger = logger

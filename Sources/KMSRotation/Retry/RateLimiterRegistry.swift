@@ -6,8 +6,9 @@ import Foundation
 ///
 /// ```swift
 /// let limiters = RateLimiterRegistry(configuration: .init(maximumRequestsPerSecond: 20))
-/// let client = try KMSClient(AWSClientConfiguration(region: "eu-west-1", credentialProvider: credentials,
-/// rateLimiter: limiters.limiter(account: "111122223333", region: "eu-west-1", service: "kms")))
+/// var configuration = AWSClientConfiguration(region: "eu-west-1", credentialProvider: credentials)
+/// configuration.rateLimiter = limiters.limiter(account: "111122223333", region: "eu-west-1", service: "kms")
+/// let client = try KMSClient(configuration)
 /// ```
 package final class RateLimiterRegistry: Sendable {
     /// The configuration every limiter gets.

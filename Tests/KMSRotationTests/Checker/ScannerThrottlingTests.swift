@@ -81,11 +81,10 @@ struct ScannerThrottlingTests {
         // Backoff for server faults is real but short; the limiter paces throttled retries in real time.
         let sleeper: RetryingExecutor.Sleeper = { duration in try await Task.sleep(for: duration / 20) }
         return try await RotationChecker(options: options) { region in
-            try KMSClient(
-                AWSClientConfiguration(
-                    region: region, credentialProvider: scanCredentials, transport: transport,
-                    rateLimiter: limiters.limiter(account: "111122223333", region: region, service: "kms"), retryPatience: patience,
-                    sleeper: sleeper))
+            var configuration = AWSClientConfiguration(
+                region: region, credentialProvider: scanCredentials, transport: transport, retryPatience: patience, sleeper: sleeper)
+            configuration.rateLimiter = limiters.limiter(account: "111122223333", region: region, service: "kms")
+            return try KMSClient(configuration)
         }.report()
     }
 
