@@ -185,12 +185,53 @@ extension KMSClient {
 
 // MARK: - Wire shapes (member names as in the service model)
 
-struct PageInput: Encodable { var Limit: Int?; var Marker: String? }
-struct KeyIdInput: Encodable { var KeyId: String }
-struct KeyPageInput: Encodable { var KeyId: String; var Limit: Int?; var Marker: String? }
-struct ListAliasesInput: Encodable { var KeyId: String?; var Limit: Int?; var Marker: String? }
-struct ListKeyRotationsInput: Encodable { var KeyId: String; var IncludeKeyMaterial: String?; var Limit: Int?; var Marker: String? }
-struct EnableKeyRotationInput: Encodable { var KeyId: String; var RotationPeriodInDays: Int? }
+struct PageInput: FlatJSONBody {
+    var Limit: Int?
+    var Marker: String?
+    var jsonMembers: [(key: StaticString, value: FlatJSONValue?)] {
+        [("Limit", Limit.map { .integer($0) }), ("Marker", Marker.map { .string($0) })]
+    }
+}
+struct KeyIdInput: FlatJSONBody {
+    var KeyId: String
+    var jsonMembers: [(key: StaticString, value: FlatJSONValue?)] { [("KeyId", .string(KeyId))] }
+}
+struct KeyPageInput: FlatJSONBody {
+    var KeyId: String
+    var Limit: Int?
+    var Marker: String?
+    var jsonMembers: [(key: StaticString, value: FlatJSONValue?)] {
+        [("KeyId", .string(KeyId)), ("Limit", Limit.map { .integer($0) }), ("Marker", Marker.map { .string($0) })]
+    }
+}
+struct ListAliasesInput: FlatJSONBody {
+    var KeyId: String?
+    var Limit: Int?
+    var Marker: String?
+    var jsonMembers: [(key: StaticString, value: FlatJSONValue?)] {
+        [("KeyId", KeyId.map { .string($0) }), ("Limit", Limit.map { .integer($0) }), ("Marker", Marker.map { .string($0) })]
+    }
+}
+struct ListKeyRotationsInput: FlatJSONBody {
+    var KeyId: String
+    var IncludeKeyMaterial: String?
+    var Limit: Int?
+    var Marker: String?
+    var jsonMembers: [(key: StaticString, value: FlatJSONValue?)] {
+        [
+            ("IncludeKeyMaterial", IncludeKeyMaterial.map { .string($0) }), ("KeyId", .string(KeyId)),
+            ("Limit", Limit.map { .integer($0) }),
+            ("Marker", Marker.map { .string($0) }),
+        ]
+    }
+}
+struct EnableKeyRotationInput: FlatJSONBody {
+    var KeyId: String
+    var RotationPeriodInDays: Int?
+    var jsonMembers: [(key: StaticString, value: FlatJSONValue?)] {
+        [("KeyId", .string(KeyId)), ("RotationPeriodInDays", RotationPeriodInDays.map { .integer($0) })]
+    }
+}
 
 struct ListKeysOutput: Decodable { var Keys: [KeyListEntry]?; var NextMarker: String?; var Truncated: Bool? }
 struct DescribeKeyOutput: Decodable { var KeyMetadata: KMSKey? }

@@ -41,7 +41,17 @@ public struct KMSClient: Sendable {
     package func send<Input: Encodable, Output: Decodable>(_ operation: String, _ input: Input) async throws -> Output {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys]  // deterministic bodies: reproducible signatures and logs
-        let body = try encoder.encode(input)
+        return try await send(operation, body: try encoder.encode(input))
+    }
+
+    /// Sends one operation whose input is a flat object: the same bytes as the generic ``send(_:_:)``
+    /// would encode, written without `JSONEncoder`.
+    func send<Input: FlatJSONBody, Output: Decodable>(_ operation: String, _ input: Input) async throws -> Output {
+        try await send(operation, body: input.jsonBody)
+    }
+
+    /// Signs, sends and retries one operation with its JSON body; decodes the output or the error.
+    private func send<Output: Decodable>(_ operation: String, body: Data) async throws -> Output {
         let headers: HTTPHeaders = ["Content-Type": "application/x-amz-json-1.1", "X-Amz-Target": "TrentService.\(operation)"]
         let response = try await caller.send(operation: operation, headers: headers, body: body) { response in
             AWSServiceError.decodeJSON(service: "kms", from: response, operation: operation)

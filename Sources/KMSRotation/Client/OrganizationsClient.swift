@@ -63,11 +63,15 @@ public struct OrganizationsClient: Sendable {
     /// - Throws: ``AWSServiceError`` (`AccessDeniedException`, `AWSOrganizationsNotInUseException`, …),
     ///   ``TransportError``, or the caller's credential error.
     package func listAccounts(maxResults: Int? = nil, nextToken: String? = nil) async throws -> AccountsPage {
-        struct Input: Encodable { var MaxResults: Int?; var NextToken: String? }
+        struct Input: FlatJSONBody {
+            var MaxResults: Int?
+            var NextToken: String?
+            var jsonMembers: [(key: StaticString, value: FlatJSONValue?)] {
+                [("MaxResults", MaxResults.map { .integer($0) }), ("NextToken", NextToken.map { .string($0) })]
+            }
+        }
         struct Output: Decodable { var Accounts: [OrganizationAccount]?; var NextToken: String? }
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys]
-        let body = try encoder.encode(Input(MaxResults: maxResults, NextToken: nextToken))
+        let body = Input(MaxResults: maxResults, NextToken: nextToken).jsonBody
         let operation = "ListAccounts"
         let response = try await caller.send(
             operation: operation,

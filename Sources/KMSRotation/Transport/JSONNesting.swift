@@ -19,24 +19,29 @@ enum JSONNesting {
     ///   - limit: Stop once the depth passes this.
     /// - Returns: The maximum depth reached, at most `limit + 1`.
     static func depth(of data: Data, limit: Int = maximumDepth) -> Int {
+        data.withUnsafeBytes { depth(of: $0, limit: limit) }
+    }
+
+    private static func depth(of bytes: UnsafeRawBufferPointer, limit: Int) -> Int {
         var depth = 0
         var deepest = 0
-        var inString = false
-        var escaped = false
-        for byte in data {
-            if inString {
-                if escaped {
-                    escaped = false
-                } else if byte == UInt8(ascii: "\\") {
-                    escaped = true
-                } else if byte == UInt8(ascii: "\"") {
-                    inString = false
-                }
-                continue
-            }
+        var index = 0
+        let count = bytes.count
+        while index < count {
+            let byte = bytes[index]
+            index += 1
             switch byte {
             case UInt8(ascii: "\""):
-                inString = true
+                // Skip the string: its brackets are text. A backslash escapes the next byte.
+                while index < count {
+                    let inner = bytes[index]
+                    index += 1
+                    if inner == UInt8(ascii: "\\") {
+                        index += 1
+                    } else if inner == UInt8(ascii: "\"") {
+                        break
+                    }
+                }
             case UInt8(ascii: "["), UInt8(ascii: "{"):
                 depth += 1
                 if depth > deepest {
@@ -67,10 +72,29 @@ enum JSONNesting {
     static func isErrorAnswer(_ response: HTTPResponse) -> Bool {
         if response.headers["X-Amzn-Errortype"] != nil { return true }
         // Cheap pre-check: only bodies that mention the member are parsed.
-        guard String(decoding: response.body, as: UTF8.self).range(of: "__type", options: .caseInsensitive) != nil else { return false }
+        guard mentionsType(response.body) else { return false }
         guard !isTooDeep(response.body),
             let object = (try? JSONSerialization.jsonObject(with: response.body)) as? [String: Any]
         else { return false }
         return object.keys.contains { $0.lowercased() == "__type" }
+    }
+
+    /// Whether `data` contains `__type` in any ASCII case (the member name's bytes are ASCII, so a
+    /// byte-wise search finds every spelling a JSON parser would read as that key, escapes aside, which
+    /// no AWS error uses).
+    static func mentionsType(_ data: Data) -> Bool {
+        let needle: [UInt8] = Array("__type".utf8)
+        return data.withUnsafeBytes { bytes in
+            guard bytes.count >= needle.count else { return false }
+            for start in 0...(bytes.count - needle.count) where bytes[start] == UInt8(ascii: "_") {
+                var matched = true
+                for offset in 1..<needle.count where bytes[start + offset] | 0x20 != needle[offset] | 0x20 {
+                    matched = false
+                    break
+                }
+                if matched { return true }
+            }
+            return false
+        }
     }
 }
