@@ -86,6 +86,8 @@ let package = Package(
                 "KMSRotationTesting",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
+                // Swift Concurrency runs on NIO's event loops in a NIOTransport build (KMSRotationCommand.main).
+                .product(name: "NIOPosix", package: "swift-nio", condition: nio),
             ],
             swiftSettings: strict
         ),

@@ -1,5 +1,8 @@
 import ArgumentParser
 import KMSRotation
+#if NIOTransport
+    import NIOPosix
+#endif
 #if canImport(Glibc)
     import Glibc
 #elseif canImport(Darwin)
@@ -12,6 +15,14 @@ struct KMSRotationCommand: AsyncParsableCommand {
     /// with EPIPE, which the commands handle, instead of killing the process mid-change.
     static func main() async {
         signal(SIGPIPE, SIG_IGN)
+        #if NIOTransport
+            // Every task of the run executes on NIO's event loop threads, the threads the HTTP connections
+            // live on, instead of hopping to Swift's cooperative pool and back for each request: measured
+            // (Docs/benchmarks.md) it cuts about a tenth of the CPU per request. The CLI owns its process,
+            // and nothing in it blocks a thread it does not own (credential_process and the MFA prompt
+            // block threads of their own), which is what this takeover asks of the code it runs.
+            NIOSingletons.unsafeTryInstallSingletonPosixEventLoopGroupAsConcurrencyGlobalExecutor()
+        #endif
         _ = OutputFile.closedAtStart
         // A credential_process helper leads its own process group, so a terminal's Ctrl-C or a SIGTERM
         // sent to this process would not reach it: kill its group, then exit by the signal.
