@@ -3,8 +3,7 @@ import Foundation
     import FoundationNetworking
 #endif
 
-/// A small HTTP/1.1 server on 127.0.0.1 for transport tests: Python's `http.server`, started on a free
-/// port in a child process that exits when its stdin closes (so it never outlives the test process).
+/// A small HTTP/1.1 server on 127.0.0.1 for transport tests (a ``PythonHTTPServer``).
 ///
 /// Endpoints: `/echo` (any method; replies JSON with the method, path, query, lower-cased headers and
 /// the base64 body), `/status/<code>`, `/delay?seconds=<s>`, `/redirect` (307 to `/echo`), `/hold?seconds=<s>`
@@ -17,25 +16,10 @@ package final class LoopbackServer: @unchecked Sendable {
     /// A loopback port that was free a moment ago and is now closed: connecting to it is refused.
     package let closedPortURL: URL
 
-    private let helper: PythonHelper
+    private let server: PythonHTTPServer
 
-    private static let script = #"""
-        import base64, json, os, socket, sys, threading, time
-        from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-        from urllib.parse import urlparse, parse_qs
-
-        class Handler(BaseHTTPRequestHandler):
-            protocol_version = "HTTP/1.1"
-            def log_message(self, *args): pass
-            def handle(self):
-                try: super().handle()
-                except (BrokenPipeError, ConnectionResetError): pass
-            def reply(self, status, body=b"", headers=()):
-                self.send_response(status)
-                for name, value in headers: self.send_header(name, value)
-                self.send_header("Content-Length", str(len(body)))
-                self.end_headers()
-                self.wfile.write(body)
+    private static let handler = #"""
+        class Handler(BaseHandler):
             def route(self):
                 url = urlparse(self.path)
                 length = int(self.headers.get("Content-Length") or 0)
@@ -96,37 +80,30 @@ package final class LoopbackServer: @unchecked Sendable {
 
         lock = threading.Lock()
         state = {"inflight": 0, "peak": 0}
-        ThreadingHTTPServer.request_queue_size = 128
-        probe = socket.socket(); probe.bind(("127.0.0.1", 0)); closed = probe.getsockname()[1]; probe.close()
-        server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        server.daemon_threads = True
-        print(json.dumps({"port": server.server_address[1], "closedPort": closed}), flush=True)
-        threading.Thread(target=server.serve_forever, daemon=True).start()
-        sys.stdin.read()
-        os._exit(0)
+        probe = socket.socket(); probe.bind(("127.0.0.1", 0)); READY = {"closedPort": probe.getsockname()[1]}; probe.close()
         """#
 
-    private init(baseURL: URL, closedPortURL: URL, helper: PythonHelper) {
-        self.baseURL = baseURL
-        self.closedPortURL = closedPortURL
-        self.helper = helper
+    private init(server: PythonHTTPServer, closedPort: Int) {
+        self.baseURL = server.baseURL
+        self.closedPortURL = URL(string: "http://127.0.0.1:\(closedPort)")!
+        self.server = server
     }
 
     /// Starts a server and waits until it listens.
     package static func start() throws -> LoopbackServer {
-        let helper = try PythonHelper.start(script: script, name: "kms-rotation-loopback")
-        struct Ready: Decodable { var port: Int; var closedPort: Int }
-        let ready = try helper.ready(Ready.self)
-        return LoopbackServer(
-            baseURL: URL(string: "http://127.0.0.1:\(ready.port)")!,
-            closedPortURL: URL(string: "http://127.0.0.1:\(ready.closedPort)")!,
-            helper: helper
-        )
+        let server = try PythonHTTPServer.start(handler: handler, name: "kms-rotation-loopback")
+        struct Ready: Decodable { var closedPort: Int }
+        do {
+            return LoopbackServer(server: server, closedPort: try JSONDecoder().decode(Ready.self, from: server.readyLine).closedPort)
+        } catch {
+            server.stop()
+            throw error
+        }
     }
 
     /// Stops the server and waits for it to exit.
     package func stop() {
-        helper.stop()
+        server.stop()
     }
 
     /// Runs `body` with a fresh server, stopping it afterwards.

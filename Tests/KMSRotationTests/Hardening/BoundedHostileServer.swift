@@ -1,9 +1,8 @@
 import Foundation
 import TestSupport
 
-/// A hostile HTTP/1.1 server on 127.0.0.1 for the hardening tests: Python's `http.server` in a child
-/// process that exits when its stdin closes (as ``LoopbackServer``). Every answer is generated in the
-/// test run; nothing is stored.
+/// A hostile HTTP/1.1 server on 127.0.0.1 for the hardening tests (a ``PythonHTTPServer``). Every answer
+/// is generated in the test run; nothing is stored.
 ///
 /// Transport routes (any method):
 /// - `/bomb?expanded=N`: a gzip body (`Content-Encoding: gzip`, whatever the request accepts) that
@@ -23,13 +22,9 @@ import TestSupport
 final class BoundedHostileServer: @unchecked Sendable {
     /// `http://127.0.0.1:<port>`.
     let baseURL: URL
-    private let helper: PythonHelper
+    private let server: PythonHTTPServer
 
     private static let script = #"""
-        import json, os, sys, threading, zlib
-        from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-        from urllib.parse import urlparse, parse_qs
-
         KEY_ID = "1234abcd-12ab-34cd-56ef-1234567890ab"
         ARN = "arn:aws:kms:us-east-1:111122223333:key/"
         ERROR = b'{"__type":"com.amazonaws.kms#AccessDeniedException","message":"User is not authorized to perform kms:ListKeys"}'
@@ -54,18 +49,7 @@ final class BoundedHostileServer: @unchecked Sendable {
                     "KeyState": "Enabled", "KeyManager": "CUSTOMER", "Origin": "AWS_KMS", "KeySpec": "SYMMETRIC_DEFAULT",
                     "KeyUsage": "ENCRYPT_DECRYPT", "CreationDate": 1.7e9, "MultiRegion": False}}
 
-        class Handler(BaseHTTPRequestHandler):
-            protocol_version = "HTTP/1.1"
-            def log_message(self, *args): pass
-            def handle(self):
-                try: super().handle()
-                except (BrokenPipeError, ConnectionResetError): pass
-            def reply(self, status, body=b"", headers=(), length=True):
-                self.send_response(status)
-                for name, value in headers: self.send_header(name, value)
-                if length: self.send_header("Content-Length", str(len(body)))
-                self.end_headers()
-                self.wfile.write(body)
+        class Handler(BaseHandler):
             def json(self, value, status=200):
                 body = value if isinstance(value, bytes) else json.dumps(value).encode()
                 self.reply(status, body, [("Content-Type", "application/x-amz-json-1.1")])
@@ -139,37 +123,24 @@ final class BoundedHostileServer: @unchecked Sendable {
                     return self.reply(200, body, [("Content-Type", "text/xml")])
                 self.reply(404, b"not found")
             do_GET = do_POST = do_PUT = route
-
-        server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        server.daemon_threads = True
-        print(json.dumps({"port": server.server_address[1]}), flush=True)
-        threading.Thread(target=server.serve_forever, daemon=True).start()
-        sys.stdin.read()
-        os._exit(0)
         """#
 
-    private init(baseURL: URL, helper: PythonHelper) {
-        self.baseURL = baseURL
-        self.helper = helper
+    private init(server: PythonHTTPServer) {
+        self.baseURL = server.baseURL
+        self.server = server
     }
 
     /// A URL on this server: `path` may carry a query.
-    func url(_ path: String) throws -> URL {
-        guard let url = URL(string: baseURL.absoluteString + path) else { throw CocoaError(.fileReadInvalidFileName) }
-        return url
-    }
+    func url(_ path: String) throws -> URL { try server.url(path) }
 
     /// Starts a server and waits until it listens.
     static func start() throws -> BoundedHostileServer {
-        let helper = try PythonHelper.start(script: script, name: "kms-rotation-hostile")
-        struct Ready: Decodable { var port: Int }
-        let ready = try helper.ready(Ready.self)
-        return BoundedHostileServer(baseURL: URL(string: "http://127.0.0.1:\(ready.port)")!, helper: helper)
+        BoundedHostileServer(server: try PythonHTTPServer.start(handler: script, name: "kms-rotation-hostile"))
     }
 
     /// Stops the server and waits for it to exit.
     func stop() {
-        helper.stop()
+        server.stop()
     }
 
     /// Runs `body` with a fresh server, stopping it afterwards.
