@@ -23,7 +23,9 @@
         private var context: ChannelHandlerContext?
         private var current: Exchange?
         private var exchanges = 0
-        private var active = false
+        /// Until `channelInactive`: the connect promise completes (and the first request starts) before
+        /// `channelActive` arrives.
+        private var active = true
         /// Why the channel closed, for an exchange that arrives after.
         private var closedBy: (any Error)?
         private var head: HTTPResponseHead?
@@ -32,16 +34,10 @@
 
         func handlerAdded(context: ChannelHandlerContext) {
             self.context = context
-            active = context.channel.isActive
         }
 
         func handlerRemoved(context: ChannelHandlerContext) {
             self.context = nil
-        }
-
-        func channelActive(context: ChannelHandlerContext) {
-            active = true
-            context.fireChannelActive()
         }
 
         /// Writes the exchange's request.

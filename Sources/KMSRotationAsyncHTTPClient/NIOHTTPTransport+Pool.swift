@@ -41,6 +41,9 @@
             self.maximumPerKey = max(1, maximumPerKey)
         }
 
+        /// How many connections are open (tests).
+        var openCount: Int { lock.withLock { open.count } }
+
         /// Gives `exchange` its loop and an idle connection, a slot to connect in, or a place in the queue.
         /// - Returns: `false` when the transport was shut down.
         func acquire(_ exchange: Exchange) -> Bool {
