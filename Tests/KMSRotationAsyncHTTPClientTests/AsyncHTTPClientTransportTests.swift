@@ -294,7 +294,9 @@
             #expect(error?.kind == .invalidRequest)
         }
 
-        @Test("A transport dropped without shutdown() does not trip AsyncHTTPClient's debug check, nor leak", arguments: TransportKind.allCases)
+        @Test(
+            "A transport dropped without shutdown() does not trip AsyncHTTPClient's debug check, nor leak",
+            arguments: TransportKind.allCases)
         func droppedWithoutShutdown(_ kind: TransportKind) async throws {
             try await LoopbackServer.with { server in
                 var transport: (any TestedTransport)? = try kind.make()
@@ -371,7 +373,9 @@
             }
         }
 
-        @Test("A body exactly at the cap is read, with or without a length; the transport works after a refused body", arguments: TransportKind.allCases)
+        @Test(
+            "A body exactly at the cap is read, with or without a length; the transport works after a refused body",
+            arguments: TransportKind.allCases)
         func bodyAtCap(_ kind: TransportKind) async throws {
             try await LoopbackServer.with { server in
                 try await withTransport(kind, .init(maximumResponseBodySize: Self.cap)) { transport in

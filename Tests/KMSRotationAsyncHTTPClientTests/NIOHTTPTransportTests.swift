@@ -217,7 +217,8 @@
                 try await withNIOTransport { transport in
                     let first = try await transport.send(HTTPRequest(method: "POST", url: server.url("/stale?tag=1"), body: Data("a".utf8)))
                     #expect(first.status == 200)
-                    let second = try await transport.send(HTTPRequest(method: "POST", url: server.url("/stale?tag=2"), body: Data("b".utf8)))
+                    let second = try await transport.send(
+                        HTTPRequest(method: "POST", url: server.url("/stale?tag=2"), body: Data("b".utf8)))
                     #expect(second.status == 200)
                     let records = try await server.records()
                     #expect(records.map(\.tag) == ["1", "2", "2"], "sent, lost on the stale connection, sent again")
@@ -270,7 +271,8 @@
                     #expect(text.contains("Content-Length: 0"), "\(text)")
                     #expect(text.contains("Accept-Encoding: identity"), "\(text)")
                     let put = try await transport.send(
-                        HTTPRequest(method: "PUT", url: server.url("/echo-head"), headers: ["Content-Length": "999"], body: Data("abc".utf8)))
+                        HTTPRequest(
+                            method: "PUT", url: server.url("/echo-head"), headers: ["Content-Length": "999"], body: Data("abc".utf8)))
                     let putText = String(decoding: put.body, as: UTF8.self)
                     #expect(putText.contains("Content-Length: 3"), "\(putText)")
                     #expect(!putText.contains("999"), "the transport sets the length of the body it sends")
@@ -329,7 +331,8 @@
             try await Self.withTLSServer { server, certificate in
                 try await withNIOTransport(.init(caBundlePath: certificate)) { transport in
                     for host in ["127.0.0.1", "localhost", "127.0.0.1"] {
-                        let response = try await transport.send(HTTPRequest(method: "GET", url: server.url("/ok", scheme: "https", host: host)))
+                        let response = try await transport.send(
+                            HTTPRequest(method: "GET", url: server.url("/ok", scheme: "https", host: host)))
                         #expect(response.status == 200)
                         #expect(response.body == Data("ok".utf8))
                     }
