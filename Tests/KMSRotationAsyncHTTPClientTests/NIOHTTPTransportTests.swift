@@ -158,9 +158,9 @@
             try await PoolServer.with { server in
                 try await withNIOTransport(.init(maximumConnectionsPerHost: 1)) { transport in
                     try await withThrowingTaskGroup(of: Void.self) { group in
-                        group.addTask { _ = try await transport.send(HTTPRequest(method: "GET", url: server.url("/ok?hold=0.6&tag=0"))) }
+                        group.addTask { _ = try await transport.send(HTTPRequest(method: "GET", url: server.url("/ok?hold=3&tag=0"))) }
                         for index in 1..<5 {
-                            try await Task.sleep(for: .milliseconds(80))
+                            try await Task.sleep(for: .milliseconds(200))
                             group.addTask { _ = try await transport.send(HTTPRequest(method: "GET", url: server.url("/ok?tag=\(index)"))) }
                         }
                         try await group.waitForAll()
@@ -176,7 +176,7 @@
         func timeoutWhileWaiting() async throws {
             try await PoolServer.with { server in
                 try await withNIOTransport(.init(maximumConnectionsPerHost: 1)) { transport in
-                    let holder = Task { try await transport.send(HTTPRequest(method: "GET", url: server.url("/ok?hold=1.5&tag=holder"))) }
+                    let holder = Task { try await transport.send(HTTPRequest(method: "GET", url: server.url("/ok?hold=4&tag=holder"))) }
                     try await Task.sleep(for: .milliseconds(200))
                     let error = await #expect(throws: TransportError.self) {
                         try await transport.send(HTTPRequest(method: "GET", url: server.url("/ok?tag=late"), timeout: .milliseconds(300)))
@@ -196,7 +196,7 @@
         func cancelWhileWaiting() async throws {
             try await PoolServer.with { server in
                 try await withNIOTransport(.init(maximumConnectionsPerHost: 1)) { transport in
-                    let holder = Task { try await transport.send(HTTPRequest(method: "GET", url: server.url("/ok?hold=1&tag=holder"))) }
+                    let holder = Task { try await transport.send(HTTPRequest(method: "GET", url: server.url("/ok?hold=4&tag=holder"))) }
                     try await Task.sleep(for: .milliseconds(200))
                     let waiter = Task { try await transport.send(HTTPRequest(method: "GET", url: server.url("/ok?tag=cancelled"))) }
                     try await Task.sleep(for: .milliseconds(100))
