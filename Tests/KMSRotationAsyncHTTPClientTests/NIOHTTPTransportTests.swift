@@ -282,6 +282,36 @@
             }
         }
 
+        @Test("A timed-out or cancelled exchange closes its connection, and the next request opens a new one")
+        func timeoutAndCancelCloseTheConnection() async throws {
+            try await PoolServer.with { server in
+                try await withNIOTransport { transport in
+                    func closed() async throws -> Bool {
+                        for _ in 0..<100 where transport.pool.openCount > 0 { try await Task.sleep(for: .milliseconds(20)) }
+                        return transport.pool.openCount == 0
+                    }
+                    let error = await #expect(throws: TransportError.self) {
+                        try await transport.send(
+                            HTTPRequest(method: "GET", url: server.url("/ok?hold=3&tag=slow"), timeout: .milliseconds(300)))
+                    }
+                    #expect(error?.kind == .timedOut)
+                    #expect(try await closed(), "the timed-out connection is closed")
+
+                    let task = Task { try await transport.send(HTTPRequest(method: "GET", url: server.url("/ok?hold=3&tag=cancelled"))) }
+                    try await Task.sleep(for: .milliseconds(300))
+                    task.cancel()
+                    let result = await task.result
+                    #expect(throws: CancellationError.self) { try result.get() }
+                    #expect(try await closed(), "the cancelled connection is closed")
+
+                    let after = try await transport.send(HTTPRequest(method: "GET", url: server.url("/ok?tag=after")))
+                    #expect(after.status == 200)
+                    let records = try await server.records()
+                    #expect(records.map(\.connection) == [1, 2, 3], "\(records)")
+                }
+            }
+        }
+
         @Test("shutdown() closes every connection; a later request is an invalid request")
         func shutdownClosesConnections() async throws {
             try await PoolServer.with { server in
