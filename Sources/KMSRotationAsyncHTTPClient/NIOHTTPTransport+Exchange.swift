@@ -18,7 +18,7 @@
     ///
     /// Everything mutable is touched on ``loop`` only (the loop of the connection it reuses, or the loop it
     /// connects on), except the fields the pool sets under its lock before the exchange is published.
-    final class Exchange: @unchecked Sendable {
+    final class Exchange: NIOScheduledCallbackHandler, @unchecked Sendable {
         let pool: ConnectionPool
         let key: PoolKey
         let head: HTTPRequestHead
@@ -49,7 +49,8 @@
         private var finished = false
         private var cancelled = false
         private var retried = false
-        private var timer: Scheduled<Void>?
+        /// The deadline (a scheduled callback: no promise or closure per request, unlike `scheduleTask`).
+        private var timer: NIOScheduledCallback?
 
         init(
             pool: ConnectionPool, key: PoolKey, head: HTTPRequestHead, body: ByteBuffer?, deadline: NIODeadline, timeout: Duration,
@@ -83,11 +84,19 @@
                 finish(.failure(CancellationError()))
                 return
             }
-            timer = loop.scheduleTask(deadline: deadline) { [self] in
-                timer = nil
-                finish(.failure(TransportError(.timedOut, "\(request.redactedTarget) did not complete within \(timeout)")))
+            do {
+                timer = try loop.scheduleCallback(at: deadline, handler: self)
+            } catch {
+                finish(.failure(error))
+                return
             }
             if case .granted(let grant) = holding { use(grant) }
+        }
+
+        /// The deadline passed.
+        func handleScheduledCallback(eventLoop: some EventLoop) {
+            timer = nil
+            finish(.failure(TransportError(.timedOut, "\(request.redactedTarget) did not complete within \(timeout)")))
         }
 
         /// The calling task was cancelled.
