@@ -158,6 +158,7 @@
         private let proxy: ProxySettings.Server
         private var answer: ByteBuffer?
         private var open = false
+        private var completed = false
 
         init(target: String, authorization: String?, proxy: ProxySettings.Server, promise: EventLoopPromise<Void>) {
             var request = "CONNECT \(target) HTTP/1.1\r\nHost: \(target)\r\n"
@@ -204,23 +205,35 @@
             }
             open = true
             answer = nil
-            established.succeed()
+            complete(.success(()))
         }
 
         private func refuse(status: Int, context: ChannelHandlerContext) {
             answer = nil
-            established.fail(ProxyRefused(host: proxy.host, port: proxy.port, status: status))
+            complete(.failure(ProxyRefused(host: proxy.host, port: proxy.port, status: status)))
             context.close(promise: nil)
         }
 
+        /// Completes ``established`` once.
+        private func complete(_ result: Result<Void, any Error>) {
+            guard !completed else { return }
+            completed = true
+            established.completeWith(result)
+        }
+
         func channelInactive(context: ChannelHandlerContext) {
-            if !open { established.fail(ConnectionClosed()) }
+            complete(.failure(ConnectionClosed()))
             context.fireChannelInactive()
+        }
+
+        func handlerRemoved(context: ChannelHandlerContext) {
+            // A connection that failed before it was active never reports inactive.
+            complete(.failure(ConnectionClosed()))
         }
 
         func errorCaught(context: ChannelHandlerContext, error: any Error) {
             if !open {
-                established.fail(error)
+                complete(.failure(error))
                 context.close(promise: nil)
             } else {
                 context.fireErrorCaught(error)

@@ -404,6 +404,25 @@
             }
         }
 
+        @Test("An https request through a proxy that refuses the connection fails at once: connectionFailed")
+        func tunnelProxyDown() async throws {
+            try await LoopbackServer.with { server in
+                let closed = server.closedPortURL.port ?? 9
+                let settings = ProxySettings(httpsProxy: try ProxySettings.Server(url: "http://user:pa55@127.0.0.1:\(closed)"))
+                try await withNIOTransport(.init(proxy: settings)) { transport in
+                    let clock = ContinuousClock()
+                    let start = clock.now
+                    let error = await #expect(throws: TransportError.self) {
+                        try await transport.send(
+                            HTTPRequest(method: "GET", url: URL(string: "https://127.0.0.1:9/x")!, timeout: .seconds(20)))
+                    }
+                    #expect(error?.kind == .connectionFailed)
+                    #expect(error?.message.contains("pa55") == false)
+                    #expect(clock.now - start < .seconds(10), "refused, not retried until the deadline")
+                }
+            }
+        }
+
         @Test("A proxy that refuses the tunnel: connectionFailed naming the proxy and the status, never the credentials")
         func tunnelRefused() async throws {
             try await Self.withTLSServer { server, certificate in
