@@ -404,6 +404,34 @@
             }
         }
 
+        @Test("The timeout covers a TLS handshake that never completes, and a tunnel whose TLS never completes")
+        func timeoutCoversTLSAndTunnel() async throws {
+            // A plain server reads a ClientHello as the start of a request head and waits for the rest forever.
+            try await PoolServer.with { server in
+                try await withNIOTransport { transport in
+                    let error = await #expect(throws: TransportError.self) {
+                        try await transport.send(
+                            HTTPRequest(method: "GET", url: server.url("/ok", scheme: "https"), timeout: .milliseconds(400)))
+                    }
+                    #expect(error?.kind == .timedOut)
+                }
+                // The plain server as a proxy: it answers the CONNECT with a 200, then stalls on the ClientHello.
+                let settings = ProxySettings(httpsProxy: .init(host: "127.0.0.1", port: server.port))
+                try await withNIOTransport(.init(proxy: settings)) { transport in
+                    let clock = ContinuousClock()
+                    let start = clock.now
+                    let error = await #expect(throws: TransportError.self) {
+                        try await transport.send(
+                            HTTPRequest(method: "GET", url: URL(string: "https://127.0.0.1:9/through")!, timeout: .milliseconds(400)))
+                    }
+                    #expect(error?.kind == .timedOut)
+                    #expect(clock.now - start < .seconds(30))
+                }
+                let records = try await server.records()
+                #expect(records.contains { $0.method == "CONNECT" }, "\(records)")
+            }
+        }
+
         @Test("An https request through a proxy that refuses the connection fails at once: connectionFailed")
         func tunnelProxyDown() async throws {
             try await LoopbackServer.with { server in
