@@ -15,6 +15,9 @@ enum HTTPClientChoice: String, CaseIterable, ExpressibleByArgument, Sendable {
     /// `URLSessionTransport` (Foundation; libcurl on Linux): for a setup only libcurl handles, such as curl's
     /// own variables (`CURL_CA_BUNDLE`) or a proxy AsyncHTTPClient cannot use (`https://` or SOCKS).
     case urlsession
+    /// `NIOHTTPTransport`: HTTP/1.1 straight on SwiftNIO, without AsyncHTTPClient (the least CPU per request); a
+    /// setup error in a build without the NIOTransport trait.
+    case nio
 
     /// What a run uses without `--http-client`: AsyncHTTPClient when this build has it.
     static var `default`: HTTPClientChoice {
@@ -53,7 +56,7 @@ enum LiveTransport {
     ///   - environment: The process environment: proxies (`HTTPS_PROXY`, `HTTP_PROXY`, `NO_PROXY`) and `AWS_CA_BUNDLE`.
     ///   - caBundleSetting: The profile's `ca_bundle`, used when `AWS_CA_BUNDLE` is not set.
     ///   - logger: Where the warning about a CA bundle URLSession cannot use goes.
-    /// - Returns: The transport; an `AsyncHTTPClientTransport` is registered with ``OpenTransports``.
+    /// - Returns: The transport; an `AsyncHTTPClientTransport` or `NIOHTTPTransport` is registered with ``OpenTransports``.
     /// - Throws: `SetupError` for a proxy variable or CA bundle that cannot be used.
     static func make(
         _ choice: HTTPClientChoice, maximumConnectionsPerHost: Int, environment: [String: String],
@@ -67,7 +70,7 @@ enum LiveTransport {
                 logger.warning("\(caBundle.source) is not used with --http-client urlsession (use async-http-client)")
             }
             return URLSessionTransport(configuration: .init(maximumConnectionsPerHost: maximumConnectionsPerHost))
-        case .asyncHTTPClient:
+        case .asyncHTTPClient, .nio:
             #if NIOTransport
                 let proxy: ProxySettings?
                 do {
@@ -75,19 +78,23 @@ enum LiveTransport {
                 } catch {
                     throw SetupError("\(error)")
                 }
-                let transport: AsyncHTTPClientTransport
+                let configuration = AsyncHTTPClientTransport.Configuration(
+                    maximumConnectionsPerHost: maximumConnectionsPerHost, proxy: proxy, caBundlePath: caBundle?.path)
                 do {
-                    transport = try AsyncHTTPClientTransport(
-                        configuration: .init(
-                            maximumConnectionsPerHost: maximumConnectionsPerHost, proxy: proxy, caBundlePath: caBundle?.path))
+                    if choice == .nio {
+                        let transport = try NIOHTTPTransport(configuration: configuration)
+                        OpenTransports.register(transport)
+                        return transport
+                    }
+                    let transport = try AsyncHTTPClientTransport(configuration: configuration)
+                    OpenTransports.register(transport)
+                    return transport
                 } catch let error as TransportSetupError {
                     throw SetupError(caBundle.map { "\($0.source): \(error)" } ?? "\(error)")
                 }
-                OpenTransports.register(transport)
-                return transport
             #else
                 throw SetupError(
-                    "--http-client async-http-client: this kms-rotation was built without it; build with `swift build -c release --traits NIOTransport`, or use --http-client urlsession"
+                    "--http-client \(choice.rawValue): this kms-rotation was built without it; build with `swift build -c release --traits NIOTransport`, or use --http-client urlsession"
                 )
             #endif
         }
@@ -99,9 +106,9 @@ enum LiveTransport {
     /// calls ``shutDownAll()`` after the command returns or throws, whatever its exit status).
     enum OpenTransports {
         private static let lock = NSLock()
-        nonisolated(unsafe) private static var transports: [AsyncHTTPClientTransport] = []
+        nonisolated(unsafe) private static var transports: [any ShutDownTransport] = []
 
-        static func register(_ transport: AsyncHTTPClientTransport) {
+        static func register(_ transport: any ShutDownTransport) {
             lock.withLock { transports.append(transport) }
         }
 
@@ -116,6 +123,14 @@ enum LiveTransport {
             }
         }
     }
+
+    /// A transport that holds connections until it is shut down.
+    protocol ShutDownTransport: AnyObject, Sendable {
+        func shutdown() async throws
+    }
+
+    extension AsyncHTTPClientTransport: ShutDownTransport {}
+    extension NIOHTTPTransport: ShutDownTransport {}
 #else
     /// Without the NIOTransport trait no transport needs shutting down.
     enum OpenTransports {

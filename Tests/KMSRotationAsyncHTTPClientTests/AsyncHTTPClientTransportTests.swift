@@ -23,14 +23,58 @@
         }
     }
 
+    /// The SwiftNIO transports that share these tests: each must keep the same contract.
+    enum TransportKind: String, CaseIterable, CustomTestStringConvertible, Sendable {
+        case asyncHTTPClient, nio
+        var testDescription: String { rawValue }
+
+        func make(_ configuration: AsyncHTTPClientTransport.Configuration = .init()) throws -> any TestedTransport {
+            switch self {
+            case .asyncHTTPClient: try AsyncHTTPClientTransport(configuration: configuration)
+            case .nio: try NIOHTTPTransport(configuration: configuration)
+            }
+        }
+    }
+
+    /// What the shared tests need of a transport besides sending.
+    protocol TestedTransport: HTTPTransport {
+        func shutdown() async throws
+        /// What its bodies did (see `AsyncHTTPClientTransport.bodyStatistics`).
+        var statistics: AsyncHTTPClientTransport.BodyStatistics { get }
+    }
+
+    extension AsyncHTTPClientTransport: TestedTransport {
+        var statistics: BodyStatistics { bodyStatistics.withLockedValue { $0 } }
+    }
+
+    extension NIOHTTPTransport: TestedTransport {
+        var statistics: AsyncHTTPClientTransport.BodyStatistics { bodyStatistics.withLockedValue { $0 } }
+    }
+
+    /// Runs `body` with a transport of `kind` made for it, shutting it down afterwards whatever happens.
+    func withTransport<T>(
+        _ kind: TransportKind, _ configuration: AsyncHTTPClientTransport.Configuration = .init(),
+        _ body: (any TestedTransport) async throws -> T
+    ) async throws -> T {
+        let transport = try kind.make(configuration)
+        do {
+            let result = try await body(transport)
+            try await transport.shutdown()
+            return result
+        } catch {
+            try? await transport.shutdown()
+            throw error
+        }
+    }
+
     /// The suites that start Python servers are serialized: starting one blocks a cooperative thread until Python is
     /// up, and a handful at once on a busy 2-core machine starve the other tests' requests past their timeouts.
     @Suite("AsyncHTTPClientTransport", .serialized)
     struct AsyncHTTPClientTransportTests {
-        @Test("Conformance against a loopback server", arguments: TransportConformance.Case.allCases)
-        func conformance(_ testCase: TransportConformance.Case) async throws {
+        @Test("Conformance against a loopback server", arguments: TransportKind.allCases, TransportConformance.Case.allCases)
+        func conformance(_ kind: TransportKind, _ testCase: TransportConformance.Case) async throws {
             try await LoopbackServer.with { server in
-                try await withTransport { transport in
+                try await withTransport(kind) { transport in
                     let conformance = TransportConformance(
                         transport: transport, baseURL: server.baseURL, closedPortURL: server.closedPortURL)
                     try await conformance.run(testCase)
@@ -48,12 +92,14 @@
             #expect(AsyncHTTPClientTransport.Configuration(maximumConnectionsPerHost: 0).maximumConnectionsPerHost == 1)
         }
 
-        @Test func nonPositiveCapIsASetupError() {
-            #expect(throws: TransportSetupError.self) { try AsyncHTTPClientTransport(configuration: .init(maximumResponseBodySize: 0)) }
+        @Test(arguments: TransportKind.allCases)
+        func nonPositiveCapIsASetupError(_ kind: TransportKind) {
+            #expect(throws: TransportSetupError.self) { try kind.make(.init(maximumResponseBodySize: 0)) }
         }
 
-        @Test func rejectsNonHTTPSchemes() async throws {
-            try await withTransport { transport in
+        @Test(arguments: TransportKind.allCases)
+        func rejectsNonHTTPSchemes(_ kind: TransportKind) async throws {
+            try await withTransport(kind) { transport in
                 for url in ["file:///etc/passwd", "ftp://127.0.0.1/x"] {
                     let error = await #expect(throws: TransportError.self) {
                         try await transport.send(HTTPRequest(method: "GET", url: URL(string: url)!))
@@ -63,8 +109,9 @@
             }
         }
 
-        @Test func rejectsNonPositiveTimeout() async throws {
-            try await withTransport { transport in
+        @Test(arguments: TransportKind.allCases)
+        func rejectsNonPositiveTimeout(_ kind: TransportKind) async throws {
+            try await withTransport(kind) { transport in
                 let error = await #expect(throws: TransportError.self) {
                     try await transport.send(HTTPRequest(method: "GET", url: URL(string: "http://127.0.0.1:9/")!, timeout: .zero))
                 }
@@ -72,8 +119,9 @@
             }
         }
 
-        @Test func alreadyCancelledTaskThrowsWithoutSending() async throws {
-            try await withTransport { transport in
+        @Test(arguments: TransportKind.allCases)
+        func alreadyCancelledTaskThrowsWithoutSending(_ kind: TransportKind) async throws {
+            try await withTransport(kind) { transport in
                 let task = Task {
                     withUnsafeCurrentTask { $0?.cancel() }
                     return try await transport.send(HTTPRequest(method: "GET", url: URL(string: "http://127.0.0.1:9/")!))
@@ -85,10 +133,11 @@
 
         /// The old cap (issue #10): URLSession's default of 6 connections per host held every scan at 6
         /// requests in flight. Counted by the server, not timed.
-        @Test func connectionsPerHostFollowTheConfiguration() async throws {
+        @Test(arguments: TransportKind.allCases)
+        func connectionsPerHostFollowTheConfiguration(_ kind: TransportKind) async throws {
             try await LoopbackServer.with { server in
                 func peak(_ configuration: AsyncHTTPClientTransport.Configuration, requests: Int) async throws -> Int {
-                    try await withTransport(configuration) { transport in
+                    try await withTransport(kind, configuration) { transport in
                         let hold = URL(string: server.baseURL.absoluteString + "/hold?seconds=2")!
                         try await withThrowingTaskGroup(of: Void.self) { group in
                             for _ in 0..<requests { group.addTask { _ = try await transport.send(HTTPRequest(method: "GET", url: hold)) } }
@@ -108,9 +157,10 @@
             }
         }
 
-        @Test func configurationTimeoutAppliesWhenRequestHasNone() async throws {
+        @Test(arguments: TransportKind.allCases)
+        func configurationTimeoutAppliesWhenRequestHasNone(_ kind: TransportKind) async throws {
             try await LoopbackServer.with { server in
-                try await withTransport(.init(timeout: .milliseconds(300))) { transport in
+                try await withTransport(kind, .init(timeout: .milliseconds(300))) { transport in
                     let error = await #expect(throws: TransportError.self) {
                         try await transport.send(HTTPRequest(method: "GET", url: server.baseURL.appendingPathComponent("delay")))
                     }
@@ -119,9 +169,10 @@
             }
         }
 
-        @Test func requestTimeoutOverridesConfiguration() async throws {
+        @Test(arguments: TransportKind.allCases)
+        func requestTimeoutOverridesConfiguration(_ kind: TransportKind) async throws {
             try await LoopbackServer.with { server in
-                try await withTransport(.init(timeout: .milliseconds(200))) { transport in
+                try await withTransport(kind, .init(timeout: .milliseconds(200))) { transport in
                     let url = URL(string: server.baseURL.absoluteString + "/delay?seconds=0.5")!
                     let response = try await transport.send(HTTPRequest(method: "GET", url: url, timeout: .seconds(5)))
                     #expect(response.status == 200)
@@ -130,10 +181,10 @@
             }
         }
 
-        @Test("The timeout bounds the whole exchange: a body that stalls after the head times out")
-        func timeoutCoversTheBody() async throws {
+        @Test("The timeout bounds the whole exchange: a body that stalls after the head times out", arguments: TransportKind.allCases)
+        func timeoutCoversTheBody(_ kind: TransportKind) async throws {
             try await LoopbackServer.with { server in
-                try await withTransport { transport in
+                try await withTransport(kind) { transport in
                     let clock = ContinuousClock()
                     let start = clock.now
                     let url = URL(string: server.baseURL.absoluteString + "/slow-body?seconds=120")!
@@ -146,10 +197,10 @@
             }
         }
 
-        @Test("Cancelling while the body streams ends the request promptly with CancellationError")
-        func cancellationDuringTheBody() async throws {
+        @Test("Cancelling while the body streams ends the request promptly with CancellationError", arguments: TransportKind.allCases)
+        func cancellationDuringTheBody(_ kind: TransportKind) async throws {
             try await LoopbackServer.with { server in
-                try await withTransport { transport in
+                try await withTransport(kind) { transport in
                     let url = URL(string: server.baseURL.absoluteString + "/slow-body?seconds=120")!
                     let task = Task { try await transport.send(HTTPRequest(method: "GET", url: url)) }
                     try await Task.sleep(for: .milliseconds(300))
@@ -163,9 +214,10 @@
             }
         }
 
-        @Test func manyConcurrentRequests() async throws {
+        @Test(arguments: TransportKind.allCases)
+        func manyConcurrentRequests(_ kind: TransportKind) async throws {
             try await LoopbackServer.with { server in
-                try await withTransport { transport in
+                try await withTransport(kind) { transport in
                     let statuses = try await withThrowingTaskGroup(of: Int.self) { group in
                         for index in 0..<40 {
                             group.addTask {
@@ -181,10 +233,10 @@
             }
         }
 
-        @Test("Repeated response header fields are joined with a comma, as URLSession does")
-        func repeatedHeaders() async throws {
+        @Test("Repeated response header fields are joined with a comma, as URLSession does", arguments: TransportKind.allCases)
+        func repeatedHeaders(_ kind: TransportKind) async throws {
             try await LoopbackServer.with { server in
-                try await withTransport { transport in
+                try await withTransport(kind) { transport in
                     let response = try await transport.send(
                         HTTPRequest(method: "GET", url: server.baseURL.appendingPathComponent("repeated-header")))
                     #expect(response.headers["x-many"] == "one, two")
@@ -192,10 +244,10 @@
             }
         }
 
-        @Test("Requests ask for Accept-Encoding: identity unless they set it")
-        func acceptEncodingIdentity() async throws {
+        @Test("Requests ask for Accept-Encoding: identity unless they set it", arguments: TransportKind.allCases)
+        func acceptEncodingIdentity(_ kind: TransportKind) async throws {
             try await LoopbackServer.with { server in
-                try await withTransport { transport in
+                try await withTransport(kind) { transport in
                     let echo = server.baseURL.appendingPathComponent("echo")
                     let plain = try await transport.send(HTTPRequest(method: "GET", url: echo))
                     #expect(
@@ -206,10 +258,10 @@
             }
         }
 
-        @Test("Error messages leave out the query, user info and headers")
-        func errorMessagesAreRedacted() async throws {
+        @Test("Error messages leave out the query, user info and headers", arguments: TransportKind.allCases)
+        func errorMessagesAreRedacted(_ kind: TransportKind) async throws {
             try await LoopbackServer.with { server in
-                try await withTransport { transport in
+                try await withTransport(kind) { transport in
                     var components = URLComponents(url: server.closedPortURL, resolvingAgainstBaseURL: false)!
                     components.user = "AKIDUSER"
                     components.password = "secret-password"
@@ -231,8 +283,9 @@
             }
         }
 
-        @Test func sendAfterShutdownIsAnInvalidRequest() async throws {
-            let transport = try AsyncHTTPClientTransport()
+        @Test(arguments: TransportKind.allCases)
+        func sendAfterShutdownIsAnInvalidRequest(_ kind: TransportKind) async throws {
+            let transport = try kind.make()
             try await transport.shutdown()
             try await transport.shutdown()  // a second call does nothing
             let error = await #expect(throws: TransportError.self) {
@@ -241,10 +294,12 @@
             #expect(error?.kind == .invalidRequest)
         }
 
-        @Test("A transport dropped without shutdown() does not trip AsyncHTTPClient's debug check")
-        func droppedWithoutShutdown() async throws {
+        @Test(
+            "A transport dropped without shutdown() does not trip AsyncHTTPClient's debug check, nor leak",
+            arguments: TransportKind.allCases)
+        func droppedWithoutShutdown(_ kind: TransportKind) async throws {
             try await LoopbackServer.with { server in
-                var transport: AsyncHTTPClientTransport? = try AsyncHTTPClientTransport()
+                var transport: (any TestedTransport)? = try kind.make()
                 _ = try await transport?.send(HTTPRequest(method: "GET", url: server.baseURL.appendingPathComponent("status/200")))
                 transport = nil
                 try await Task.sleep(for: .milliseconds(100))
@@ -285,25 +340,25 @@
             return Int(message[range.upperBound...].prefix { $0.isNumber })
         }
 
-        @Test("A declared Content-Length over the cap fails before the body is read")
-        func declaredLengthOverCap() async throws {
+        @Test("A declared Content-Length over the cap fails before the body is read", arguments: TransportKind.allCases)
+        func declaredLengthOverCap(_ kind: TransportKind) async throws {
             try await LoopbackServer.with { server in
-                try await withTransport(.init(maximumResponseBodySize: Self.cap)) { transport in
+                try await withTransport(kind, .init(maximumResponseBodySize: Self.cap)) { transport in
                     let error = await #expect(throws: TransportError.self) {
                         try await transport.send(HTTPRequest(method: "GET", url: URL(string: "\(server.baseURL)/huge?bytes=50000000")!))
                     }
                     #expect(error?.kind == .responseTooLarge)
                     #expect(error?.message.contains("Content-Length of 50000000 bytes") == true)
                     #expect(error?.message.contains("cap of \(Self.cap) bytes") == true)
-                    #expect(transport.bodyStatistics.withLockedValue { $0.largestBodyHeld } == 0, "stopped at the head: no body byte kept")
+                    #expect(transport.statistics.largestBodyHeld == 0, "stopped at the head: no body byte kept")
                 }
             }
         }
 
-        @Test("A chunked body with no length is counted as it streams and stopped at the cap")
-        func chunkedBodyOverCap() async throws {
+        @Test("A chunked body with no length is counted as it streams and stopped at the cap", arguments: TransportKind.allCases)
+        func chunkedBodyOverCap(_ kind: TransportKind) async throws {
             try await LoopbackServer.with { server in
-                try await withTransport(.init(maximumResponseBodySize: Self.cap)) { transport in
+                try await withTransport(kind, .init(maximumResponseBodySize: Self.cap)) { transport in
                     let error = await #expect(throws: TransportError.self) {
                         try await transport.send(
                             HTTPRequest(method: "GET", url: URL(string: "\(server.baseURL)/huge-chunked?bytes=50000000")!))
@@ -311,17 +366,19 @@
                     #expect(error?.kind == .responseTooLarge)
                     let stoppedAfter = try #require(error.flatMap { Self.stoppedAfter($0.message) })
                     #expect(stoppedAfter > Self.cap && stoppedAfter <= Self.cap + Self.piece, "stopped after \(stoppedAfter) bytes")
-                    let statistics = transport.bodyStatistics.withLockedValue { $0 }
+                    let statistics = transport.statistics
                     #expect(statistics.largestBodyHeld <= Self.cap)
                     #expect(statistics.stoppedAtCap == 1)
                 }
             }
         }
 
-        @Test("A body exactly at the cap is read, with or without a length; the transport works after a refused body")
-        func bodyAtCap() async throws {
+        @Test(
+            "A body exactly at the cap is read, with or without a length; the transport works after a refused body",
+            arguments: TransportKind.allCases)
+        func bodyAtCap(_ kind: TransportKind) async throws {
             try await LoopbackServer.with { server in
-                try await withTransport(.init(maximumResponseBodySize: Self.cap)) { transport in
+                try await withTransport(kind, .init(maximumResponseBodySize: Self.cap)) { transport in
                     _ = try? await transport.send(
                         HTTPRequest(method: "GET", url: URL(string: "\(server.baseURL)/huge-chunked?bytes=\(Self.cap + 1)")!))
                     let plain = try await transport.send(

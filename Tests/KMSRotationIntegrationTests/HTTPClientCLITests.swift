@@ -71,6 +71,56 @@ struct HTTPClientCLITests {
             }
         }
 
+        @Test(
+            "--http-client nio: every key gets its true verdict over NIOHTTPTransport, with the scan's concurrency in flight",
+            .enabled(if: KMSStandIn.isAvailable, Comment(rawValue: KMSStandIn.skipMessage)))
+        func nio() async throws {
+            let standIn = try KMSStandIn(.init(regions: ["us-east-1"], keysPerRegion: 120, latency: 0.02))
+            let output = try standIn.audit(["--region", "us-east-1", "--concurrency", "16", "--http-client", "nio"])
+            let stats = try await standIn.stats()
+            try StandInAcceptanceTests.expectTrueVerdicts(output, stats)
+            #expect(stats.maxInFlight > 6, "\(stats.maxInFlight) in flight")
+            #expect(stats.maxInFlight <= 16)
+        }
+
+        @Test(
+            "--http-client nio with HTTP_PROXY: the scan's http requests are forwarded by the proxy with their absolute URL, authenticated",
+            .enabled(if: KMSStandIn.isAvailable, Comment(rawValue: KMSStandIn.skipMessage)))
+        func nioThroughAProxy() async throws {
+            let standIn = try KMSStandIn(.init(regions: ["us-east-1"], keysPerRegion: 5))
+            try await LoopbackProxy.with(credentials: "scan-user:proxy-pa55word") { proxy in
+                let run = try CLIBinary.run(
+                    [
+                        "audit", "--endpoint-url", standIn.endpoint, "--format", "json", "--region", "us-east-1", "--verbose",
+                        "--http-client",
+                        "nio",
+                    ],
+                    environment: [
+                        "AWS_ACCESS_KEY_ID": KMSStandIn.accessKeyId, "AWS_SECRET_ACCESS_KEY": KMSStandIn.secretAccessKey,
+                        "AWS_REGION": "us-east-1", "HTTP_PROXY": "http://scan-user:proxy-pa55word@127.0.0.1:\(proxy.port)",
+                    ])
+                try StandInAcceptanceTests.expectTrueVerdicts(run, try await standIn.stats())
+                let records = try await proxy.records(using: URLSessionTransport())
+                let port = URL(string: standIn.endpoint)?.port ?? 0
+                #expect(!records.isEmpty)
+                #expect(records.allSatisfy { $0.line.hasPrefix("POST http://127.0.0.1:\(port)/") }, "\(records.map(\.line))")
+                let expected = "Basic " + Data("scan-user:proxy-pa55word".utf8).base64EncodedString()
+                #expect(records.allSatisfy { $0.authorization == expected })
+                #expect(!run.stderr.contains("proxy-pa55word") && !run.stdout.contains("proxy-pa55word"))
+            }
+        }
+
+        @Test("A missing AWS_CA_BUNDLE stops a --http-client nio scan before any request (exit 1)")
+        func nioMissingCABundle() throws {
+            var environment = Self.credentials
+            environment["AWS_CA_BUNDLE"] = "/nonexistent/kms-rotation-ca.pem"
+            let run = try CLIBinary.run(
+                ["audit", "--region", "us-east-1", "--endpoint-url", "http://127.0.0.1:9", "--http-client", "nio"], environment: environment
+            )
+            #expect(run.status == 1, "\(run.stderr)")
+            #expect(run.stderr.contains("AWS_CA_BUNDLE: CA bundle /nonexistent/kms-rotation-ca.pem: no such file"), "\(run.stderr)")
+        }
+
         @Test("An unusable HTTPS_PROXY stops the scan before any request (exit 1), naming the variable, never the password")
         func badProxy() throws {
             var environment = Self.credentials
@@ -118,6 +168,15 @@ struct HTTPClientCLITests {
                 environment: Self.credentials)
             #expect(run.status == 1, "\(run.stderr)")
             #expect(run.stderr.contains("--traits NIOTransport"), "\(run.stderr)")
+        }
+
+        @Test("Without the NIOTransport trait, --http-client nio is a setup error (exit 1) that says how to build it")
+        func nioNotBuilt() throws {
+            let run = try CLIBinary.run(
+                ["audit", "--region", "us-east-1", "--endpoint-url", "http://127.0.0.1:9", "--http-client", "nio", "--max-wait", "1"],
+                environment: Self.credentials)
+            #expect(run.status == 1, "\(run.stderr)")
+            #expect(run.stderr.contains("--http-client nio: this kms-rotation was built without it"), "\(run.stderr)")
         }
     #endif
 }

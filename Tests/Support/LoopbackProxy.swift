@@ -4,7 +4,8 @@ import KMSRotation
 /// A tiny HTTP proxy on 127.0.0.1: Python in a child process that exits when its stdin closes.
 ///
 /// It tunnels `CONNECT host:port` (how AsyncHTTPClient sends every request through a proxy, plain
-/// `http` ones included) and forwards absolute-URI requests, to 127.0.0.1 targets only. With
+/// `http` ones included) and forwards absolute-URI requests (each request of a kept-alive client connection,
+/// each on its own upstream connection, as NIOHTTPTransport sends `http` requests), to 127.0.0.1 targets only. With
 /// `credentials` set it answers `407` to a request whose `Proxy-Authorization` is not Basic with those
 /// credentials. `GET /records` (sent to it directly) answers what it saw, as JSON.
 package final class LoopbackProxy: @unchecked Sendable {
@@ -37,13 +38,67 @@ package final class LoopbackProxy: @unchecked Sendable {
                     try: s.shutdown(socket.SHUT_RDWR)
                     except OSError: pass
 
+        def read_head(sock, buf):
+            while b"\r\n\r\n" not in buf:
+                data = sock.recv(65536)
+                if not data: return None, buf
+                buf += data
+            head, rest = buf.split(b"\r\n\r\n", 1)
+            return head, rest
+
+        def read_exactly(sock, buf, length):
+            while len(buf) < length:
+                data = sock.recv(65536)
+                if not data: break
+                buf += data
+            return buf[:length], buf[length:]
+
+        def content_length(lines):
+            for line in lines[1:]:
+                name, _, value = line.partition(":")
+                if name.strip().lower() == "content-length": return int(value.strip())
+            return None
+
+        def forward(conn, head, rest):
+            # Absolute-form requests, one after another on the same client connection, each to its own upstream
+            # connection (answers with Content-Length are relayed and the client connection kept open).
+            while head is not None:
+                lines = head.decode("latin-1").split("\r\n")
+                method, target, version = lines[0].split(" ", 2)
+                headers = {}
+                for line in lines[1:]:
+                    name, _, value = line.partition(":")
+                    headers[name.strip().lower()] = value.strip()
+                with lock: records.append({"line": lines[0], "authorization": headers.get("proxy-authorization")})
+                if expected and headers.get("proxy-authorization") != "Basic " + expected:
+                    conn.sendall(b"HTTP/1.1 407 Proxy Authentication Required\r\nProxy-Authenticate: Basic\r\nContent-Length: 0\r\nConnection: close\r\n\r\n")
+                    conn.close(); return
+                after = target.split("://", 1)[1]
+                hostport, _, path = after.partition("/")
+                host, _, port = hostport.rpartition(":")
+                if host not in ("127.0.0.1", "localhost"):
+                    conn.sendall(b"HTTP/1.1 403 Forbidden\r\nContent-Length: 0\r\nConnection: close\r\n\r\n"); conn.close(); return
+                body, rest = read_exactly(conn, rest, content_length(lines) or 0)
+                upstream = socket.create_connection(("127.0.0.1", int(port)))
+                kept = [l for l in lines[1:] if not l.lower().startswith("proxy-") and not l.lower().startswith("connection:")]
+                upstream.sendall(("%s /%s %s\r\n" % (method, path, version) + "\r\n".join(kept + ["Connection: close"]) + "\r\n\r\n").encode("latin-1") + body)
+                answer_head, answer_rest = read_head(upstream, b"")
+                if answer_head is None: conn.close(); upstream.close(); return
+                answer_lines = answer_head.decode("latin-1").split("\r\n")
+                length = content_length(answer_lines)
+                if length is None or method == "HEAD":
+                    conn.sendall(answer_head + b"\r\n\r\n" + answer_rest)
+                    if method != "HEAD": pump(upstream, conn); return
+                else:
+                    answer_body, _ = read_exactly(upstream, answer_rest, length)
+                    conn.sendall(answer_head + b"\r\n\r\n" + answer_body)
+                upstream.close()
+                head, rest = read_head(conn, rest)
+            conn.close()
+
         def serve(conn):
-            head = b""
-            while b"\r\n\r\n" not in head:
-                data = conn.recv(65536)
-                if not data: conn.close(); return
-                head += data
-            head, rest = head.split(b"\r\n\r\n", 1)
+            head, rest = read_head(conn, b"")
+            if head is None: conn.close(); return
             lines = head.decode("latin-1").split("\r\n")
             method, target, _ = lines[0].split(" ", 2)
             headers = {}
@@ -54,24 +109,17 @@ package final class LoopbackProxy: @unchecked Sendable {
                 with lock: body = json.dumps(records).encode()
                 conn.sendall(b"HTTP/1.1 200 OK\r\nContent-Length: %d\r\nConnection: close\r\n\r\n%s" % (len(body), body))
                 conn.close(); return
+            if method != "CONNECT":
+                forward(conn, head, rest); return
             with lock: records.append({"line": lines[0], "authorization": headers.get("proxy-authorization")})
             if expected and headers.get("proxy-authorization") != "Basic " + expected:
                 conn.sendall(b"HTTP/1.1 407 Proxy Authentication Required\r\nProxy-Authenticate: Basic\r\nContent-Length: 0\r\nConnection: close\r\n\r\n")
                 conn.close(); return
-            if method == "CONNECT":
-                host, _, port = target.rpartition(":")
-            else:
-                hostport = target.split("://", 1)[1].split("/", 1)[0]
-                host, _, port = hostport.rpartition(":")
+            host, _, port = target.rpartition(":")
             if host not in ("127.0.0.1", "localhost"):
                 conn.sendall(b"HTTP/1.1 403 Forbidden\r\nContent-Length: 0\r\nConnection: close\r\n\r\n"); conn.close(); return
             upstream = socket.create_connection(("127.0.0.1", int(port)))
-            if method == "CONNECT":
-                conn.sendall(b"HTTP/1.1 200 Connection established\r\n\r\n")
-            else:
-                path = "/" + target.split("://", 1)[1].split("/", 1)[1] if "/" in target.split("://", 1)[1] else "/"
-                kept = [l for l in lines[1:] if not l.lower().startswith("proxy-")]
-                upstream.sendall(("%s %s HTTP/1.1\r\n" % (method, path) + "\r\n".join(kept) + "\r\n\r\n").encode("latin-1"))
+            conn.sendall(b"HTTP/1.1 200 Connection established\r\n\r\n")
             if rest: upstream.sendall(rest)
             threading.Thread(target=pump, args=(upstream, conn), daemon=True).start()
             pump(conn, upstream)
