@@ -1,6 +1,7 @@
 import ArgumentParser
 import KMSRotation
 #if NIOTransport
+    import NIOCore
     import NIOPosix
 #endif
 #if canImport(Glibc)
