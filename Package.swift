@@ -5,10 +5,9 @@ let strict: [SwiftSetting] = [
     .enableUpcomingFeature("ExistentialAny")
 ]
 
-// The SwiftNIO transport (KMSRotationAsyncHTTPClient, and the CLI's default HTTP client when it is built)
-// sits behind the NIOTransport trait: `swift build --traits NIOTransport`, or `traits: ["NIOTransport"]` on
-// the dependency. Off by default, so a plain build neither resolves AsyncHTTPClient's dependency graph nor
-// prints the warning that swift-distributed-tracing 1.7.3's manifest gives on every build.
+// The SwiftNIO transport (KMSRotationNIO, the CLI's default HTTP client) sits behind the NIOTransport trait,
+// on by default. `--disable-default-traits` (or `traits: []` on the dependency) builds without SwiftNIO: the
+// CLI then sends with URLSession, and SwiftPM resolves neither swift-nio nor swift-nio-ssl.
 let nio: TargetDependencyCondition? = .when(traits: ["NIOTransport"])
 
 let package = Package(
@@ -18,16 +17,16 @@ let package = Package(
         .library(name: "KMSRotation", targets: ["KMSRotation"]),
         .library(name: "KMSRotationTesting", targets: ["KMSRotationTesting"]),
         .library(name: "KMSRotationIaC", targets: ["KMSRotationIaC"]),
-        .library(name: "KMSRotationAsyncHTTPClient", targets: ["KMSRotationAsyncHTTPClient"]),
+        .library(name: "KMSRotationNIO", targets: ["KMSRotationNIO"]),
         .executable(name: "kms-rotation", targets: ["kms-rotation"]),
     ],
     traits: [
         .trait(
             name: "NIOTransport",
             description:
-                "AsyncHTTPClientTransport (SwiftNIO), and the CLI sending with it by default: about half the CPU per request of URLSession on Linux."
+                "NIOHTTPTransport (SwiftNIO: NIOPosix, NIOHTTP1, NIOSSL), and the CLI sending with it by default: about a third of the CPU per request of URLSession on Linux."
         ),
-        .default(enabledTraits: []),
+        .default(enabledTraits: ["NIOTransport"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-crypto.git", "3.12.3"..<"5.0.0"),
@@ -35,9 +34,8 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
         // YAML for CloudFormation templates: KMSRotationIaC only, so `import KMSRotation` never links it.
         .package(url: "https://github.com/jpsim/Yams.git", from: "6.2.2"),
-        // The SwiftNIO transport: KMSRotationAsyncHTTPClient only (NIOTransport trait), so `import KMSRotation`
+        // The SwiftNIO transport: KMSRotationNIO and the CLI only (NIOTransport trait), so `import KMSRotation`
         // never links NIO.
-        .package(url: "https://github.com/swift-server/async-http-client.git", from: "1.37.0"),
         .package(url: "https://github.com/apple/swift-nio.git", from: "2.81.0"),
         .package(url: "https://github.com/apple/swift-nio-ssl.git", from: "2.29.0"),
     ],
@@ -64,10 +62,9 @@ let package = Package(
             swiftSettings: strict
         ),
         .target(
-            name: "KMSRotationAsyncHTTPClient",
+            name: "KMSRotationNIO",
             dependencies: [
                 "KMSRotation",
-                .product(name: "AsyncHTTPClient", package: "async-http-client", condition: nio),
                 .product(name: "NIOConcurrencyHelpers", package: "swift-nio", condition: nio),
                 .product(name: "NIOCore", package: "swift-nio", condition: nio),
                 .product(name: "NIOFoundationCompat", package: "swift-nio", condition: nio),
@@ -81,7 +78,7 @@ let package = Package(
             name: "kms-rotation",
             dependencies: [
                 "KMSRotation",
-                "KMSRotationAsyncHTTPClient",
+                "KMSRotationNIO",
                 "KMSRotationIaC",
                 "KMSRotationTesting",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
@@ -154,13 +151,8 @@ let package = Package(
             swiftSettings: strict
         ),
         .testTarget(
-            name: "KMSRotationAsyncHTTPClientTests",
-            dependencies: [
-                "KMSRotationAsyncHTTPClient",
-                "KMSRotation",
-                "TestSupport",
-                .product(name: "AsyncHTTPClient", package: "async-http-client", condition: nio),
-            ],
+            name: "KMSRotationNIOTests",
+            dependencies: ["KMSRotationNIO", "KMSRotation", "TestSupport"],
             swiftSettings: strict
         ),
         .testTarget(

@@ -7,7 +7,8 @@ let package = Package(
     name: "Benchmarks",
     platforms: [.macOS(.v13)],
     dependencies: [
-        // NIOTransport: StreamingScan measures AsyncHTTPClientTransport as well as URLSessionTransport.
+        // NIOTransport (a default trait, named so the intent is plain): StreamingScan measures NIOHTTPTransport as
+        // well as URLSessionTransport.
         .package(name: "swift-kms-rotation", path: "..", traits: ["NIOTransport"]),
         .package(url: "https://github.com/ordo-one/package-benchmark.git", from: "1.38.1", traits: ["MallocInterposer"]),
     ],
@@ -27,7 +28,7 @@ let package = Package(
             name: "StreamingScan",
             dependencies: [
                 .product(name: "KMSRotation", package: "swift-kms-rotation"),
-                .product(name: "KMSRotationAsyncHTTPClient", package: "swift-kms-rotation"),
+                .product(name: "KMSRotationNIO", package: "swift-kms-rotation"),
             ],
             path: "Benchmarks/StreamingScan"
         ),

@@ -10,10 +10,9 @@
 #   Scripts/bench-standin.sh streaming  # the streaming API alone (the second half of scale)
 #
 # KMS_ROTATION_ARGS adds options to every `audit` (e.g. KMS_ROTATION_ARGS="--http-client urlsession");
-# STREAMING_SCAN_HTTP_CLIENT=urlsession makes StreamingScan send with URLSession (default AsyncHTTPClient).
+# STREAMING_SCAN_HTTP_CLIENT=urlsession makes StreamingScan send with URLSession (default NIOHTTPTransport).
 #
-# Needs: swift build -c release --traits NIOTransport --product kms-rotation (the trait for --http-client
-# async-http-client, the CLI default in that build; and, for scale, the Benchmarks package's
+# Needs: swift build -c release --product kms-rotation (and, for scale, the Benchmarks package's
 # StreamingScan: cd Benchmarks && swift build -c release --product StreamingScan); python3; /usr/bin/time.
 # The stand-in runs with --no-verify (no SigV4 check: botocore's signer would make the Python server, not
 # the client, the bottleneck); the acceptance tests run it with the check.

@@ -1,12 +1,11 @@
 #!/usr/bin/env bash
-# Checks the DocC catalogs of the three libraries against their public symbols: `docc convert --analyze`
+# Checks the DocC catalogs of the four libraries against their public symbols: `docc convert --analyze`
 # must print no warning (a link to a symbol that is not public, an undocumented parameter), and every
 # public top-level symbol must be listed in a Topics group of its catalog. Needs a debug build
-# (`swift build`). `swift package dump-symbol-graph` relinks the products with every trait enabled, so run
-# this after anything that needs the default build (.ci/run runs it after the default test runs).
+# (`swift build`). `swift package dump-symbol-graph` relinks the products with every trait enabled (the
+# default traits), so run it after anything that needs a build without them.
 #
-#   Scripts/check-docs.sh                        # KMSRotation, KMSRotationTesting, KMSRotationIaC
-#   Scripts/check-docs.sh --traits NIOTransport  # KMSRotationAsyncHTTPClient (after a build with the trait)
+#   Scripts/check-docs.sh    # KMSRotation, KMSRotationTesting, KMSRotationIaC, KMSRotationNIO
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -56,11 +55,8 @@ print(f"{catalog}: {len(names)} public top-level symbols, all in a Topics group"
 PY
 }
 
-if [[ "$*" == *NIOTransport* ]]; then
-  check KMSRotationAsyncHTTPClient Sources/KMSRotationAsyncHTTPClient/Documentation.docc
-else
-  check KMSRotation Sources/KMSRotation/KMSRotation.docc
-  check KMSRotationTesting Sources/KMSRotationTesting/KMSRotationTesting.docc
-  check KMSRotationIaC Sources/KMSRotationIaC/Documentation.docc
-fi
+check KMSRotation Sources/KMSRotation/KMSRotation.docc
+check KMSRotationTesting Sources/KMSRotationTesting/KMSRotationTesting.docc
+check KMSRotationIaC Sources/KMSRotationIaC/Documentation.docc
+check KMSRotationNIO Sources/KMSRotationNIO/Documentation.docc
 exit $status

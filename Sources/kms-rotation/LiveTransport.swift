@@ -4,25 +4,22 @@ import KMSRotation
 import Logging
 
 #if NIOTransport
-    import KMSRotationAsyncHTTPClient
+    import KMSRotationNIO
 #endif
 
 /// `--http-client`: which HTTP stack a live scan sends with.
 enum HTTPClientChoice: String, CaseIterable, ExpressibleByArgument, Sendable {
-    /// `AsyncHTTPClientTransport` (SwiftNIO): the default in a build with the NIOTransport trait; a setup error
-    /// in a build without it.
-    case asyncHTTPClient = "async-http-client"
-    /// `URLSessionTransport` (Foundation; libcurl on Linux): for a setup only libcurl handles, such as curl's
-    /// own variables (`CURL_CA_BUNDLE`) or a proxy AsyncHTTPClient cannot use (`https://` or SOCKS).
-    case urlsession
-    /// `NIOHTTPTransport`: HTTP/1.1 straight on SwiftNIO, without AsyncHTTPClient (the least CPU per request); a
-    /// setup error in a build without the NIOTransport trait.
+    /// `NIOHTTPTransport`: HTTP/1.1 on SwiftNIO, the least CPU per request; the default. A setup error in a
+    /// build without the NIOTransport trait (`--disable-default-traits`).
     case nio
+    /// `URLSessionTransport` (Foundation; libcurl on Linux): for a setup only libcurl handles, such as curl's
+    /// own variables (`CURL_CA_BUNDLE`) or a proxy `NIOHTTPTransport` cannot use (`https://` or SOCKS).
+    case urlsession
 
-    /// What a run uses without `--http-client`: AsyncHTTPClient when this build has it.
+    /// What a run uses without `--http-client`: SwiftNIO when this build has it.
     static var `default`: HTTPClientChoice {
         #if NIOTransport
-            .asyncHTTPClient
+            .nio
         #else
             .urlsession
         #endif
@@ -56,7 +53,7 @@ enum LiveTransport {
     ///   - environment: The process environment: proxies (`HTTPS_PROXY`, `HTTP_PROXY`, `NO_PROXY`) and `AWS_CA_BUNDLE`.
     ///   - caBundleSetting: The profile's `ca_bundle`, used when `AWS_CA_BUNDLE` is not set.
     ///   - logger: Where the warning about a CA bundle URLSession cannot use goes.
-    /// - Returns: The transport; an `AsyncHTTPClientTransport` or `NIOHTTPTransport` is registered with ``OpenTransports``.
+    /// - Returns: The transport; a `NIOHTTPTransport` is registered with ``OpenTransports``.
     /// - Throws: `SetupError` for a proxy variable or CA bundle that cannot be used.
     static func make(
         _ choice: HTTPClientChoice, maximumConnectionsPerHost: Int, environment: [String: String],
@@ -67,10 +64,10 @@ enum LiveTransport {
         switch choice {
         case .urlsession:
             if let caBundle, !isSystemBundle(caBundle.path) {
-                logger.warning("\(caBundle.source) is not used with --http-client urlsession (use async-http-client)")
+                logger.warning("\(caBundle.source) is not used with --http-client urlsession (use --http-client nio)")
             }
             return URLSessionTransport(configuration: .init(maximumConnectionsPerHost: maximumConnectionsPerHost))
-        case .asyncHTTPClient, .nio:
+        case .nio:
             #if NIOTransport
                 let proxy: ProxySettings?
                 do {
@@ -78,15 +75,10 @@ enum LiveTransport {
                 } catch {
                     throw SetupError("\(error)")
                 }
-                let configuration = AsyncHTTPClientTransport.Configuration(
+                let configuration = NIOHTTPTransport.Configuration(
                     maximumConnectionsPerHost: maximumConnectionsPerHost, proxy: proxy, caBundlePath: caBundle?.path)
                 do {
-                    if choice == .nio {
-                        let transport = try NIOHTTPTransport(configuration: configuration)
-                        OpenTransports.register(transport)
-                        return transport
-                    }
-                    let transport = try AsyncHTTPClientTransport(configuration: configuration)
+                    let transport = try NIOHTTPTransport(configuration: configuration)
                     OpenTransports.register(transport)
                     return transport
                 } catch let error as TransportSetupError {
@@ -94,7 +86,7 @@ enum LiveTransport {
                 }
             #else
                 throw SetupError(
-                    "--http-client \(choice.rawValue): this kms-rotation was built without it; build with `swift build -c release --traits NIOTransport`, or use --http-client urlsession"
+                    "--http-client \(choice.rawValue): this kms-rotation was built without the NIOTransport trait (--disable-default-traits); build it with the default traits, `swift build -c release`, or use --http-client urlsession"
                 )
             #endif
         }
@@ -129,7 +121,6 @@ enum LiveTransport {
         func shutdown() async throws
     }
 
-    extension AsyncHTTPClientTransport: ShutDownTransport {}
     extension NIOHTTPTransport: ShutDownTransport {}
 #else
     /// Without the NIOTransport trait no transport needs shutting down.

@@ -80,10 +80,10 @@ struct ScanArguments: ParsableArguments {
     @Option(
         name: .customLong("http-client"),
         help: ArgumentHelp(
-            "The HTTP stack: async-http-client (SwiftNIO; about half the CPU per request; the default in a build with the "
-                + "NIOTransport trait, `swift build --traits NIOTransport`) or urlsession (Foundation's; on Linux libcurl, which "
-                + "also reads curl's own settings such as CURL_CA_BUNDLE; the default otherwise). Both honour HTTPS_PROXY, "
-                + "HTTP_PROXY and NO_PROXY; async-http-client also AWS_CA_BUNDLE.",
+            "The HTTP stack: nio (SwiftNIO; about a third of URLSession's CPU per request; the default) or urlsession "
+                + "(Foundation's; on Linux libcurl, which also reads curl's own settings such as CURL_CA_BUNDLE; the default "
+                + "in a build with --disable-default-traits). Both honour HTTPS_PROXY, HTTP_PROXY and NO_PROXY; nio also "
+                + "AWS_CA_BUNDLE.",
             valueName: "client"))
     var httpClient: HTTPClientChoice = .default
 

@@ -83,7 +83,7 @@ struct ScanSetup: Sendable {
         // One transport (one connection pool) for every client, sized to the scan's concurrency: URLSession's
         // default of 6 connections per host capped every Region at 6 requests in flight. With a custom
         // endpoint every Region shares one host.
-        // AsyncHTTPClient by default: URLSession on Linux spends about twice its CPU per request.
+        // SwiftNIO by default: URLSession on Linux spends about three times its CPU per request.
         let caBundle = files.profile(configuration.profile)?["ca_bundle"].map { ($0, "ca_bundle in profile '\(configuration.profile)'") }
         let transport = try LiveTransport.make(
             httpClient, maximumConnectionsPerHost: min(512, max(64, pacing.concurrency * regions.count)), environment: environment,

@@ -3,9 +3,9 @@ import KMSRotation
 
 /// A tiny HTTP proxy on 127.0.0.1: Python in a child process that exits when its stdin closes.
 ///
-/// It tunnels `CONNECT host:port` (how AsyncHTTPClient sends every request through a proxy, plain
-/// `http` ones included) and forwards absolute-URI requests (each request of a kept-alive client connection,
-/// each on its own upstream connection, as NIOHTTPTransport sends `http` requests), to 127.0.0.1 targets only. With
+/// It tunnels `CONNECT host:port` (how NIOHTTPTransport reaches an `https` target) and forwards absolute-URI
+/// requests (each request of a kept-alive client connection, each on its own upstream connection, as
+/// NIOHTTPTransport sends `http` requests), to 127.0.0.1 targets only. With
 /// `credentials` set it answers `407` to a request whose `Proxy-Authorization` is not Basic with those
 /// credentials. `GET /records` (sent to it directly) answers what it saw, as JSON.
 package final class LoopbackProxy: @unchecked Sendable {

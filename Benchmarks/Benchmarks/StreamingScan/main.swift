@@ -3,14 +3,14 @@
 // under /usr/bin/time against the loopback stand-in (Tests/KMSRotationIntegrationTests/Support/kms_standin.py).
 // Usage: StreamingScan <endpoint> <region> [concurrency]
 //        StreamingScan --synthetic <keys> <region> [concurrency]
-// STREAMING_SCAN_HTTP_CLIENT=urlsession sends with URLSessionTransport; the default is AsyncHTTPClientTransport
-// (the CLI's default in a NIOTransport build), so both stay measurable.
+// STREAMING_SCAN_HTTP_CLIENT=urlsession sends with URLSessionTransport; the default is NIOHTTPTransport (the
+// CLI's default), so both stay measurable.
 // --synthetic answers in process, from a transport that computes every answer from the key's number and
 // holds nothing per key (the stand-in's account), so the same scan runs without any HTTP stack: the
 // difference in peak RSS is what the HTTP stack costs.
 import Foundation
 import KMSRotation
-import KMSRotationAsyncHTTPClient
+import KMSRotationNIO
 
 var arguments = Array(CommandLine.arguments.dropFirst())
 var syntheticKeys: Int?
@@ -32,20 +32,20 @@ let credentials = StaticCredentialProvider(
     AWSCredentials(
         accessKeyId: environment["AWS_ACCESS_KEY_ID"] ?? "AKIDSYNTHETIC",
         secretAccessKey: environment["AWS_SECRET_ACCESS_KEY"] ?? "synthetic"))
-let ownTransport: AsyncHTTPClientTransport?
+let ownTransport: NIOHTTPTransport?
 let transport: any HTTPTransport
-switch syntheticKeys == nil ? environment["STREAMING_SCAN_HTTP_CLIENT"] ?? "async-http-client" : "synthetic" {
+switch syntheticKeys == nil ? environment["STREAMING_SCAN_HTTP_CLIENT"] ?? "nio" : "synthetic" {
 case "synthetic":
     ownTransport = nil
     transport = SyntheticKMS(region: region, keys: syntheticKeys ?? 0)
 case "urlsession":
     ownTransport = nil
     transport = URLSessionTransport(configuration: .init(maximumConnectionsPerHost: concurrency))
-case "async-http-client":
-    ownTransport = try AsyncHTTPClientTransport(configuration: .init(maximumConnectionsPerHost: concurrency))
+case "nio":
+    ownTransport = try NIOHTTPTransport(configuration: .init(maximumConnectionsPerHost: concurrency))
     transport = ownTransport!
 default:
-    FileHandle.standardError.write(Data("STREAMING_SCAN_HTTP_CLIENT: urlsession or async-http-client\n".utf8))
+    FileHandle.standardError.write(Data("STREAMING_SCAN_HTTP_CLIENT: urlsession or nio\n".utf8))
     exit(64)
 }
 let checker = RotationChecker(options: .init(regions: [region], concurrencyPerRegion: concurrency)) { region in

@@ -92,7 +92,7 @@
                     exchange.statistics.withLockedValue { $0.largestBodyHeld = Swift.max($0.largestBodyHeld, held) }
                 }
                 let response = HTTPResponse(
-                    status: Int(head.status.code), headers: AsyncHTTPClientTransport.headers(head.headers), body: Self.data(body))
+                    status: Int(head.status.code), headers: NIOHTTPTransport.headers(head.headers), body: Self.data(body))
                 let reusable = active && head.isKeepAlive && exchange.head.isKeepAlive
                 self.head = nil
                 body = nil

@@ -5,7 +5,7 @@
     import Testing
     import TestSupport
 
-    @testable import KMSRotationAsyncHTTPClient
+    @testable import KMSRotationNIO
 
     /// A raw HTTP/1.1 server on 127.0.0.1 that shows what a connection pool does: every request is recorded with
     /// the number of the connection it came on. Optionally TLS (a certificate and key file).

@@ -1,6 +1,6 @@
 // Built with the NIOTransport trait only (see Package.swift).
 #if NIOTransport
-    /// An ``AsyncHTTPClientTransport`` cannot be set up as configured: a proxy URL that cannot be used, a CA
+    /// A ``NIOHTTPTransport`` cannot be set up as configured: a proxy URL that cannot be used, a CA
     /// bundle that cannot be read, a limit out of range. Thrown when the settings are read or the transport
     /// is created, never by a request.
     ///

@@ -6,12 +6,12 @@
     /// `HTTPS_PROXY`, `HTTP_PROXY` and `NO_PROXY`.
     ///
     /// `URLSession` on Linux (libcurl) honoured those variables without being asked; an
-    /// ``AsyncHTTPClientTransport`` honours exactly the settings it is given, so a tool reads them once
-    /// with ``fromEnvironment(_:)`` and passes them in ``AsyncHTTPClientTransport/Configuration/proxy``.
+    /// ``NIOHTTPTransport`` honours exactly the settings it is given, so a tool reads them once
+    /// with ``fromEnvironment(_:)`` and passes them in ``NIOHTTPTransport/Configuration/proxy``.
     ///
     /// ```swift
     /// let proxy = try ProxySettings.fromEnvironment(ProcessInfo.processInfo.environment)
-    /// let transport = try AsyncHTTPClientTransport(configuration: .init(proxy: proxy))
+    /// let transport = try NIOHTTPTransport(configuration: .init(proxy: proxy))
     /// ```
     ///
     /// Descriptions never show proxy credentials.

@@ -5,7 +5,7 @@
     import Testing
     import TestSupport
 
-    @testable import KMSRotationAsyncHTTPClient
+    @testable import KMSRotationNIO
 
     @Suite("ProxySettings")
     struct ProxySettingsTests {

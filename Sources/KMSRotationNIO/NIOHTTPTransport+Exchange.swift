@@ -28,7 +28,7 @@
         let limit: Int
         /// The request, for the redacted target of an error message only.
         let request: HTTPRequest
-        let statistics: NIOLockedValueBox<AsyncHTTPClientTransport.BodyStatistics>
+        let statistics: NIOLockedValueBox<NIOHTTPTransport.BodyStatistics>
         var isHEAD: Bool { head.method == .HEAD }
 
         /// The loop the exchange runs on: set by the pool before the exchange is published.
@@ -54,7 +54,7 @@
 
         init(
             pool: ConnectionPool, key: PoolKey, head: HTTPRequestHead, body: ByteBuffer?, deadline: NIODeadline, timeout: Duration,
-            limit: Int, request: HTTPRequest, statistics: NIOLockedValueBox<AsyncHTTPClientTransport.BodyStatistics>
+            limit: Int, request: HTTPRequest, statistics: NIOLockedValueBox<NIOHTTPTransport.BodyStatistics>
         ) {
             self.pool = pool
             self.key = key

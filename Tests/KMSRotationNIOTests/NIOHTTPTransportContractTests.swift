@@ -1,18 +1,17 @@
 // Built with the NIOTransport trait only (see Package.swift).
 #if NIOTransport
-    import AsyncHTTPClient
     import Foundation
     import KMSRotation
     import Testing
     import TestSupport
 
-    @testable import KMSRotationAsyncHTTPClient
+    @testable import KMSRotationNIO
 
     /// Runs `body` with a transport made for it, shutting the transport down afterwards whatever happens.
     func withTransport<T>(
-        _ configuration: AsyncHTTPClientTransport.Configuration = .init(), _ body: (AsyncHTTPClientTransport) async throws -> T
+        _ configuration: NIOHTTPTransport.Configuration = .init(), _ body: (NIOHTTPTransport) async throws -> T
     ) async throws -> T {
-        let transport = try AsyncHTTPClientTransport(configuration: configuration)
+        let transport = try NIOHTTPTransport(configuration: configuration)
         do {
             let result = try await body(transport)
             try await transport.shutdown()
@@ -23,58 +22,19 @@
         }
     }
 
-    /// The SwiftNIO transports that share these tests: each must keep the same contract.
-    enum TransportKind: String, CaseIterable, CustomTestStringConvertible, Sendable {
-        case asyncHTTPClient, nio
-        var testDescription: String { rawValue }
-
-        func make(_ configuration: AsyncHTTPClientTransport.Configuration = .init()) throws -> any TestedTransport {
-            switch self {
-            case .asyncHTTPClient: try AsyncHTTPClientTransport(configuration: configuration)
-            case .nio: try NIOHTTPTransport(configuration: configuration)
-            }
-        }
-    }
-
-    /// What the shared tests need of a transport besides sending.
-    protocol TestedTransport: HTTPTransport {
-        func shutdown() async throws
-        /// What its bodies did (see `AsyncHTTPClientTransport.bodyStatistics`).
-        var statistics: AsyncHTTPClientTransport.BodyStatistics { get }
-    }
-
-    extension AsyncHTTPClientTransport: TestedTransport {
+    extension NIOHTTPTransport {
+        /// What its bodies did (see ``bodyStatistics``).
         var statistics: BodyStatistics { bodyStatistics.withLockedValue { $0 } }
-    }
-
-    extension NIOHTTPTransport: TestedTransport {
-        var statistics: AsyncHTTPClientTransport.BodyStatistics { bodyStatistics.withLockedValue { $0 } }
-    }
-
-    /// Runs `body` with a transport of `kind` made for it, shutting it down afterwards whatever happens.
-    func withTransport<T>(
-        _ kind: TransportKind, _ configuration: AsyncHTTPClientTransport.Configuration = .init(),
-        _ body: (any TestedTransport) async throws -> T
-    ) async throws -> T {
-        let transport = try kind.make(configuration)
-        do {
-            let result = try await body(transport)
-            try await transport.shutdown()
-            return result
-        } catch {
-            try? await transport.shutdown()
-            throw error
-        }
     }
 
     /// The suites that start Python servers are serialized: starting one blocks a cooperative thread until Python is
     /// up, and a handful at once on a busy 2-core machine starve the other tests' requests past their timeouts.
-    @Suite("AsyncHTTPClientTransport", .serialized)
-    struct AsyncHTTPClientTransportTests {
-        @Test("Conformance against a loopback server", arguments: TransportKind.allCases, TransportConformance.Case.allCases)
-        func conformance(_ kind: TransportKind, _ testCase: TransportConformance.Case) async throws {
+    @Suite("NIOHTTPTransport: the transport contract", .serialized)
+    struct NIOHTTPTransportContractTests {
+        @Test("Conformance against a loopback server", arguments: TransportConformance.Case.allCases)
+        func conformance(_ testCase: TransportConformance.Case) async throws {
             try await LoopbackServer.with { server in
-                try await withTransport(kind) { transport in
+                try await withTransport() { transport in
                     let conformance = TransportConformance(
                         transport: transport, baseURL: server.baseURL, closedPortURL: server.closedPortURL)
                     try await conformance.run(testCase)
@@ -83,23 +43,23 @@
         }
 
         @Test func defaultConfiguration() throws {
-            let configuration = AsyncHTTPClientTransport.Configuration()
+            let configuration = NIOHTTPTransport.Configuration()
             #expect(configuration.timeout == .seconds(30))
             #expect(configuration.maximumResponseBodySize == 10 * 1024 * 1024)
             #expect(configuration.maximumConnectionsPerHost == 64)
             #expect(configuration.proxy == nil)
             #expect(configuration.caBundlePath == nil)
-            #expect(AsyncHTTPClientTransport.Configuration(maximumConnectionsPerHost: 0).maximumConnectionsPerHost == 1)
+            #expect(NIOHTTPTransport.Configuration(maximumConnectionsPerHost: 0).maximumConnectionsPerHost == 1)
         }
 
-        @Test(arguments: TransportKind.allCases)
-        func nonPositiveCapIsASetupError(_ kind: TransportKind) {
-            #expect(throws: TransportSetupError.self) { try kind.make(.init(maximumResponseBodySize: 0)) }
+        @Test
+        func nonPositiveCapIsASetupError() {
+            #expect(throws: TransportSetupError.self) { try NIOHTTPTransport(configuration: .init(maximumResponseBodySize: 0)) }
         }
 
-        @Test(arguments: TransportKind.allCases)
-        func rejectsNonHTTPSchemes(_ kind: TransportKind) async throws {
-            try await withTransport(kind) { transport in
+        @Test
+        func rejectsNonHTTPSchemes() async throws {
+            try await withTransport() { transport in
                 for url in ["file:///etc/passwd", "ftp://127.0.0.1/x"] {
                     let error = await #expect(throws: TransportError.self) {
                         try await transport.send(HTTPRequest(method: "GET", url: URL(string: url)!))
@@ -109,9 +69,9 @@
             }
         }
 
-        @Test(arguments: TransportKind.allCases)
-        func rejectsNonPositiveTimeout(_ kind: TransportKind) async throws {
-            try await withTransport(kind) { transport in
+        @Test
+        func rejectsNonPositiveTimeout() async throws {
+            try await withTransport() { transport in
                 let error = await #expect(throws: TransportError.self) {
                     try await transport.send(HTTPRequest(method: "GET", url: URL(string: "http://127.0.0.1:9/")!, timeout: .zero))
                 }
@@ -119,9 +79,9 @@
             }
         }
 
-        @Test(arguments: TransportKind.allCases)
-        func alreadyCancelledTaskThrowsWithoutSending(_ kind: TransportKind) async throws {
-            try await withTransport(kind) { transport in
+        @Test
+        func alreadyCancelledTaskThrowsWithoutSending() async throws {
+            try await withTransport() { transport in
                 let task = Task {
                     withUnsafeCurrentTask { $0?.cancel() }
                     return try await transport.send(HTTPRequest(method: "GET", url: URL(string: "http://127.0.0.1:9/")!))
@@ -133,11 +93,11 @@
 
         /// The old cap (issue #10): URLSession's default of 6 connections per host held every scan at 6
         /// requests in flight. Counted by the server, not timed.
-        @Test(arguments: TransportKind.allCases)
-        func connectionsPerHostFollowTheConfiguration(_ kind: TransportKind) async throws {
+        @Test
+        func connectionsPerHostFollowTheConfiguration() async throws {
             try await LoopbackServer.with { server in
-                func peak(_ configuration: AsyncHTTPClientTransport.Configuration, requests: Int) async throws -> Int {
-                    try await withTransport(kind, configuration) { transport in
+                func peak(_ configuration: NIOHTTPTransport.Configuration, requests: Int) async throws -> Int {
+                    try await withTransport(configuration) { transport in
                         let hold = URL(string: server.baseURL.absoluteString + "/hold?seconds=2")!
                         try await withThrowingTaskGroup(of: Void.self) { group in
                             for _ in 0..<requests { group.addTask { _ = try await transport.send(HTTPRequest(method: "GET", url: hold)) } }
@@ -157,10 +117,10 @@
             }
         }
 
-        @Test(arguments: TransportKind.allCases)
-        func configurationTimeoutAppliesWhenRequestHasNone(_ kind: TransportKind) async throws {
+        @Test
+        func configurationTimeoutAppliesWhenRequestHasNone() async throws {
             try await LoopbackServer.with { server in
-                try await withTransport(kind, .init(timeout: .milliseconds(300))) { transport in
+                try await withTransport(.init(timeout: .milliseconds(300))) { transport in
                     let error = await #expect(throws: TransportError.self) {
                         try await transport.send(HTTPRequest(method: "GET", url: server.baseURL.appendingPathComponent("delay")))
                     }
@@ -169,10 +129,10 @@
             }
         }
 
-        @Test(arguments: TransportKind.allCases)
-        func requestTimeoutOverridesConfiguration(_ kind: TransportKind) async throws {
+        @Test
+        func requestTimeoutOverridesConfiguration() async throws {
             try await LoopbackServer.with { server in
-                try await withTransport(kind, .init(timeout: .milliseconds(200))) { transport in
+                try await withTransport(.init(timeout: .milliseconds(200))) { transport in
                     let url = URL(string: server.baseURL.absoluteString + "/delay?seconds=0.5")!
                     let response = try await transport.send(HTTPRequest(method: "GET", url: url, timeout: .seconds(5)))
                     #expect(response.status == 200)
@@ -181,10 +141,10 @@
             }
         }
 
-        @Test("The timeout bounds the whole exchange: a body that stalls after the head times out", arguments: TransportKind.allCases)
-        func timeoutCoversTheBody(_ kind: TransportKind) async throws {
+        @Test("The timeout bounds the whole exchange: a body that stalls after the head times out")
+        func timeoutCoversTheBody() async throws {
             try await LoopbackServer.with { server in
-                try await withTransport(kind) { transport in
+                try await withTransport() { transport in
                     let clock = ContinuousClock()
                     let start = clock.now
                     let url = URL(string: server.baseURL.absoluteString + "/slow-body?seconds=120")!
@@ -197,10 +157,10 @@
             }
         }
 
-        @Test("Cancelling while the body streams ends the request promptly with CancellationError", arguments: TransportKind.allCases)
-        func cancellationDuringTheBody(_ kind: TransportKind) async throws {
+        @Test("Cancelling while the body streams ends the request promptly with CancellationError")
+        func cancellationDuringTheBody() async throws {
             try await LoopbackServer.with { server in
-                try await withTransport(kind) { transport in
+                try await withTransport() { transport in
                     let url = URL(string: server.baseURL.absoluteString + "/slow-body?seconds=120")!
                     let task = Task { try await transport.send(HTTPRequest(method: "GET", url: url)) }
                     try await Task.sleep(for: .milliseconds(300))
@@ -214,10 +174,10 @@
             }
         }
 
-        @Test(arguments: TransportKind.allCases)
-        func manyConcurrentRequests(_ kind: TransportKind) async throws {
+        @Test
+        func manyConcurrentRequests() async throws {
             try await LoopbackServer.with { server in
-                try await withTransport(kind) { transport in
+                try await withTransport() { transport in
                     let statuses = try await withThrowingTaskGroup(of: Int.self) { group in
                         for index in 0..<40 {
                             group.addTask {
@@ -233,10 +193,10 @@
             }
         }
 
-        @Test("Repeated response header fields are joined with a comma, as URLSession does", arguments: TransportKind.allCases)
-        func repeatedHeaders(_ kind: TransportKind) async throws {
+        @Test("Repeated response header fields are joined with a comma, as URLSession does")
+        func repeatedHeaders() async throws {
             try await LoopbackServer.with { server in
-                try await withTransport(kind) { transport in
+                try await withTransport() { transport in
                     let response = try await transport.send(
                         HTTPRequest(method: "GET", url: server.baseURL.appendingPathComponent("repeated-header")))
                     #expect(response.headers["x-many"] == "one, two")
@@ -244,10 +204,10 @@
             }
         }
 
-        @Test("Requests ask for Accept-Encoding: identity unless they set it", arguments: TransportKind.allCases)
-        func acceptEncodingIdentity(_ kind: TransportKind) async throws {
+        @Test("Requests ask for Accept-Encoding: identity unless they set it")
+        func acceptEncodingIdentity() async throws {
             try await LoopbackServer.with { server in
-                try await withTransport(kind) { transport in
+                try await withTransport() { transport in
                     let echo = server.baseURL.appendingPathComponent("echo")
                     let plain = try await transport.send(HTTPRequest(method: "GET", url: echo))
                     #expect(
@@ -258,10 +218,10 @@
             }
         }
 
-        @Test("Error messages leave out the query, user info and headers", arguments: TransportKind.allCases)
-        func errorMessagesAreRedacted(_ kind: TransportKind) async throws {
+        @Test("Error messages leave out the query, user info and headers")
+        func errorMessagesAreRedacted() async throws {
             try await LoopbackServer.with { server in
-                try await withTransport(kind) { transport in
+                try await withTransport() { transport in
                     var components = URLComponents(url: server.closedPortURL, resolvingAgainstBaseURL: false)!
                     components.user = "AKIDUSER"
                     components.password = "secret-password"
@@ -283,9 +243,9 @@
             }
         }
 
-        @Test(arguments: TransportKind.allCases)
-        func sendAfterShutdownIsAnInvalidRequest(_ kind: TransportKind) async throws {
-            let transport = try kind.make()
+        @Test
+        func sendAfterShutdownIsAnInvalidRequest() async throws {
+            let transport = try NIOHTTPTransport()
             try await transport.shutdown()
             try await transport.shutdown()  // a second call does nothing
             let error = await #expect(throws: TransportError.self) {
@@ -295,42 +255,19 @@
         }
 
         @Test(
-            "A transport dropped without shutdown() does not trip AsyncHTTPClient's debug check, nor leak",
-            arguments: TransportKind.allCases)
-        func droppedWithoutShutdown(_ kind: TransportKind) async throws {
+            "A transport dropped without shutdown() closes its connections itself")
+        func droppedWithoutShutdown() async throws {
             try await LoopbackServer.with { server in
-                var transport: (any TestedTransport)? = try kind.make()
+                var transport: NIOHTTPTransport? = try NIOHTTPTransport()
                 _ = try await transport?.send(HTTPRequest(method: "GET", url: server.baseURL.appendingPathComponent("status/200")))
                 transport = nil
                 try await Task.sleep(for: .milliseconds(100))
             }
         }
-
-        @Test("A client passed in is used and stays its owner's: shutdown() leaves it running")
-        func providedClient() async throws {
-            try await LoopbackServer.with { server in
-                let client = HTTPClient(eventLoopGroupProvider: .singleton, configuration: .init(redirectConfiguration: .disallow))
-                do {
-                    let transport = try AsyncHTTPClientTransport(client: client)
-                    let response = try await transport.send(
-                        HTTPRequest(method: "PUT", url: server.baseURL.appendingPathComponent("echo"), body: Data("x".utf8)))
-                    #expect(response.headers["X-Echo"] == "yes")
-                    try await transport.shutdown()
-                    // Still usable by its owner, and by the transport.
-                    let again = try await transport.send(
-                        HTTPRequest(method: "GET", url: server.baseURL.appendingPathComponent("status/204")))
-                    #expect(again.status == 204)
-                } catch {
-                    try? await client.shutdown()
-                    throw error
-                }
-                try await client.shutdown()
-            }
-        }
     }
 
-    @Suite("AsyncHTTPClientTransport: response body cap", .serialized)
-    struct AsyncHTTPClientTransportBodyCapTests {
+    @Suite("NIOHTTPTransport: response body cap", .serialized)
+    struct NIOHTTPTransportBodyCapTests {
         static let cap = 1 << 20
         /// The most bytes one read from the socket may add past the cap.
         static let piece = 1 << 20
@@ -340,10 +277,10 @@
             return Int(message[range.upperBound...].prefix { $0.isNumber })
         }
 
-        @Test("A declared Content-Length over the cap fails before the body is read", arguments: TransportKind.allCases)
-        func declaredLengthOverCap(_ kind: TransportKind) async throws {
+        @Test("A declared Content-Length over the cap fails before the body is read")
+        func declaredLengthOverCap() async throws {
             try await LoopbackServer.with { server in
-                try await withTransport(kind, .init(maximumResponseBodySize: Self.cap)) { transport in
+                try await withTransport(.init(maximumResponseBodySize: Self.cap)) { transport in
                     let error = await #expect(throws: TransportError.self) {
                         try await transport.send(HTTPRequest(method: "GET", url: URL(string: "\(server.baseURL)/huge?bytes=50000000")!))
                     }
@@ -355,10 +292,10 @@
             }
         }
 
-        @Test("A chunked body with no length is counted as it streams and stopped at the cap", arguments: TransportKind.allCases)
-        func chunkedBodyOverCap(_ kind: TransportKind) async throws {
+        @Test("A chunked body with no length is counted as it streams and stopped at the cap")
+        func chunkedBodyOverCap() async throws {
             try await LoopbackServer.with { server in
-                try await withTransport(kind, .init(maximumResponseBodySize: Self.cap)) { transport in
+                try await withTransport(.init(maximumResponseBodySize: Self.cap)) { transport in
                     let error = await #expect(throws: TransportError.self) {
                         try await transport.send(
                             HTTPRequest(method: "GET", url: URL(string: "\(server.baseURL)/huge-chunked?bytes=50000000")!))
@@ -374,11 +311,10 @@
         }
 
         @Test(
-            "A body exactly at the cap is read, with or without a length; the transport works after a refused body",
-            arguments: TransportKind.allCases)
-        func bodyAtCap(_ kind: TransportKind) async throws {
+            "A body exactly at the cap is read, with or without a length; the transport works after a refused body")
+        func bodyAtCap() async throws {
             try await LoopbackServer.with { server in
-                try await withTransport(kind, .init(maximumResponseBodySize: Self.cap)) { transport in
+                try await withTransport(.init(maximumResponseBodySize: Self.cap)) { transport in
                     _ = try? await transport.send(
                         HTTPRequest(method: "GET", url: URL(string: "\(server.baseURL)/huge-chunked?bytes=\(Self.cap + 1)")!))
                     let plain = try await transport.send(
