@@ -11,6 +11,8 @@ let package = Package(
         // well as URLSessionTransport.
         .package(name: "swift-kms-rotation", path: "..", traits: ["NIOTransport"]),
         .package(url: "https://github.com/ordo-one/package-benchmark.git", from: "1.38.1", traits: ["MallocInterposer"]),
+        // StreamingScan runs Swift Concurrency on NIO's event loops, as the CLI does.
+        .package(url: "https://github.com/apple/swift-nio.git", from: "2.81.0"),
     ],
     targets: [
         .executableTarget(
@@ -29,6 +31,8 @@ let package = Package(
             dependencies: [
                 .product(name: "KMSRotation", package: "swift-kms-rotation"),
                 .product(name: "KMSRotationNIO", package: "swift-kms-rotation"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
             ],
             path: "Benchmarks/StreamingScan"
         ),

@@ -4,13 +4,22 @@
 // Usage: StreamingScan <endpoint> <region> [concurrency]
 //        StreamingScan --synthetic <keys> <region> [concurrency]
 // STREAMING_SCAN_HTTP_CLIENT=urlsession sends with URLSessionTransport; the default is NIOHTTPTransport (the
-// CLI's default), so both stay measurable.
+// CLI's default), so both stay measurable. STREAMING_SCAN_COOPERATIVE_POOL=1 runs Swift Concurrency on its own
+// pool instead of NIO's event loops.
 // --synthetic answers in process, from a transport that computes every answer from the key's number and
 // holds nothing per key (the stand-in's account), so the same scan runs without any HTTP stack: the
 // difference in peak RSS is what the HTTP stack costs.
 import Foundation
 import KMSRotation
 import KMSRotationNIO
+import NIOCore
+import NIOPosix
+
+// As the CLI does: Swift Concurrency on NIO's event loops, so an answer is judged on the thread that read it
+// (STREAMING_SCAN_COOPERATIVE_POOL=1 keeps Swift's own pool, to compare).
+if ProcessInfo.processInfo.environment["STREAMING_SCAN_COOPERATIVE_POOL"] == nil {
+    NIOSingletons.unsafeTryInstallSingletonPosixEventLoopGroupAsConcurrencyGlobalExecutor()
+}
 
 var arguments = Array(CommandLine.arguments.dropFirst())
 var syntheticKeys: Int?
