@@ -83,18 +83,7 @@
                     try: conn.close()
                     except OSError: pass
 
-            listener = socket.socket()
-            listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-            listener.bind(("127.0.0.1", 0)); listener.listen(128)
-            print(json.dumps({"port": listener.getsockname()[1]}), flush=True)
-            def accept():
-                while True:
-                    conn, _ = listener.accept()
-                    threading.Thread(target=serve, args=(conn,), daemon=True).start()
-            threading.Thread(target=accept, daemon=True).start()
-            sys.stdin.read()
-            os._exit(0)
-            """#
+            """# + PythonHelper.socketServerEpilogue
 
         private init(port: Int, helper: PythonHelper) {
             self.port = port
@@ -114,23 +103,8 @@
 
         /// The requests the server saw, asked on a connection of its own (a plain server only).
         func records() async throws -> [Record] {
-            let response = try await withNIOTransport { try await $0.send(HTTPRequest(method: "GET", url: url("/stats"))) }
+            let response = try await withTransport { try await $0.send(HTTPRequest(method: "GET", url: url("/stats"))) }
             return try JSONDecoder().decode([Record].self, from: response.body)
-        }
-    }
-
-    /// Runs `body` with a `NIOHTTPTransport`, shutting it down afterwards whatever happens.
-    func withNIOTransport<T>(
-        _ configuration: NIOHTTPTransport.Configuration = .init(), _ body: (NIOHTTPTransport) async throws -> T
-    ) async throws -> T {
-        let transport = try NIOHTTPTransport(configuration: configuration)
-        do {
-            let result = try await body(transport)
-            try await transport.shutdown()
-            return result
-        } catch {
-            try? await transport.shutdown()
-            throw error
         }
     }
 
@@ -139,7 +113,7 @@
         @Test("Sequential requests reuse one keep-alive connection")
         func reuse() async throws {
             try await PoolServer.with { server in
-                try await withNIOTransport { transport in
+                try await withTransport { transport in
                     for index in 0..<5 {
                         let response = try await transport.send(HTTPRequest(method: "GET", url: server.url("/ok?tag=\(index)")))
                         #expect(response.status == 200)
@@ -156,7 +130,7 @@
         @Test("Requests beyond the cap wait, first come first served, and reuse the freed connection")
         func fifoWaiters() async throws {
             try await PoolServer.with { server in
-                try await withNIOTransport(.init(maximumConnectionsPerHost: 1)) { transport in
+                try await withTransport(.init(maximumConnectionsPerHost: 1)) { transport in
                     try await withThrowingTaskGroup(of: Void.self) { group in
                         group.addTask { _ = try await transport.send(HTTPRequest(method: "GET", url: server.url("/ok?hold=3&tag=0"))) }
                         for index in 1..<5 {
@@ -175,7 +149,7 @@
         @Test("The timeout covers the wait for a connection; the waiter leaves the queue")
         func timeoutWhileWaiting() async throws {
             try await PoolServer.with { server in
-                try await withNIOTransport(.init(maximumConnectionsPerHost: 1)) { transport in
+                try await withTransport(.init(maximumConnectionsPerHost: 1)) { transport in
                     let holder = Task { try await transport.send(HTTPRequest(method: "GET", url: server.url("/ok?hold=4&tag=holder"))) }
                     try await Task.sleep(for: .milliseconds(200))
                     let error = await #expect(throws: TransportError.self) {
@@ -195,7 +169,7 @@
         @Test("Cancelling a request that waits for a connection throws CancellationError and leaves the queue")
         func cancelWhileWaiting() async throws {
             try await PoolServer.with { server in
-                try await withNIOTransport(.init(maximumConnectionsPerHost: 1)) { transport in
+                try await withTransport(.init(maximumConnectionsPerHost: 1)) { transport in
                     let holder = Task { try await transport.send(HTTPRequest(method: "GET", url: server.url("/ok?hold=4&tag=holder"))) }
                     try await Task.sleep(for: .milliseconds(200))
                     let waiter = Task { try await transport.send(HTTPRequest(method: "GET", url: server.url("/ok?tag=cancelled"))) }
@@ -214,7 +188,7 @@
         @Test("A reused connection the server closed before answering is retried once on a new connection")
         func staleConnectionRetry() async throws {
             try await PoolServer.with { server in
-                try await withNIOTransport { transport in
+                try await withTransport { transport in
                     let first = try await transport.send(HTTPRequest(method: "POST", url: server.url("/stale?tag=1"), body: Data("a".utf8)))
                     #expect(first.status == 200)
                     let second = try await transport.send(
@@ -230,7 +204,7 @@
         @Test("A new connection closed before any answer is not retried: connectionFailed")
         func droppedOnNewConnection() async throws {
             try await PoolServer.with { server in
-                try await withNIOTransport { transport in
+                try await withTransport { transport in
                     let error = await #expect(throws: TransportError.self) {
                         try await transport.send(HTTPRequest(method: "GET", url: server.url("/drop?tag=1")))
                     }
@@ -245,7 +219,7 @@
         @Test("A Connection: close or HTTP/1.0 answer is not reused, even if the server keeps the socket open")
         func notReused() async throws {
             try await PoolServer.with { server in
-                try await withNIOTransport { transport in
+                try await withTransport { transport in
                     for path in ["/close", "/close", "/http10", "/http10"] {
                         let response = try await transport.send(HTTPRequest(method: "GET", url: server.url(path)))
                         #expect(response.status == 200)
@@ -259,7 +233,7 @@
         @Test("HEAD gets no body and leaves the connection usable; Host and Content-Length are set")
         func headAndHeaders() async throws {
             try await PoolServer.with { server in
-                try await withNIOTransport { transport in
+                try await withTransport { transport in
                     let head = try await transport.send(HTTPRequest(method: "HEAD", url: server.url("/ok")))
                     #expect(head.status == 200)
                     #expect(head.body.isEmpty)
@@ -285,7 +259,7 @@
         @Test("A timed-out or cancelled exchange closes its connection, and the next request opens a new one")
         func timeoutAndCancelCloseTheConnection() async throws {
             try await PoolServer.with { server in
-                try await withNIOTransport { transport in
+                try await withTransport { transport in
                     func closed() async throws -> Bool {
                         for _ in 0..<100 where transport.pool.openCount > 0 { try await Task.sleep(for: .milliseconds(20)) }
                         return transport.pool.openCount == 0
@@ -359,7 +333,7 @@
         @Test("https with the CA bundle: verified by name (with SNI) and by IP address; reused")
         func trustedByBundle() async throws {
             try await Self.withTLSServer { server, certificate in
-                try await withNIOTransport(.init(caBundlePath: certificate)) { transport in
+                try await withTransport(.init(caBundlePath: certificate)) { transport in
                     for host in ["127.0.0.1", "localhost", "127.0.0.1"] {
                         let response = try await transport.send(
                             HTTPRequest(method: "GET", url: server.url("/ok", scheme: "https", host: host)))
@@ -374,7 +348,7 @@
         @Test("https without the bundle: the self-signed certificate is refused, connectionFailed")
         func untrusted() async throws {
             try await Self.withTLSServer { server, _ in
-                try await withNIOTransport { transport in
+                try await withTransport { transport in
                     let error = await #expect(throws: TransportError.self) {
                         try await transport.send(HTTPRequest(method: "GET", url: server.url("/ok?q=secret", scheme: "https")))
                     }
@@ -391,13 +365,13 @@
                 try await LoopbackProxy.with(credentials: "tunnel-user:tunnel-pa55") { proxy in
                     let settings = try #require(
                         try ProxySettings.fromEnvironment(["HTTPS_PROXY": "http://tunnel-user:tunnel-pa55@127.0.0.1:\(proxy.port)"]))
-                    try await withNIOTransport(.init(proxy: settings, caBundlePath: certificate)) { transport in
+                    try await withTransport(.init(proxy: settings, caBundlePath: certificate)) { transport in
                         for _ in 0..<2 {
                             let response = try await transport.send(HTTPRequest(method: "GET", url: server.url("/ok", scheme: "https")))
                             #expect(response.status == 200)
                         }
                     }
-                    let records = try await withNIOTransport { direct in try await proxy.records(using: direct) }
+                    let records = try await withTransport { direct in try await proxy.records(using: direct) }
                     #expect(records.map(\.line) == ["CONNECT 127.0.0.1:\(server.port) HTTP/1.1"], "one tunnel, reused")
                     #expect(records.first?.authorization == "Basic " + Data("tunnel-user:tunnel-pa55".utf8).base64EncodedString())
                 }
@@ -408,7 +382,7 @@
         func timeoutCoversTLSAndTunnel() async throws {
             // A plain server reads a ClientHello as the start of a request head and waits for the rest forever.
             try await PoolServer.with { server in
-                try await withNIOTransport { transport in
+                try await withTransport { transport in
                     let error = await #expect(throws: TransportError.self) {
                         try await transport.send(
                             HTTPRequest(method: "GET", url: server.url("/ok", scheme: "https"), timeout: .milliseconds(400)))
@@ -417,7 +391,7 @@
                 }
                 // The plain server as a proxy: it answers the CONNECT with a 200, then stalls on the ClientHello.
                 let settings = ProxySettings(httpsProxy: .init(host: "127.0.0.1", port: server.port))
-                try await withNIOTransport(.init(proxy: settings)) { transport in
+                try await withTransport(.init(proxy: settings)) { transport in
                     let clock = ContinuousClock()
                     let start = clock.now
                     let error = await #expect(throws: TransportError.self) {
@@ -437,7 +411,7 @@
             try await LoopbackServer.with { server in
                 let closed = server.closedPortURL.port ?? 9
                 let settings = ProxySettings(httpsProxy: try ProxySettings.Server(url: "http://user:pa55@127.0.0.1:\(closed)"))
-                try await withNIOTransport(.init(proxy: settings)) { transport in
+                try await withTransport(.init(proxy: settings)) { transport in
                     let clock = ContinuousClock()
                     let start = clock.now
                     let error = await #expect(throws: TransportError.self) {
@@ -457,7 +431,7 @@
                 try await LoopbackProxy.with(credentials: "tunnel-user:right") { proxy in
                     let settings = try #require(
                         try ProxySettings.fromEnvironment(["https_proxy": "http://tunnel-user:wrong-pa55@127.0.0.1:\(proxy.port)"]))
-                    try await withNIOTransport(.init(proxy: settings, caBundlePath: certificate)) { transport in
+                    try await withTransport(.init(proxy: settings, caBundlePath: certificate)) { transport in
                         let error = await #expect(throws: TransportError.self) {
                             try await transport.send(HTTPRequest(method: "GET", url: server.url("/ok", scheme: "https")))
                         }

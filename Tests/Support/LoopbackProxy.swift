@@ -124,18 +124,7 @@ package final class LoopbackProxy: @unchecked Sendable {
             threading.Thread(target=pump, args=(upstream, conn), daemon=True).start()
             pump(conn, upstream)
 
-        listener = socket.socket()
-        listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-        listener.bind(("127.0.0.1", 0)); listener.listen(64)
-        print(json.dumps({"port": listener.getsockname()[1]}), flush=True)
-        def accept():
-            while True:
-                conn, _ = listener.accept()
-                threading.Thread(target=serve, args=(conn,), daemon=True).start()
-        threading.Thread(target=accept, daemon=True).start()
-        sys.stdin.read()
-        os._exit(0)
-        """#
+        """# + PythonHelper.socketServerEpilogue
 
     private init(port: Int, helper: PythonHelper) {
         self.port = port

@@ -64,6 +64,25 @@ package final class PythonHelper: @unchecked Sendable {
         }
     }
 
+    /// The end of a raw-socket server script (one that speaks HTTP, or half of it, by hand): listens on a free
+    /// loopback port, prints `{"port": N}`, hands every connection to the script's `serve(conn)` on a thread of
+    /// its own, and exits when its stdin (the lifeline) closes. The script imports `json`, `os`, `socket`,
+    /// `sys` and `threading`.
+    package static let socketServerEpilogue = #"""
+
+        listener = socket.socket()
+        listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        listener.bind(("127.0.0.1", 0)); listener.listen(128)
+        print(json.dumps({"port": listener.getsockname()[1]}), flush=True)
+        def accept():
+            while True:
+                conn, _ = listener.accept()
+                threading.Thread(target=serve, args=(conn,), daemon=True).start()
+        threading.Thread(target=accept, daemon=True).start()
+        sys.stdin.read()
+        os._exit(0)
+        """#
+
     /// Closes the lifeline, then stops the process boundedly (``Foundation/Process/stopHelper(grace:)``).
     package func stop() {
         try? stdin.fileHandleForWriting.close()
