@@ -290,12 +290,27 @@
             case is IOError, is ChannelError:
                 return TransportError(.connectionFailed, "\(target): \(reason(for: error))")
             case is NIOSSLError, is BoringSSLError, is NIOSSLExtraError:
-                return TransportError(.connectionFailed, "\(target): TLS handshake failed")
+                return TransportError(.connectionFailed, "\(target): TLS handshake failed\(tlsReason(error))")
             case is HTTPParserError:
                 return TransportError(.invalidResponse, "\(target): invalid response (not HTTP)")
             default:
                 return TransportError(.connectionFailed, "\(target): connection failed (\(type(of: error)))")
             }
+        }
+
+        /// Why a TLS handshake failed, when it is one a user can act on: an untrusted certificate (most often a
+        /// TLS-inspecting proxy whose CA is not trusted) or one that does not name the host. BoringSSL's own
+        /// messages hold error codes, never data from the connection.
+        static func tlsReason(_ error: any Error) -> String {
+            let text = String(describing: error).uppercased()
+            if text.contains("CERTIFICATE_VERIFY_FAILED") {
+                return ": the server's certificate is not trusted (behind a TLS-inspecting proxy, name its CA bundle in "
+                    + "AWS_CA_BUNDLE or the profile's ca_bundle)"
+            }
+            if let extra = error as? NIOSSLExtraError, extra == .failedToValidateHostname {
+                return ": the server's certificate does not name the host"
+            }
+            return ""
         }
 
         /// A short reason for a socket error: `connection refused`, not the full NIO description.

@@ -305,15 +305,18 @@
 
     @Suite("NIOHTTPTransport: TLS and proxies", .serialized)
     struct NIOHTTPTransportTLSTests {
-        /// A self-signed certificate for localhost and 127.0.0.1, made with openssl; `nil` without openssl.
-        static func makeCertificate(in directory: URL) throws -> (certificate: String, key: String)? {
+        /// A self-signed certificate for `names` (localhost and 127.0.0.1 by default), made with openssl; `nil`
+        /// without openssl.
+        static func makeCertificate(
+            in directory: URL, names: String = "DNS:localhost,IP:127.0.0.1"
+        ) throws -> (certificate: String, key: String)? {
             let certificate = directory.appendingPathComponent("cert.pem").path
             let key = directory.appendingPathComponent("key.pem").path
             let process = Process()
             process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
             process.arguments = [
                 "openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", key, "-out", certificate, "-days", "2", "-subj",
-                "/CN=localhost", "-addext", "subjectAltName=DNS:localhost,IP:127.0.0.1",
+                "/CN=localhost", "-addext", "subjectAltName=\(names)",
             ]
             process.standardOutput = FileHandle.nullDevice
             process.standardError = FileHandle.nullDevice
@@ -322,11 +325,16 @@
             return process.terminationStatus == 0 ? (certificate, key) : nil
         }
 
-        static func withTLSServer(_ body: (PoolServer, String) async throws -> Void) async throws {
+        static func withTLSServer(
+            names: String = "DNS:localhost,IP:127.0.0.1", _ body: (PoolServer, String) async throws -> Void
+        ) async throws {
             let directory = FileManager.default.temporaryDirectory.appendingPathComponent("tls-\(UUID().uuidString)")
             try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
             defer { try? FileManager.default.removeItem(at: directory) }
-            guard let (certificate, key) = try makeCertificate(in: directory) else { return }  // no openssl: nothing to test with
+            guard let (certificate, key) = try makeCertificate(in: directory, names: names) else {
+                Issue.record("openssl could not make a test certificate")
+                return
+            }
             try await PoolServer.with(certificate: certificate, key: key) { server in try await body(server, certificate) }
         }
 
@@ -345,7 +353,7 @@
             }
         }
 
-        @Test("https without the bundle: the self-signed certificate is refused, connectionFailed")
+        @Test("https without the bundle: the self-signed certificate is refused, connectionFailed, saying why and what to set")
         func untrusted() async throws {
             try await Self.withTLSServer { server, _ in
                 try await withTransport { transport in
@@ -353,8 +361,26 @@
                         try await transport.send(HTTPRequest(method: "GET", url: server.url("/ok?q=secret", scheme: "https")))
                     }
                     #expect(error?.kind == .connectionFailed)
-                    #expect(error?.message.contains("TLS") == true, "\(error?.message ?? "")")
+                    #expect(
+                        error?.message.contains("TLS handshake failed: the server's certificate is not trusted") == true,
+                        "\(error?.message ?? "")")
+                    #expect(error?.message.contains("AWS_CA_BUNDLE") == true)
                     #expect(error?.message.contains("secret") == false)
+                }
+            }
+        }
+
+        @Test("A trusted certificate that does not name the host is refused, saying so")
+        func wrongName() async throws {
+            try await Self.withTLSServer(names: "DNS:localhost") { server, certificate in
+                try await withTransport(.init(caBundlePath: certificate)) { transport in
+                    let error = await #expect(throws: TransportError.self) {
+                        try await transport.send(HTTPRequest(method: "GET", url: server.url("/ok", scheme: "https", host: "127.0.0.1")))
+                    }
+                    #expect(error?.kind == .connectionFailed)
+                    #expect(
+                        error?.message.contains("TLS handshake failed: the server's certificate does not name the host") == true,
+                        "\(error?.message ?? "")")
                 }
             }
         }
