@@ -73,7 +73,8 @@ enum LiveTransport {
                 do {
                     proxy = try ProxySettings.fromEnvironment(environment)
                 } catch {
-                    throw SetupError("\(error)")
+                    // libcurl reads the same variables itself and supports https:// and SOCKS proxies.
+                    throw SetupError("\(error); --http-client urlsession sends through libcurl, which supports https:// and SOCKS proxies")
                 }
                 let configuration = NIOHTTPTransport.Configuration(
                     maximumConnectionsPerHost: maximumConnectionsPerHost, proxy: proxy, caBundlePath: caBundle?.path)
