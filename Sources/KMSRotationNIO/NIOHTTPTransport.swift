@@ -207,7 +207,7 @@
         /// The exchange for a request: its endpoint, head and body, built with NIOHTTP1 types.
         private func prepare(_ request: HTTPRequest, timeout: Duration) throws -> Exchange {
             let url = request.url
-            let secure = url.scheme == "https" || url.scheme?.lowercased() == "https"
+            let secure = url.scheme?.lowercased() == "https"
             guard var host = url.host, !host.isEmpty else {
                 throw TransportError(.invalidRequest, "unsupported URL: no host (\(request.redactedTarget))")
             }

@@ -59,20 +59,30 @@ package final class LoopbackProxy: @unchecked Sendable {
                 if name.strip().lower() == "content-length": return int(value.strip())
             return None
 
+        def parse(head):
+            # The request line's parts and the headers (names lower-cased) of a request head.
+            lines = head.decode("latin-1").split("\r\n")
+            method, target, version = lines[0].split(" ", 2)
+            headers = {}
+            for line in lines[1:]:
+                name, _, value = line.partition(":")
+                headers[name.strip().lower()] = value.strip()
+            return lines, method, target, version, headers
+
+        def admit(conn, lines, headers):
+            # Records the request; answers 407 and closes when the credentials are not the expected ones.
+            with lock: records.append({"line": lines[0], "authorization": headers.get("proxy-authorization")})
+            if expected and headers.get("proxy-authorization") != "Basic " + expected:
+                conn.sendall(b"HTTP/1.1 407 Proxy Authentication Required\r\nProxy-Authenticate: Basic\r\nContent-Length: 0\r\nConnection: close\r\n\r\n")
+                conn.close(); return False
+            return True
+
         def forward(conn, head, rest):
             # Absolute-form requests, one after another on the same client connection, each to its own upstream
             # connection (answers with Content-Length are relayed and the client connection kept open).
             while head is not None:
-                lines = head.decode("latin-1").split("\r\n")
-                method, target, version = lines[0].split(" ", 2)
-                headers = {}
-                for line in lines[1:]:
-                    name, _, value = line.partition(":")
-                    headers[name.strip().lower()] = value.strip()
-                with lock: records.append({"line": lines[0], "authorization": headers.get("proxy-authorization")})
-                if expected and headers.get("proxy-authorization") != "Basic " + expected:
-                    conn.sendall(b"HTTP/1.1 407 Proxy Authentication Required\r\nProxy-Authenticate: Basic\r\nContent-Length: 0\r\nConnection: close\r\n\r\n")
-                    conn.close(); return
+                lines, method, target, version, headers = parse(head)
+                if not admit(conn, lines, headers): return
                 after = target.split("://", 1)[1]
                 hostport, _, path = after.partition("/")
                 host, _, port = hostport.rpartition(":")
@@ -99,22 +109,14 @@ package final class LoopbackProxy: @unchecked Sendable {
         def serve(conn):
             head, rest = read_head(conn, b"")
             if head is None: conn.close(); return
-            lines = head.decode("latin-1").split("\r\n")
-            method, target, _ = lines[0].split(" ", 2)
-            headers = {}
-            for line in lines[1:]:
-                name, _, value = line.partition(":")
-                headers[name.strip().lower()] = value.strip()
+            lines, method, target, _, headers = parse(head)
             if method == "GET" and target == "/records":
                 with lock: body = json.dumps(records).encode()
                 conn.sendall(b"HTTP/1.1 200 OK\r\nContent-Length: %d\r\nConnection: close\r\n\r\n%s" % (len(body), body))
                 conn.close(); return
             if method != "CONNECT":
                 forward(conn, head, rest); return
-            with lock: records.append({"line": lines[0], "authorization": headers.get("proxy-authorization")})
-            if expected and headers.get("proxy-authorization") != "Basic " + expected:
-                conn.sendall(b"HTTP/1.1 407 Proxy Authentication Required\r\nProxy-Authenticate: Basic\r\nContent-Length: 0\r\nConnection: close\r\n\r\n")
-                conn.close(); return
+            if not admit(conn, lines, headers): return
             host, _, port = target.rpartition(":")
             if host not in ("127.0.0.1", "localhost"):
                 conn.sendall(b"HTTP/1.1 403 Forbidden\r\nContent-Length: 0\r\nConnection: close\r\n\r\n"); conn.close(); return
