@@ -154,26 +154,30 @@ extension KMSClient {
 
 // MARK: - Checking answers before they are read
 
-extension KMSClient {
-    /// Refuses a 2xx answer that cannot be a result: JSON nested deeper than ``JSONNesting/maximumDepth``
-    /// (``AWSServiceError/Code/invalidResponse``, naming the cap), or an AWS error body (`__type`, or an
-    /// `X-Amzn-Errortype` header) served with a success status, which becomes that error, so that an
-    /// error is never read as an empty result.
+extension AWSServiceError {
+    /// Refuses a 2xx JSON answer that cannot be a result: JSON nested deeper than
+    /// ``JSONNesting/maximumDepth`` (``AWSServiceError/Code/invalidResponse``, naming the cap), or an AWS
+    /// error body (`__type`, or an `X-Amzn-Errortype` header) served with a success status, which becomes
+    /// that error, so that an error is never read as an empty result. KMS and Organizations answers both.
     /// - Parameters:
     ///   - response: The 2xx answer.
+    ///   - service: The service that sent it (`kms`, `organizations`).
     ///   - operation: The operation it answers.
     /// - Throws: ``AWSServiceError``.
-    static func checkAnswer(_ response: HTTPResponse, operation: String) throws {
+    static func checkJSONAnswer(_ response: HTTPResponse, service: String, operation: String) throws {
         if JSONNesting.isTooDeep(response.body) {
             throw AWSServiceError(
-                service: "kms", code: .invalidResponse,
+                service: service, code: .invalidResponse,
                 message: "Could not read the \(operation) answer: \(JSONNesting.tooDeepDescription)",
                 httpStatus: response.status, requestId: response.headers["x-amzn-RequestId"], operation: operation)
         }
         if JSONNesting.isErrorAnswer(response) {
-            throw AWSServiceError.decodeJSON(service: "kms", from: response, operation: operation)
+            throw AWSServiceError.decodeJSON(service: service, from: response, operation: operation)
         }
     }
+}
+
+extension KMSClient {
 
     /// The error for an answer that lacks the member the operation exists to return.
     static func missingMember(_ member: String, operation: String) -> AWSServiceError {

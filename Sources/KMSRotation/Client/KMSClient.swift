@@ -56,7 +56,7 @@ public struct KMSClient: Sendable {
         let response = try await caller.send(operation: operation, headers: headers, body: body) { response in
             AWSServiceError.decodeJSON(service: "kms", from: response, operation: operation)
         }
-        try Self.checkAnswer(response, operation: operation)
+        try AWSServiceError.checkJSONAnswer(response, service: "kms", operation: operation)
         do {
             return try JSONDecoder().decode(Output.self, from: response.body.isEmpty ? Data("{}".utf8) : response.body)
         } catch {

@@ -79,16 +79,8 @@ public struct OrganizationsClient: Sendable {
             body: body,
             decodeError: { AWSServiceError.decodeJSON(service: "organizations", from: $0, operation: operation) })
         let requestId = response.headers["x-amzn-RequestId"]
-        if JSONNesting.isTooDeep(response.body) {
-            throw AWSServiceError(
-                service: "organizations", code: .invalidResponse,
-                message: "Could not read the ListAccounts answer: \(JSONNesting.tooDeepDescription)",
-                httpStatus: response.status, requestId: requestId, operation: operation)
-        }
         // An error body served with a success status is that error, never an empty organization.
-        if JSONNesting.isErrorAnswer(response) {
-            throw AWSServiceError.decodeJSON(service: "organizations", from: response, operation: operation)
-        }
+        try AWSServiceError.checkJSONAnswer(response, service: "organizations", operation: operation)
         let output: Output
         do {
             output = try JSONDecoder().decode(Output.self, from: response.body.isEmpty ? Data("{}".utf8) : response.body)
