@@ -152,27 +152,50 @@ extension KMSClient {
     }
 }
 
-// MARK: - Checking answers before they are read
+// MARK: - Reading answers
 
 extension AWSServiceError {
-    /// Refuses a 2xx JSON answer that cannot be a result: JSON nested deeper than
-    /// ``JSONNesting/maximumDepth`` (``AWSServiceError/Code/invalidResponse``, naming the cap), or an AWS
-    /// error body (`__type`, or an `X-Amzn-Errortype` header) served with a success status, which becomes
-    /// that error, so that an error is never read as an empty result. KMS and Organizations answers both.
+    /// Reads a 2xx JSON answer as `Output`, or throws the error it is: JSON nested deeper than
+    /// ``JSONNesting/maximumDepth`` (``AWSServiceError/Code/invalidResponse``, naming the cap); an AWS error
+    /// body (a top-level `__type` member in any case, or an `X-Amzn-Errortype` header) served with a success
+    /// status, which becomes that error, so that an error is never read as an empty result; or an answer
+    /// that is not JSON or not the operation's shape (``AWSServiceError/Code/invalidResponse``, saying
+    /// where). KMS and Organizations answers both.
+    ///
+    /// The body is parsed once, by ``AnswerJSON``, and decoded by ``AnswerDecoder``; an empty body reads as
+    /// `{}`.
     /// - Parameters:
+    ///   - type: The operation's output shape.
     ///   - response: The 2xx answer.
     ///   - service: The service that sent it (`kms`, `organizations`).
     ///   - operation: The operation it answers.
+    /// - Returns: The output.
     /// - Throws: ``AWSServiceError``.
-    static func checkJSONAnswer(_ response: HTTPResponse, service: String, operation: String) throws {
-        if JSONNesting.isTooDeep(response.body) {
-            throw AWSServiceError(
-                service: service, code: .invalidResponse,
-                message: "Could not read the \(operation) answer: \(JSONNesting.tooDeepDescription)",
+    static func readJSONAnswer<Output: Decodable>(
+        _ type: Output.Type, from response: HTTPResponse, service: String, operation: String
+    ) throws -> Output {
+        func unreadable(_ why: String) -> AWSServiceError {
+            AWSServiceError(
+                service: service, code: .invalidResponse, message: "Could not read the \(operation) answer: \(why)",
                 httpStatus: response.status, requestId: response.headers["x-amzn-RequestId"], operation: operation)
         }
-        if JSONNesting.isErrorAnswer(response) {
+        let hasErrorHeader = response.headers["X-Amzn-Errortype"] != nil
+        let document: AnswerJSON
+        do {
+            document = try AnswerJSON.parse(response.body.isEmpty ? Data("{}".utf8) : response.body)
+        } catch {
+            if error.isTooDeep { throw unreadable(JSONNesting.tooDeepDescription) }
+            if hasErrorHeader { throw AWSServiceError.decodeJSON(service: service, from: response, operation: operation) }
+            throw unreadable(
+                readableDescription(of: DecodingError.dataCorrupted(.init(codingPath: [], debugDescription: error.description))))
+        }
+        if hasErrorHeader || document.hasErrorType {
             throw AWSServiceError.decodeJSON(service: service, from: response, operation: operation)
+        }
+        do {
+            return try AnswerDecoder.decode(type, from: document)
+        } catch {
+            throw unreadable(readableDescription(of: error))
         }
     }
 }

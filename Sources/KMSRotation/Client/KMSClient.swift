@@ -56,14 +56,6 @@ public struct KMSClient: Sendable {
         let response = try await caller.send(operation: operation, headers: headers, body: body) { response in
             AWSServiceError.decodeJSON(service: "kms", from: response, operation: operation)
         }
-        try AWSServiceError.checkJSONAnswer(response, service: "kms", operation: operation)
-        do {
-            return try JSONDecoder().decode(Output.self, from: response.body.isEmpty ? Data("{}".utf8) : response.body)
-        } catch {
-            throw AWSServiceError(
-                service: "kms", code: .invalidResponse,
-                message: "Could not read the \(operation) answer: \(readableDescription(of: error))",
-                httpStatus: response.status, requestId: response.headers["x-amzn-RequestId"], operation: operation)
-        }
+        return try AWSServiceError.readJSONAnswer(Output.self, from: response, service: "kms", operation: operation)
     }
 }

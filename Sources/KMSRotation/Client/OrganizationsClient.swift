@@ -80,16 +80,7 @@ public struct OrganizationsClient: Sendable {
             decodeError: { AWSServiceError.decodeJSON(service: "organizations", from: $0, operation: operation) })
         let requestId = response.headers["x-amzn-RequestId"]
         // An error body served with a success status is that error, never an empty organization.
-        try AWSServiceError.checkJSONAnswer(response, service: "organizations", operation: operation)
-        let output: Output
-        do {
-            output = try JSONDecoder().decode(Output.self, from: response.body.isEmpty ? Data("{}".utf8) : response.body)
-        } catch {
-            throw AWSServiceError(
-                service: "organizations", code: .invalidResponse,
-                message: "Could not read the ListAccounts answer: \(readableDescription(of: error))",
-                httpStatus: response.status, requestId: requestId, operation: operation)
-        }
+        let output = try AWSServiceError.readJSONAnswer(Output.self, from: response, service: "organizations", operation: operation)
         guard let accounts = output.Accounts else {
             throw AWSServiceError(
                 service: "organizations", code: .invalidResponse,

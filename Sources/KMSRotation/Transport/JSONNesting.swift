@@ -1,12 +1,12 @@
 import Foundation
 
-/// A cheap, non-recursive guard run on every JSON answer before it is decoded: how deeply its arrays and
-/// objects nest.
+/// The cap on how deeply JSON this library reads may nest, and a cheap, non-recursive measure of it.
 ///
 /// The answers this library reads nest at most 5 levels (`KeyMetadata` → `MultiRegionConfiguration` →
-/// `ReplicaKeys` → entry). Foundation's JSON parser recurses per level (today it stops at 512 levels; an
-/// older or different Foundation may not), so a hostile body is refused here first, with an error that
-/// names the cap.
+/// `ReplicaKeys` → entry). ``AnswerJSON`` refuses an answer past ``maximumDepth`` as it parses; a file read
+/// by Foundation's JSON parser (a policy file), which recurses per level (today it stops at 512 levels; an
+/// older or different Foundation may not), is measured here first, so that a hostile document is refused
+/// with an error that names the cap.
 enum JSONNesting {
     /// The deepest nesting of `[` and `{` accepted in an answer: 6 times what any AWS answer we read uses.
     static let maximumDepth = 32
@@ -65,36 +65,5 @@ enum JSONNesting {
     /// The sentence an error uses when ``isTooDeep(_:)`` holds.
     static var tooDeepDescription: String {
         "its arrays and objects nest deeper than the cap of \(maximumDepth) levels"
-    }
-
-    /// Whether a 2xx JSON answer is an AWS error in disguise: a top-level `__type` member (any case),
-    /// or an `X-Amzn-Errortype` header. Such an answer is never read as an empty result.
-    static func isErrorAnswer(_ response: HTTPResponse) -> Bool {
-        if response.headers["X-Amzn-Errortype"] != nil { return true }
-        // Cheap pre-check: only bodies that mention the member are parsed.
-        guard mentionsType(response.body) else { return false }
-        guard !isTooDeep(response.body),
-            let object = (try? JSONSerialization.jsonObject(with: response.body)) as? [String: Any]
-        else { return false }
-        return object.keys.contains { $0.lowercased() == "__type" }
-    }
-
-    /// Whether `data` contains `__type` in any ASCII case (the member name's bytes are ASCII, so a
-    /// byte-wise search finds every spelling a JSON parser would read as that key, escapes aside, which
-    /// no AWS error uses).
-    static func mentionsType(_ data: Data) -> Bool {
-        let needle: [UInt8] = Array("__type".utf8)
-        return data.withUnsafeBytes { bytes in
-            guard bytes.count >= needle.count else { return false }
-            for start in 0...(bytes.count - needle.count) where bytes[start] == UInt8(ascii: "_") {
-                var matched = true
-                for offset in 1..<needle.count where bytes[start + offset] | 0x20 != needle[offset] | 0x20 {
-                    matched = false
-                    break
-                }
-                if matched { return true }
-            }
-            return false
-        }
     }
 }

@@ -50,19 +50,16 @@ struct FlatJSONBodyTests {
         #expect(input.jsonBody == (try Self.sortedEncoding(input)))
     }
 
-    @Test("The __type pre-check finds the member in any ASCII case, and only then")
-    func typeMention() {
-        #expect(JSONNesting.mentionsType(Data(#"{"__type":"AccessDeniedException"}"#.utf8)))
-        #expect(JSONNesting.mentionsType(Data(#"{"__TYPE":"x"}"#.utf8)))
-        #expect(JSONNesting.mentionsType(Data(#"{"__Type":"x"}"#.utf8)))
-        #expect(JSONNesting.mentionsType(Data("__type".utf8)))
-        #expect(!JSONNesting.mentionsType(Data(#"{"_type":"x","type":"__typ"}"#.utf8)))
-        #expect(!JSONNesting.mentionsType(Data()))
-        #expect(!JSONNesting.mentionsType(Data("__typ".utf8)))
-        // The answers that carry it are read as errors, in any case; the ones that do not are not.
-        let error = HTTPResponse(status: 200, headers: [:], body: Data(#"{"__TyPe":"NotFoundException","message":"m"}"#.utf8))
-        #expect(JSONNesting.isErrorAnswer(error))
-        let mentionOnly = HTTPResponse(status: 200, headers: [:], body: Data(#"{"KeyMetadata":{"Description":"__type"}}"#.utf8))
-        #expect(!JSONNesting.isErrorAnswer(mentionOnly))
+    @Test("An answer is an AWS error when its top-level object has __type in any ASCII case, and only then")
+    func typeMember() throws {
+        for body in [#"{"__type":"AccessDeniedException"}"#, #"{"__TYPE":"x"}"#, #"{"__TyPe":"x","message":"m"}"#, #"{"\u005f_type":"x"}"#]
+        {
+            #expect(try AnswerJSON.parse(Data(body.utf8)).hasErrorType, "\(body)")
+        }
+        for body in [
+            #"{"_type":"x","type":"__typ"}"#, #"{"KeyMetadata":{"__type":"x"}}"#, #"{"KeyMetadata":{"Description":"__type"}}"#, "[]", "{}",
+        ] {
+            #expect(try !AnswerJSON.parse(Data(body.utf8)).hasErrorType, "\(body)")
+        }
     }
 }
