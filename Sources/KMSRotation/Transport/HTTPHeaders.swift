@@ -68,15 +68,13 @@ public struct HTTPHeaders: Sendable, Hashable, Sequence, ExpressibleByDictionary
     }
 
     /// Whether two header names are equal ignoring ASCII case, without allocating (header lookups run
-    /// several times per request). Non-ASCII names fall back to `lowercased()`.
+    /// several times per request). Field names are ASCII tokens (RFC 9110, section 5.1); other bytes must
+    /// match exactly, and names of different lengths never match.
     static func sameName(_ a: String, _ b: String) -> Bool {
-        guard a.utf8.count == b.utf8.count else {
-            let ascii = a.utf8.allSatisfy { $0 < 0x80 } && b.utf8.allSatisfy { $0 < 0x80 }
-            return !ascii && a.lowercased() == b.lowercased()
-        }
+        guard a.utf8.count == b.utf8.count else { return false }
         for (x, y) in zip(a.utf8, b.utf8) where x != y {
-            guard x < 0x80, y < 0x80 else { return a.lowercased() == b.lowercased() }
-            if x | 0x20 != y | 0x20 || !((x | 0x20) >= UInt8(ascii: "a") && (x | 0x20) <= UInt8(ascii: "z")) { return false }
+            let lower = x | 0x20
+            guard lower == y | 0x20, lower >= UInt8(ascii: "a"), lower <= UInt8(ascii: "z") else { return false }
         }
         return true
     }
