@@ -31,7 +31,8 @@ public struct RotationReport: Sendable, Hashable, Codable {
     ) {
         self.schemaVersion = Self.currentSchemaVersion
         self.generatedAt = generatedAt
-        self.findings = findings.sorted(by: Self.findingOrder)
+        // Positions are sorted, not the findings: a finding is large, and a sort moves its elements many times.
+        self.findings = findings.indices.sorted { Self.findingOrder(findings[$0], findings[$1]) }.map { findings[$0] }
         // The account ID breaks ties, so a multi-account report with the same error in two accounts is deterministic.
         self.errors = errors.sorted {
             ($0.region, $0.operation, $0.code, $0.message, $0.accountId ?? "") < (
