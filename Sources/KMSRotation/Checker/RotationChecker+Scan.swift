@@ -447,23 +447,63 @@ extension RotationChecker {
 
 /// Bounds the KMS calls in flight in one Region to ``RotationChecker/ScanOptions/concurrencyPerRegion``: key
 /// evaluations, the ListKeys pages and the ListAliases walk all take a slot (first come, first served).
-actor CallLimiter {
-    private var available: Int
-    private var waiting: [CheckedContinuation<Void, Never>] = []
+///
+/// A lock, not an actor: every key takes and returns a slot, and an actor's `run` hopped onto the actor
+/// and off again around the call (four task switches per key); a free slot is now taken without
+/// suspending.
+final class CallLimiter: Sendable {
+    private struct State {
+        var available: Int
+        var waiting: [CheckedContinuation<Void, Never>] = []
+        /// The first waiter still in `waiting` (earlier ones were resumed), so that handing a slot on is O(1).
+        var head = 0
+    }
+    private let state: LockedValue<State>
 
-    init(limit: Int) { available = max(1, limit) }
+    init(limit: Int) { state = LockedValue(State(available: max(1, limit))) }
 
     /// Runs one call in a slot, waiting for a free one.
     func run<T: Sendable>(_ call: @Sendable () async throws -> T) async throws -> T {
-        if available > 0 {
-            available -= 1
-        } else {
-            await withCheckedContinuation { waiting.append($0) }
+        let granted = state.withLock { state in
+            guard state.available > 0 else { return false }
+            state.available -= 1
+            return true
         }
-        defer {
-            if waiting.isEmpty { available += 1 } else { waiting.removeFirst().resume() }
+        if !granted {
+            await withCheckedContinuation { continuation in
+                // A slot may have been returned since the check: take it rather than wait for a release
+                // that will not come.
+                let now = state.withLock { state in
+                    if state.available > 0 {
+                        state.available -= 1
+                        return true
+                    }
+                    state.waiting.append(continuation)
+                    return false
+                }
+                if now { continuation.resume() }
+            }
         }
+        defer { release() }
         try Task.checkCancellation()  // a call that waited while the scan was cancelled is not sent
         return try await call()
+    }
+
+    /// Hands the slot to the longest waiter, or returns it.
+    private func release() {
+        let next: CheckedContinuation<Void, Never>? = state.withLock { state in
+            guard state.head < state.waiting.count else {
+                state.available += 1
+                return nil
+            }
+            let next = state.waiting[state.head]
+            state.head += 1
+            if state.head == state.waiting.count {
+                state.waiting.removeAll(keepingCapacity: true)
+                state.head = 0
+            }
+            return next
+        }
+        next?.resume()
     }
 }

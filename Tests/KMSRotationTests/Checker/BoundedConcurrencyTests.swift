@@ -58,6 +58,57 @@ struct BoundedConcurrencyTests {
         #expect(started.current <= 4)
     }
 
+    @Test("CallLimiter: never more calls than its slots, every caller served, slots handed on in order", arguments: [1, 2, 5])
+    func callLimiter(limit: Int) async throws {
+        let limiter = CallLimiter(limit: limit)
+        let gauge = Gauge()
+        let finished = LockedValue(0)
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            for _ in 0..<40 {
+                group.addTask {
+                    try await limiter.run {
+                        gauge.enter()
+                        try await Task.sleep(for: .milliseconds(1))
+                        gauge.leave()
+                    }
+                    finished.withLock { $0 += 1 }
+                }
+            }
+            try await group.waitForAll()
+        }
+        #expect(gauge.peak <= limit)
+        #expect(finished.current == 40)
+        // Every slot came back: as many callers as slots run at once again without waiting.
+        let again = Gauge()
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            for _ in 0..<limit {
+                group.addTask {
+                    try await limiter.run {
+                        again.enter(); try await Task.sleep(for: .milliseconds(20)); again.leave()
+                    }
+                }
+            }
+            try await group.waitForAll()
+        }
+        #expect(again.peak <= limit)
+    }
+
+    @Test("CallLimiter: a call whose caller was cancelled while it waited is not made, and its slot is handed on")
+    func callLimiterCancellation() async throws {
+        let limiter = CallLimiter(limit: 1)
+        let made = LockedValue(0)
+        let holder = Task { try await limiter.run { try await Task.sleep(for: .milliseconds(200)) } }
+        try await Task.sleep(for: .milliseconds(20))
+        let waiter = Task { try await limiter.run { made.withLock { $0 += 1 } } }
+        try await Task.sleep(for: .milliseconds(20))
+        waiter.cancel()
+        await #expect(throws: CancellationError.self) { try await waiter.value }
+        _ = try? await holder.value
+        #expect(made.current == 0)
+        try await limiter.run { made.withLock { $0 += 10 } }
+        #expect(made.current == 10)
+    }
+
     @Test("The shared result is computed once and every waiter gets it")
     func sharedResult() async {
         let shared = SharedResult<Int>()
