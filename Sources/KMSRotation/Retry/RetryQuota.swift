@@ -6,8 +6,9 @@
 /// amount. During an outage the bucket drains and the client stops multiplying load on the service.
 ///
 /// One `RetryingExecutor` owns one quota; give clients that should share a budget the same executor,
-/// or the same quota.
-package actor RetryQuota {
+/// or the same quota. A lock guards the bucket (every request refills it, and an actor would cost two task
+/// switches per request).
+package final class RetryQuota: Sendable {
     /// The sizes of the bucket and its costs.
     package struct Configuration: Sendable, Hashable {
         /// The tokens in a full bucket, also its maximum (500 in standard mode).
@@ -65,15 +66,16 @@ package actor RetryQuota {
     }
 
     /// The bucket's sizes and costs.
-    package nonisolated let configuration: Configuration
+    package let configuration: Configuration
+    private let tokens: LockedValue<Int>
     /// The tokens left in the bucket.
-    package private(set) var availableTokens: Int
+    package var availableTokens: Int { tokens.current }
 
     /// Creates a full bucket.
     /// - Parameter configuration: The bucket's sizes and costs; the standard values by default.
     package init(configuration: Configuration = .standard) {
         self.configuration = configuration
-        self.availableTokens = configuration.initialTokens
+        self.tokens = LockedValue(configuration.initialTokens)
     }
 
     /// Takes the tokens a retry of this kind costs, if the bucket holds enough.
@@ -82,9 +84,11 @@ package actor RetryQuota {
     ///   bucket holds too few and the request must not be retried.
     package func acquire(for kind: RetryKind) -> Int? {
         let cost = configuration.cost(of: kind)
-        guard availableTokens >= cost else { return nil }
-        availableTokens -= cost
-        return cost
+        return tokens.withLock { available in
+            guard available >= cost else { return nil }
+            available -= cost
+            return cost
+        }
     }
 
     /// Refills the bucket after a successful request.
@@ -92,6 +96,7 @@ package actor RetryQuota {
     ///   when it succeeded on its first attempt, which adds ``Configuration/noRetrySuccessIncrement``.
     package func recordSuccess(retryCost: Int?) {
         let refill = retryCost ?? configuration.noRetrySuccessIncrement
-        availableTokens = min(configuration.initialTokens, availableTokens + refill)
+        let maximum = configuration.initialTokens
+        tokens.withLock { $0 = min(maximum, $0 + refill) }
     }
 }

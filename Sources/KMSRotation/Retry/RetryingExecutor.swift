@@ -113,7 +113,7 @@ package struct RetryingExecutor: Sendable {
             do {
                 let value = try await body(attempt)
                 rateLimiter?.record(throttled: false)
-                await quota.recordSuccess(retryCost: lastRetryCost)
+                quota.recordSuccess(retryCost: lastRetryCost)
                 onEvent?(RetryEvent(operation: operation, attempt: attempt, outcome: .succeeded))
                 return value
             } catch let caught {
@@ -144,7 +144,7 @@ package struct RetryingExecutor: Sendable {
                 guard standardRetries + 1 < strategy.maxAttempts else {
                     throw stop(.attemptsExhausted, error)
                 }
-                guard let cost = await quota.acquire(for: kind) else {
+                guard let cost = quota.acquire(for: kind) else {
                     throw stop(.quotaExhausted, error)
                 }
                 lastRetryCost = cost

@@ -34,7 +34,7 @@ struct RetryPatienceTests {
         }
         #expect(value == 11)
         #expect(recorder.events.filter { $0.outcome.label == "willRetry(throttling)" }.count == 10)
-        #expect(await executor.quota.availableTokens == RetryQuota.Configuration.standard.initialTokens, "patient retries cost no quota")
+        #expect(executor.quota.availableTokens == RetryQuota.Configuration.standard.initialTokens, "patient retries cost no quota")
     }
 
     @Test("After the deadline a throttled call stops with deadlinePassed and its last error")

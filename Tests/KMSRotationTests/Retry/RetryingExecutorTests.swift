@@ -33,7 +33,7 @@ struct RetryingExecutorTests {
             let labels = recorder.events.map(\.outcome.label)
             #expect(labels == Array(repeating: "willRetry(transient)", count: maxAttempts - 1) + ["failed(attemptsExhausted)"])
             #expect(recorder.events.last?.attempt == maxAttempts)
-            #expect(await executor.quota.availableTokens == 500 - 5 * (maxAttempts - 1))
+            #expect(executor.quota.availableTokens == 500 - 5 * (maxAttempts - 1))
         }
     }
 
@@ -49,7 +49,7 @@ struct RetryingExecutorTests {
         #expect(recorder.events.map(\.outcome.label) == ["willRetry(throttling)", "willRetry(throttling)", "succeeded"])
         #expect(recorder.events.last?.attempt == 3)
         // Two retries took 5 each; the success returns the last retry's cost.
-        #expect(await executor.quota.availableTokens == 500 - 10 + 5)
+        #expect(executor.quota.availableTokens == 500 - 10 + 5)
     }
 
     @Test(
@@ -72,7 +72,7 @@ struct RetryingExecutorTests {
         #expect(error?.code == code)
         #expect(recorder.sleeps.isEmpty)
         #expect(recorder.events.map(\.outcome.label) == ["failed(notRetryable)"])
-        #expect(await executor.quota.availableTokens == 500)
+        #expect(executor.quota.availableTokens == 500)
     }
 
     @Test("LimitExceededException is retried for ListKeys but not for RotateKeyOnDemand")
@@ -107,7 +107,7 @@ struct RetryingExecutorTests {
         await #expect(throws: TransportError.self) {
             try await failing.execute(operation: "ListKeys") { _ -> Int in throw TransportError(.timedOut, "t") }
         }
-        #expect(await failing.quota.availableTokens == 500 - 2 * 10)
+        #expect(failing.quota.availableTokens == 500 - 2 * 10)
     }
 
     @Test("connection failures are retried; cancelled and invalid requests are not")
@@ -146,7 +146,7 @@ struct RetryingExecutorTests {
         // 10 tokens pay for exactly two retries: request 1 makes 3 attempts, requests 2 and 3 one each.
         #expect(total == 5)
         #expect(recorder.sleeps.count == 2)
-        #expect(await executor.quota.availableTokens == 0)
+        #expect(executor.quota.availableTokens == 0)
         let stops = recorder.events.filter(\.isFinal).map(\.outcome.label)
         #expect(stops == ["failed(attemptsExhausted)", "failed(quotaExhausted)", "failed(quotaExhausted)"])
     }
@@ -166,39 +166,39 @@ struct RetryingExecutorTests {
             }
         }
         #expect(total == 4)
-        #expect(await quota.availableTokens == 0)
+        #expect(quota.availableTokens == 0)
 
         // Five first-attempt successes add 1 each: enough for one retry again.
         for _ in 0..<5 {
             _ = try await executor.execute(operation: "ListKeys") { attempt in attempt }
         }
-        #expect(await quota.availableTokens == 5)
+        #expect(quota.availableTokens == 5)
         let value = try await executor.execute(operation: "ListKeys") { attempt -> Int in
             if attempt == 1 { throw FakeServiceError(code: "ThrottlingException", status: 400) }
             return attempt
         }
         #expect(value == 2)
-        #expect(await quota.availableTokens == 5)  // took 5, success returned 5
+        #expect(quota.availableTokens == 5)  // took 5, success returned 5
 
         for _ in 0..<20 {
             _ = try await executor.execute(operation: "ListKeys") { attempt in attempt }
         }
-        #expect(await quota.availableTokens == 10)
+        #expect(quota.availableTokens == 10)
     }
 
     @Test("RetryQuota on its own")
     func quotaUnit() async throws {
         let quota = RetryQuota(configuration: try RetryQuota.Configuration(initialTokens: 12))
-        #expect(await quota.acquire(for: .timeout) == 10)
-        #expect(await quota.acquire(for: .throttling) == nil)
-        #expect(await quota.availableTokens == 2)
-        await quota.recordSuccess(retryCost: 10)
-        #expect(await quota.availableTokens == 12)
-        await quota.recordSuccess(retryCost: nil)
-        #expect(await quota.availableTokens == 12)
-        #expect(await quota.acquire(for: .transient) == 5)
-        await quota.recordSuccess(retryCost: nil)
-        #expect(await quota.availableTokens == 8)
+        #expect(quota.acquire(for: .timeout) == 10)
+        #expect(quota.acquire(for: .throttling) == nil)
+        #expect(quota.availableTokens == 2)
+        quota.recordSuccess(retryCost: 10)
+        #expect(quota.availableTokens == 12)
+        quota.recordSuccess(retryCost: nil)
+        #expect(quota.availableTokens == 12)
+        #expect(quota.acquire(for: .transient) == 5)
+        quota.recordSuccess(retryCost: nil)
+        #expect(quota.availableTokens == 8)
     }
 
     @Test("the none strategy never retries")
