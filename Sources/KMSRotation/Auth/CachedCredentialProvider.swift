@@ -16,7 +16,12 @@ package actor CachedCredentialProvider: CredentialProvider, CustomStringConverti
     /// How long before expiration credentials are refreshed.
     package nonisolated let refreshMargin: TimeInterval
     private let now: @Sendable () -> Date
-    private var cached: AWSCredentials?
+    private var cached: AWSCredentials? {
+        didSet { current.withLock { $0 = cached } }
+    }
+    /// ``cached``, readable without entering the actor: every request asks for credentials, and a hop onto
+    /// the actor and back is two task switches. Written only by the actor, with ``cached``.
+    private let current = LockedValue<AWSCredentials?>(nil)
     private var inFlight: Task<AWSCredentials, any Error>?
 
     /// Creates a cache around a provider.
@@ -32,9 +37,19 @@ package actor CachedCredentialProvider: CredentialProvider, CustomStringConverti
     }
 
     /// Returns the cached credentials, refreshing them first when they are missing or about to expire.
+    /// Fresh cached credentials are returned without entering the actor.
     /// - Returns: Credentials valid for at least `refreshMargin`, unless only older ones are available.
     /// - Throws: The wrapped provider's error when there are no usable cached credentials.
-    package func credentials() async throws -> AWSCredentials {
+    package nonisolated func credentials() async throws -> AWSCredentials {
+        if let cached = current.current, !cached.expires(within: refreshMargin, of: now()) {
+            return cached
+        }
+        return try await refreshed()
+    }
+
+    /// The cached credentials if still fresh (another caller may have refreshed them), else fresh ones
+    /// from the wrapped provider, one refresh shared by concurrent callers.
+    private func refreshed() async throws -> AWSCredentials {
         if let cached, !cached.expires(within: refreshMargin, of: now()) {
             return cached
         }
