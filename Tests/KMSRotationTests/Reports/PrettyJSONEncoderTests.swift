@@ -23,9 +23,10 @@ import Testing
     static func expectSame(_ value: some Encodable, sourceLocation: SourceLocation = #_sourceLocation) throws {
         let expected = try foundation(value)
         let actual = try direct(value)
+        // Bytes, not Strings: String equality would equate canonically equivalent keys ("é", "e\u{301}").
+        let same = actual == expected
         #expect(
-            actual == expected,
-            "\(String(decoding: actual, as: UTF8.self))\n  differs from JSONEncoder's\n\(String(decoding: expected, as: UTF8.self))",
+            same, "\(String(decoding: actual, as: UTF8.self))\n  differs from JSONEncoder's\n\(String(decoding: expected, as: UTF8.self))",
             sourceLocation: sourceLocation)
     }
 
