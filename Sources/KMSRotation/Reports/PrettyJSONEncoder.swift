@@ -82,18 +82,22 @@ extension PrettyJSONEncoder {
     /// container opened after it is finished: writing to a container closes those opened after it, and a
     /// closed container cannot be written to again (``failure``). An object's members are written in the
     /// order they come, then moved into sorted order when it closes.
+    ///
+    /// One writer serves one encoding on one thread, and no access to its storage overlaps another, so the
+    /// runtime's exclusivity checks (a large part of the cost of appending a byte) are turned off.
     final class Writer {
-        var bytes: [UInt8] = []
+        @exclusivity(unchecked) var bytes: [UInt8] = []
         /// The open containers, innermost last.
-        var frames: [Frame] = []
+        @exclusivity(unchecked) var frames: [Frame] = []
         /// The members of the open objects, each object's after its parent's.
-        var members: [Member] = []
+        @exclusivity(unchecked) var members: [Member] = []
         /// The position waiting for a value (after a key or in an array), if one is.
-        var slot: Int?
+        @exclusivity(unchecked) var slot: Int?
         /// The first reason this encoding cannot be exact; once set, every later write fails.
-        var failure: Unsupported?
-        private var lastToken = 0
-        private var scratch: [UInt8] = []
+        @exclusivity(unchecked) var failure: Unsupported?
+        @exclusivity(unchecked) private var lastToken = 0
+        @exclusivity(unchecked) private var scratch: [UInt8] = []
+        @exclusivity(unchecked) private var order: [Int] = []
 
         struct Frame {
             let token: Int
@@ -107,10 +111,32 @@ extension PrettyJSONEncoder {
 
         struct Member {
             let key: String
+            /// The key's first eight bytes, big-endian, zero-padded: ordered as the keys are when they differ.
+            let prefix: UInt64
+            /// Whether the key is ASCII (so that only identical keys are equal Strings).
+            let isASCII: Bool
             /// Where the member starts, at its `,\n` separator when it has one.
             let start: Int
             /// Where the member starts after its separator.
             let contentStart: Int
+
+            init(key: String, start: Int, contentStart: Int) {
+                func scan(_ utf8: some Sequence<UInt8>) -> (prefix: UInt64, isASCII: Bool) {
+                    var prefix: UInt64 = 0
+                    var isASCII = true
+                    var index = 0
+                    for byte in utf8 {
+                        if index < 8 { prefix |= UInt64(byte) << (56 - 8 * index) }
+                        isASCII = isASCII && byte < 0x80
+                        index += 1
+                    }
+                    return (prefix, isASCII)
+                }
+                (prefix, isASCII) = key.utf8.withContiguousStorageIfAvailable(scan) ?? scan(key.utf8)
+                self.key = key
+                self.start = start
+                self.contentStart = contentStart
+            }
         }
 
         func newToken() -> Int {
@@ -210,12 +236,13 @@ extension PrettyJSONEncoder {
 
         /// Writes a value at the current position (after ``begin(_:key:)``, or at the top).
         func writeValue<T: Encodable>(_ value: T, depth: Int) throws {
+            // The same type, so a bit cast: no dynamic cast.
             if T.self == String.self {
-                writeString(value as! String)
+                writeString(unsafeBitCast(value, to: String.self))
             } else if T.self == Int.self {
-                writeInteger(value as! Int)
+                writeInteger(unsafeBitCast(value, to: Int.self))
             } else if T.self == Bool.self {
-                writeBool(value as! Bool)
+                writeBool(unsafeBitCast(value, to: Bool.self))
             } else if T.self == Date.self || T.self == Data.self || T.self == URL.self || T.self == Decimal.self {
                 // JSONEncoder applies its date and data strategies, or writes these as strings or numbers.
                 throw fail("\(T.self) has a JSONEncoder special case")
@@ -306,8 +333,8 @@ extension PrettyJSONEncoder {
             var sorted = true
             var ascii = true
             for index in first..<members.count {
-                if ascii && !members[index].key.utf8.allSatisfy({ $0 < 0x80 }) { ascii = false }
-                if index > first && !Self.precedes(members[index - 1].key, members[index].key) { sorted = false }
+                ascii = ascii && members[index].isASCII
+                if index > first && !Self.precedes(members[index - 1], members[index]) { sorted = false }
             }
             // Keys equal as Strings (canonically equivalent, not only the same bytes) are one key to
             // JSONEncoder, which keeps the last value: not exact here.
@@ -316,34 +343,67 @@ extension PrettyJSONEncoder {
                 return false
             }
             if sorted { return true }
-            var order = Array(first..<members.count)
-            order.sort { Self.precedes(members[$0].key, members[$1].key) }
-            for index in 1..<order.count where !Self.precedes(members[order[index - 1]].key, members[order[index]].key) {
+            // Insertion sort: an object has a handful of members, often nearly in order.
+            order.removeAll(keepingCapacity: true)
+            for index in first..<members.count {
+                order.append(index)
+                var position = order.count - 1
+                while position > 0 && Self.precedes(members[index], members[order[position - 1]]) {
+                    order[position] = order[position - 1]
+                    position -= 1
+                }
+                order[position] = index
+            }
+            for index in 1..<order.count where !Self.precedes(members[order[index - 1]], members[order[index]]) {
                 fail("the key \(members[order[index]].key.debugDescription) was written twice")
                 return false
             }
             let regionStart = members[first].start
+            let regionEnd = bytes.count
             scratch.removeAll(keepingCapacity: true)
             scratch.append(contentsOf: bytes[regionStart...])
-            var position = regionStart
-            for (rank, index) in order.enumerated() {
-                if rank > 0 {
-                    bytes[position] = UInt8(ascii: ",")
-                    bytes[position + 1] = UInt8(ascii: "\n")
-                    position += 2
+            bytes.withUnsafeMutableBufferPointer { output in
+                scratch.withUnsafeBufferPointer { region in
+                    guard let output = output.baseAddress, let region = region.baseAddress else { return }
+                    var position = regionStart
+                    for (rank, index) in order.enumerated() {
+                        if rank > 0 {
+                            output[position] = UInt8(ascii: ",")
+                            output[position + 1] = UInt8(ascii: "\n")
+                            position += 2
+                        }
+                        let contentStart = members[index].contentStart
+                        let length = (index + 1 < members.count ? members[index + 1].start : regionEnd) - contentStart
+                        (output + position).update(from: region + (contentStart - regionStart), count: length)
+                        position += length
+                    }
                 }
-                let end = index + 1 < members.count ? members[index + 1].start : bytes.count
-                let chunk = (members[index].contentStart - regionStart)..<(end - regionStart)
-                bytes.replaceSubrange(position..<(position + chunk.count), with: scratch[chunk])
-                position += chunk.count
             }
             return true
+        }
+
+        /// Whether `a`'s key comes before `b`'s: by their first eight bytes when those differ, else by
+        /// all their bytes.
+        static func precedes(_ a: Member, _ b: Member) -> Bool {
+            a.prefix != b.prefix ? a.prefix < b.prefix : precedes(a.key, b.key)
         }
 
         /// The order of keys in `JSONEncoder`'s output with `.sortedKeys` (swift-foundation, outside Apple's
         /// frameworks): lexicographic by UTF-8 bytes.
         static func precedes(_ a: String, _ b: String) -> Bool {
-            a.utf8.lexicographicallyPrecedes(b.utf8)
+            var a = a
+            var b = b
+            return a.withUTF8 { a in
+                b.withUTF8 { b in
+                    let common = min(a.count, b.count)
+                    if common > 0, let left = a.baseAddress, let right = b.baseAddress {
+                        // memcmp compares bytes as unsigned, as UTF-8 order needs.
+                        let order = memcmp(left, right, common)
+                        if order != 0 { return order < 0 }
+                    }
+                    return a.count < b.count
+                }
+            }
         }
 
         static let keySeparator = Array(" : ".utf8)

@@ -127,6 +127,9 @@ import Testing
         "a", "A", "b", "B", "Z", "z", "_", "-", " ", "a b", "aa", "a-", "a_", "A_", "ab", "a1", "a10", "a2", "1", "10", "9",
         "09", "é", "e\u{300}", "f", "ë", "Ä", "ß", "ss", "中", "\u{FF5E}", "😀", "\u{E000}", "\u{10FFFF}", "aws:cloudformation:stack-name",
         "cost/centre", "\"q\"", "back\\slash", "tab\t", "\u{1}", "İ", "i", "ı", "",
+        // Equal in their first eight bytes, which the encoder compares first.
+        "aws:cloudformation:logical-id", "aws:cloudformation:stack-id", "12345678", "12345678\u{0}", "12345678\u{0}\u{0}", "1234567",
+        "1234567\u{0}", "12345678a", "12345678B", "1234567é",
     ]
 
     @Test func tagKeysSortedByUTF8Bytes() throws {
