@@ -9,7 +9,9 @@ import Foundation
 /// - two spaces per level; a member is `"key" : value`; elements and members are separated by `,\n`;
 /// - a container opens with `[\n` or `{\n`, each element on its own indented line, and closes with `\n`,
 ///   the container's own indentation and `]` or `}`; so an empty one is `[`, an empty line, and `]`;
-/// - keys are sorted by their UTF-8 bytes (Unicode scalar order: `"Z"` before `"a"`, `"10"` before `"9"`);
+/// - keys are sorted by their UTF-8 bytes (Unicode scalar order: `"Z"` before `"a"`, `"10"` before `"9"`), as
+///   swift-foundation sorts them (on Apple platforms, older Foundation sorts as `NSString` compares: an object
+///   whose keys are not certainly in the same order both ways is left to `JSONEncoder` there);
 /// - strings escape `"`, `\`, `\b`, `\f`, `\n`, `\r`, `\t`, and other bytes below 0x20 as `\u00xx`
 ///   (lowercase hex); `/`, DEL, U+2028/U+2029 and all other characters are written as they are (UTF-8);
 /// - integers in decimal, `true`, `false`, `null`.
@@ -18,7 +20,9 @@ import Foundation
 /// to 64 bits, `String`, `Bool` and `nil`. It does not guess where `JSONEncoder` has a strategy or a special
 /// case, or where the `Encoder` contract leaves room: it throws ``Unsupported`` for `Double` and `Float`,
 /// `Date`, `Data`, `URL` and `Decimal`, 128-bit integers, a value that encodes nothing, a key written twice,
-/// a container written to after a later sibling was started, or a read of `codingPath`.
+/// a container written to after a later sibling was started, a read of `codingPath`, or, on Apple platforms,
+/// keys that older Foundation may sort another way and any value before macOS 14 and iOS 17 (whose
+/// `JSONEncoder` predates swift-foundation's).
 /// ``encode(_:appendingTo:indentLevel:)`` then writes `JSONEncoder`'s bytes instead.
 enum PrettyJSONEncoder {
     /// A value this encoder does not write exactly as `JSONEncoder` would.
@@ -47,6 +51,10 @@ enum PrettyJSONEncoder {
     /// - Throws: ``Unsupported``, or the value's own error; `bytes` then holds a partial document after its
     ///   original contents.
     static func encodeWithoutFallback(_ value: some Encodable, appendingTo bytes: inout [UInt8], indentLevel: Int = 0) throws {
+        // Apple's JSONEncoder is swift-foundation's from macOS 14 and iOS 17 on; the older one is not matched here.
+        guard #available(macOS 14, iOS 17, tvOS 17, watchOS 10, *) else {
+            throw Unsupported(description: "JSONEncoder before macOS 14 and iOS 17 is not matched")
+        }
         let writer = Writer()
         swap(&writer.bytes, &bytes)
         defer { swap(&writer.bytes, &bytes) }
@@ -342,7 +350,7 @@ extension PrettyJSONEncoder {
                 fail("a key was written twice")
                 return false
             }
-            if sorted { return true }
+            if sorted { return appleOrderAgrees(first..<members.count) }
             // Insertion sort: an object has a handful of members, often nearly in order.
             order.removeAll(keepingCapacity: true)
             for index in first..<members.count {
@@ -358,6 +366,7 @@ extension PrettyJSONEncoder {
                 fail("the key \(members[order[index]].key.debugDescription) was written twice")
                 return false
             }
+            guard appleOrderAgrees(order) else { return false }
             let regionStart = members[first].start
             let regionEnd = bytes.count
             scratch.removeAll(keepingCapacity: true)
@@ -380,6 +389,45 @@ extension PrettyJSONEncoder {
                 }
             }
             return true
+        }
+
+        /// On Apple platforms, whether `JSONEncoder` certainly sorts these members (indices into ``members``,
+        /// in UTF-8 order) the same way; false (and a failure) when it may not. Apple's Foundation sorts keys
+        /// by UTF-8 too from macOS 14 on, but as `NSString` compares them (case-insensitive, numeric, by the
+        /// locale) in macOS 13 and in binaries that keep the older behaviour; for keys of ASCII letters that
+        /// differ other than by case the two orders agree, and other objects are left to `JSONEncoder`.
+        /// Everywhere else (swift-foundation), `JSONEncoder` sorts by UTF-8 alone: always true.
+        private func appleOrderAgrees(_ sorted: some Collection<Int>) -> Bool {
+            #if canImport(Darwin)
+                return keysAgreeInEveryOrder(sorted)
+            #else
+                return true
+            #endif
+        }
+
+        /// Whether each key of these members (in UTF-8 order) comes before the next by
+        /// ``caseInsensitiveOrderAgrees(_:_:)`` too; false (and a failure) otherwise. Compiled everywhere,
+        /// used on Apple platforms.
+        func keysAgreeInEveryOrder(_ sorted: some Collection<Int>) -> Bool {
+            var previous: String?
+            for index in sorted {
+                let key = members[index].key
+                if let previous, !Self.caseInsensitiveOrderAgrees(previous, key) {
+                    fail("JSONEncoder may sort \(previous.debugDescription) and \(key.debugDescription) another way here")
+                    return false
+                }
+                previous = key
+            }
+            return true
+        }
+
+        /// Given keys `a` before `b` by UTF-8, whether every ordering `JSONEncoder` has used with `.sortedKeys`
+        /// puts `a` first as well: when both are ASCII letters only, and `a` still comes first with case
+        /// ignored. (Digits, punctuation, other characters and keys differing only by case are not judged.)
+        static func caseInsensitiveOrderAgrees(_ a: String, _ b: String) -> Bool {
+            func isLetter(_ byte: UInt8) -> Bool { (byte | 0x20) >= UInt8(ascii: "a") && (byte | 0x20) <= UInt8(ascii: "z") }
+            guard a.utf8.allSatisfy(isLetter), b.utf8.allSatisfy(isLetter) else { return false }
+            return a.utf8.lazy.map { $0 | 0x20 }.lexicographicallyPrecedes(b.utf8.lazy.map { $0 | 0x20 })
         }
 
         /// Whether `a`'s key comes before `b`'s: by their first eight bytes when those differ, else by

@@ -152,6 +152,30 @@ import Testing
         }
     }
 
+    /// Apple's older `JSONEncoder` sorts keys as `NSString` compares them; where that order is not certainly
+    /// the UTF-8 order, the encoder leaves the object to `JSONEncoder` on Apple platforms.
+    @Test func appleOrderIsJudgedOnlyForLetterKeys() throws {
+        let agree = PrettyJSONEncoder.Writer.caseInsensitiveOrderAgrees
+        #expect(agree("keyArn", "keyId"))
+        #expect(agree("rotation", "rotationPeriodInDays"))
+        #expect(agree("Team", "owner") == false)  // "owner" first, case ignored
+        #expect(agree("a10", "a2") == false)  // numeric order differs
+        #expect(agree("NON_COMPLIANT", "NOT_APPLICABLE") == false)  // punctuation: not judged
+        #expect(agree("keyId", "keyid") == false)
+        #expect(agree("caf", "café") == false)
+        // Every object of a finding but its tags (user data) has letter keys: findings keep the fast path there.
+        let finding = try #require(
+            try JSONSerialization.jsonObject(with: Data(Self.foundation(Self.fullFinding()))) as? [String: Any])
+        func check(_ object: [String: Any], _ path: String) {
+            let keys = object.keys.sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) }
+            for (a, b) in zip(keys, keys.dropFirst()) { #expect(agree(a, b), "\(path): \(a), \(b)") }
+            for (key, value) in object where key != "tags" {
+                if let nested = value as? [String: Any] { check(nested, path + "." + key) }
+            }
+        }
+        check(finding, "finding")
+    }
+
     @Test func emptyArraysAndObjectsAtSeveralDepths() throws {
         try Self.expectSame([String]())
         try Self.expectSame([String: String]())
