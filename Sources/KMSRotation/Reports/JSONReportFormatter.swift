@@ -9,13 +9,14 @@ struct JSONReportFormatter: ReportFormatter {
 
     /// The document `JSONValue.prettyPrinted(report)` writes, byte for byte, written one finding at a time.
     ///
-    /// `JSONEncoder` builds the whole document as a tree of values before it writes a byte, and then copies it
-    /// into `Data` and the `Data` into a `String`: for 100,000 findings that is several times the report's
-    /// size at once, and most of the CPU of the report. Here ``PrettyJSONEncoder`` writes the report without
-    /// its findings (a small frame), then each finding straight into a byte buffer at its place in the
-    /// `findings` array (two levels deep), with `JSONEncoder`'s exact bytes; `JSONEncoder` is used only for a
-    /// value `PrettyJSONEncoder` does not support, and no finding has one. The buffer is moved into the
-    /// document every 64 KiB, and the document's capacity is reserved once, estimated from the first finding.
+    /// No tree of the document is built, and the document is held once: ``PrettyJSONEncoder`` writes the
+    /// report without its findings (a small frame), then each finding straight into a byte buffer at its place
+    /// in the `findings` array (two levels deep), and the buffer is moved into the document every 64 KiB; the
+    /// document's capacity is reserved once, estimated from the first finding. (`JSONEncoder` on the whole
+    /// report builds a tree of values, then copies it into `Data` and the `Data` into a `String`: several
+    /// times the report's size for 100,000 findings, and most of the report's CPU.) A finding
+    /// ``PrettyJSONEncoder`` cannot write exactly is written by `JSONEncoder`, re-indented; on Linux none is,
+    /// on Apple platforms one whose tag keys older Foundation may sort another way.
     /// - Returns: The document, or `nil` (for the whole-document path) when there are no findings, or the
     ///   frame is not laid out as expected.
     static func renderByFinding(_ report: RotationReport) throws -> String? {
