@@ -58,11 +58,13 @@ enum JSONValue: Encodable, Sendable, Equatable {
         init?(intValue: Int) { nil }
     }
 
-    /// Pretty-printed JSON with sorted keys and unescaped slashes, ending with a newline.
+    /// Pretty-printed JSON with sorted keys and unescaped slashes, ending with a newline: `JSONEncoder`'s bytes
+    /// with `[.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]`, written by ``PrettyJSONEncoder`` (which
+    /// leaves to `JSONEncoder` only what it does not support).
     static func prettyPrinted(_ value: some Encodable) throws -> String {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-        let data = try encoder.encode(value)
-        return String(decoding: data, as: UTF8.self) + "\n"
+        var bytes: [UInt8] = []
+        try PrettyJSONEncoder.encode(value, appendingTo: &bytes)
+        bytes.append(UInt8(ascii: "\n"))
+        return String(decoding: bytes, as: UTF8.self)
     }
 }
