@@ -100,6 +100,10 @@
         /// that a body over the cap was never held past the cap. Small bodies are not recorded, to keep a lock
         /// off the path of every request.
         let bodyStatistics = NIOLockedValueBox(BodyStatistics())
+        /// What ``prepare(_:timeout:)`` derives from a URL alone (pool key, proxy, request target, authority),
+        /// per URL: a client sends every request to the same endpoint, and Foundation's URL accessors cost
+        /// more than a lookup. At most ``Target/cacheLimit`` URLs are kept; past that the cache starts over.
+        private let targets = NIOLockedValueBox([String: Target]())
 
         /// Creates a transport on NIO's shared event loop group: call ``shutdown()`` when done with it.
         /// - Parameter configuration: Timeout, body cap, pool size, proxies, CA bundle.
@@ -206,7 +210,47 @@
 
         /// The exchange for a request: its endpoint, head and body, built with NIOHTTP1 types.
         private func prepare(_ request: HTTPRequest, timeout: Duration) throws -> Exchange {
+            let target = try self.target(of: request)
+            let secure = target.key.secure
+            var headers = NIOHTTP1.HTTPHeaders()
+            headers.reserveCapacity(request.headers.fields.count + 4)
+            for field in request.headers.fields where !Self.isContentLength(field.name) {
+                headers.add(name: field.name, value: field.value)
+            }
+            if !request.headers.contains("Host") { headers.add(name: "Host", value: target.authority) }
+            if !request.headers.contains("Accept-Encoding") { headers.add(name: "Accept-Encoding", value: "identity") }
+            let method = HTTPMethod(rawValue: request.method)
+            var body: ByteBuffer?
+            if !request.body.isEmpty {
+                body = ByteBuffer(data: request.body)
+                headers.add(name: "Content-Length", value: String(request.body.count))
+            } else if method == .POST || method == .PUT || method == .PATCH {
+                headers.add(name: "Content-Length", value: "0")
+            }
+            if let proxy = target.key.proxy, !secure, let credentials = proxy.credentials {
+                headers.add(name: "Proxy-Authorization", value: Self.basicAuthorization(credentials))
+            }
+            let head = HTTPRequestHead(version: .http1_1, method: method, uri: target.uri, headers: headers)
+            return Exchange(
+                pool: pool, key: target.key, head: head, body: body,
+                deadline: .now() + TimeAmount(timeout), timeout: timeout, limit: configuration.maximumResponseBodySize,
+                request: request, statistics: bodyStatistics)
+        }
+
+        /// Where a URL's requests go: the connection pool's key (with the proxy, if any), the request target
+        /// (origin form, or absolute form through an http proxy) and the `Host` authority.
+        struct Target: Sendable {
+            static let cacheLimit = 64
+            var key: PoolKey
+            var uri: String
+            var authority: String
+        }
+
+        /// The request's ``Target``, from the cache or derived from its URL.
+        private func target(of request: HTTPRequest) throws -> Target {
             let url = request.url
+            let text = url.absoluteString
+            if let cached = targets.withLockedValue({ $0[text] }) { return cached }
             let secure = url.scheme?.lowercased() == "https"
             guard var host = url.host, !host.isEmpty else {
                 throw TransportError(.invalidRequest, "unsupported URL: no host (\(request.redactedTarget))")
@@ -218,37 +262,19 @@
 
             var authority = host.contains(":") ? "[" + host + "]" : host
             if port != defaultPort { authority += ":" + String(port) }
-            var target = url.path(percentEncoded: true)
-            if target.isEmpty { target = "/" }
-            if let query = url.query(percentEncoded: true) { target += "?" + query }
+            var uri = url.path(percentEncoded: true)
+            if uri.isEmpty { uri = "/" }
+            if let query = url.query(percentEncoded: true) { uri += "?" + query }
             if proxy != nil, !secure {
-                // Forwarded by the proxy: the absolute form (the proxy's credentials go with every request, below).
-                target = "http://" + authority + target
+                // Forwarded by the proxy: the absolute form (the proxy's credentials go with every request).
+                uri = "http://" + authority + uri
             }
-
-            var headers = NIOHTTP1.HTTPHeaders()
-            headers.reserveCapacity(request.headers.fields.count + 4)
-            for field in request.headers.fields where !Self.isContentLength(field.name) {
-                headers.add(name: field.name, value: field.value)
+            let target = Target(key: PoolKey(secure: secure, host: host, port: port, proxy: proxy), uri: uri, authority: authority)
+            targets.withLockedValue { cache in
+                if cache.count >= Target.cacheLimit { cache.removeAll(keepingCapacity: true) }
+                cache[text] = target
             }
-            if !request.headers.contains("Host") { headers.add(name: "Host", value: authority) }
-            if !request.headers.contains("Accept-Encoding") { headers.add(name: "Accept-Encoding", value: "identity") }
-            let method = HTTPMethod(rawValue: request.method)
-            var body: ByteBuffer?
-            if !request.body.isEmpty {
-                body = ByteBuffer(data: request.body)
-                headers.add(name: "Content-Length", value: String(request.body.count))
-            } else if method == .POST || method == .PUT || method == .PATCH {
-                headers.add(name: "Content-Length", value: "0")
-            }
-            if let proxy, !secure, let credentials = proxy.credentials {
-                headers.add(name: "Proxy-Authorization", value: Self.basicAuthorization(credentials))
-            }
-            let head = HTTPRequestHead(version: .http1_1, method: method, uri: target, headers: headers)
-            return Exchange(
-                pool: pool, key: PoolKey(secure: secure, host: host, port: port, proxy: proxy), head: head, body: body,
-                deadline: .now() + TimeAmount(timeout), timeout: timeout, limit: configuration.maximumResponseBodySize,
-                request: request, statistics: bodyStatistics)
+            return target
         }
 
         /// Whether a header name is `Content-Length` (which the transport sets itself), without allocating.
