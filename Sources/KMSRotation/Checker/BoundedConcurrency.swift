@@ -72,21 +72,38 @@ extension AsyncSequence where Element: Sendable {
 
 /// A value computed once by one child task and awaited by any number of others: the Region's alias map,
 /// which every key's finding waits for while the keys are being judged.
-actor SharedResult<Value: Sendable> {
-    private var value: Value?
-    private var waiting: [CheckedContinuation<Value, Never>] = []
+///
+/// A lock, not an actor: every key reads it, and once it is set a read returns at once, without the two
+/// task switches of a hop onto an actor and back.
+final class SharedResult<Value: Sendable>: Sendable {
+    private struct State {
+        var value: Value?
+        var waiting: [CheckedContinuation<Value, Never>] = []
+    }
+    private let state = LockedValue(State())
 
     /// Sets the value and wakes everyone waiting; later calls are ignored.
     func set(_ newValue: Value) {
-        guard value == nil else { return }
-        value = newValue
+        let waiting: [CheckedContinuation<Value, Never>] = state.withLock { state in
+            guard state.value == nil else { return [] }
+            state.value = newValue
+            defer { state.waiting.removeAll() }
+            return state.waiting
+        }
         for continuation in waiting { continuation.resume(returning: newValue) }
-        waiting.removeAll()
     }
 
     /// The value, once set.
     func get() async -> Value {
-        if let value { return value }
-        return await withCheckedContinuation { waiting.append($0) }
+        if let value = state.withLock({ $0.value }) { return value }
+        return await withCheckedContinuation { continuation in
+            // Set since the check: answer now rather than wait for a `set` that has already happened.
+            let value: Value? = state.withLock { state in
+                if let value = state.value { return value }
+                state.waiting.append(continuation)
+                return nil
+            }
+            if let value { continuation.resume(returning: value) }
+        }
     }
 }
