@@ -100,7 +100,7 @@
         /// that a body over the cap was never held past the cap. Small bodies are not recorded, to keep a lock
         /// off the path of every request.
         let bodyStatistics = NIOLockedValueBox(BodyStatistics())
-        /// What ``prepare(_:timeout:)`` derives from a URL alone (pool key, proxy, request target, authority),
+        /// What ``prepare(_:target:timeout:)`` derives from a URL alone (pool key, proxy, request target, authority),
         /// per URL: a client sends every request to the same endpoint, and Foundation's URL accessors cost
         /// more than a lookup. At most ``Target/cacheLimit`` URLs are kept; past that the cache starts over.
         private let targets = NIOLockedValueBox([String: Target]())
@@ -193,9 +193,12 @@
         ///   response arrived (timeout, connection failure, invalid request or response, a body over the cap).
         public func send(_ request: HTTPRequest) async throws -> HTTPResponse {
             let timeout = request.timeout ?? configuration.timeout
-            try request.validateForSending(timeout: timeout)
+            // The URL is checked when its target is first derived (then cached), before the timeout, as
+            // `validateForSending(timeout:)` orders them.
+            let target = try self.target(of: request)
+            try request.validateTimeout(timeout)
             try Task.checkCancellation()
-            let exchange = try prepare(request, timeout: timeout)
+            let exchange = prepare(request, target: target, timeout: timeout)
             guard pool.acquire(exchange) else {
                 throw TransportError(.invalidRequest, "\(request.redactedTarget): the transport was shut down")
             }
@@ -209,8 +212,7 @@
         }
 
         /// The exchange for a request: its endpoint, head and body, built with NIOHTTP1 types.
-        private func prepare(_ request: HTTPRequest, timeout: Duration) throws -> Exchange {
-            let target = try self.target(of: request)
+        private func prepare(_ request: HTTPRequest, target: Target, timeout: Duration) -> Exchange {
             let secure = target.key.secure
             var headers = NIOHTTP1.HTTPHeaders()
             headers.reserveCapacity(request.headers.fields.count + 4)
@@ -251,6 +253,7 @@
             let url = request.url
             let text = url.absoluteString
             if let cached = targets.withLockedValue({ $0[text] }) { return cached }
+            try request.validateURL()
             let secure = url.scheme?.lowercased() == "https"
             guard var host = url.host, !host.isEmpty else {
                 throw TransportError(.invalidRequest, "unsupported URL: no host (\(request.redactedTarget))")

@@ -123,9 +123,22 @@ extension HTTPRequest {
     /// - Parameter timeout: The request's timeout, or the transport's default.
     /// - Throws: ``TransportError/Kind/invalidRequest`` saying which.
     package func validateForSending(timeout: Duration) throws {
+        try validateURL()
+        try validateTimeout(timeout)
+    }
+
+    /// The URL half of ``validateForSending(timeout:)``, for a transport that checks a URL once and caches it.
+    /// - Throws: ``TransportError/Kind/invalidRequest``.
+    package func validateURL() throws {
         guard let scheme = url.scheme?.lowercased(), scheme == "http" || scheme == "https", url.host != nil else {
             throw TransportError(.invalidRequest, "unsupported URL: only absolute http and https URLs can be sent (\(redactedTarget))")
         }
+    }
+
+    /// The timeout half of ``validateForSending(timeout:)``.
+    /// - Parameter timeout: The request's timeout, or the transport's default.
+    /// - Throws: ``TransportError/Kind/invalidRequest``.
+    package func validateTimeout(_ timeout: Duration) throws {
         guard timeout > .zero else {
             throw TransportError(.invalidRequest, "timeout must be positive, got \(timeout)")
         }
