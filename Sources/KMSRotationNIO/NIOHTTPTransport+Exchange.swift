@@ -44,7 +44,8 @@
             case connection(Connection)
         }
         private var holding: Holding = .nothing
-        private var continuation: CheckedContinuation<HTTPResponse, any Error>?
+        /// Resumed exactly once, by ``finish(_:)`` (which runs once: `finished` guards it).
+        private var continuation: UnsafeContinuation<HTTPResponse, any Error>?
         private var begun = false
         private var finished = false
         private var cancelled = false
@@ -77,7 +78,7 @@
         // MARK: On the loop
 
         /// Runs once the caller waits: starts the timer and uses what the pool granted.
-        func begin(_ continuation: CheckedContinuation<HTTPResponse, any Error>) {
+        func begin(_ continuation: UnsafeContinuation<HTTPResponse, any Error>) {
             begun = true
             self.continuation = continuation
             if cancelled {

@@ -203,8 +203,15 @@
                 throw TransportError(.invalidRequest, "\(request.redactedTarget): the transport was shut down")
             }
             return try await withTaskCancellationHandler {
-                try await withCheckedThrowingContinuation { continuation in
-                    exchange.loop.execute { exchange.begin(continuation) }
+                // Unchecked: the exchange resumes it exactly once (`finish` runs once). Begun at once when
+                // the task already runs on the connection's loop (the CLI runs Swift Concurrency on NIO's
+                // loops), rather than as one more task on it.
+                try await withUnsafeThrowingContinuation { continuation in
+                    if exchange.loop.inEventLoop {
+                        exchange.begin(continuation)
+                    } else {
+                        exchange.loop.execute { exchange.begin(continuation) }
+                    }
                 }
             } onCancel: {
                 exchange.loop.execute { exchange.cancel() }
