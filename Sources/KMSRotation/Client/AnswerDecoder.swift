@@ -95,19 +95,21 @@ private enum Unbox {
     }
 
     static func double(_ value: AnswerJSON, _ path: AnswerCodingPath, _ key: (any CodingKey)?) throws -> Double {
-        guard case .number(let literal) = value else { throw mismatch(Double.self, value, path, key) }
-        guard let number = Double(literal), number.isFinite, number != 0 || !hasNonZeroDigit(literal) else {
-            throw DecodingError.dataCorrupted(
-                .init(codingPath: Self.path(path, key), debugDescription: "Number \(literal) is not representable in Swift."))
-        }
-        return number
+        try floatingPoint(Double.self, value, path, key)
     }
 
     static func float(_ value: AnswerJSON, _ path: AnswerCodingPath, _ key: (any CodingKey)?) throws -> Float {
-        guard case .number(let literal) = value else { throw mismatch(Float.self, value, path, key) }
-        guard let number = Float(literal), number.isFinite, number != 0 || !hasNonZeroDigit(literal) else {
+        try floatingPoint(Float.self, value, path, key)
+    }
+
+    /// A finite number that did not underflow to zero.
+    static func floatingPoint<T: BinaryFloatingPoint & LosslessStringConvertible>(
+        _ type: T.Type, _ value: AnswerJSON, _ path: AnswerCodingPath, _ key: (any CodingKey)?
+    ) throws -> T {
+        guard case .number(let literal) = value else { throw mismatch(T.self, value, path, key) }
+        guard let number = T(literal), number.isFinite, number != 0 || !hasNonZeroDigit(literal) else {
             throw DecodingError.dataCorrupted(
-                .init(codingPath: Self.path(path, key), debugDescription: "Number \(literal) does not fit in Float."))
+                .init(codingPath: Self.path(path, key), debugDescription: "Number \(literal) does not fit in \(T.self)."))
         }
         return number
     }
