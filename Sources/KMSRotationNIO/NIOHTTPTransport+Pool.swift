@@ -44,6 +44,9 @@
         /// How many connections are open (tests).
         var openCount: Int { lock.withLock { open.count } }
 
+        /// How many slots (connections open or being opened) all endpoints hold (tests).
+        var slotCount: Int { lock.withLock { endpoints.values.reduce(0) { $0 + $1.slots } } }
+
         /// Gives `exchange` its loop and an idle connection, a slot to connect in, or a place in the queue.
         /// - Returns: `false` when the transport was shut down.
         func acquire(_ exchange: Exchange) -> Bool {

@@ -7,6 +7,10 @@
 
     @testable import KMSRotationNIO
 
+    #if canImport(Glibc)
+        import Glibc
+    #endif
+
     /// A raw HTTP/1.1 server on 127.0.0.1 that shows what a connection pool does: every request is recorded with
     /// the number of the connection it came on. Optionally TLS (a certificate and key file).
     ///
@@ -286,6 +290,29 @@
             }
         }
 
+        @Test("A connect that is never answered ends at the request's timeout (timedOut) and gives its slot back")
+        func unansweredConnect() async throws {
+            #if canImport(Glibc)
+                let listener = try UnansweredListener()
+                defer { listener.close() }
+                try await Task.sleep(for: .milliseconds(100))  // the queued handshakes complete and fill the queue
+                try await withTransport(.init(maximumConnectionsPerHost: 1)) { transport in
+                    let url = try #require(URL(string: "http://127.0.0.1:\(listener.port)/never"))
+                    for attempt in 1...2 {
+                        let error = await #expect(throws: TransportError.self) {
+                            try await transport.send(HTTPRequest(method: "GET", url: url, timeout: .milliseconds(400)))
+                        }
+                        #expect(error?.kind == .timedOut, "attempt \(attempt): \(String(describing: error))")
+                        // The connect failed at the deadline: its slot is free again (a leaked slot would make
+                        // the next request wait in the queue instead of connecting).
+                        for _ in 0..<100 where transport.pool.slotCount > 0 { try await Task.sleep(for: .milliseconds(20)) }
+                        #expect(transport.pool.slotCount == 0, "attempt \(attempt)")
+                        #expect(transport.pool.openCount == 0)
+                    }
+                }
+            #endif
+        }
+
         @Test("shutdown() closes every connection; a later request is an invalid request")
         func shutdownClosesConnections() async throws {
             try await PoolServer.with { server in
@@ -471,4 +498,54 @@
             }
         }
     }
+
+    #if canImport(Glibc)
+        /// A listening socket on 127.0.0.1 whose accept queue is filled and never drained: the kernel then
+        /// drops every further SYN, so a connect to it never completes, as with an address that never answers.
+        final class UnansweredListener {
+            let port: Int
+            private var descriptors: [Int32] = []
+
+            struct SocketError: Error { var call: String }
+
+            init() throws {
+                let listener = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+                guard listener >= 0 else { throw SocketError(call: "socket") }
+                var address = sockaddr_in()
+                address.sin_family = sa_family_t(AF_INET)
+                address.sin_addr.s_addr = inet_addr("127.0.0.1")
+                var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+                let bound = withUnsafeMutablePointer(to: &address) {
+                    $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                        bind(listener, $0, length) == 0 && getsockname(listener, $0, &length) == 0
+                    }
+                }
+                guard bound, listen(listener, 0) == 0 else {
+                    _ = Glibc.close(listener)
+                    throw SocketError(call: "bind/listen")
+                }
+                port = Int(UInt16(bigEndian: address.sin_port))
+                descriptors.append(listener)
+                // A backlog of 0 queues one connection; three more make sure the queue stays full.
+                for _ in 0..<4 {
+                    let client = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+                    guard client >= 0 else { continue }
+                    descriptors.append(client)
+                    _ = fcntl(client, F_SETFL, O_NONBLOCK)
+                    _ = withUnsafePointer(to: &address) {
+                        $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                            Glibc.connect(client, $0, socklen_t(MemoryLayout<sockaddr_in>.size))
+                        }
+                    }
+                }
+            }
+
+            func close() {
+                for descriptor in descriptors { _ = Glibc.close(descriptor) }
+                descriptors = []
+            }
+
+            deinit { close() }
+        }
+    #endif
 #endif
