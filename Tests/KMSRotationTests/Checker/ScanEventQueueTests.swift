@@ -13,7 +13,9 @@ private func yield(until condition: () -> Bool) async {
     while !condition() && !Task.isCancelled { await Task.yield() }
 }
 
-@Suite("The event queue of events(): bounded, lossless, cancellable", .timeLimit(.minutes(1)))
+// The limit catches a hang; it is generous because these tests yield thousands of times, and with hundreds
+// of tests sharing two cooperative threads each yield waits behind all of them.
+@Suite("The event queue of events(): bounded, lossless, cancellable", .timeLimit(.minutes(3)))
 struct ScanEventChannelTests {
     /// A finding that carries a number, to check order and loss.
     static func event(_ number: Int) -> ScanEvent {
