@@ -154,8 +154,9 @@ extension PrettyJSONEncoder {
 
         @discardableResult
         func fail(_ reason: String) -> Unsupported {
-            if failure == nil { failure = Unsupported(description: reason) }
-            return failure!
+            let first = failure ?? Unsupported(description: reason)
+            failure = first
+            return first
         }
 
         /// Takes the waiting position `token` to write its value; false (and a failure) when it is not waiting.
