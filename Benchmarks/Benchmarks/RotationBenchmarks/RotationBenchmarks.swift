@@ -40,6 +40,21 @@ let benchmarks: @Sendable () -> Void = {
         }
     }
 
+    // A DescribeKey answer as KMS sends it: what every key's first call returns.
+    let describeKeyAnswer = Data(
+        #"{"KeyMetadata":{"AWSAccountId":"111122223333","Arn":"arn:aws:kms:us-east-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab","CreationDate":1.700000000123E9,"CustomerMasterKeySpec":"SYMMETRIC_DEFAULT","Description":"orders","Enabled":true,"EncryptionAlgorithms":["SYMMETRIC_DEFAULT"],"KeyId":"1234abcd-12ab-34cd-56ef-1234567890ab","KeyManager":"CUSTOMER","KeySpec":"SYMMETRIC_DEFAULT","KeyState":"Enabled","KeyUsage":"ENCRYPT_DECRYPT","MultiRegion":false,"Origin":"AWS_KMS"}}"#
+            .utf8)
+    Benchmark("Read a DescribeKey answer (AnswerJSON + AnswerDecoder)") { benchmark in
+        for _ in benchmark.scaledIterations {
+            blackHole(try BenchmarkAnswerReader.describeKey(describeKeyAnswer))
+        }
+    }
+    Benchmark("Read a DescribeKey answer (JSONDecoder, before)") { benchmark in
+        for _ in benchmark.scaledIterations {
+            blackHole(try BenchmarkAnswerReader.describeKeyWithJSONDecoder(describeKeyAnswer))
+        }
+    }
+
     Benchmark(
         "Scan 3 Regions x 1,000 keys (in-memory KMS)",
         configuration: .init(metrics: [.wallClock, .mallocCountTotal, .peakMemoryResident], maxDuration: .seconds(20), maxIterations: 5)
