@@ -572,7 +572,7 @@ extension PrettyJSONEncoder {
         }
     }
 
-    struct UnkeyedContainer: UnkeyedEncodingContainer {
+    struct UnkeyedContainer: UnkeyedEncodingContainer, PositionWriting {
         let writer: Writer
         /// The array's token; 0 (never open) when it could not be opened.
         let token: Int
@@ -598,33 +598,11 @@ extension PrettyJSONEncoder {
             _ = try begin()
             writer.writeNil()
         }
-        mutating func encode(_ value: Bool) throws {
-            _ = try begin()
-            writer.writeBool(value)
-        }
-        mutating func encode(_ value: String) throws {
-            _ = try begin()
-            writer.writeString(value)
-        }
-        mutating func encode(_ value: Double) throws { throw writer.fail("Double has JSONEncoder's number formatting") }
-        mutating func encode(_ value: Float) throws { throw writer.fail("Float has JSONEncoder's number formatting") }
-        mutating func encode(_ value: Int) throws { try encodeInteger(value) }
-        mutating func encode(_ value: Int8) throws { try encodeInteger(value) }
-        mutating func encode(_ value: Int16) throws { try encodeInteger(value) }
-        mutating func encode(_ value: Int32) throws { try encodeInteger(value) }
-        mutating func encode(_ value: Int64) throws { try encodeInteger(value) }
-        mutating func encode(_ value: UInt) throws { try encodeInteger(value) }
-        mutating func encode(_ value: UInt8) throws { try encodeInteger(value) }
-        mutating func encode(_ value: UInt16) throws { try encodeInteger(value) }
-        mutating func encode(_ value: UInt32) throws { try encodeInteger(value) }
-        mutating func encode(_ value: UInt64) throws { try encodeInteger(value) }
+        /// The next position, for ``PositionWriting``.
+        mutating func takePosition() throws { _ = try begin() }
+        // Here, not in PositionWriting: the standard library's defaults for these would make it ambiguous.
         mutating func encode(_ value: Int128) throws { throw writer.fail("Int128 is not written here") }
         mutating func encode(_ value: UInt128) throws { throw writer.fail("UInt128 is not written here") }
-
-        private mutating func encodeInteger(_ value: some FixedWidthInteger) throws {
-            _ = try begin()
-            writer.writeInteger(value)
-        }
 
         mutating func encode<T: Encodable>(_ value: T) throws {
             try writer.writeValue(value, depth: try begin())
@@ -654,7 +632,7 @@ extension PrettyJSONEncoder {
         }
     }
 
-    struct SingleValueContainer: SingleValueEncodingContainer {
+    struct SingleValueContainer: SingleValueEncodingContainer, PositionWriting {
         let writer: Writer
         let slot: Int
         let depth: Int
@@ -672,37 +650,52 @@ extension PrettyJSONEncoder {
             try claim()
             writer.writeNil()
         }
-        mutating func encode(_ value: Bool) throws {
-            try claim()
-            writer.writeBool(value)
-        }
-        mutating func encode(_ value: String) throws {
-            try claim()
-            writer.writeString(value)
-        }
-        mutating func encode(_ value: Double) throws { throw writer.fail("Double has JSONEncoder's number formatting") }
-        mutating func encode(_ value: Float) throws { throw writer.fail("Float has JSONEncoder's number formatting") }
-        mutating func encode(_ value: Int) throws { try encodeInteger(value) }
-        mutating func encode(_ value: Int8) throws { try encodeInteger(value) }
-        mutating func encode(_ value: Int16) throws { try encodeInteger(value) }
-        mutating func encode(_ value: Int32) throws { try encodeInteger(value) }
-        mutating func encode(_ value: Int64) throws { try encodeInteger(value) }
-        mutating func encode(_ value: UInt) throws { try encodeInteger(value) }
-        mutating func encode(_ value: UInt8) throws { try encodeInteger(value) }
-        mutating func encode(_ value: UInt16) throws { try encodeInteger(value) }
-        mutating func encode(_ value: UInt32) throws { try encodeInteger(value) }
-        mutating func encode(_ value: UInt64) throws { try encodeInteger(value) }
+        /// The one position, for ``PositionWriting``.
+        mutating func takePosition() throws { try claim() }
+        // Here, not in PositionWriting: the standard library's defaults for these would make it ambiguous.
         mutating func encode(_ value: Int128) throws { throw writer.fail("Int128 is not written here") }
         mutating func encode(_ value: UInt128) throws { throw writer.fail("UInt128 is not written here") }
-
-        private func encodeInteger(_ value: some FixedWidthInteger) throws {
-            try claim()
-            writer.writeInteger(value)
-        }
 
         mutating func encode<T: Encodable>(_ value: T) throws {
             try claim()
             try writer.writeValue(value, depth: depth)
         }
+    }
+}
+
+/// The primitive writes an unkeyed and a single-value container share: each takes its next position (the
+/// only difference between them) and writes the value there, or refuses what `JSONEncoder` formats its
+/// own way.
+protocol PositionWriting {
+    var writer: PrettyJSONEncoder.Writer { get }
+    /// Claims the position the next value goes to; throws when the container cannot take one.
+    mutating func takePosition() throws
+}
+
+extension PositionWriting {
+    mutating func encode(_ value: Bool) throws {
+        try takePosition()
+        writer.writeBool(value)
+    }
+    mutating func encode(_ value: String) throws {
+        try takePosition()
+        writer.writeString(value)
+    }
+    mutating func encode(_ value: Double) throws { throw writer.fail("Double has JSONEncoder's number formatting") }
+    mutating func encode(_ value: Float) throws { throw writer.fail("Float has JSONEncoder's number formatting") }
+    mutating func encode(_ value: Int) throws { try encodeInteger(value) }
+    mutating func encode(_ value: Int8) throws { try encodeInteger(value) }
+    mutating func encode(_ value: Int16) throws { try encodeInteger(value) }
+    mutating func encode(_ value: Int32) throws { try encodeInteger(value) }
+    mutating func encode(_ value: Int64) throws { try encodeInteger(value) }
+    mutating func encode(_ value: UInt) throws { try encodeInteger(value) }
+    mutating func encode(_ value: UInt8) throws { try encodeInteger(value) }
+    mutating func encode(_ value: UInt16) throws { try encodeInteger(value) }
+    mutating func encode(_ value: UInt32) throws { try encodeInteger(value) }
+    mutating func encode(_ value: UInt64) throws { try encodeInteger(value) }
+
+    private mutating func encodeInteger(_ value: some FixedWidthInteger) throws {
+        try takePosition()
+        writer.writeInteger(value)
     }
 }
