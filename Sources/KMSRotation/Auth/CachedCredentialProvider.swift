@@ -16,12 +16,9 @@ package actor CachedCredentialProvider: CredentialProvider, CustomStringConverti
     /// How long before expiration credentials are refreshed.
     package nonisolated let refreshMargin: TimeInterval
     private let now: @Sendable () -> Date
-    private var cached: AWSCredentials? {
-        didSet { current.withLock { $0 = cached } }
-    }
-    /// ``cached``, readable without entering the actor: every request asks for credentials, and a hop onto
-    /// the actor and back is two task switches. Written only by the actor, with ``cached``.
-    private let current = LockedValue<AWSCredentials?>(nil)
+    /// The cached credentials, behind a lock so that they are read without entering the actor (every request
+    /// asks for credentials, and a hop onto the actor and back is two task switches). Written only by the actor.
+    private let cached = LockedValue<AWSCredentials?>(nil)
     private var inFlight: Task<AWSCredentials, any Error>?
 
     /// Creates a cache around a provider.
@@ -41,7 +38,7 @@ package actor CachedCredentialProvider: CredentialProvider, CustomStringConverti
     /// - Returns: Credentials valid for at least `refreshMargin`, unless only older ones are available.
     /// - Throws: The wrapped provider's error when there are no usable cached credentials.
     package nonisolated func credentials() async throws -> AWSCredentials {
-        if let cached = current.current, !cached.expires(within: refreshMargin, of: now()) {
+        if let cached = cached.current, !cached.expires(within: refreshMargin, of: now()) {
             return cached
         }
         return try await refreshed()
@@ -50,7 +47,7 @@ package actor CachedCredentialProvider: CredentialProvider, CustomStringConverti
     /// The cached credentials if still fresh (another caller may have refreshed them), else fresh ones
     /// from the wrapped provider, one refresh shared by concurrent callers.
     private func refreshed() async throws -> AWSCredentials {
-        if let cached, !cached.expires(within: refreshMargin, of: now()) {
+        if let cached = cached.current, !cached.expires(within: refreshMargin, of: now()) {
             return cached
         }
         let task: Task<AWSCredentials, any Error>
@@ -66,11 +63,11 @@ package actor CachedCredentialProvider: CredentialProvider, CustomStringConverti
         do {
             let fresh = try await task.value
             if inFlight == task { inFlight = nil }
-            cached = fresh
+            cached.withLock { $0 = fresh }
             return fresh
         } catch {
             if inFlight == task { inFlight = nil }
-            if let cached, !cached.expires(within: 0, of: now()) {
+            if let cached = cached.current, !cached.expires(within: 0, of: now()) {
                 return cached
             }
             throw error
@@ -79,7 +76,7 @@ package actor CachedCredentialProvider: CredentialProvider, CustomStringConverti
 
     /// Drops the cached credentials, so the next call fetches new ones (after an `ExpiredToken` error).
     package func invalidate() {
-        cached = nil
+        cached.withLock { $0 = nil }
     }
 
     /// The wrapped provider's description; cached credentials are never shown.
