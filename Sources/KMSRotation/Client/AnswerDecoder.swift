@@ -25,7 +25,7 @@ enum AnswerDecoder {
         do {
             value = try AnswerJSON.parse(data)
         } catch {
-            throw DecodingError.dataCorrupted(.init(codingPath: [], debugDescription: error.description, underlyingError: error))
+            throw error.decodingError
         }
         return try decode(type, from: value)
     }

@@ -106,6 +106,11 @@ struct AnswerJSONError: Error, CustomStringConvertible {
     var isTooDeep = false
 
     var description: String { "The given data was not valid JSON: \(reason) at byte \(offset)." }
+
+    /// The error as `JSONDecoder` reports JSON it cannot parse: `dataCorrupted` at the document.
+    var decodingError: DecodingError {
+        .dataCorrupted(.init(codingPath: [], debugDescription: description, underlyingError: self))
+    }
 }
 
 extension AnswerJSON {

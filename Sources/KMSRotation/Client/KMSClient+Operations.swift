@@ -186,8 +186,7 @@ extension AWSServiceError {
         } catch {
             if error.isTooDeep { throw unreadable(JSONNesting.tooDeepDescription) }
             if hasErrorHeader { throw AWSServiceError.decodeJSON(service: service, from: response, operation: operation) }
-            throw unreadable(
-                readableDescription(of: DecodingError.dataCorrupted(.init(codingPath: [], debugDescription: error.description))))
+            throw unreadable(readableDescription(of: error.decodingError))
         }
         if hasErrorHeader || document.hasErrorType {
             throw AWSServiceError.decodeJSON(service: service, from: response, operation: operation)
