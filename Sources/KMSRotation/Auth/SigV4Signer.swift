@@ -86,8 +86,8 @@ package struct SigV4Signer: Sendable, Hashable {
         toSign += scope
         toSign += "\n"
         toSign += SigV4Signer.hexSHA256(canonical)
-        let key = signingKey(secretAccessKey: credentials.secretAccessKey, day: String(day))
-        let signature = SigV4Signer.hex(SigV4Signer.hmac(toSign, key: key))
+        let mac = signingMAC(secretAccessKey: credentials.secretAccessKey, day: String(day))
+        let signature = SigV4Signer.hex(SigV4Signer.hmac(toSign, keyed: mac))
         var authorization = SigV4Signer.algorithm
         authorization.reserveCapacity(96 + credentials.accessKeyId.utf8.count + scope.utf8.count + signedHeaders.utf8.count + 64)
         authorization += " Credential="
@@ -140,13 +140,14 @@ package struct SigV4Signer: Sendable, Hashable {
 
     /// The hex signature of a string to sign, with the signing key derived from the secret key.
     func signature(stringToSign: String, secretAccessKey: String, date: Date) -> String {
-        let key = signingKey(secretAccessKey: secretAccessKey, day: String(SigV4Signer.timestamp(date).prefix(8)))
-        return SigV4Signer.hex(SigV4Signer.hmac(stringToSign, key: key))
+        let mac = signingMAC(secretAccessKey: secretAccessKey, day: String(SigV4Signer.timestamp(date).prefix(8)))
+        return SigV4Signer.hex(SigV4Signer.hmac(stringToSign, keyed: mac))
     }
 
-    /// The signing key of a day: `HMAC(HMAC(HMAC(HMAC("AWS4" + secret, day), region), service), "aws4_request")`,
-    /// from the shared cache when ``cachesSigningKeys`` is set.
-    func signingKey(secretAccessKey: String, day: String) -> SymmetricKey {
+    /// An HMAC-SHA256 keyed with the signing key of a day,
+    /// `HMAC(HMAC(HMAC(HMAC("AWS4" + secret, day), region), service), "aws4_request")`, from the shared
+    /// cache when ``cachesSigningKeys`` is set.
+    func signingMAC(secretAccessKey: String, day: String) -> HMAC<SHA256> {
         let derive = { [region, service] in
             var key = SymmetricKey(data: Data("AWS4\(secretAccessKey)".utf8))
             for part in [day, region, service, "aws4_request"] {
@@ -154,8 +155,8 @@ package struct SigV4Signer: Sendable, Hashable {
             }
             return key
         }
-        guard cachesSigningKeys else { return derive() }
-        return SigningKeyCache.shared.key(
+        guard cachesSigningKeys else { return HMAC<SHA256>(key: derive()) }
+        return SigningKeyCache.shared.mac(
             for: .init(secretAccessKey: secretAccessKey, day: day, region: region, service: service),
             derive: derive)
     }
@@ -374,7 +375,12 @@ extension SigV4Signer {
 
     /// HMAC-SHA256 of a string's UTF-8.
     static func hmac(_ text: String, key: SymmetricKey) -> HashedAuthenticationCode<SHA256> {
-        var mac = HMAC<SHA256>(key: key)
+        hmac(text, keyed: HMAC<SHA256>(key: key))
+    }
+
+    /// HMAC-SHA256 of a string's UTF-8, continuing a copy of an HMAC that has absorbed its key.
+    static func hmac(_ text: String, keyed: HMAC<SHA256>) -> HashedAuthenticationCode<SHA256> {
+        var mac = keyed
         var text = text
         text.withUTF8 { mac.update(data: UnsafeRawBufferPointer($0)) }
         return mac.finalize()

@@ -1,11 +1,13 @@
 import Crypto
 import Foundation
 
-/// Derived SigV4 signing keys, per secret key, day, Region and service.
+/// Derived SigV4 signing keys, per secret key, day, Region and service, kept as HMAC-SHA256 states already
+/// keyed with them.
 ///
 /// The signing key of a request is four chained HMACs of the secret key; it changes only when the day,
 /// the Region, the service or the credentials do, so a scan derives it once per Region instead of once per
-/// request. The cache is bounded (it is emptied when full: rotating credentials add entries, and an old
+/// request. What is kept is the HMAC with the key already absorbed (its inner and outer hash states), so a
+/// signature copies that state instead of hashing the key's two padded blocks again. The cache is bounded (it is emptied when full: rotating credentials add entries, and an old
 /// entry is only wasted memory, never a wrong key) and locked, so every client of the process shares it.
 ///
 /// Neither the secret nor the derived key is ever logged or printed: the entry key describes itself as
@@ -30,7 +32,7 @@ package final class SigningKeyCache: @unchecked Sendable {
     /// The most entries kept.
     package let capacity: Int
     private let lock = NSLock()
-    private var keys: [Entry: SymmetricKey] = [:]
+    private var keys: [Entry: HMAC<SHA256>] = [:]
 
     /// Creates an empty cache.
     /// - Parameter capacity: The most entries kept (at least 1).
@@ -38,15 +40,16 @@ package final class SigningKeyCache: @unchecked Sendable {
         self.capacity = max(1, capacity)
     }
 
-    /// The key for `entry`, derived (outside the lock) and stored when it is not cached.
-    package func key(for entry: Entry, derive: () -> SymmetricKey) -> SymmetricKey {
+    /// An HMAC-SHA256 keyed with the signing key of `entry`, derived (outside the lock) and stored when it
+    /// is not cached. Copy it and feed it the string to sign: the copy is independent.
+    package func mac(for entry: Entry, derive: () -> SymmetricKey) -> HMAC<SHA256> {
         if let cached = lock.withLock({ keys[entry] }) { return cached }
-        let key = derive()
+        let mac = HMAC<SHA256>(key: derive())
         lock.withLock {
             if keys.count >= capacity { keys.removeAll(keepingCapacity: true) }
-            keys[entry] = key
+            keys[entry] = mac
         }
-        return key
+        return mac
     }
 
     /// How many keys are cached.

@@ -33,8 +33,8 @@ import Testing
     func keyedBySecretDayRegionService() {
         let cache = SigningKeyCache(capacity: 8)
         var derivations = 0
-        func key(_ secret: String, _ day: String, _ region: String, _ service: String) -> SymmetricKey {
-            cache.key(for: .init(secretAccessKey: secret, day: day, region: region, service: service)) {
+        func key(_ secret: String, _ day: String, _ region: String, _ service: String) -> HMAC<SHA256> {
+            cache.mac(for: .init(secretAccessKey: secret, day: day, region: region, service: service)) {
                 derivations += 1
                 return SymmetricKey(data: Data("\(secret)|\(day)|\(region)|\(service)".utf8))
             }
@@ -54,7 +54,7 @@ import Testing
     func bounded() {
         let cache = SigningKeyCache(capacity: 4)
         for day in 0..<100 {
-            _ = cache.key(for: .init(secretAccessKey: "s", day: "\(day)", region: "r", service: "kms")) { SymmetricKey(size: .bits256) }
+            _ = cache.mac(for: .init(secretAccessKey: "s", day: "\(day)", region: "r", service: "kms")) { SymmetricKey(size: .bits256) }
         }
         #expect(cache.count <= 4)
     }
