@@ -1,8 +1,7 @@
 import ArgumentParser
 import KMSRotation
 #if NIOTransport
-    import NIOCore
-    import NIOPosix
+    import KMSRotationNIO
 #endif
 #if canImport(Glibc)
     import Glibc
@@ -18,11 +17,12 @@ struct KMSRotationCommand: AsyncParsableCommand {
         signal(SIGPIPE, SIG_IGN)
         #if NIOTransport
             // Every task of the run executes on NIO's event loop threads, the threads the HTTP connections
-            // live on, instead of hopping to Swift's cooperative pool and back for each request: measured
-            // (Docs/benchmarks.md) it cuts about a tenth of the CPU per request. The CLI owns its process,
-            // and nothing in it blocks a thread it does not own (credential_process and the MFA prompt
-            // block threads of their own), which is what this takeover asks of the code it runs.
-            NIOSingletons.unsafeTryInstallSingletonPosixEventLoopGroupAsConcurrencyGlobalExecutor()
+            // live on, instead of hopping to Swift's cooperative pool and back for each request, and as
+            // nonisolated code, so no async call switches executors (EventLoopConcurrency says why NIO's own
+            // takeover is not used). Measured in Docs/benchmarks.md. The CLI owns its process, and nothing in
+            // it blocks a thread it does not own (credential_process and the MFA prompt block threads of
+            // their own), which is what this takeover asks of the code it runs.
+            EventLoopConcurrency.install()
         #endif
         _ = OutputFile.closedAtStart
         // A credential_process helper leads its own process group, so a terminal's Ctrl-C or a SIGTERM

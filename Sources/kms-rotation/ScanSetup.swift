@@ -4,6 +4,10 @@ import KMSRotation
 import KMSRotationTesting
 import Logging
 
+#if NIOTransport
+    import KMSRotationNIO
+#endif
+
 /// Which Regions to scan and how to make a client for each: from the AWS configuration, or the demo.
 struct ScanSetup: Sendable {
     var regions: [String]
@@ -85,6 +89,11 @@ struct ScanSetup: Sendable {
         // endpoint every Region shares one host.
         // SwiftNIO by default: URLSession on Linux spends about three times its CPU per request.
         let caBundle = files.profile(configuration.profile)?["ca_bundle"].map { ($0, "ca_bundle in profile '\(configuration.profile)'") }
+        #if NIOTransport
+            logger.debug(
+                "Swift Concurrency runs on \(EventLoopConcurrency.isInstalled ? "NIO's event loops (EventLoopConcurrency)" : "its own thread pool")"
+            )
+        #endif
         let transport = try LiveTransport.make(
             httpClient, maximumConnectionsPerHost: min(512, max(64, pacing.concurrency * regions.count)), environment: environment,
             caBundleSetting: caBundle, logger: logger)

@@ -61,6 +61,16 @@ struct HTTPClientCLITests {
         }
 
         @Test(
+            "The CLI runs Swift Concurrency on NIO's event loops (EventLoopConcurrency), and every verdict is still true",
+            .enabled(if: KMSStandIn.isAvailable, Comment(rawValue: KMSStandIn.skipMessage)))
+        func concurrencyOnTheEventLoops() async throws {
+            let standIn = try KMSStandIn(.init(regions: ["us-east-1", "eu-west-1"], keysPerRegion: 60))
+            let output = try standIn.audit(["--region", "us-east-1", "--region", "eu-west-1", "--concurrency", "8", "--verbose"])
+            try StandInAcceptanceTests.expectTrueVerdicts(output, try await standIn.stats())
+            #expect(output.stderr.contains("Swift Concurrency runs on NIO's event loops (EventLoopConcurrency)"), "\(output.stderr)")
+        }
+
+        @Test(
             "HTTP_PROXY with credentials: the scan's http requests are forwarded by the proxy with their absolute URL, authenticated, and nothing prints the password",
             .enabled(if: KMSStandIn.isAvailable, Comment(rawValue: KMSStandIn.skipMessage)))
         func throughAProxy() async throws {

@@ -4,8 +4,9 @@
 // Usage: StreamingScan <endpoint> <region>[,<region>...] [concurrency per Region]
 //        StreamingScan --synthetic <keys> <region> [concurrency]
 // STREAMING_SCAN_HTTP_CLIENT=urlsession sends with URLSessionTransport; the default is NIOHTTPTransport (the
-// CLI's default), so both stay measurable. STREAMING_SCAN_COOPERATIVE_POOL=1 runs Swift Concurrency on its own
-// pool instead of NIO's event loops.
+// CLI's default), so both stay measurable. STREAMING_SCAN_EXECUTOR=cooperative-pool runs Swift Concurrency on its
+// own pool instead of NIO's event loops, and =nio-takeover on them through NIO's own hook (every job isolated to
+// its event loop, so each nonisolated async call switches executors: measured, not used).
 // --synthetic answers in process, from a transport that computes every answer from the key's number and
 // holds nothing per key (the stand-in's account), so the same scan runs without any HTTP stack: the
 // difference in peak RSS is what the HTTP stack costs.
@@ -16,9 +17,11 @@ import NIOCore
 import NIOPosix
 
 // As the CLI does: Swift Concurrency on NIO's event loops, so an answer is judged on the thread that read it
-// (STREAMING_SCAN_COOPERATIVE_POOL=1 keeps Swift's own pool, to compare).
-if ProcessInfo.processInfo.environment["STREAMING_SCAN_COOPERATIVE_POOL"] == nil {
-    NIOSingletons.unsafeTryInstallSingletonPosixEventLoopGroupAsConcurrencyGlobalExecutor()
+// (STREAMING_SCAN_EXECUTOR: see above).
+switch ProcessInfo.processInfo.environment["STREAMING_SCAN_EXECUTOR"] ?? "event-loops" {
+case "cooperative-pool": break
+case "nio-takeover": NIOSingletons.unsafeTryInstallSingletonPosixEventLoopGroupAsConcurrencyGlobalExecutor()
+default: EventLoopConcurrency.install()
 }
 
 var arguments = Array(CommandLine.arguments.dropFirst())
