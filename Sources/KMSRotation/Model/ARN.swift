@@ -58,12 +58,42 @@ public struct ARN: Sendable, Hashable, Codable, LosslessStringConvertible {
     /// - Returns: `nil` unless the text starts with `arn:` and has six fields with a partition, a service
     ///   and a resource.
     public init?(_ description: String) {
-        guard description.utf8.count <= 2_048 else { return nil }
-        let fields = description.split(separator: ":", maxSplits: 5, omittingEmptySubsequences: false)
-        guard fields.count == 6, fields[0] == "arn", !fields[1].isEmpty, !fields[2].isEmpty, !fields[5].isEmpty else { return nil }
+        // One pass over the UTF-8 for the first five colons, and no array of fields: every key of a scan is
+        // read through its ARN several times (Region, account, remediation), and the split was 1.6% of the
+        // CLI's CPU. Fields end at colon bytes, as AWS splits them (ARN fields are ASCII); a colon is a whole
+        // scalar, so each index is a scalar boundary.
+        let utf8 = description.utf8
+        guard utf8.count <= 2_048, utf8.starts(with: "arn:".utf8) else { return nil }
+        var bounds: (String.Index, String.Index, String.Index, String.Index, String.Index) =
+            (utf8.startIndex, utf8.startIndex, utf8.startIndex, utf8.startIndex, utf8.startIndex)
+        var found = 0
+        var index = utf8.startIndex
+        while index != utf8.endIndex, found < 5 {
+            if utf8[index] == UInt8(ascii: ":") {
+                switch found {
+                case 0: bounds.0 = index
+                case 1: bounds.1 = index
+                case 2: bounds.2 = index
+                case 3: bounds.3 = index
+                default: bounds.4 = index
+                }
+                found += 1
+            }
+            index = utf8.index(after: index)
+        }
+        guard found == 5 else { return nil }
+        func field(after start: String.Index, upTo end: String.Index) -> Substring {
+            description[utf8.index(after: start)..<end]
+        }
+        let partition = field(after: bounds.0, upTo: bounds.1)
+        let service = field(after: bounds.1, upTo: bounds.2)
+        let region = field(after: bounds.2, upTo: bounds.3)
+        let accountId = field(after: bounds.3, upTo: bounds.4)
+        let resource = description[utf8.index(after: bounds.4)...]
+        guard !partition.isEmpty, !service.isEmpty, !resource.isEmpty else { return nil }
         self.init(
-            partition: String(fields[1]), service: String(fields[2]), region: fields[3].isEmpty ? nil : String(fields[3]),
-            accountId: fields[4].isEmpty ? nil : String(fields[4]), resource: String(fields[5]))
+            partition: String(partition), service: String(service), region: region.isEmpty ? nil : String(region),
+            accountId: accountId.isEmpty ? nil : String(accountId), resource: String(resource))
     }
 
     /// The ARN text.

@@ -110,4 +110,26 @@ struct ARNTests {
             #expect(throws: ARN.ParseError.self) { try ARN.validateRoleName(bad) }
         }
     }
+
+    @Test("Reading an ARN agrees with splitting its bytes at the first five colons, on 5,000 generated texts")
+    func agreesWithSplitting() {
+        var random = SplitMix64(seed: 0x0A2D_5EED)
+        // A combining mark after a colon: the colon still separates (ARN fields are ASCII; AWS splits bytes).
+        let pieces = ["arn", "aws", "kms", "us-east-1", "111122223333", "key/abc", "", ":", "::", "é", "\u{301}", "🔑", "a:b", "ARN", " "]
+        for _ in 0..<5_000 {
+            var text = random.next() % 4 == 0 ? "" : "arn:"
+            for _ in 0..<Int(random.next() % 9) { text += pieces[Int(random.next() % UInt64(pieces.count))] }
+            let fields = text.utf8.split(separator: UInt8(ascii: ":"), maxSplits: 5, omittingEmptySubsequences: false)
+                .map { String(Substring($0)) }
+            let expected: ARN? =
+                text.utf8.count <= 2_048 && fields.count == 6 && Array(fields[0].utf8) == Array("arn".utf8) && !fields[1].isEmpty
+                    && !fields[2].isEmpty
+                    && !fields[5].isEmpty
+                ? ARN(
+                    partition: fields[1], service: fields[2], region: fields[3].isEmpty ? nil : fields[3],
+                    accountId: fields[4].isEmpty ? nil : fields[4], resource: fields[5]) : nil
+            #expect(ARN(text) == expected, "\(text.debugDescription)")
+        }
+        #expect(ARN("arn:aws:kms:us-east-1:111122223333:" + String(repeating: "k", count: 2_048)) == nil)
+    }
 }
