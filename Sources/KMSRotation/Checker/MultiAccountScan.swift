@@ -181,7 +181,7 @@ public struct MultiAccountScan: Sendable {
         progress?(ScanProgress(regionsTotal: total))
 
         await targets.concurrentForEach(maxConcurrentTasks: options.concurrentAccounts) { target in
-            await self.scan(target, regionCount: regionCount, collected: collected, update: update)
+            await self.scan(target, regionCount: regionCount, collected: collected, listens: progress != nil, update: update)
         }
         try Task.checkCancellation()
         let result = collected.current
@@ -192,7 +192,7 @@ public struct MultiAccountScan: Sendable {
 
     private func scan(
         _ target: Target, regionCount: Int, collected: LockedValue<(findings: [RotationFinding], errors: [ScanError])>,
-        update: @escaping @Sendable (String, ScanProgress) -> Void
+        listens: Bool, update: @escaping @Sendable (String, ScanProgress) -> Void
     ) async {
         let accountId = target.accountId
         let credentials: any CredentialProvider
@@ -220,7 +220,9 @@ public struct MultiAccountScan: Sendable {
         logger.debug("scanning account", metadata: ["account": "\(accountId)"])
         let factory = clientFactory
         let checker = RotationChecker(options: options.scan, logger: logger) { region in try await factory(credentials, region) }
-        guard let report = try? await checker.report(progress: { update(accountId, $0) }) else { return }  // throws only when cancelled
+        // Progress is counted only when the caller listens.
+        let listener: (@Sendable (ScanProgress) -> Void)? = listens ? { @Sendable in update(accountId, $0) } : nil
+        guard let report = try? await checker.report(progress: listener) else { return }  // throws only when cancelled
         let errors = report.errors.map { error -> ScanError in
             var error = error
             if error.accountId == nil { error.accountId = accountId }

@@ -93,10 +93,14 @@ extension RotationChecker {
     ///
     /// A bounded queue, not an unbounded `AsyncStream` buffer: when the consumer falls behind, the scan waits
     /// for it instead of piling up events (three per key) in memory.
-    func eventStream(capacity: Int) -> (events: AsyncStream<ScanEvent>, queue: ScanEventChannel, scan: Task<Void, Never>) {
+    /// - Parameter progress: Whether to count progress and send ``ScanEvent/progress(_:)`` events (``findings()``
+    ///   drops them, so it does not ask for them).
+    func eventStream(
+        capacity: Int, progress: Bool = true
+    ) -> (events: AsyncStream<ScanEvent>, queue: ScanEventChannel, scan: Task<Void, Never>) {
         let channel = ScanEventChannel(capacity: capacity)
         let task = Task {
-            await self.run(ScanSink(reserve: { await channel.reserve() }, deliver: { channel.deliver($0) }))
+            await self.run(ScanSink(reserve: { await channel.reserve() }, deliver: { channel.deliver($0) }, wantsProgress: progress))
             channel.finish()
         }
         // The stream alone holds the consumer's end: cancelling the consuming task, or dropping the sequence
@@ -112,7 +116,7 @@ extension RotationChecker {
     /// ``report(progress:)`` to see them).
     /// - Returns: One finding per key listed.
     public func findings() -> AsyncCompactMapSequence<AsyncStream<ScanEvent>, RotationFinding> {
-        events().compactMap { event in
+        eventStream(capacity: Self.eventQueueCapacity, progress: false).events.compactMap { event in
             if case .finding(let finding) = event { return finding }
             return nil
         }
@@ -126,13 +130,15 @@ extension RotationChecker {
     public func report(progress: (@Sendable (ScanProgress) -> Void)? = nil) async throws -> RotationReport {
         let collected = LockedValue<(findings: [RotationFinding], errors: [ScanError])>(([], []))
         await run(
-            ScanSink(reserve: {}) { event in
-                switch event {
-                case .finding(let finding): collected.withLock { $0.findings.append(finding) }
-                case .scanError(let error): collected.withLock { $0.errors.append(error) }
-                case .progress(let value): progress?(value)
-                }
-            })
+            ScanSink(
+                reserve: {},
+                deliver: { event in
+                    switch event {
+                    case .finding(let finding): collected.withLock { $0.findings.append(finding) }
+                    case .scanError(let error): collected.withLock { $0.errors.append(error) }
+                    case .progress(let value): progress?(value)
+                    }
+                }, wantsProgress: progress != nil))
         try Task.checkCancellation()
         let result = collected.current
         return RotationReport(
@@ -152,13 +158,20 @@ extension RotationChecker {
         }
         // Deliver under the lock (having waited for room before taking it): delivered after it, two
         // concurrent changes could arrive in the wrong order (counters going backwards).
-        let report: @Sendable ((inout ScanProgress) -> Void) async -> Void = { change in
-            await sink.reserve()
-            progress.withLock {
-                change(&$0); sink.deliver(.progress($0))
+        // Nobody listening (report(progress: nil), findings()): no counting, no events. Each key changed the
+        // counters twice, each change an event through the sink.
+        let report: @Sendable ((inout ScanProgress) -> Void) async -> Void
+        if sink.wantsProgress {
+            report = { change in
+                await sink.reserve()
+                progress.withLock {
+                    change(&$0); sink.deliver(.progress($0))
+                }
             }
+            await emit(.progress(progress.current))
+        } else {
+            report = { _ in }
         }
-        await emit(.progress(progress.current))
         await regions.concurrentForEach(maxConcurrentTasks: options.concurrentRegions) { region in
             await self.scan(region: region, emit: emit, progress: report)
             await report { $0.regionsDone += 1 }

@@ -172,6 +172,8 @@ struct ScanSink: Sendable {
     let reserve: @Sendable () async -> Void
     /// Puts in the event that room was reserved for; never waits.
     let deliver: @Sendable (ScanEvent) -> Void
+    /// Whether anyone reads ``ScanEvent/progress(_:)`` events: when not, the scan neither counts nor sends them.
+    var wantsProgress = true
 }
 
 /// The consumer's end of ``RotationChecker/events()``, held by the stream's closure alone: when the

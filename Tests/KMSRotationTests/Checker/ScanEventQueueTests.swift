@@ -162,6 +162,34 @@ extension ScannerTests {
             #expect(progress.last == ScanProgress(regionsTotal: 2, regionsDone: 2, keysListed: 600, keysEvaluated: 600))
         }
 
+        @Test(
+            "Without a listener for progress (findings(), report(progress: nil)) the scan sends only findings and errors, the same findings"
+        )
+        func noProgressWithoutListener() async throws {
+            let regions = ["us-east-1", "eu-west-1"]
+            let account = SampleAccount.large(keysPerRegion: 120, regions: regions)
+            let expected = try await makeScanner(account, regions: regions).report { _ in }
+            let (events, _, scan) = makeScanner(account, regions: regions).eventStream(capacity: 16, progress: false)
+            var findings: [RotationFinding] = []
+            for await event in events {
+                switch event {
+                case .finding(let finding): findings.append(finding)
+                case .progress(let value): Issue.record("progress nobody asked for: \(value)")
+                case .scanError(let error): Issue.record("unexpected \(error)")
+                }
+            }
+            await scan.value
+            #expect(RotationReport(findings: findings).findings == expected.findings)
+            var streamed: [RotationFinding] = []
+            for await finding in makeScanner(account, regions: regions).findings() { streamed.append(finding) }
+            #expect(RotationReport(findings: streamed).findings == expected.findings)
+            #expect(try await makeScanner(account, regions: regions).report().findings == expected.findings)
+            // A listener still sees every change.
+            let seen = LockedValue(0)
+            _ = try await makeScanner(account, regions: regions).report { _ in seen.withLock { $0 += 1 } }
+            #expect(seen.current == 1 + 240 + 240 + 2)
+        }
+
         @Test("Cancelling the consumer while the scan waits for room ends the scan: the waiting calls are never sent")
         func cancelWhileFull() async throws {
             let kms = SampleAccount.large(keysPerRegion: 2_000, regions: ["us-east-1"])
