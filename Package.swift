@@ -152,7 +152,11 @@ let package = Package(
         ),
         .testTarget(
             name: "KMSRotationNIOTests",
-            dependencies: ["KMSRotationNIO", "KMSRotation", "TestSupport"],
+            dependencies: [
+                "KMSRotationNIO", "KMSRotation", "TestSupport",
+                .product(name: "NIOCore", package: "swift-nio", condition: nio),
+                .product(name: "NIOPosix", package: "swift-nio", condition: nio),
+            ],
             swiftSettings: strict
         ),
         .testTarget(

@@ -2,6 +2,8 @@
 #if NIOTransport
     import Foundation
     import KMSRotation
+    import NIOCore
+    import NIOPosix
     import Testing
     import TestSupport
 
@@ -127,6 +129,52 @@
                     #expect(records.count == 5)
                     #expect(Set(records.map(\.connection)).count == 1, "\(records)")
                     #expect(transport.pool.openCount == 1)
+                }
+            }
+        }
+
+        @Test(
+            "A request made on an event loop reuses an idle connection of that loop, and a new connection opens on the loop that asked",
+            .enabled(if: LoopExecutor.loops.count >= 2, "needs an event loop group of two loops or more"))
+        func loopAffinity() async throws {
+            let (first, second) = (LoopExecutor(LoopExecutor.loops[0]), LoopExecutor(LoopExecutor.loops[1]))
+            try await PoolServer.with { server in
+                try await withTransport(.init(maximumConnectionsPerHost: 4)) { transport in
+                    // Four overlapping requests, two from each loop: four connections, each opened on the loop
+                    // of the request that needed it (an idle connection of another loop would be reused first).
+                    try await withThrowingTaskGroup(of: Void.self) { group in
+                        for (name, executor) in [("a", first), ("b", second)] {
+                            for index in 0..<2 {
+                                group.addTask(executorPreference: executor) {
+                                    #expect(executor.loop.inEventLoop)
+                                    _ = try await transport.send(
+                                        HTTPRequest(method: "GET", url: server.url("/ok?hold=0.5&tag=\(name)\(index)")))
+                                }
+                            }
+                        }
+                        try await group.waitForAll()
+                    }
+                    // Then one request at a time, alternating loops: each on a connection of its own loop.
+                    for index in 0..<6 {
+                        let (name, executor) = index % 2 == 0 ? ("a", first) : ("b", second)
+                        try await withTaskExecutorPreference(executor) {
+                            _ = try await transport.send(HTTPRequest(method: "GET", url: server.url("/ok?tag=\(name)-again\(index)")))
+                        }
+                    }
+                    let records = try await server.records()
+                    /// The connections of the requests tagged `name` then a digit (`a0`, `a1`), or `name-again…`.
+                    func connections(_ name: String) -> Set<Int> {
+                        Set(
+                            records.filter { record in
+                                guard let tag = record.tag, tag.hasPrefix(name) else { return false }
+                                return name.hasSuffix("-again") || tag.dropFirst(name.count).allSatisfy(\.isNumber)
+                            }.map(\.connection))
+                    }
+                    #expect(connections("a").count == 2 && connections("b").count == 2, "\(records)")
+                    #expect(connections("a").isDisjoint(with: connections("b")), "\(records)")
+                    #expect(connections("a-again").isSubset(of: connections("a")), "\(records)")
+                    #expect(connections("b-again").isSubset(of: connections("b")), "\(records)")
+                    #expect(transport.pool.openCount == 4)
                 }
             }
         }
@@ -548,4 +596,16 @@
             deinit { close() }
         }
     #endif
+
+    /// Runs a task's jobs on one event loop of NIO's singleton group, as a task executor (a task preferring it
+    /// runs on that loop's thread).
+    final class LoopExecutor: TaskExecutor, @unchecked Sendable {
+        static let loops = Array(MultiThreadedEventLoopGroup.singleton.makeIterator())
+        let loop: any EventLoop
+        init(_ loop: any EventLoop) { self.loop = loop }
+        func enqueue(_ job: consuming ExecutorJob) {
+            let job = UnownedJob(job)
+            loop.execute { job.runSynchronously(on: self.asUnownedTaskExecutor()) }
+        }
+    }
 #endif
