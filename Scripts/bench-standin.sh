@@ -5,6 +5,8 @@
 # flight, throttles and per-Region arrivals. Results go to Docs/benchmarks.md by hand.
 #
 #   Scripts/bench-standin.sh cpu     # 1,000 keys in 4 Regions at 20 ms: CPU per request, requests in flight
+#   Scripts/bench-standin.sh busy    # 10,000 keys in 1 Region, no added latency: the CLI's and the streaming
+#                                    # API's CPU per request when the event loops never idle (task-clock, 3 runs each)
 #   Scripts/bench-standin.sh curve   # --concurrency 1..64, with and without a 20 request/s bucket per Region
 #   Scripts/bench-standin.sh scale   # 100,000 keys in one Region: the CLI's JSON report and the streaming API
 #   Scripts/bench-standin.sh streaming  # the streaming API alone (the second half of scale)
@@ -97,6 +99,35 @@ case "${1:-}" in
       stop_standin
     done
     ;;
+  busy)
+    # perf's task-clock counts the process's own CPU time to the microsecond; /usr/bin/time's user + sys move
+    # in 10 ms ticks. Each run alternates the CLI and StreamingScan against one stand-in.
+    start_standin --regions us-east-1 --keys-per-region 10000 --no-truth
+    requests() { curl -s "http://127.0.0.1:$PORT/stats" | python3 -c 'import json,sys; print(json.load(sys.stdin)["requests"])'; }
+    cpu_ms() {
+      if command -v perf > /dev/null && perf stat -x, -e task-clock true > /dev/null 2>&1; then
+        perf stat -x, -e task-clock -o "$WORK/perf" "$@" > /dev/null 2>&1 || true
+        grep task-clock "$WORK/perf" | cut -d, -f1
+      else
+        /usr/bin/time -f "%U %S" -o "$WORK/time" "$@" > /dev/null 2>&1 || true
+        awk '{ print ($1 + $2) * 1000 }' "$WORK/time"
+      fi
+    }
+    for run in 1 2 3; do
+      before=$(requests)
+      ms=$(cpu_ms "$BIN" audit --endpoint-url "http://127.0.0.1:$PORT" --format json --output "$WORK/report.json" \
+        ${KMS_ROTATION_ARGS:-} --region us-east-1)
+      n=$(( $(requests) - before ))
+      python3 -c "print(f'CLI --format json, 10,000 keys, 1 Region (run $run): {float(\"$ms\") * 1000 / $n:.0f} us cpu/request ({$n} requests)')"
+      if [[ -x "$STREAMING" ]]; then
+        before=$(requests)
+        ms=$(cpu_ms "$STREAMING" "http://127.0.0.1:$PORT" us-east-1 8)
+        n=$(( $(requests) - before ))
+        python3 -c "print(f'StreamingScan, 10,000 keys, 1 Region (run $run): {float(\"$ms\") * 1000 / $n:.0f} us cpu/request ({$n} requests)')"
+      fi
+    done
+    stop_standin
+    ;;
   curve)
     for concurrency in 1 2 4 8 16 32 64; do
       start_standin --regions us-east-1,eu-west-1,ap-southeast-2,sa-east-1 --keys-per-region 250 --latency 0.02 --no-truth
@@ -134,7 +165,7 @@ case "${1:-}" in
     fi
     ;;
   *)
-    sed -n '2,18p' "$0"
+    sed -n '2,20p' "$0"
     exit 64
     ;;
 esac

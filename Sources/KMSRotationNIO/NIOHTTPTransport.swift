@@ -30,7 +30,9 @@
     /// ``Configuration/maximumConnectionsPerHost`` to one endpoint, further requests
     /// waiting their turn in order. A request sent on a reused connection that the server had closed
     /// meanwhile (before any byte of the response) is sent once more on a new connection. A refused
-    /// connection fails at once, with `TransportError.Kind.connectionFailed`.
+    /// connection fails at once, with `TransportError.Kind.connectionFailed`. A request made on one of
+    /// NIO's event loops (under ``EventLoopConcurrency``) takes an idle connection of that loop first and
+    /// opens new ones there, so that its answer wakes the thread its task runs on.
     ///
     /// `https` targets are verified against the system's trust roots, or only the certificates of
     /// ``Configuration/caBundlePath``. Through a proxy (``ProxySettings``) an `http`

@@ -18,6 +18,9 @@ import NIOPosix
 
 // As the CLI does: Swift Concurrency on NIO's event loops, so an answer is judged on the thread that read it
 // (STREAMING_SCAN_EXECUTOR: see above).
+if let loops = ProcessInfo.processInfo.environment["STREAMING_SCAN_LOOPS"].flatMap(Int.init) {
+    NIOSingletons.groupLoopCountSuggestion = loops
+}
 switch ProcessInfo.processInfo.environment["STREAMING_SCAN_EXECUTOR"] ?? "event-loops" {
 case "cooperative-pool": break
 case "nio-takeover": NIOSingletons.unsafeTryInstallSingletonPosixEventLoopGroupAsConcurrencyGlobalExecutor()
