@@ -119,7 +119,7 @@ case "${1:-}" in
         ${KMS_ROTATION_ARGS:-} --region us-east-1)
       n=$(( $(requests) - before ))
       python3 -c "print(f'CLI --format json, 10,000 keys, 1 Region (run $run): {float(\"$ms\") * 1000 / $n:.0f} us cpu/request ({$n} requests)')"
-      if [[ -x "$STREAMING" ]]; then
+      if [[ -f "$STREAMING" && -x "$STREAMING" ]]; then
         before=$(requests)
         ms=$(cpu_ms "$STREAMING" "http://127.0.0.1:$PORT" us-east-1 8)
         n=$(( $(requests) - before ))
@@ -155,7 +155,7 @@ case "${1:-}" in
     "$0" streaming
     ;;
   streaming)
-    if [[ -x "$STREAMING" ]]; then
+    if [[ -f "$STREAMING" && -x "$STREAMING" ]]; then
       start_standin --regions us-east-1 --keys-per-region 100000 --no-truth
       /usr/bin/time -f "%e %U %S %M" -o "$WORK/time" "$STREAMING" "http://127.0.0.1:$PORT" us-east-1 8
       summarize "100,000 keys, 1 Region, streaming API (RotationChecker.findings()), concurrency 8" 0
