@@ -18,11 +18,12 @@
     /// `NIOSingletons.unsafeTryInstallSingletonPosixEventLoopGroupAsConcurrencyGlobalExecutor()` does the
     /// same takeover, but runs every job *isolated to the event loop* (as a serial executor). The Swift 6
     /// runtime then finds each nonisolated `async` function entered from such a job on the wrong executor
-    /// and switches to the generic one, an enqueue and another pass of the event loop: measured with a
-    /// probe on `swift_task_switch`, 31 of them per KMS request, against none here. This hook runs each job
-    /// as the runtime's own pool does, on the generic executor (with the default task executor, so the
-    /// runtime sees no preference to honour), on the event loop of the thread that enqueued it when that is
-    /// one of NIO's, else on the next one.
+    /// and switches to the generic one, an enqueue and another pass of the event loop. Counted with a probe
+    /// on the runtime (Swift 6.3): 33 global enqueues per KMS request in the CLI, 47 in `StreamingScan`,
+    /// against 2.6 with this hook (the answer's continuation, a task per key, an event to its consumer).
+    /// This hook runs each job as the runtime's own pool does, on the generic executor (with the default
+    /// task executor, so the runtime sees no preference to honour), on the event loop of the thread that
+    /// enqueued it when that is one of NIO's, else on the next one.
     ///
     /// Install it at most once, first thing in `main`, before any task is enqueued; use it or NIO's
     /// takeover, not both. Only a process that owns its threads should: nothing may then block a
