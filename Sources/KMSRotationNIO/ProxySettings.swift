@@ -2,6 +2,14 @@
 #if NIOTransport
     import Foundation
 
+    #if canImport(Glibc)
+        import Glibc
+    #elseif canImport(Musl)
+        import Musl
+    #elseif canImport(Darwin)
+        import Darwin
+    #endif
+
     /// Which HTTP proxy, if any, a request goes through: the settings curl and botocore read from
     /// `HTTPS_PROXY`, `HTTP_PROXY` and `NO_PROXY`.
     ///
@@ -31,7 +39,8 @@
         ///   - httpsProxy: The proxy for `https` URLs. Default none.
         ///   - httpProxy: The proxy for `http` URLs. Default none.
         ///   - noProxy: `NO_PROXY` entries: `*`, a host name (matching it and its subdomains, with or without a
-        ///     leading dot), an IP address, each optionally with `:port`. Default none.
+        ///     leading dot), an IP address, each optionally with `:port`, or a CIDR range of IP addresses
+        ///     (`10.0.0.0/8`, `fd00::/8`). Default none.
         public init(httpsProxy: Server? = nil, httpProxy: Server? = nil, noProxy: [String] = []) {
             self.httpsProxy = httpsProxy
             self.httpProxy = httpProxy
@@ -78,7 +87,10 @@
 
         /// Whether ``noProxy`` sends a request to `url` directly: an entry `*`; an entry equal to the host
         /// or a parent domain of it (`example.com` and `.example.com` both match `kms.example.com`); an IP
-        /// address equal to the host. An entry with `:port` matches that port only. Case is ignored.
+        /// address equal to the host's, compared by value (`::1` matches `[0:0::1]`); a CIDR range holding the
+        /// host's address (`10.0.0.0/8`, `169.254.0.0/16`, `fd00::/8`, as curl reads them since 7.86; a host
+        /// name never matches a range: nothing is resolved). An entry with `:port` matches that port only.
+        /// Case is ignored.
         /// - Parameter url: The request's URL.
         /// - Returns: `true` when the URL is reached directly.
         public func bypassesProxy(for url: URL) -> Bool {
@@ -192,10 +204,11 @@
 
     /// `NO_PROXY` entries, parsed once.
     private struct Bypass: Sendable {
-        struct Entry: Sendable {
-            /// Lower case, without a leading dot or brackets.
-            var host: String
-            var port: Int?
+        enum Entry: Sendable {
+            /// A host name, lower case, without a leading dot: itself and its subdomains.
+            case name(String, port: Int?)
+            /// An IP address (all its bits) or a CIDR range (`10.0.0.0/8`, `fd00::/8`), compared by value.
+            case network(IPAddressBytes, bits: Int, port: Int?)
         }
         var all = false
         var entries: [Entry] = []
@@ -208,20 +221,39 @@
                     continue
                 }
                 var port: Int?
+                var bits: Substring?
                 if text.hasPrefix("[") {
-                    // [IPv6] or [IPv6]:port
+                    // [IPv6], [IPv6]:port or [IPv6]/bits
                     guard let close = text.firstIndex(of: "]") else { continue }
                     let rest = text[text.index(after: close)...]
                     if rest.hasPrefix(":") { port = Int(rest.dropFirst()) }
+                    if rest.hasPrefix("/") { bits = rest.dropFirst() }
                     text = text[text.index(after: text.startIndex)..<close]
+                } else if let slash = text.firstIndex(of: "/") {
+                    // A CIDR range, as curl reads them since 7.86: address/bits, no port.
+                    bits = text[text.index(after: slash)...]
+                    text = text[..<slash]
                 } else if text.filter({ $0 == ":" }).count == 1, let colon = text.firstIndex(of: ":") {
                     port = Int(text[text.index(after: colon)...])
                     text = text[..<colon]
                 }
+                if let address = IPAddressBytes(text) {
+                    let width = address.bytes.count * 8
+                    if let bits {
+                        // A range whose prefix length is not a number from 0 to the address's width is ignored.
+                        guard let count = Int(bits), (0...width).contains(count) else { continue }
+                        entries.append(.network(address, bits: count, port: port))
+                    } else {
+                        entries.append(.network(address, bits: width, port: port))
+                    }
+                    continue
+                }
+                // A range of something that is not an IP address matches nothing.
+                guard bits == nil else { continue }
                 if text.hasPrefix("*.") { text = text.dropFirst(2) }
                 if text.hasPrefix(".") { text = text.dropFirst() }
                 guard !text.isEmpty else { continue }
-                entries.append(Entry(host: String(text), port: port))
+                entries.append(.name(String(text), port: port))
             }
         }
 
@@ -231,10 +263,50 @@
             var host = rawHost.lowercased()
             if host.hasPrefix("[") && host.hasSuffix("]") { host = String(host.dropFirst().dropLast()) }
             if host.hasSuffix(".") { host.removeLast() }
+            let address = IPAddressBytes(Substring(host))
             return entries.contains { entry in
-                guard entry.port == nil || entry.port == port else { return false }
-                return host == entry.host || host.hasSuffix("." + entry.host)
+                switch entry {
+                case .name(let name, let entryPort):
+                    guard entryPort == nil || entryPort == port else { return false }
+                    return address == nil && (host == name || host.hasSuffix("." + name))
+                case .network(let network, let bits, let entryPort):
+                    guard entryPort == nil || entryPort == port, let address else { return false }
+                    return network.contains(address, bits: bits)
+                }
             }
+        }
+    }
+
+    /// An IPv4 (4 bytes) or IPv6 (16 bytes) address in network order, read with `inet_pton`.
+    struct IPAddressBytes: Sendable, Equatable {
+        let bytes: [UInt8]
+
+        /// Reads a dotted IPv4 address or an IPv6 address (without brackets); `nil` for anything else.
+        init?(_ text: Substring) {
+            guard !text.isEmpty, text.utf8.count <= 64 else { return nil }
+            let string = String(text)
+            var v4 = [UInt8](repeating: 0, count: 4)
+            if string.withCString({ inet_pton(AF_INET, $0, &v4) }) == 1 {
+                bytes = v4
+                return
+            }
+            var v6 = [UInt8](repeating: 0, count: 16)
+            if string.withCString({ inet_pton(AF_INET6, $0, &v6) }) == 1 {
+                bytes = v6
+                return
+            }
+            return nil
+        }
+
+        /// Whether `address` (of the same family) has this address's first `bits` bits.
+        func contains(_ address: IPAddressBytes, bits: Int) -> Bool {
+            guard address.bytes.count == bytes.count, bits <= bytes.count * 8 else { return false }
+            let whole = bits / 8
+            guard bytes[..<whole] == address.bytes[..<whole] else { return false }
+            let rest = bits % 8
+            guard rest > 0 else { return true }
+            let mask = UInt8(0xFF) << (8 - rest)
+            return bytes[whole] & mask == address.bytes[whole] & mask
         }
     }
 #endif

@@ -88,7 +88,7 @@
         }
 
         @Test(
-            "NO_PROXY: *, host suffix with or without a dot, exact IP, optional port",
+            "NO_PROXY: *, host suffix with or without a dot, IP address by value, CIDR range, optional port",
             arguments: [
                 BypassRow(noProxy: "*", url: "https://kms.us-east-1.amazonaws.com/", bypassed: true),
                 BypassRow(noProxy: "amazonaws.com", url: "https://kms.us-east-1.amazonaws.com/", bypassed: true),
@@ -109,6 +109,27 @@
                 BypassRow(noProxy: "[::1]:8080", url: "http://[::1]:8080/", bypassed: true),
                 BypassRow(noProxy: "[::1]:8080", url: "http://[::1]:9090/", bypassed: false),
                 BypassRow(noProxy: "", url: "https://kms.amazonaws.com/", bypassed: false),
+                // IP addresses by value, and CIDR ranges (curl since 7.86); a name never matches a range.
+                BypassRow(noProxy: "0:0::1", url: "http://[::1]:8080/", bypassed: true),
+                BypassRow(noProxy: "::1", url: "http://[::2]:8080/", bypassed: false),
+                BypassRow(noProxy: "10.0.0.0/8", url: "https://10.20.30.40/", bypassed: true),
+                BypassRow(noProxy: "10.0.0.0/8", url: "https://11.0.0.1/", bypassed: false),
+                BypassRow(noProxy: "169.254.169.254/32", url: "http://169.254.169.254/latest/api/token", bypassed: true),
+                BypassRow(noProxy: "169.254.0.0/16", url: "http://169.254.170.2/v2/credentials", bypassed: true),
+                BypassRow(noProxy: "172.16.0.0/12", url: "https://172.31.255.255/", bypassed: true),
+                BypassRow(noProxy: "172.16.0.0/12", url: "https://172.32.0.1/", bypassed: false),
+                BypassRow(noProxy: "192.168.1.0/25", url: "https://192.168.1.127/", bypassed: true),
+                BypassRow(noProxy: "192.168.1.0/25", url: "https://192.168.1.128/", bypassed: false),
+                BypassRow(noProxy: "0.0.0.0/0", url: "https://203.0.113.9/", bypassed: true),
+                BypassRow(noProxy: "0.0.0.0/0", url: "https://kms.amazonaws.com/", bypassed: false),
+                BypassRow(noProxy: "fd00::/8", url: "http://[fd00:ec2::254]/latest/api/token", bypassed: true),
+                BypassRow(noProxy: "[fd00::]/8", url: "http://[fd12::1]/", bypassed: true),
+                BypassRow(noProxy: "fd00::/8", url: "http://[fe80::1]/", bypassed: false),
+                BypassRow(noProxy: "fd00::/8", url: "https://10.0.0.1/", bypassed: false),
+                BypassRow(noProxy: "10.0.0.0/33", url: "https://10.0.0.1/", bypassed: false),
+                BypassRow(noProxy: "10.0.0.0/x", url: "https://10.0.0.1/", bypassed: false),
+                BypassRow(noProxy: "amazonaws.com/8", url: "https://kms.amazonaws.com/", bypassed: false),
+                BypassRow(noProxy: "10.0.0.0/8", url: "https://10.example.com/", bypassed: false),
             ])
         func bypass(_ row: BypassRow) throws {
             let settings = try #require(
