@@ -241,6 +241,32 @@
         }
     }
 
+    /// Right after the TLS handler of an `https://` proxy. An error travels from the handler that raised it
+    /// towards the tail, so a TLS error that passes here is the proxy's TLS handler's: the target's own TLS
+    /// (inside a tunnel) sits after this handler. It goes on as ``ProxyTLSFailed``, so that the message
+    /// names the proxy, not the target.
+    final class ProxyTLSWatcher: ChannelInboundHandler, @unchecked Sendable {
+        typealias InboundIn = ByteBuffer
+        private let proxy: ProxySettings.Server
+
+        init(proxy: ProxySettings.Server) { self.proxy = proxy }
+
+        func errorCaught(context: ChannelHandlerContext, error: any Error) {
+            guard error is NIOSSLError || error is BoringSSLError || error is NIOSSLExtraError else {
+                context.fireErrorCaught(error)
+                return
+            }
+            context.fireErrorCaught(ProxyTLSFailed(host: proxy.host, port: proxy.port, underlying: error))
+        }
+    }
+
+    /// The TLS handshake with an `https://` proxy failed.
+    struct ProxyTLSFailed: Error {
+        var host: String
+        var port: Int
+        var underlying: any Error
+    }
+
     /// The connection closed before the response was complete.
     struct ConnectionClosed: Error {}
 
@@ -289,6 +315,11 @@
                 return TransportError(.timedOut, "\(target): connect timed out")
             case is IOError, is ChannelError:
                 return TransportError(.connectionFailed, "\(target): \(reason(for: error))")
+            case let error as ProxyTLSFailed:
+                let shown = error.host.contains(":") ? "[\(error.host)]" : error.host
+                return TransportError(
+                    .connectionFailed,
+                    "\(target): TLS handshake with the proxy \(shown):\(error.port) failed\(tlsReason(error.underlying, of: "proxy"))")
             case is NIOSSLError, is BoringSSLError, is NIOSSLExtraError:
                 return TransportError(.connectionFailed, "\(target): TLS handshake failed\(tlsReason(error))")
             case is HTTPParserError:
@@ -301,14 +332,16 @@
         /// Why a TLS handshake failed, when it is one a user can act on: an untrusted certificate (most often a
         /// TLS-inspecting proxy whose CA is not trusted) or one that does not name the host. BoringSSL's own
         /// messages hold error codes, never data from the connection.
-        static func tlsReason(_ error: any Error) -> String {
+        static func tlsReason(_ error: any Error, of peer: String = "server") -> String {
             let text = String(describing: error).uppercased()
             if text.contains("CERTIFICATE_VERIFY_FAILED") {
-                return ": the server's certificate is not trusted (behind a TLS-inspecting proxy, name its CA bundle in "
-                    + "AWS_CA_BUNDLE or the profile's ca_bundle)"
+                return peer == "proxy"
+                    ? ": the proxy's certificate is not trusted (name its CA bundle in AWS_CA_BUNDLE or the profile's ca_bundle)"
+                    : ": the server's certificate is not trusted (behind a TLS-inspecting proxy, name its CA bundle in "
+                        + "AWS_CA_BUNDLE or the profile's ca_bundle)"
             }
             if let extra = error as? NIOSSLExtraError, extra == .failedToValidateHostname {
-                return ": the server's certificate does not name the host"
+                return ": the \(peer)'s certificate does not name the host"
             }
             return ""
         }

@@ -174,6 +174,14 @@
                 .connectTimeout(remaining > .milliseconds(1) ? remaining : .milliseconds(1))
                 .channelInitializer { channel in
                     do {
+                        if let proxy = key.proxy, proxy.usesTLS {
+                            // An https:// proxy: TLS to the proxy first; the tunnel, or the forwarded request,
+                            // goes inside it (and an https target's own TLS inside the tunnel).
+                            let isAddress = (try? SocketAddress(ipAddress: proxy.host, port: proxy.port)) != nil
+                            try channel.pipeline.syncOperations.addHandler(
+                                try NIOSSLClientHandler(context: tls, serverHostname: isAddress ? nil : proxy.host))
+                            try channel.pipeline.syncOperations.addHandler(ProxyTLSWatcher(proxy: proxy))
+                        }
                         if let proxy = key.proxy, tunnel {
                             let target = (key.host.contains(":") ? "[\(key.host)]" : key.host) + ":\(key.port)"
                             try channel.pipeline.syncOperations.addHandler(

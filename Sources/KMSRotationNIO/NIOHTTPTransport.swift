@@ -37,7 +37,8 @@
     /// `https` targets are verified against the system's trust roots, or only the certificates of
     /// ``Configuration/caBundlePath``. Through a proxy (``ProxySettings``) an `http`
     /// request is forwarded with its absolute URL and an `https` one goes through a `CONNECT` tunnel, both with
-    /// `Proxy-Authorization: Basic` when the proxy URL has credentials.
+    /// `Proxy-Authorization: Basic` when the proxy URL has credentials. An `https://` proxy is reached over TLS
+    /// (verified like the targets), with the tunnel or the forwarded request inside that connection.
     ///
     /// It runs on NIO's shared event loop group. Call ``shutdown()`` when done with it.
     ///

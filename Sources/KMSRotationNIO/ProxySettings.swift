@@ -119,7 +119,8 @@
     }
 
     extension ProxySettings {
-        /// One HTTP proxy: its host and port, and the credentials sent to it as `Proxy-Authorization: Basic`.
+        /// One HTTP proxy: its host and port, whether it is reached over TLS (an `https://` proxy URL), and the
+        /// credentials sent to it as `Proxy-Authorization: Basic`.
         ///
         /// Its description and mirror show the host and port and whether there are credentials, never the
         /// credentials themselves.
@@ -128,6 +129,10 @@
             public var host: String
             /// The proxy's port.
             public var port: Int
+            /// Whether the connection to the proxy itself is TLS (`https://proxy:443`), verified against the
+            /// same trust roots as the targets. What goes through it is unchanged: an `https` target's own TLS
+            /// inside the tunnel, an `http` target's request forwarded.
+            public var usesTLS: Bool
             /// The user name and password for the proxy, percent-decoded; `nil` for none.
             var credentials: (username: String, password: String)?
 
@@ -138,37 +143,42 @@
             /// - Parameters:
             ///   - host: The proxy's host name or IP address.
             ///   - port: The proxy's port.
-            public init(host: String, port: Int) {
+            ///   - usesTLS: Whether the proxy is reached over TLS. Default `false`.
+            public init(host: String, port: Int, usesTLS: Bool = false) {
                 self.host = host
                 self.port = port
+                self.usesTLS = usesTLS
             }
 
-            /// Parses a proxy URL as found in `HTTPS_PROXY`: `http://[user[:password]@]host[:port]`, or the
-            /// same without `http://`. The port defaults to 80 (as in botocore; curl would use 1080). User and
-            /// password may be percent-encoded.
+            /// Parses a proxy URL as found in `HTTPS_PROXY`: `http://[user[:password]@]host[:port]`, the same
+            /// without `http://`, or `https://…` for a proxy reached over TLS. The port defaults to 80 for
+            /// `http` and 443 for `https` (as in botocore; curl would use 1080 for `http`). User and password
+            /// may be percent-encoded.
             /// - Parameter url: The proxy URL.
-            /// - Throws: ``TransportSetupError`` for anything else (an `https://` or SOCKS proxy, a path, no
-            ///   host, a bad port); the message never repeats the URL.
+            /// - Throws: ``TransportSetupError`` for anything else (a SOCKS proxy, a path, no host, a bad
+            ///   port); the message never repeats the URL.
             public init(url: String) throws {
                 try self.init(url: url, source: "proxy URL")
             }
 
             init(url text: String, source: String) throws {
                 func failure(_ reason: String) -> TransportSetupError {
-                    TransportSetupError("\(source): \(reason) (expected http://[user:password@]host[:port])")
+                    TransportSetupError("\(source): \(reason) (expected http[s]://[user:password@]host[:port])")
                 }
                 let withScheme = text.contains("://") ? text : "http://" + text
                 guard let components = URLComponents(string: withScheme) else { throw failure("not a URL") }
-                guard components.scheme?.lowercased() == "http" else {
-                    throw failure("only http:// proxies are supported, not \(components.scheme ?? "this scheme")://")
+                let scheme = components.scheme?.lowercased()
+                guard scheme == "http" || scheme == "https" else {
+                    throw failure("only http:// and https:// proxies are supported, not \(components.scheme ?? "this scheme")://")
                 }
+                usesTLS = scheme == "https"
                 guard let rawHost = components.host, !rawHost.isEmpty else { throw failure("no host") }
                 guard components.path.isEmpty || components.path == "/", components.query == nil, components.fragment == nil else {
                     throw failure("a proxy URL has no path or query")
                 }
                 if let port = components.port, !(1...65535).contains(port) { throw failure("the port must be 1-65535") }
                 host = rawHost.hasPrefix("[") && rawHost.hasSuffix("]") ? String(rawHost.dropFirst().dropLast()) : rawHost
-                port = components.port ?? 80
+                port = components.port ?? (usesTLS ? 443 : 80)
                 if let user = components.user {
                     credentials = (user, components.password ?? "")
                 } else if components.password != nil {
@@ -176,26 +186,30 @@
                 }
             }
 
-            /// `http://host:port`, with `(with credentials)` when there are some: never the credentials.
+            /// `http://host:port` (or `https://`), with `(with credentials)` when there are some: never the
+            /// credentials.
             public var description: String {
                 let shown = host.contains(":") ? "[\(host)]" : host
-                return "http://\(shown):\(port)\(hasCredentials ? " (with credentials)" : "")"
+                return "\(usesTLS ? "https" : "http")://\(shown):\(port)\(hasCredentials ? " (with credentials)" : "")"
             }
 
             public var debugDescription: String { description }
 
             public var customMirror: Mirror {
-                Mirror(self, children: ["host": host, "port": port, "hasCredentials": hasCredentials], displayStyle: .struct)
+                Mirror(
+                    self, children: ["host": host, "port": port, "usesTLS": usesTLS, "hasCredentials": hasCredentials],
+                    displayStyle: .struct)
             }
 
             public static func == (lhs: Server, rhs: Server) -> Bool {
-                lhs.host.lowercased() == rhs.host.lowercased() && lhs.port == rhs.port
+                lhs.host.lowercased() == rhs.host.lowercased() && lhs.port == rhs.port && lhs.usesTLS == rhs.usesTLS
                     && lhs.credentials?.username == rhs.credentials?.username && lhs.credentials?.password == rhs.credentials?.password
             }
 
             public func hash(into hasher: inout Hasher) {
                 hasher.combine(host.lowercased())
                 hasher.combine(port)
+                hasher.combine(usesTLS)
                 hasher.combine(credentials?.username)
                 hasher.combine(credentials?.password)
             }

@@ -13,7 +13,7 @@ enum HTTPClientChoice: String, CaseIterable, ExpressibleByArgument, Sendable {
     /// build without the NIOTransport trait (`--disable-default-traits`).
     case nio
     /// `URLSessionTransport` (Foundation; libcurl on Linux): for a setup only libcurl handles, such as curl's
-    /// own variables (`CURL_CA_BUNDLE`) or a proxy `NIOHTTPTransport` cannot use (`https://` or SOCKS).
+    /// own variables (`CURL_CA_BUNDLE`) or a proxy `NIOHTTPTransport` cannot use (SOCKS).
     case urlsession
 
     /// What a run uses without `--http-client`: SwiftNIO when this build has it.
@@ -73,8 +73,8 @@ enum LiveTransport {
                 do {
                     proxy = try ProxySettings.fromEnvironment(environment)
                 } catch {
-                    // libcurl reads the same variables itself and supports https:// and SOCKS proxies.
-                    throw SetupError("\(error); --http-client urlsession sends through libcurl, which supports https:// and SOCKS proxies")
+                    // libcurl reads the same variables itself and supports SOCKS proxies.
+                    throw SetupError("\(error); --http-client urlsession sends through libcurl, which supports SOCKS proxies")
                 }
                 let configuration = NIOHTTPTransport.Configuration(
                     maximumConnectionsPerHost: maximumConnectionsPerHost, proxy: proxy, caBundlePath: caBundle?.path)

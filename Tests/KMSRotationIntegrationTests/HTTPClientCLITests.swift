@@ -102,7 +102,7 @@ struct HTTPClientCLITests {
             let run = try CLIBinary.run(
                 ["audit", "--region", "us-east-1", "--endpoint-url", "http://127.0.0.1:9"], environment: environment)
             #expect(run.status == 1, "\(run.stderr)")
-            #expect(run.stderr.contains("HTTPS_PROXY: only http:// proxies are supported"), "\(run.stderr)")
+            #expect(run.stderr.contains("HTTPS_PROXY: only http:// and https:// proxies are supported"), "\(run.stderr)")
             #expect(run.stderr.contains("--http-client urlsession sends through libcurl"), "\(run.stderr)")
             #expect(!run.stderr.contains("proxy-pa55word"))
             #expect(!run.stderr.contains("proxy-user"))

@@ -413,6 +413,79 @@
             try await PoolServer.with(certificate: certificate, key: key) { server in try await body(server, certificate) }
         }
 
+        /// A certificate for localhost and 127.0.0.1 used by both an https server and an https:// proxy.
+        static func withTLSServerAndProxy(
+            credentials: String? = nil, _ body: (PoolServer, LoopbackProxy, String) async throws -> Void
+        ) async throws {
+            let directory = FileManager.default.temporaryDirectory.appendingPathComponent("tls-\(UUID().uuidString)")
+            try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+            defer { try? FileManager.default.removeItem(at: directory) }
+            guard let (certificate, key) = try makeCertificate(in: directory) else {
+                Issue.record("openssl could not make a test certificate")
+                return
+            }
+            try await PoolServer.with(certificate: certificate, key: key) { server in
+                try await LoopbackProxy.with(credentials: credentials, tls: (certificate, key)) { proxy in
+                    try await body(server, proxy, certificate)
+                }
+            }
+        }
+
+        @Test("An https:// proxy: TLS to the proxy, then the CONNECT tunnel with the target's own TLS inside it, reused")
+        func httpsProxyTunnel() async throws {
+            try await Self.withTLSServerAndProxy(credentials: "tls-user:tls-pa55") { server, proxy, certificate in
+                let settings = try #require(
+                    try ProxySettings.fromEnvironment(["HTTPS_PROXY": "https://tls-user:tls-pa55@localhost:\(proxy.port)"]))
+                #expect(settings.httpsProxy?.usesTLS == true)
+                #expect(settings.httpsProxy?.description == "https://localhost:\(proxy.port) (with credentials)")
+                try await withTransport(.init(proxy: settings, caBundlePath: certificate)) { transport in
+                    for _ in 0..<2 {
+                        let response = try await transport.send(HTTPRequest(method: "GET", url: server.url("/ok", scheme: "https")))
+                        #expect(response.status == 200)
+                        #expect(response.body == Data("ok".utf8))
+                    }
+                }
+                let records = try await withTransport(.init(caBundlePath: certificate)) { direct in try await proxy.records(using: direct) }
+                #expect(records.map(\.line) == ["CONNECT 127.0.0.1:\(server.port) HTTP/1.1"], "one tunnel, reused")
+                #expect(records.first?.authorization == "Basic " + Data("tls-user:tls-pa55".utf8).base64EncodedString())
+            }
+        }
+
+        @Test("An https:// proxy forwards an http request with its absolute URL, over TLS to the proxy")
+        func httpsProxyForward() async throws {
+            try await Self.withTLSServerAndProxy { _, proxy, certificate in
+                try await PoolServer.with { plain in
+                    let settings = try #require(try ProxySettings.fromEnvironment(["HTTP_PROXY": "https://127.0.0.1:\(proxy.port)"]))
+                    try await withTransport(.init(proxy: settings, caBundlePath: certificate)) { transport in
+                        let response = try await transport.send(HTTPRequest(method: "GET", url: plain.url("/ok?tag=forwarded")))
+                        #expect(response.status == 200)
+                        #expect(response.body == Data("ok".utf8))
+                    }
+                    let records = try await withTransport(.init(caBundlePath: certificate)) { direct in
+                        try await proxy.records(using: direct)
+                    }
+                    #expect(records.map(\.line) == ["GET http://127.0.0.1:\(plain.port)/ok?tag=forwarded HTTP/1.1"])
+                }
+            }
+        }
+
+        @Test("An https:// proxy whose certificate is not trusted: connectionFailed, naming the proxy, not the target")
+        func httpsProxyUntrusted() async throws {
+            try await Self.withTLSServerAndProxy { server, proxy, _ in
+                let settings = try #require(try ProxySettings.fromEnvironment(["HTTPS_PROXY": "https://127.0.0.1:\(proxy.port)"]))
+                try await withTransport(.init(proxy: settings)) { transport in
+                    let error = await #expect(throws: TransportError.self) {
+                        try await transport.send(HTTPRequest(method: "GET", url: server.url("/ok", scheme: "https")))
+                    }
+                    #expect(error?.kind == .connectionFailed)
+                    #expect(
+                        error?.message.contains(
+                            "TLS handshake with the proxy 127.0.0.1:\(proxy.port) failed: the proxy's certificate is not trusted") == true,
+                        "\(error?.message ?? "")")
+                }
+            }
+        }
+
         @Test("https with the CA bundle: verified by name (with SNI) and by IP address; reused")
         func trustedByBundle() async throws {
             try await Self.withTLSServer { server, certificate in

@@ -34,6 +34,9 @@
                 Row(environment: ["HTTPS_PROXY": "http://proxy.example:3128/"], https: "http://proxy.example:3128"),
                 Row(environment: ["HTTPS_PROXY": "http://[::1]:3128"], https: "http://[::1]:3128"),
                 Row(environment: ["HTTPS_PROXY": "HTTP://Proxy.Example:3128"], https: "http://Proxy.Example:3128"),
+                Row(environment: ["HTTPS_PROXY": "https://proxy.example:3129"], https: "https://proxy.example:3129"),
+                Row(environment: ["HTTPS_PROXY": "https://proxy.example"], https: "https://proxy.example:443"),
+                Row(environment: ["HTTP_PROXY": "HTTPS://[::1]"], http: "https://[::1]:443"),
                 Row(
                     environment: ["HTTPS_PROXY": "http://a:1", "HTTP_PROXY": "http://b:2"], https: "http://a:1", http: "http://b:2"),
             ])
@@ -46,7 +49,7 @@
         @Test(
             "Unusable proxy URLs fail when read, naming the variable and never the value",
             arguments: [
-                "https://proxy.example:3128", "socks5://proxy.example:1080", "http://", "http://proxy.example:99999",
+                "socks5://proxy.example:1080", "ftp://proxy.example:21", "http://", "https://", "http://proxy.example:99999",
                 "http://proxy.example:3128/path", "http://secret-password@proxy.example:3128?x=1",
             ])
         func errors(_ value: String) {

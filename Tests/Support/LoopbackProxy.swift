@@ -7,7 +7,8 @@ import KMSRotation
 /// requests (each request of a kept-alive client connection, each on its own upstream connection, as
 /// NIOHTTPTransport sends `http` requests), to 127.0.0.1 targets only. With
 /// `credentials` set it answers `407` to a request whose `Proxy-Authorization` is not Basic with those
-/// credentials. `GET /records` (sent to it directly) answers what it saw, as JSON.
+/// credentials. `GET /records` (sent to it directly) answers what it saw, as JSON. With a certificate and key it
+/// is an `https://` proxy: every client connection is TLS to the proxy first.
 package final class LoopbackProxy: @unchecked Sendable {
     /// One request the proxy received.
     package struct Record: Decodable, Sendable {
@@ -18,12 +19,18 @@ package final class LoopbackProxy: @unchecked Sendable {
     }
 
     package let port: Int
+    /// Whether clients reach it over TLS (started with a certificate).
+    package let usesTLS: Bool
     private let helper: PythonHelper
 
     private static let script = #"""
-        import base64, json, os, socket, sys, threading
+        import base64, json, os, socket, ssl, sys, threading
 
         expected = sys.argv[1] if len(sys.argv) > 1 and sys.argv[1] else None
+        context = None
+        if len(sys.argv) > 3 and sys.argv[2]:
+            context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+            context.load_cert_chain(sys.argv[2], sys.argv[3])
         records, lock = [], threading.Lock()
 
         def pump(source, sink):
@@ -107,6 +114,9 @@ package final class LoopbackProxy: @unchecked Sendable {
             conn.close()
 
         def serve(conn):
+            if context is not None:
+                try: conn = context.wrap_socket(conn, server_side=True)
+                except (OSError, ssl.SSLError): conn.close(); return
             head, rest = read_head(conn, b"")
             if head is None: conn.close(); return
             lines, method, target, _, headers = parse(head)
@@ -128,30 +138,36 @@ package final class LoopbackProxy: @unchecked Sendable {
 
         """# + PythonHelper.socketServerEpilogue
 
-    private init(port: Int, helper: PythonHelper) {
+    private init(port: Int, usesTLS: Bool, helper: PythonHelper) {
         self.port = port
+        self.usesTLS = usesTLS
         self.helper = helper
     }
 
-    /// Starts a proxy that requires `credentials` (`user:password`) when given.
-    package static func start(credentials: String? = nil) throws -> LoopbackProxy {
+    /// Starts a proxy that requires `credentials` (`user:password`) when given, reached over TLS with
+    /// `tls` (PEM certificate and key files) when given.
+    package static func start(credentials: String? = nil, tls: (certificate: String, key: String)? = nil) throws -> LoopbackProxy {
         let expected = credentials.map { Data($0.utf8).base64EncodedString() } ?? ""
-        let helper = try PythonHelper.start(script: script, name: "kms-rotation-proxy", arguments: [expected])
+        let helper = try PythonHelper.start(
+            script: script, name: "kms-rotation-proxy", arguments: [expected, tls?.certificate ?? "", tls?.key ?? ""])
         struct Ready: Decodable { var port: Int }
-        return LoopbackProxy(port: try helper.ready(Ready.self).port, helper: helper)
+        return LoopbackProxy(port: try helper.ready(Ready.self).port, usesTLS: tls != nil, helper: helper)
     }
 
     /// What the proxy received so far, asked directly (not through the proxy) with `transport`.
     package func records(using transport: any HTTPTransport) async throws -> [Record] {
-        let response = try await transport.send(HTTPRequest(method: "GET", url: URL(string: "http://127.0.0.1:\(port)/records")!))
+        let url = URL(string: "\(usesTLS ? "https" : "http")://127.0.0.1:\(port)/records")!
+        let response = try await transport.send(HTTPRequest(method: "GET", url: url))
         return try JSONDecoder().decode([Record].self, from: response.body)
     }
 
     package func stop() { helper.stop() }
 
     /// Runs `body` with a fresh proxy, stopping it afterwards.
-    package static func with<T>(credentials: String? = nil, _ body: (LoopbackProxy) async throws -> T) async throws -> T {
-        let proxy = try start(credentials: credentials)
+    package static func with<T>(
+        credentials: String? = nil, tls: (certificate: String, key: String)? = nil, _ body: (LoopbackProxy) async throws -> T
+    ) async throws -> T {
+        let proxy = try start(credentials: credentials, tls: tls)
         defer { proxy.stop() }
         return try await body(proxy)
     }
