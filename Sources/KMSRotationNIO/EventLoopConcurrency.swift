@@ -1,6 +1,5 @@
 // Built with the NIOTransport trait only (see Package.swift).
 #if NIOTransport
-    import NIOConcurrencyHelpers
     import NIOCore
     import NIOPosix
 
@@ -42,8 +41,7 @@
                 // Nothing else runs yet (see above), so a plain check-and-store is enough; NIO's takeover
                 // would have stored its own hook here, and then this one is refused.
                 guard slot.pointee == nil else { return false }
-                let executor = globalConcurrentExecutor.asUnownedTaskExecutor()
-                genericTaskExecutor = executor
+                genericTaskExecutor = globalConcurrentExecutor.asUnownedTaskExecutor()
                 return withUnsafeTemporaryAllocation(of: EnqueueGlobalHook.self, capacity: 1) { hook in
                     hook.baseAddress!.initialize(to: { job, _ in
                         // Sticky: the current thread's loop when it is one of the group's, else the next.
@@ -52,7 +50,6 @@
                     })
                     return hook.baseAddress!.withMemoryRebound(to: UnsafeRawPointer.self, capacity: 1) { pointer in
                         slot.pointee = pointer.pointee
-                        installed.withLockedValue { $0 = true }
                         return true
                     }
                 }
@@ -62,16 +59,14 @@
         }
 
         /// Whether ``install()`` has installed the hook in this process.
-        public static var isInstalled: Bool { installed.withLockedValue { $0 } }
-
-        private static let installed = NIOLockedValueBox(false)
+        public static var isInstalled: Bool { genericTaskExecutor != nil }
 
         /// The runtime's hook: the job, and the enqueue it replaces.
         private typealias EnqueueGlobalHook = @convention(thin) (UnownedJob, @convention(thin) (UnownedJob) -> Void) -> Void
     }
 
     /// The default global executor as a task executor, set once by ``EventLoopConcurrency/install()`` before
-    /// the hook that reads it. A job run on it runs with no isolation and the task executor the runtime
+    /// the hook that reads it (and only when the hook is then installed, so it also says that it is). A job run on it runs with no isolation and the task executor the runtime
     /// assumes for a task without a preference, so the task's nonisolated functions continue on it without
     /// switching.
     nonisolated(unsafe) private var genericTaskExecutor: UnownedTaskExecutor?
