@@ -319,7 +319,7 @@
                 let shown = error.host.contains(":") ? "[\(error.host)]" : error.host
                 return TransportError(
                     .connectionFailed,
-                    "\(target): TLS handshake with the proxy \(shown):\(error.port) failed\(tlsReason(error.underlying, of: "proxy"))")
+                    "\(target): TLS handshake with the proxy \(shown):\(error.port) failed\(tlsReason(error.underlying, ofProxy: true))")
             case is NIOSSLError, is BoringSSLError, is NIOSSLExtraError:
                 return TransportError(.connectionFailed, "\(target): TLS handshake failed\(tlsReason(error))")
             case is HTTPParserError:
@@ -332,13 +332,12 @@
         /// Why a TLS handshake failed, when it is one a user can act on: an untrusted certificate (most often a
         /// TLS-inspecting proxy whose CA is not trusted) or one that does not name the host. BoringSSL's own
         /// messages hold error codes, never data from the connection.
-        static func tlsReason(_ error: any Error, of peer: String = "server") -> String {
+        static func tlsReason(_ error: any Error, ofProxy: Bool = false) -> String {
+            let peer = ofProxy ? "proxy" : "server"
             let text = String(describing: error).uppercased()
             if text.contains("CERTIFICATE_VERIFY_FAILED") {
-                return peer == "proxy"
-                    ? ": the proxy's certificate is not trusted (name its CA bundle in AWS_CA_BUNDLE or the profile's ca_bundle)"
-                    : ": the server's certificate is not trusted (behind a TLS-inspecting proxy, name its CA bundle in "
-                        + "AWS_CA_BUNDLE or the profile's ca_bundle)"
+                return ": the \(peer)'s certificate is not trusted ("
+                    + (ofProxy ? "" : "behind a TLS-inspecting proxy, ") + "name its CA bundle in AWS_CA_BUNDLE or the profile's ca_bundle)"
             }
             if let extra = error as? NIOSSLExtraError, extra == .failedToValidateHostname {
                 return ": the \(peer)'s certificate does not name the host"
