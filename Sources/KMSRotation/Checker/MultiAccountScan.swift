@@ -165,23 +165,28 @@ public struct MultiAccountScan: Sendable {
         let collected = LockedValue<(findings: [RotationFinding], errors: [ScanError])>(([], []))
         let perAccount = LockedValue<[String: ScanProgress]>([:])
         let total = targets.count * regionCount
-        let update: @Sendable (String, ScanProgress) -> Void = { accountId, value in
-            perAccount.withLock { all in
-                all[accountId] = value
-                guard let progress else { return }
-                var sum = ScanProgress(regionsTotal: total)
-                for entry in all.values {
-                    sum.regionsDone += entry.regionsDone
-                    sum.keysListed += entry.keysListed
-                    sum.keysEvaluated += entry.keysEvaluated
+        // Only when the caller listens: without a listener the accounts' scans count no progress at all.
+        let update: (@Sendable (String, ScanProgress) -> Void)?
+        if let progress {
+            update = { accountId, value in
+                perAccount.withLock { all in
+                    all[accountId] = value
+                    var sum = ScanProgress(regionsTotal: total)
+                    for entry in all.values {
+                        sum.regionsDone += entry.regionsDone
+                        sum.keysListed += entry.keysListed
+                        sum.keysEvaluated += entry.keysEvaluated
+                    }
+                    progress(sum)
                 }
-                progress(sum)
             }
+        } else {
+            update = nil
         }
         progress?(ScanProgress(regionsTotal: total))
 
         await targets.concurrentForEach(maxConcurrentTasks: options.concurrentAccounts) { target in
-            await self.scan(target, regionCount: regionCount, collected: collected, listens: progress != nil, update: update)
+            await self.scan(target, regionCount: regionCount, collected: collected, update: update)
         }
         try Task.checkCancellation()
         let result = collected.current
@@ -192,7 +197,7 @@ public struct MultiAccountScan: Sendable {
 
     private func scan(
         _ target: Target, regionCount: Int, collected: LockedValue<(findings: [RotationFinding], errors: [ScanError])>,
-        listens: Bool, update: @escaping @Sendable (String, ScanProgress) -> Void
+        update: (@Sendable (String, ScanProgress) -> Void)?
     ) async {
         let accountId = target.accountId
         let credentials: any CredentialProvider
@@ -210,7 +215,7 @@ public struct MultiAccountScan: Sendable {
                 let scanError = ScanError(region: sts.region, accountId: accountId, operation: "AssumeRole", error)
                 logger.debug("account not scanned", metadata: ["account": "\(accountId)", "error": "\(scanError.code)"])
                 collected.withLock { $0.errors.append(scanError) }
-                update(accountId, ScanProgress(regionsTotal: regionCount, regionsDone: regionCount))
+                update?(accountId, ScanProgress(regionsTotal: regionCount, regionsDone: regionCount))
                 return
             }
             credentials = role
@@ -220,8 +225,8 @@ public struct MultiAccountScan: Sendable {
         logger.debug("scanning account", metadata: ["account": "\(accountId)"])
         let factory = clientFactory
         let checker = RotationChecker(options: options.scan, logger: logger) { region in try await factory(credentials, region) }
-        // Progress is counted only when the caller listens.
-        let listener: (@Sendable (ScanProgress) -> Void)? = listens ? { @Sendable in update(accountId, $0) } : nil
+        let listener: (@Sendable (ScanProgress) -> Void)?
+        if let update { listener = { update(accountId, $0) } } else { listener = nil }
         guard let report = try? await checker.report(progress: listener) else { return }  // throws only when cancelled
         let errors = report.errors.map { error -> ScanError in
             var error = error
